@@ -1,0 +1,29 @@
+@{
+    RootModule           = 'VmEventOps.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '34361e55-666b-4af1-83e6-eac6eac1b984'
+    Author               = 'VmEventOps'
+    CompanyName          = 'VmEventOps'
+    Copyright            = '(c) VmEventOps. All rights reserved.'
+    Description          = 'Onboards every new Azure VM automatically: reads Event Grid VM-creation events from a Storage queue, looks the VM and its private IP up in Azure Resource Manager, checks a database connection, starts an Azure Automation runbook, and routes each message to succeeded, retry or poison. For admins, Automation runbooks and PowerShell Azure Functions.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('VmEventOps.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-VmEventConfiguration'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Azure', 'EventGrid', 'VirtualMachine', 'Onboarding', 'Automation', 'Runbook', 'StorageQueue', 'AzureFunctions', 'ManagedIdentity', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            ReleaseNotes = @'
+0.1.0
+- Foundation: isolated dependency loading (the module loads beside Az.Accounts, dbatools and SqlServer, and on PowerShell 7.4).
+- Layered configuration (defaults < settings file < VMEVENTOPS_* environment < parameters) with Get-VmEventConfiguration.
+- Help for every cmdlet, generated from the code.
+'@
+        }
+    }
+}

@@ -1,0 +1,146 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds and tests VmEventOps: the one entry point for people and CI.
+
+.DESCRIPTION
+    Build  Release build of the module into out/VmEventOps: the manifest, the cmdlet assembly, the engine's
+           publish output in Dependencies/ (its own load context), format views, about_ help and MAML help
+           generated from the cmdlets' doc comments.
+    Test   Build, then the xunit projects and the Pester suite against the built module folder. Prints each
+           runner's summary and, as the very last line, "N passed, N failed" (", N skipped" when any).
+           Exits non-zero on any failure.
+    Clean  Removes out/ and every bin/ and obj/ folder.
+
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'VmEventOps'
+$testOut = Join-Path $out 'test'
+
+function Invoke-Native {
+    # Runs a native command and stops the build when it fails. A plain function on purpose: its
+    # arguments (-c, -o, ...) pass through $args untouched instead of binding as parameters.
+    $filePath, $arguments = $args
+    & $filePath @arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$filePath $($arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Clean {
+    if (Test-Path $out) { Remove-Item $out -Recurse -Force }
+    Get-ChildItem $root -Directory -Recurse -Include bin, obj -ErrorAction SilentlyContinue |
+        Where-Object FullName -NotMatch 'node_modules' |
+        Remove-Item -Recurse -Force
+}
+
+function Invoke-Build {
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    $dependencies = Join-Path $moduleOut 'Dependencies'
+    $helpOut = Join-Path $moduleOut 'en-US'
+
+    # The engine's publish output, unchanged (deps.json and runtimes/ included), in its own sub-folder:
+    # next to the cmdlet assembly, default probing would find the dependencies first.
+    Invoke-Native dotnet publish (Join-Path $root 'src/VmEventOps.Engine/VmEventOps.Engine.csproj') -c $Configuration -o $dependencies --nologo -v quiet
+
+    # The cmdlet assembly is built on its own and only it is copied: its output folder also holds the
+    # engine's dependencies, which must not sit beside it.
+    Invoke-Native dotnet build (Join-Path $root 'src/VmEventOps/VmEventOps.csproj') -c $Configuration --nologo -v quiet
+    $cmdletBin = Join-Path $root "src/VmEventOps/bin/$Configuration/net8.0"
+    Copy-Item (Join-Path $cmdletBin 'VmEventOps.dll'), (Join-Path $cmdletBin 'VmEventOps.pdb') $moduleOut
+    Copy-Item (Join-Path $root 'VmEventOps.psd1') $moduleOut
+    Copy-Item (Join-Path $root 'module/*') $moduleOut -Recurse
+
+    # MAML help from the cmdlets' doc comments, so help cannot drift from the code.
+    $generator = Join-Path $root 'src/VmEventOps.HelpGenerator/VmEventOps.HelpGenerator.csproj'
+    Invoke-Native dotnet run --project $generator -c $Configuration -- `
+        (Join-Path $moduleOut 'VmEventOps.dll') (Join-Path $cmdletBin 'VmEventOps.xml') (Join-Path $helpOut 'VmEventOps.dll-Help.xml')
+    Write-Host "Module written to $moduleOut"
+}
+
+function Install-TestServers {
+    # Azurite, pinned in package.json / package-lock.json.
+    if (-not (Test-Path (Join-Path $root 'node_modules/azurite/package.json'))) {
+        Push-Location $root
+        try { Invoke-Native npm ci --no-audit --no-fund --loglevel=error } finally { Pop-Location }
+    }
+}
+
+function Get-NuGetPackageRoot {
+    $line = (& dotnet nuget locals global-packages --list) -join "`n"
+    if ($line -notmatch 'global-packages:\s*(\S.*)$') { throw "Cannot find the NuGet packages folder: $line" }
+    $Matches[1].Trim()
+}
+
+function Read-TrxCounts {
+    param([string[]] $Paths)
+    $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($path in $Paths) {
+        [xml] $trx = Get-Content -Raw $path
+        $counters = $trx.TestRun.ResultSummary.Counters
+        $totals.Passed += [int] $counters.passed
+        $totals.Failed += [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+        $totals.Skipped += [int] $counters.notExecuted
+    }
+    $totals
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Install-TestServers
+    if (Test-Path $testOut) { Remove-Item $testOut -Recurse -Force }
+    $null = New-Item -ItemType Directory $testOut
+
+    Invoke-Native dotnet restore (Join-Path $root 'tests/TestPackages/TestPackages.csproj') --nologo -v quiet
+    $packages = Get-NuGetPackageRoot
+    $env:VMEVENTOPSTEST_NUGET = $packages
+    $env:VMEVENTOPSTEST_MODULE = Join-Path $moduleOut 'VmEventOps.psd1'
+    $env:VMEVENTOPSTEST_REPO = $root
+
+    $failed = $false
+    # xunit: one trx per project, counted below.
+    $xunitProjects = Get-ChildItem (Join-Path $root 'tests') -Recurse -Filter '*.Tests.csproj'
+    foreach ($project in $xunitProjects) {
+        $trx = "$($project.BaseName).trx"
+        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --results-directory $testOut
+        if ($LASTEXITCODE -ne 0) { $failed = $true }
+    }
+    $xunit = Read-TrxCounts (Get-ChildItem $testOut -Filter '*.trx').FullName
+    Write-Host ("xunit: {0} passed, {1} failed, {2} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped)
+
+    # Pester in a fresh pwsh, so the module is imported as a user imports it.
+    $pesterResult = Join-Path $testOut 'pester.json'
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    & dotnet $pwshDll -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
+        -PesterPath (Join-Path $packages 'pester/5.7.1/tools/Pester.psd1') -ResultPath $pesterResult
+    if ($LASTEXITCODE -ne 0) { $failed = $true }
+    $pester = if (Test-Path $pesterResult) { Get-Content -Raw $pesterResult | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    Write-Host ("pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failedCount = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    if ($failedCount -gt 0) { $failed = $true }
+    $summary = "$passed passed, $failedCount failed"
+    if ($skipped -gt 0) { $summary += ", $skipped skipped" }
+    Write-Host $summary
+    if ($failed) { exit 1 }
+}
+
+switch ($Task) {
+    'Clean' { Invoke-Clean }
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+}

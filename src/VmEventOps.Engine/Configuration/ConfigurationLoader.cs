@@ -1,0 +1,187 @@
+using System.Collections;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using VmEventOps.Engine.Diagnostics;
+
+namespace VmEventOps.Engine.Configuration;
+
+/// <summary>
+/// Layers the settings: built-in defaults &lt; settings file (with its environment section) &lt;
+/// <c>VMEVENTOPS_*</c> environment variables (how Functions app settings arrive) &lt; cmdlet
+/// parameters. Each layer's text is validated where it is read, so an error names the file,
+/// section, variable or parameter at fault; Microsoft.Extensions.Configuration does the layering.
+/// </summary>
+public sealed class ConfigurationLoader
+{
+    /// <summary>The prefix of every environment variable the module reads.</summary>
+    public const string EnvironmentPrefix = "VMEVENTOPS_";
+
+    /// <summary>Meta setting: the settings file (environment form VMEVENTOPS_SETTINGS).</summary>
+    public const string SettingsMeta = "Settings";
+
+    /// <summary>Meta setting: the named environment (environment form VMEVENTOPS_ENVIRONMENT).</summary>
+    public const string EnvironmentMeta = "Environment";
+
+    private readonly IHostLog _log;
+    private readonly Func<IDictionary> _environmentVariables;
+
+    /// <param name="log">Where verbose detail and warnings go.</param>
+    /// <param name="environmentVariables">The process environment by default; tests pass their own.</param>
+    public ConfigurationLoader(IHostLog log, Func<IDictionary>? environmentVariables = null)
+    {
+        _log = log;
+        _environmentVariables = environmentVariables ?? System.Environment.GetEnvironmentVariables;
+    }
+
+    /// <summary>True for names that choose the file or environment rather than set a value.</summary>
+    public static bool IsMetaSetting(string name) =>
+        string.Equals(name, SettingsMeta, StringComparison.OrdinalIgnoreCase) || string.Equals(name, EnvironmentMeta, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Loads and validates the effective configuration for one call.</summary>
+    public VmEventConfiguration Load(ConfigurationRequest request)
+    {
+        var environment = ReadEnvironment();
+        var (settingsPath, pathLayer, pathOrigin) = Choose(request.SettingsPath, environment.Meta, SettingsMeta);
+        var (environmentName, environmentLayer, environmentOrigin) = Choose(request.Environment, environment.Meta, EnvironmentMeta);
+
+        SettingsFileContent? file = null;
+        if (settingsPath is not null)
+        {
+            settingsPath = Path.GetFullPath(settingsPath, request.BaseDirectory ?? System.Environment.CurrentDirectory);
+            file = SettingsFileReader.Read(settingsPath, environmentName);
+            _log.Verbose($"Settings file {settingsPath} ({pathOrigin}); environment {file.Environment ?? "(none)"}; sections: {string.Join(", ", file.Environments)}.");
+        }
+        else if (!string.IsNullOrWhiteSpace(environmentName))
+        {
+            throw new VmEventOpsException(
+                ErrorIds.UnknownEnvironment,
+                VmErrorCategory.ObjectNotFound,
+                $"Environment '{environmentName}' ({environmentOrigin}) was asked for, but no settings file is given: use -SettingsPath or {EnvironmentPrefix}{SettingsMeta.ToUpperInvariant()}.",
+                environmentName);
+        }
+
+        var layers = new IReadOnlyDictionary<string, LayerValue>[]
+        {
+            Defaults(),
+            file?.Values ?? new Dictionary<string, LayerValue>(),
+            environment.Values,
+            ReadParameters(request.Parameters),
+        };
+
+        // Microsoft.Extensions.Configuration layers the sources; the last provider holding a key wins.
+        var builder = new ConfigurationBuilder();
+        foreach (var layer in layers)
+        {
+            builder.Add(new MemoryConfigurationSource { InitialData = layer.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value.Text)) });
+        }
+
+        var providers = builder.Build().Providers.ToArray();
+        var options = new VmEventOptions();
+        var settings = new List<VmEventSetting>
+        {
+            Meta(SettingsMeta, settingsPath, pathLayer, pathOrigin, "Settings file (JSON) read as the second layer."),
+            Meta(EnvironmentMeta, file?.Environment, environmentLayer, environmentOrigin, "Named environment section of the settings file."),
+        };
+        var secrets = new List<string?>();
+        foreach (var definition in SettingsCatalog.All)
+        {
+            var index = Array.FindLastIndex(providers, p => p.TryGet(definition.Name, out _));
+            var value = index < 0 ? null : layers[index][definition.Name];
+            var layer = index < 0 ? ConfigurationLayer.Default : (ConfigurationLayer)index;
+            if (value is not null) definition.Property.SetValue(options, value.Value);
+            if (definition.IsSecret) secrets.Add(value?.Text);
+            settings.Add(new VmEventSetting
+            {
+                Name = definition.Name,
+                Value = value is null ? null : Show(definition, value.Text),
+                Source = layer,
+                Origin = value?.Origin ?? "built-in",
+                IsSecret = definition.IsSecret,
+                EnvironmentVariable = definition.EnvironmentVariable,
+                Description = definition.Description,
+            });
+            if (layer != ConfigurationLayer.Default) _log.Verbose($"{definition.Name} = {Show(definition, value!.Text)} ({value.Origin}).");
+        }
+
+        return new VmEventConfiguration(options, settings, settingsPath, file?.Environment, new SecretRedactor(secrets));
+    }
+
+    /// <summary>How a value is shown: secrets masked, connection strings with their keys masked.</summary>
+    public static string Show(SettingDefinition definition, string text) => definition.Secret switch
+    {
+        SecretKind.Whole => SecretRedactor.Mask,
+        SecretKind.ConnectionString => SecretRedactor.RedactConnectionString(text),
+        _ => text,
+    };
+
+    private static Dictionary<string, LayerValue> Defaults() =>
+        SettingsCatalog.All
+            .Where(d => d.DefaultText is not null)
+            .ToDictionary(d => d.Name, d => new LayerValue(d, d.DefaultText!, d.DefaultValue, "built-in"), StringComparer.OrdinalIgnoreCase);
+
+    private static Dictionary<string, LayerValue> ReadParameters(IReadOnlyDictionary<string, string> parameters)
+    {
+        var values = new Dictionary<string, LayerValue>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, text) in parameters)
+        {
+            var definition = SettingsCatalog.Find(name) ?? throw new ArgumentException($"'{name}' is not a setting.", nameof(parameters));
+            values[definition.Name] = SettingValueReader.Read(definition, text, $"parameter -{definition.Name}");
+        }
+
+        return values;
+    }
+
+    private (Dictionary<string, LayerValue> Values, Dictionary<string, (string Value, string Variable)> Meta) ReadEnvironment()
+    {
+        var values = new Dictionary<string, LayerValue>(StringComparer.OrdinalIgnoreCase);
+        var meta = new Dictionary<string, (string, string)>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in _environmentVariables())
+        {
+            var variable = (string)entry.Key;
+            var text = entry.Value as string;
+            if (!variable.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(text)) continue;
+            var name = variable[EnvironmentPrefix.Length..];
+            if (IsMetaSetting(name))
+            {
+                meta[name] = (text, variable);
+                continue;
+            }
+
+            var definition = SettingsCatalog.Find(name);
+            if (definition is null)
+            {
+                // Not fatal: the environment is shared with other software and older versions.
+                _log.Warning($"Environment variable {variable} is not a VmEventOps setting and is ignored.");
+                continue;
+            }
+
+            if (values.ContainsKey(definition.Name)) throw SettingValueReader.Duplicate(definition.Name, "the environment (names differing only in case)");
+            values[definition.Name] = SettingValueReader.Read(definition, text, $"environment variable {variable}");
+        }
+
+        return (values, meta);
+    }
+
+    private static (string? Value, ConfigurationLayer Layer, string Origin) Choose(
+        string? parameter, Dictionary<string, (string Value, string Variable)> meta, string name)
+    {
+        if (!string.IsNullOrWhiteSpace(parameter))
+        {
+            return (parameter, ConfigurationLayer.Parameter, $"parameter -{(name == SettingsMeta ? "SettingsPath" : name)}");
+        }
+
+        return meta.TryGetValue(name, out var fromEnvironment)
+            ? (fromEnvironment.Value, ConfigurationLayer.Environment, $"environment variable {fromEnvironment.Variable}")
+            : (null, ConfigurationLayer.Default, "built-in");
+    }
+
+    private static VmEventSetting Meta(string name, string? value, ConfigurationLayer layer, string origin, string description) => new()
+    {
+        Name = name,
+        Value = value,
+        Source = layer,
+        Origin = origin,
+        EnvironmentVariable = EnvironmentPrefix + name.ToUpperInvariant(),
+        Description = description,
+    };
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using VmEventOps.Engine.Diagnostics;
+
+namespace VmEventOps.Engine.Configuration;
+
+/// <summary>
+/// Reads a settings file: setting names at the top level, named environment sections
+/// (objects such as <c>"Prod": { ... }</c>) that override them, and, as in Functions'
+/// local.settings.json, a <c>Values</c> object whose <c>VMEVENTOPS_*</c> keys are settings
+/// (its other keys belong to the Functions host and are left alone).
+/// </summary>
+internal static class SettingsFileReader
+{
+    private const string ValuesSection = "Values";
+
+    // Keys of local.settings.json that are the Functions host's, not ours.
+    private static readonly HashSet<string> HostKeys = new(StringComparer.OrdinalIgnoreCase) { "$schema", "IsEncrypted", "Host", "ConnectionStrings" };
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    public static SettingsFileContent Read(string path, string? environment)
+    {
+        using var document = Parse(path);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(path, $"its root is a JSON {root.ValueKind.ToString().ToLowerInvariant()}; expected an object of settings");
+        }
+
+        var values = new Dictionary<string, LayerValue>(StringComparer.OrdinalIgnoreCase);
+        var sections = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in root.EnumerateObject())
+        {
+            if (HostKeys.Contains(property.Name)) continue;
+            if (string.Equals(property.Name, ValuesSection, StringComparison.OrdinalIgnoreCase))
+            {
+                ReadValuesSection(path, property.Value, values);
+            }
+            else if (property.Value.ValueKind == JsonValueKind.Object && SettingsCatalog.Find(property.Name) is null)
+            {
+                if (!sections.TryAdd(property.Name, property.Value)) throw SettingValueReader.Duplicate(property.Name, path);
+            }
+            else
+            {
+                Add(values, property.Name, property.Value, path);
+            }
+        }
+
+        string? section = null;
+        if (!string.IsNullOrWhiteSpace(environment))
+        {
+            section = sections.Keys.FirstOrDefault(k => string.Equals(k, environment, StringComparison.OrdinalIgnoreCase));
+            if (section is null)
+            {
+                var known = sections.Count == 0 ? "it has no environment sections" : "its environments are " + string.Join(", ", sections.Keys);
+                throw new VmEventOpsException(
+                    ErrorIds.UnknownEnvironment,
+                    VmErrorCategory.ObjectNotFound,
+                    $"Environment '{environment}' is not defined in settings file {path}: {known}.",
+                    environment);
+            }
+
+            var origin = $"{path} [{section}]";
+            var overrides = new Dictionary<string, LayerValue>(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in sections[section].EnumerateObject())
+            {
+                Add(overrides, property.Name, property.Value, origin);
+            }
+
+            foreach (var (name, value) in overrides) values[name] = value;
+        }
+
+        return new SettingsFileContent(path, section, sections.Keys.ToArray(), values);
+    }
+
+    private static JsonDocument Parse(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new VmEventOpsException(ErrorIds.SettingsFileNotFound, VmErrorCategory.ObjectNotFound, $"Settings file {path} does not exist.", path, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VmEventOpsException(ErrorIds.SettingsFileNotFound, VmErrorCategory.ResourceUnavailable, $"Settings file {path} cannot be read: {e.Message}", path, e);
+        }
+
+        try
+        {
+            return JsonDocument.Parse(bytes, ParseOptions);
+        }
+        catch (JsonException e)
+        {
+            // JsonException's own message can quote the file's text (a secret, perhaps): say where only.
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}" : string.Empty;
+            throw new VmEventOpsException(ErrorIds.SettingsFileInvalid, VmErrorCategory.ParserError, $"Settings file {path} is not valid JSON{where}.", path, inner: null);
+        }
+    }
+
+    private static void ReadValuesSection(string path, JsonElement section, Dictionary<string, LayerValue> values)
+    {
+        var origin = $"{path} [{ValuesSection}]";
+        if (section.ValueKind != JsonValueKind.Object) throw Invalid(path, $"'{ValuesSection}' must be an object");
+        foreach (var property in section.EnumerateObject())
+        {
+            if (!property.Name.StartsWith(ConfigurationLoader.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)) continue;
+            var name = property.Name[ConfigurationLoader.EnvironmentPrefix.Length..];
+            if (ConfigurationLoader.IsMetaSetting(name)) continue;
+            if (values.ContainsKey(name)) throw SettingValueReader.Duplicate(name, path);
+            Add(values, name, property.Value, origin);
+        }
+    }
+
+    private static void Add(Dictionary<string, LayerValue> values, string name, JsonElement element, string origin)
+    {
+        var definition = SettingsCatalog.Find(name) ?? throw SettingValueReader.Unknown(name, origin);
+        if (values.ContainsKey(definition.Name)) throw SettingValueReader.Duplicate(definition.Name, origin);
+        var text = ToText(definition, element, origin);
+        if (text is not null) values[definition.Name] = SettingValueReader.Read(definition, text, origin);
+    }
+
+    private static string? ToText(SettingDefinition definition, JsonElement element, string origin)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null; // explicit null: not set here, a lower layer's value stands
+            case JsonValueKind.String:
+                return element.GetString();
+            case JsonValueKind.Number:
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                return element.GetRawText();
+            case JsonValueKind.Array when definition.ValueType == typeof(IReadOnlyList<string>):
+                var items = element.EnumerateArray().ToArray();
+                if (items.Any(i => i.ValueKind != JsonValueKind.String || i.GetString()!.Contains(',')))
+                {
+                    throw WrongShape(definition, origin, "an array of strings");
+                }
+
+                return string.Join(",", items.Select(i => i.GetString()));
+            default:
+                throw WrongShape(definition, origin, "a JSON " + element.ValueKind.ToString().ToLowerInvariant());
+        }
+    }
+
+    private static VmEventOpsException WrongShape(SettingDefinition definition, string origin, string what) => new(
+        ErrorIds.InvalidSettingValue,
+        VmErrorCategory.InvalidArgument,
+        $"Setting {definition.Name} in {origin} is {what}, which is not valid: expected {definition.Expected}.",
+        definition.Name);
+
+    private static VmEventOpsException Invalid(string path, string why) =>
+        new(ErrorIds.SettingsFileInvalid, VmErrorCategory.InvalidData, $"Settings file {path} is not valid: {why}.", path);
+}
+
+/// <summary>What a settings file contributes: its values for the chosen environment, and the environments it defines.</summary>
+internal sealed record SettingsFileContent(string Path, string? Environment, IReadOnlyList<string> Environments, IReadOnlyDictionary<string, LayerValue> Values);

@@ -1,0 +1,124 @@
+namespace VmEventOps.Engine.Configuration;
+
+/// <summary>
+/// The effective, validated settings for one call. Built by <see cref="ConfigurationLoader"/>;
+/// every property marked <see cref="SettingAttribute"/> is a setting of the same name.
+/// Immutable, so one instance can be shared by concurrent work without copying.
+/// </summary>
+public sealed record VmEventOptions
+{
+    private const string Guid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+    private const string QueueNamePattern = "^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$";
+    private const string QueueNameRule = "a queue name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit";
+
+    // Storage
+    [Setting("Storage connection string (Azurite or local work). Wins over account name and service URIs.", Secret = SecretKind.ConnectionString)]
+    public string? StorageConnectionString { get; init; }
+
+    [Setting("Storage account name, for token authentication against the public cloud endpoints.",
+        Pattern = "^[a-z0-9]{3,24}$", PatternDescription = "a storage account name: 3-24 lowercase letters and digits")]
+    public string? StorageAccountName { get; init; }
+
+    [Setting("Queue service URI, for token authentication (sovereign clouds, private endpoints).")]
+    public Uri? QueueServiceUri { get; init; }
+
+    [Setting("Table service URI, for token authentication (sovereign clouds, private endpoints).")]
+    public Uri? TableServiceUri { get; init; }
+
+    [Setting("Main queue that Event Grid writes to.", Pattern = QueueNamePattern, PatternDescription = QueueNameRule)]
+    public string QueueName { get; init; } = "vm-events";
+
+    [Setting("Queue of messages waiting for another attempt.", Pattern = QueueNamePattern, PatternDescription = QueueNameRule)]
+    public string RetryQueueName { get; init; } = "vm-events-retry";
+
+    [Setting("Queue of onboarded events, with their result.", Pattern = QueueNamePattern, PatternDescription = QueueNameRule)]
+    public string SucceededQueueName { get; init; } = "vm-events-succeeded";
+
+    [Setting("Queue of bad messages and exhausted attempts, with every reason.", Pattern = QueueNamePattern, PatternDescription = QueueNameRule)]
+    public string PoisonQueueName { get; init; } = "vm-events-poison";
+
+    [Setting("Table holding one onboarding state record per VM.",
+        Pattern = "^[A-Za-z][A-Za-z0-9]{2,62}$", PatternDescription = "a table name: 3-63 letters and digits, starting with a letter")]
+    public string StateTableName { get; init; } = "VmOnboardingState";
+
+    // Scope
+    [Setting("Scopes whose VMs are processed: subscription or resource group IDs, comma-separated, or * for any.",
+        Pattern = "^(\\*|(?i)/subscriptions/" + Guid + "(/resourceGroups/[-\\w.()]{1,90})?/?)$",
+        PatternDescription = "* or a scope such as /subscriptions/{guid} or /subscriptions/{guid}/resourceGroups/{name}")]
+    public IReadOnlyList<string> AllowedScopes { get; init; } = [];
+
+    // Azure and identity
+    [Setting("Azure Resource Manager endpoint (sovereign clouds, emulators).", RequireHttps = true)]
+    public Uri ArmEndpoint { get; init; } = new("https://management.azure.com/");
+
+    [Setting("Microsoft Entra authority host.", RequireHttps = true)]
+    public Uri AuthorityHost { get; init; } = new("https://login.microsoftonline.com/");
+
+    [Setting("How to authenticate: Auto, ManagedIdentity, WorkloadIdentity, ServicePrincipal, AzureCli or Token.")]
+    public AuthMode AuthMode { get; init; } = AuthMode.Auto;
+
+    [Setting("Client id of a user-assigned managed identity (system-assigned when empty).",
+        Pattern = "^" + Guid + "$", PatternDescription = "a client id (GUID)")]
+    public string? ManagedIdentityClientId { get; init; }
+
+    [Setting("Microsoft Entra tenant id.", Pattern = "^(" + Guid + "|[A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z]{2,})$",
+        PatternDescription = "a tenant id (GUID) or a domain name")]
+    public string? TenantId { get; init; }
+
+    [Setting("Service principal application (client) id.", Pattern = "^" + Guid + "$", PatternDescription = "a client id (GUID)")]
+    public string? ClientId { get; init; }
+
+    [Setting("Service principal client secret.", Secret = SecretKind.Whole)]
+    public string? ClientSecret { get; init; }
+
+    [Setting("Path of a service principal certificate (PEM or PFX).")]
+    public string? ClientCertificatePath { get; init; }
+
+    [Setting("Password of the service principal certificate.", Secret = SecretKind.Whole)]
+    public string? ClientCertificatePassword { get; init; }
+
+    [Setting("An access token passed in for local work (AuthMode Token).", Secret = SecretKind.Whole)]
+    public string? AccessToken { get; init; }
+
+    // Automation
+    [Setting("Resource ID of the Azure Automation account that runs the onboarding runbook.",
+        Pattern = "^(?i)/subscriptions/" + Guid + "/resourceGroups/[-\\w.()]{1,90}/providers/Microsoft\\.Automation/automationAccounts/[-\\w]{6,50}$",
+        PatternDescription = "an Automation account resource ID such as /subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.Automation/automationAccounts/{name}")]
+    public string? AutomationAccountId { get; init; }
+
+    [Setting("Name of the onboarding runbook.", Pattern = "^[A-Za-z][A-Za-z0-9_-]{0,62}$",
+        PatternDescription = "a runbook name: a letter, then up to 62 letters, digits, hyphens or underscores")]
+    public string? RunbookName { get; init; }
+
+    [Setting("Hybrid Runbook Worker group to run the job on (Azure sandbox when empty).")]
+    public string? HybridWorkerGroup { get; init; }
+
+    // Database check
+    [Setting("Database engine: SqlServer, PostgreSql, MySql or Sqlite.")]
+    public DbProvider DbProvider { get; init; } = DbProvider.SqlServer;
+
+    [Setting("Database server host name or address (a file path for Sqlite); {PrivateIpAddress} stands for the new VM's address.")]
+    public string? DbServer { get; init; }
+
+    [Setting("Database server port (the provider's default when empty).", Minimum = 1, Maximum = 65535)]
+    public int? DbPort { get; init; }
+
+    [Setting("Database name.")]
+    public string? DbName { get; init; }
+
+    [Setting("Database user name.")]
+    public string? DbUser { get; init; }
+
+    [Setting("Database password.", Secret = SecretKind.Whole)]
+    public string? DbPassword { get; init; }
+
+    // Retries
+    [Setting("Attempts per event before it goes to the poison queue.", Minimum = 1, Maximum = 100)]
+    public int MaxAttempts { get; init; } = 5;
+
+    [Setting("Delay before the first retry; doubles each attempt, with jitter.")]
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    [Setting("Longest delay between two attempts.")]
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,38 @@
+namespace VmEventOps.Engine.Diagnostics;
+
+/// <summary>
+/// The one catalog of error ids. Each id is part of the public contract: users match
+/// <c>FullyQualifiedErrorId</c> on it, so an id never changes meaning once shipped.
+/// </summary>
+public static class ErrorIds
+{
+    /// <summary>The settings file named by -SettingsPath or VMEVENTOPS_SETTINGS does not exist.</summary>
+    public const string SettingsFileNotFound = "VmConfigFileNotFound";
+
+    /// <summary>The settings file is not valid JSON, or its root is not an object.</summary>
+    public const string SettingsFileInvalid = "VmConfigFileInvalid";
+
+    /// <summary>The settings file names a setting that does not exist.</summary>
+    public const string UnknownSetting = "VmConfigUnknownSetting";
+
+    /// <summary>A setting's value has the wrong type or is out of range.</summary>
+    public const string InvalidSettingValue = "VmConfigInvalidValue";
+
+    /// <summary>The same setting is given twice in one layer.</summary>
+    public const string DuplicateSetting = "VmConfigDuplicateSetting";
+
+    /// <summary>The requested named environment has no section in the settings file.</summary>
+    public const string UnknownEnvironment = "VmConfigUnknownEnvironment";
+
+    /// <summary>A storage operation failed.</summary>
+    public const string StorageRequestFailed = "VmStorageRequestFailed";
+
+    /// <summary>Storage is not configured: neither a connection string nor an account or service URI.</summary>
+    public const string StorageNotConfigured = "VmStorageNotConfigured";
+
+    /// <summary>The operation was stopped (Ctrl+C or a cancelled token).</summary>
+    public const string OperationStopped = "VmOperationStopped";
+
+    /// <summary>An unexpected failure inside the module; the inner exception is kept.</summary>
+    public const string Unexpected = "VmUnexpectedError";
+}

@@ -1,0 +1,24 @@
+namespace VmEventOps.Engine.Diagnostics;
+
+/// <summary>
+/// The engine's view of PowerShell's ErrorCategory (the engine cannot reference PowerShell).
+/// Member names match <c>System.Management.Automation.ErrorCategory</c> exactly; the cmdlet
+/// layer maps by name.
+/// </summary>
+public enum VmErrorCategory
+{
+    NotSpecified,
+    InvalidArgument,
+    InvalidData,
+    InvalidOperation,
+    ObjectNotFound,
+    ResourceUnavailable,
+    ConnectionError,
+    AuthenticationError,
+    PermissionDenied,
+    OperationTimeout,
+    OperationStopped,
+    LimitsExceeded,
+    ParserError,
+    InvalidResult,
+}

@@ -1,0 +1,25 @@
+namespace VmEventOps.Engine.Diagnostics;
+
+/// <summary>
+/// A failure with a stable error id and category. The message never contains a secret: it is
+/// written by the engine with values it knows are safe (see <see cref="Configuration.SecretRedactor"/>).
+/// </summary>
+public sealed class VmEventOpsException : Exception
+{
+    public VmEventOpsException(string errorId, VmErrorCategory category, string message, object? target = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        ErrorId = errorId;
+        Category = category;
+        Target = target;
+    }
+
+    /// <summary>One of <see cref="ErrorIds"/>.</summary>
+    public string ErrorId { get; }
+
+    /// <summary>The PowerShell error category to report.</summary>
+    public VmErrorCategory Category { get; }
+
+    /// <summary>What the error is about (a file path, a setting name, a resource id); never a secret.</summary>
+    public object? Target { get; }
+}

@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using VmEventOps.Engine.Configuration;
+
+namespace VmEventOps.Commands;
+
+/// <summary>A cmdlet that reads the module's configuration: adds -SettingsPath and -Environment.</summary>
+public abstract class ConfiguredCmdlet : VmEventOpsCmdlet
+{
+    /// <summary>
+    /// <para type="description">A JSON settings file: setting names at the top level, optional named environment
+    /// sections, or a Functions local.settings.json whose Values hold VMEVENTOPS_* keys. Overrides
+    /// VMEVENTOPS_SETTINGS. Relative paths are resolved against the current location.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SettingsPath { get; set; }
+
+    /// <summary>
+    /// <para type="description">The named environment section of the settings file to apply, such as Local, Test or
+    /// Prod. Overrides VMEVENTOPS_ENVIRONMENT.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Environment { get; set; }
+
+    /// <summary>Loads the layered configuration for this call; <paramref name="parameters"/> are the top layer.</summary>
+    internal VmEventConfiguration LoadConfiguration(IReadOnlyDictionary<string, string>? parameters = null)
+    {
+        var request = new ConfigurationRequest
+        {
+            SettingsPath = SettingsPath,
+            Environment = Environment,
+            Parameters = parameters ?? new Dictionary<string, string>(),
+            BaseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+        };
+        var configuration = Run(() => new ConfigurationLoader(Log).Load(request));
+        Log.Redactor = configuration.Redactor;
+        return configuration;
+    }
+}

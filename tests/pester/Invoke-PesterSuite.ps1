@@ -1,0 +1,27 @@
+<#
+.SYNOPSIS
+    Runs the Pester suite against the built module and writes the counts for build.ps1.
+.DESCRIPTION
+    Pester is imported from the NuGet package folder (the PowerShell Gallery is not needed). The suite
+    finds the module through VMEVENTOPSTEST_MODULE (set by build.ps1) or out/VmEventOps.
+#>
+param(
+    [Parameter(Mandatory)] [string] $PesterPath,
+    [Parameter(Mandatory)] [string] $ResultPath
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterPath -Force
+
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = $PSScriptRoot
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Detailed'
+$configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputPath = [IO.Path]::ChangeExtension($ResultPath, '.xml')
+$result = Invoke-Pester -Configuration $configuration
+
+# A failed BeforeAll or a broken test file fails no single test; count it so it cannot pass silently.
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+[pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount } |
+    ConvertTo-Json | Set-Content -Path $ResultPath
+exit ([int]($failed -gt 0))

@@ -1,0 +1,79 @@
+# Shared by the Pester suite: where the built module is, a fresh pwsh for load-order tests, and Azurite.
+
+$script:RepoRoot = if ($env:VMEVENTOPSTEST_REPO) { $env:VMEVENTOPSTEST_REPO } else { (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
+
+function Get-TestModulePath {
+    # The built module folder's manifest: what users import.
+    if ($env:VMEVENTOPSTEST_MODULE) { return $env:VMEVENTOPSTEST_MODULE }
+    Join-Path $script:RepoRoot 'out/VmEventOps/VmEventOps.psd1'
+}
+
+function Get-TestNuGetRoot {
+    if ($env:VMEVENTOPSTEST_NUGET) { return $env:VMEVENTOPSTEST_NUGET }
+    Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+}
+
+function Invoke-FreshPwsh {
+    # Runs a script in a new pwsh process (the same pwsh as this one) and returns its output as objects
+    # (the script's output is passed through ConvertTo-Json there). Throws with its error output on failure.
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $file = Join-Path ([IO.Path]::GetTempPath()) "vmeventops-$([guid]::NewGuid().ToString('n')).ps1"
+    Set-Content -Path $file -Value "`$ErrorActionPreference = 'Stop'`n& { $Script } | ConvertTo-Json -Depth 5 -Compress"
+    $saved = @{}
+    foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
+    try {
+        $output = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $file 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "pwsh exited with $LASTEXITCODE`n$($output -join "`n")" }
+        ($output | Where-Object { $_ -is [string] }) -join "`n" | ConvertFrom-Json
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        Remove-Item $file -ErrorAction SilentlyContinue
+    }
+}
+
+function Start-TestAzurite {
+    <#
+    .SYNOPSIS
+        Starts Azurite in memory on free loopback ports; returns an object with ConnectionString, QueueUri,
+        TableUri and Process. Stop it with Stop-TestAzurite.
+    #>
+    $azurite = Join-Path $script:RepoRoot 'node_modules/azurite/dist/src/azurite.js'
+    if (-not (Test-Path $azurite)) { throw "Azurite is not installed at ${azurite}: run 'npm ci' in $script:RepoRoot (build.ps1 -Task Test does)." }
+    $start = [Diagnostics.ProcessStartInfo]::new('node')
+    foreach ($argument in @($azurite, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--silent',
+            '--blobHost', '127.0.0.1', '--blobPort', '0', '--queueHost', '127.0.0.1', '--queuePort', '0',
+            '--tableHost', '127.0.0.1', '--tablePort', '0')) { $start.ArgumentList.Add($argument) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($start)
+    $urls = @{}
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ($urls.Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) {
+        $line = $process.StandardOutput.ReadLine()
+        if ($null -eq $line) { break }
+        if ($line -match 'Azurite (Queue|Table) service is successfully listening at (http://\S+)') { $urls[$Matches[1]] = $Matches[2] }
+    }
+    if ($urls.Count -lt 2) {
+        if (-not $process.HasExited) { $process.Kill($true) }
+        throw "Azurite did not start: $($process.StandardError.ReadToEnd())"
+    }
+    $account = 'devstoreaccount1'
+    # Azurite's well-known development key (public, documented): not a secret.
+    $key = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+    [pscustomobject]@{
+        Process          = $process
+        QueueUri         = "$($urls.Queue)/$account"
+        TableUri         = "$($urls.Table)/$account"
+        ConnectionString = "DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;QueueEndpoint=$($urls.Queue)/$account;TableEndpoint=$($urls.Table)/$account"
+        AccountKey       = $key
+    }
+}
+
+function Stop-TestAzurite {
+    param([Parameter(Mandatory)] $Azurite)
+    if (-not $Azurite.Process.HasExited) { $Azurite.Process.Kill($true); $Azurite.Process.WaitForExit() }
+}
+
+Export-ModuleMember -Function Get-TestModulePath, Get-TestNuGetRoot, Invoke-FreshPwsh, Start-TestAzurite, Stop-TestAzurite
