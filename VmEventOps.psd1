@@ -11,6 +11,7 @@
     FormatsToProcess     = @('VmEventOps.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-VmEventConfiguration'
+        'Get-VmEventQueueStatus'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

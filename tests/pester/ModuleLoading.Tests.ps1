@@ -1,0 +1,67 @@
+# The module must load beside modules that bring their own Azure.Core and Microsoft.Data.SqlClient
+# (Az.Accounts, dbatools, SqlServer), in either order. Each case runs in a fresh pwsh process, because
+# assemblies can never be unloaded from the default context.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
+    $script:Azurite = Start-TestAzurite
+    $nuget = Get-TestNuGetRoot
+    $script:OldCore = Join-Path $nuget 'azure.core/1.32.0/lib/net6.0/Azure.Core.dll'
+    $script:OldSql = Join-Path $nuget 'microsoft.data.sqlclient/5.1.9/runtimes/unix/lib/net6.0/Microsoft.Data.SqlClient.dll'
+    $script:Prologue = @"
+`$module = '$(Get-TestModulePath)'
+`$connection = '$($script:Azurite.ConnectionString)'
+function Load-Old { Add-Type -Path '$script:OldCore'; Add-Type -Path '$script:OldSql' }
+function Use-Old {
+    # The other module's copies still work: a type from each, used.
+    [pscustomobject]@{
+        Header = [Azure.Core.HttpHeader]::new('x-check', 'old').ToString()
+        DataSource = [Microsoft.Data.SqlClient.SqlConnectionStringBuilder]::new('Server=tcp:db.example,1433').DataSource
+    }
+}
+function Use-Module { @(Get-VmEventQueueStatus -ConnectionString `$connection).Count }
+function Get-Loaded {
+    [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'Azure.Core', 'Microsoft.Data.SqlClient', 'VmEventOps.Engine' } |
+        ForEach-Object { [pscustomobject]@{ Name = `$_.GetName().Name; Context = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name; Location = `$_.Location } }
+}
+"@
+}
+
+AfterAll { Stop-TestAzurite $script:Azurite }
+
+Describe 'Loading beside other copies of Azure.Core and Microsoft.Data.SqlClient' {
+    It 'has the older assemblies to load' {
+        $script:OldCore | Should -Exist
+        $script:OldSql | Should -Exist
+    }
+
+    It 'works when Azure.Core 1.32 and SqlClient 5.1 were loaded first' {
+        $result = Invoke-FreshPwsh -Script ($script:Prologue + @'
+Load-Old
+$before = Use-Old
+Import-Module $module
+[pscustomobject]@{ Queues = Use-Module; Before = $before; After = Use-Old; Loaded = @(Get-Loaded) }
+'@)
+        $result.Queues | Should -Be 4
+        $result.After.Header | Should -Be 'x-check:old'
+        $result.After.DataSource | Should -Be 'tcp:db.example,1433'
+        $core = $result.Loaded | Where-Object Name -eq 'Azure.Core'
+        ($core | Where-Object Context -eq 'Default').Location | Should -Be $script:OldCore
+        ($core | Where-Object Context -eq 'VmEventOps').Location | Should -Match 'Dependencies[\\/]Azure\.Core\.dll$'
+        ($result.Loaded | Where-Object Name -eq 'VmEventOps.Engine').Context | Should -Be 'VmEventOps'
+    }
+
+    It 'works when the module was imported and used first' {
+        $result = Invoke-FreshPwsh -Script ($script:Prologue + @'
+Import-Module $module
+$first = Use-Module
+Load-Old
+[pscustomobject]@{ First = $first; Old = Use-Old; Again = Use-Module; Loaded = @(Get-Loaded) }
+'@)
+        $result.First | Should -Be 4
+        $result.Again | Should -Be 4
+        $result.Old.Header | Should -Be 'x-check:old'
+        $result.Old.DataSource | Should -Be 'tcp:db.example,1433'
+        ($result.Loaded | Where-Object { $_.Name -eq 'Azure.Core' -and $_.Context -eq 'Default' }).Location | Should -Be $script:OldCore
+        ($result.Loaded | Where-Object { $_.Name -eq 'Azure.Core' -and $_.Context -eq 'VmEventOps' }) | Should -Not -BeNullOrEmpty
+    }
+}
