@@ -104,6 +104,10 @@ function Invoke-Test {
     $null = New-Item -ItemType Directory $testOut
 
     Invoke-Native dotnet restore (Join-Path $root 'tests/TestPackages/TestPackages.csproj') --nologo -v quiet
+    # A self-contained .NET 8 process (PowerShell 7.4's runtime) that loads the built module as PowerShell does.
+    $net8Host = Join-Path $out 'net8host'
+    Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Net8Host/VmEventOps.Net8Host.csproj') -c $Configuration -o $net8Host --nologo -v quiet
+    $env:VMEVENTOPSTEST_NET8HOST = Join-Path $net8Host 'VmEventOps.Net8Host'
     $packages = Get-NuGetPackageRoot
     $env:VMEVENTOPSTEST_NUGET = $packages
     $env:VMEVENTOPSTEST_MODULE = Join-Path $moduleOut 'VmEventOps.psd1'

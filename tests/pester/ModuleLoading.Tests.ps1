@@ -65,3 +65,32 @@ Load-Old
         ($result.Loaded | Where-Object { $_.Name -eq 'Azure.Core' -and $_.Context -eq 'VmEventOps' }) | Should -Not -BeNullOrEmpty
     }
 }
+
+Describe 'Loading on the .NET 8 runtime of PowerShell 7.4' {
+    # PowerShell 7.4 (Azure Functions, Automation) is not served here; a self-contained .NET 8 process
+    # loads the built module folder exactly as PowerShell's import does (see tests/VmEventOps.Net8Host).
+    BeforeAll {
+        $hostPath = if ($env:VMEVENTOPSTEST_NET8HOST) { $env:VMEVENTOPSTEST_NET8HOST } else { Join-Path (Split-Path (Split-Path (Get-TestModulePath))) 'net8host/VmEventOps.Net8Host' }
+        $output = & $hostPath (Split-Path (Get-TestModulePath)) $script:Azurite.ConnectionString
+        $LASTEXITCODE | Should -Be 0
+        $script:Result = $output | ConvertFrom-Json
+    }
+
+    It 'runs the engine against storage on .NET 8' {
+        $script:Result.Runtime | Should -Match '^8\.0\.'
+        $script:Result.Queues.Count | Should -Be 4
+    }
+
+    It 'loads System.Text.Json 10 privately, beside the runtime''s own 8.0' {
+        $json = $script:Result.Loaded | Where-Object Name -eq 'System.Text.Json'
+        ($json | Where-Object Context -eq 'Default').Version | Should -Be '8.0.0.0'
+        $private = $json | Where-Object Context -eq 'VmEventOps'
+        $private.Version | Should -Be '10.0.0.0'
+        $private.Location | Should -Match 'Dependencies[\\/]System\.Text\.Json\.dll$'
+    }
+
+    It 'keeps Azure.Core and the engine in the module''s context' {
+        ($script:Result.Loaded | Where-Object Name -in 'Azure.Core', 'VmEventOps.Engine').Context | Sort-Object -Unique | Should -Be 'VmEventOps'
+    }
+}
+

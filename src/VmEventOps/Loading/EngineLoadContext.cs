@@ -21,9 +21,9 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
     private static EngineLoadContext? _instance;
 
     private readonly AssemblyDependencyResolver _resolver;
-    private readonly Lazy<Dictionary<string, string>> _platformAssemblies = new(ReadPlatformAssemblies);
+    private readonly Lazy<Dictionary<string, string>> _frameworkAssemblies = new(ReadFrameworkAssemblies);
 
-    private EngineLoadContext(string enginePath)
+    internal EngineLoadContext(string enginePath)
         : base("VmEventOps", isCollectible: false)
     {
         EnginePath = enginePath;
@@ -67,7 +67,7 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
         if (path is null) return null;
 
         // A framework assembly the host already has at this version or higher is shared, so the
-        // two sides agree on types such as System.Text.Json's; anything older is loaded privately.
+        // two sides agree on types such as System.Text.Json's; anything else is loaded privately.
         if (HostHasAtLeast(name)) return null;
         return LoadFromAssemblyPath(path);
     }
@@ -82,18 +82,24 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
 
     private bool HostHasAtLeast(AssemblyName name)
     {
-        if (name.Name is null || !_platformAssemblies.Value.TryGetValue(name.Name, out var platformPath)) return false;
-        var platformVersion = AssemblyName.GetAssemblyName(platformPath).Version;
-        return platformVersion is not null && (name.Version is null || platformVersion >= name.Version);
+        if (name.Name is null || !_frameworkAssemblies.Value.TryGetValue(name.Name, out var frameworkPath)) return false;
+        var frameworkVersion = AssemblyName.GetAssemblyName(frameworkPath).Version;
+        return frameworkVersion is not null && (name.Version is null || frameworkVersion >= name.Version);
     }
 
-    private static Dictionary<string, string> ReadPlatformAssemblies()
+    private static Dictionary<string, string> ReadFrameworkAssemblies()
     {
+        // Only the shared framework's own assemblies: the host application's other dependencies (an
+        // embedding host may carry its own Azure.Core) are exactly what the engine must not bind to.
+        var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location);
         var list = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
-            result.TryAdd(Path.GetFileNameWithoutExtension(path), path);
+            if (string.Equals(Path.GetDirectoryName(path), frameworkDirectory, StringComparison.Ordinal))
+            {
+                result.TryAdd(Path.GetFileNameWithoutExtension(path), path);
+            }
         }
 
         return result;
