@@ -83,6 +83,7 @@ internal sealed class CmdletHelpReader(DocComments docs)
             pipeline,
             property.GetCustomAttribute<SupportsWildcardsAttribute>() is not null,
             property.GetCustomAttribute<AliasAttribute>()?.AliasNames.ToArray() ?? [],
+            property.GetCustomAttribute<PSDefaultValueAttribute>()?.Value?.ToString(),
             description);
     }
 

@@ -24,6 +24,7 @@ internal sealed record ParameterHelp(
     string PipelineInput,
     bool Globbing,
     IReadOnlyList<string> Aliases,
+    string? DefaultValue,
     IReadOnlyList<string> Description);
 
 /// <summary>One parameter set as a syntax line.</summary>

@@ -57,7 +57,7 @@ internal static class MamlWriter
         Description(p.Description),
         p.IsSwitch ? null : new XElement(Command + "parameterValue", new XAttribute("required", "true"), new XAttribute("variableLength", "false"), p.TypeName),
         TypeElement(p.TypeName),
-        new XElement(Dev + "defaultValue", p.IsSwitch ? "False" : "None"));
+        new XElement(Dev + "defaultValue", p.DefaultValue ?? (p.IsSwitch ? "False" : "None")));
 
     private static XElement TypeElement(string name) => new(Dev + "type", new XElement(Maml + "name", name), new XElement(Maml + "uri"));
 

@@ -63,3 +63,28 @@ Describe 'Get-VmEventQueueStatus' {
         }
     }
 }
+
+Describe 'Stopping Get-VmEventQueueStatus' {
+    It 'stops promptly when the pipeline is stopped (Ctrl+C) while storage does not answer' {
+        # A loopback listener that accepts connections and never answers: the request hangs until cancelled.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $ps = [powershell]::Create()
+        try {
+            $port = $listener.LocalEndpoint.Port
+            $hanging = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$($script:Azurite.AccountKey);QueueEndpoint=http://127.0.0.1:$port/devstoreaccount1"
+            $null = $ps.AddScript("Import-Module '$(Get-TestModulePath)'; Get-VmEventQueueStatus -ConnectionString '$hanging'")
+            $async = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $async.IsCompleted | Should -BeFalse -Because 'the request is still waiting for an answer'
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 10 -Because 'Stop cancels the request instead of waiting out the network timeout'
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally {
+            $ps.Dispose()
+            $listener.Stop()
+        }
+    }
+}

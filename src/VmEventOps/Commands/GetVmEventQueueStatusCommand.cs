@@ -26,17 +26,19 @@ namespace VmEventOps.Commands;
 public sealed class GetVmEventQueueStatusCommand : QueueCmdlet
 {
     /// <summary>
-    /// <para type="description">The most messages the retry queue may hold and still be healthy. Default: 100.</para>
+    /// <para type="description">The most messages the retry queue may hold and still be healthy.</para>
     /// </summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
+    [PSDefaultValue(Value = 100)]
     public int RetryThreshold { get; set; } = 100;
 
     /// <summary>
-    /// <para type="description">The most messages the poison queue may hold and still be healthy. Default: 0.</para>
+    /// <para type="description">The most messages the poison queue may hold and still be healthy.</para>
     /// </summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
+    [PSDefaultValue(Value = 0)]
     public int PoisonThreshold { get; set; }
 
     /// <inheritdoc />
