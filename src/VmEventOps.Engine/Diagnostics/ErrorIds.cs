@@ -24,6 +24,18 @@ public static class ErrorIds
     /// <summary>The requested named environment has no section in the settings file.</summary>
     public const string UnknownEnvironment = "VmConfigUnknownEnvironment";
 
+    /// <summary>No allowed scope is configured: no event can be trusted.</summary>
+    public const string ScopeNotConfigured = "VmScopeNotConfigured";
+
+    /// <summary>A message or object could not be read as an event.</summary>
+    public const string EventMalformed = "VmEventMalformed";
+
+    /// <summary>The text given is not a VM resource ID.</summary>
+    public const string InvalidVmResourceId = "VmInvalidResourceId";
+
+    /// <summary>A message does not fit in a queue message (64 KiB).</summary>
+    public const string MessageTooLarge = "VmMessageTooLarge";
+
     /// <summary>A storage operation failed.</summary>
     public const string StorageRequestFailed = "VmStorageRequestFailed";
 

@@ -1,0 +1,54 @@
+using VmEventOps.Engine.Diagnostics;
+
+namespace VmEventOps.Engine.Events;
+
+/// <summary>
+/// Lets through only what onboarding is for: a successful Microsoft.Compute/virtualMachines/write
+/// (ResourceWriteSuccess) on exactly a VM inside an allowed scope. Anyone who can write to the queue
+/// can forge an event, so the scope check is not optional: with no scope configured it refuses to run.
+/// </summary>
+public sealed class EventFilter
+{
+    /// <summary>The event type of a successful resource write.</summary>
+    public const string ResourceWriteSuccess = "Microsoft.Resources.ResourceWriteSuccess";
+
+    /// <summary>The operation of a VM create or update.</summary>
+    public const string VmWriteOperation = "Microsoft.Compute/virtualMachines/write";
+
+    private readonly IReadOnlyList<string> _scopes;
+
+    /// <param name="allowedScopes">Subscription or resource group IDs, or <c>*</c>.</param>
+    public EventFilter(IReadOnlyList<string> allowedScopes)
+    {
+        if (allowedScopes.Count == 0)
+        {
+            throw new VmEventOpsException(
+                ErrorIds.ScopeNotConfigured,
+                VmErrorCategory.InvalidArgument,
+                "No allowed scope is configured, so no event can be trusted: set AllowedScopes (VMEVENTOPS_ALLOWEDSCOPES) to subscription or resource group IDs, or * to allow any.",
+                "AllowedScopes");
+        }
+
+        _scopes = allowedScopes;
+    }
+
+    /// <summary>The event with <see cref="VmEvent.Accepted"/> and <see cref="VmEvent.RejectReason"/> set.</summary>
+    public VmEvent Apply(VmEvent vmEvent)
+    {
+        var reason = Reject(vmEvent);
+        return vmEvent with { Accepted = reason is null, RejectReason = reason };
+    }
+
+    private string? Reject(VmEvent vmEvent)
+    {
+        if (!string.Equals(vmEvent.EventType, ResourceWriteSuccess, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(vmEvent.OperationName, VmWriteOperation, StringComparison.OrdinalIgnoreCase))
+        {
+            return RejectReasons.NotVmWrite;
+        }
+
+        if (vmEvent.Status is not null && !string.Equals(vmEvent.Status, "Succeeded", StringComparison.OrdinalIgnoreCase)) return RejectReasons.NotSucceeded;
+        if (vmEvent.ParsedVmId is not { } vmId) return RejectReasons.NotAVirtualMachine;
+        return _scopes.Any(vmId.IsWithin) ? null : RejectReasons.OutOfScope;
+    }
+}

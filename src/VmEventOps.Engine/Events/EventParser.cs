@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace VmEventOps.Engine.Events;
+
+/// <summary>
+/// Reads queue message bodies as Event Grid or CloudEvents 1.0 events: raw or base64 JSON, one
+/// event or a batch. Lenient where real payloads vary (objects or JSON-encoded strings for
+/// authorization, claims and httpRequest), strict about what identifies an event. Never throws on
+/// input: anything unreadable comes back as a <c>Malformed:&lt;detail&gt;</c> failure.
+/// </summary>
+public static class EventParser
+{
+    private const int MaxDepth = 64;
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth };
+
+    private static readonly string[] CallerClaims =
+    [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn", "upn", "unique_name",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name", "name", "appid",
+    ];
+
+    /// <summary>Parses one message body.</summary>
+    public static EventParseResult Parse(string? body)
+    {
+        var json = Decode(body);
+        if (json is null) return Failed(null, "NotJson");
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, Options);
+        }
+        catch (JsonException)
+        {
+            return Failed(null, "InvalidJson");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object) return FromElements([root]);
+            if (root.ValueKind != JsonValueKind.Array) return Failed(null, "NotAnObject");
+            var items = root.EnumerateArray().ToArray();
+            return items.Length == 0 ? Failed(null, "EmptyBatch") : FromElements(items);
+        }
+    }
+
+    /// <summary>The JSON text of a body: as is when it is JSON, decoded when it is base64 of JSON, else null.</summary>
+    public static string? Decode(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body)) return null;
+        var trimmed = body.AsSpan().Trim().TrimStart('\uFEFF');
+        if (trimmed.Length > 0 && trimmed[0] is '{' or '[') return body;
+
+        var bytes = new byte[trimmed.Length * 3 / 4 + 3];
+        if (!Convert.TryFromBase64Chars(trimmed, bytes, out var written)) return null;
+        string decoded;
+        try
+        {
+            decoded = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, written);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+
+        var start = decoded.AsSpan().Trim().TrimStart('\uFEFF');
+        return start.Length > 0 && start[0] is '{' or '[' ? decoded : null;
+    }
+
+    private static EventParseResult FromElements(IReadOnlyList<JsonElement> elements)
+    {
+        var events = new List<VmEvent>();
+        var failures = new List<EventParseFailure>();
+        for (var i = 0; i < elements.Count; i++)
+        {
+            int? index = elements.Count == 1 ? null : i;
+            var (vmEvent, problem) = ReadEvent(elements[i]);
+            if (vmEvent is not null) events.Add(vmEvent);
+            else failures.Add(new EventParseFailure(index, RejectReasons.Malformed(problem!)));
+        }
+
+        return new EventParseResult(events, failures);
+    }
+
+    private static EventParseResult Failed(int? index, string detail) =>
+        new([], [new EventParseFailure(index, RejectReasons.Malformed(detail))]);
+
+    private static (VmEvent? Event, string? Problem) ReadEvent(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object) return (null, "NotAnObject");
+        EventSchema schema;
+        string? id, type, time, topic;
+        if (element.TryGetProperty("specversion", out var specVersion))
+        {
+            if (specVersion.ValueKind != JsonValueKind.String || specVersion.GetString() != "1.0") return (null, "UnsupportedSpecVersion");
+            schema = EventSchema.CloudEvent;
+            (id, type, time, topic) = (Text(element, "id"), Text(element, "type"), Text(element, "time"), Text(element, "source"));
+            if (topic is null) return (null, "MissingField:source");
+        }
+        else if (element.TryGetProperty("eventType", out _))
+        {
+            schema = EventSchema.EventGrid;
+            (id, type, time, topic) = (Text(element, "id"), Text(element, "eventType"), Text(element, "eventTime"), Text(element, "topic"));
+        }
+        else
+        {
+            return (null, "UnknownSchema");
+        }
+
+        if (string.IsNullOrWhiteSpace(id)) return (null, "MissingField:id");
+        if (string.IsNullOrWhiteSpace(type)) return (null, schema == EventSchema.CloudEvent ? "MissingField:type" : "MissingField:eventType");
+        var data = ObjectOrEncoded(element, "data");
+        if (data is null) return (null, "MissingField:data");
+
+        var subject = Text(element, "subject");
+        var resourceUri = Text(data.Value, "resourceUri") ?? subject;
+        VmResourceId.TryParse(resourceUri, out var vmId);
+        return (new VmEvent
+        {
+            EventId = id,
+            EventType = type,
+            Schema = schema,
+            EventTime = DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null,
+            Subject = subject,
+            Topic = topic,
+            OperationName = Text(data.Value, "operationName") ?? Text(ObjectOrEncoded(data.Value, "authorization"), "action"),
+            Status = Text(data.Value, "status"),
+            VmResourceId = vmId?.Value,
+            SubscriptionId = vmId?.SubscriptionId.ToString("D") ?? Text(data.Value, "subscriptionId"),
+            ResourceGroupName = vmId?.ResourceGroupName,
+            VmName = vmId?.Name,
+            CorrelationId = Text(data.Value, "correlationId"),
+            Caller = Caller(ObjectOrEncoded(data.Value, "claims")),
+            TenantId = Text(data.Value, "tenantId"),
+            Raw = element.GetRawText(),
+            ParsedVmId = vmId,
+        }, null);
+    }
+
+    private static string? Caller(JsonElement? claims) =>
+        claims is null ? null : CallerClaims.Select(c => Text(claims.Value, c)).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    private static string? Text(JsonElement? element, string name) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    // An object, or (older SDK shape) a string holding a JSON object; null for anything else.
+    private static JsonElement? ObjectOrEncoded(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.Object) return value;
+        if (value.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            using var inner = JsonDocument.Parse(value.GetString()!, Options);
+            return inner.RootElement.ValueKind == JsonValueKind.Object ? inner.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
