@@ -10,8 +10,11 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('VmEventOps.Format.ps1xml')
     CmdletsToExport      = @(
+        'ConvertFrom-VmEvent'
         'Get-VmEventConfiguration'
+        'Get-VmEventMessage'
         'Get-VmEventQueueStatus'
+        'Send-VmEventMessage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -24,6 +27,8 @@
 - Foundation: isolated dependency loading (the module loads beside Az.Accounts, dbatools and SqlServer, and on PowerShell 7.4).
 - Layered configuration (defaults < settings file < VMEVENTOPS_* environment < parameters) with Get-VmEventConfiguration.
 - Help for every cmdlet, generated from the code.
+- Events and queues: ConvertFrom-VmEvent (Event Grid and CloudEvents, raw or base64, batches, scope filter),
+  Get-VmEventMessage, Send-VmEventMessage and Get-VmEventQueueStatus.
 '@
         }
     }

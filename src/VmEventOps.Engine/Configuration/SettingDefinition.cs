@@ -62,7 +62,7 @@ public sealed class SettingDefinition
                 };
             }
 
-            if (ValueType == typeof(TimeSpan)) return "a duration such as 00:00:30 (hh:mm:ss) or a whole number of seconds";
+            if (ValueType == typeof(TimeSpan)) return "a duration such as 00:00:30 or 7.00:00:00 ([d.]hh:mm:ss), or a whole number of seconds";
             if (ValueType == typeof(Uri)) return _rules.RequireHttps ? "an absolute https URI" : "an absolute http or https URI";
             if (ValueType.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(ValueType));
             if (ValueType == typeof(IReadOnlyList<string>)) return "a comma-separated list (or JSON array) of " + (_rules.PatternDescription ?? "values");

@@ -37,6 +37,12 @@ public sealed record VmEventOptions
     [Setting("Queue of bad messages and exhausted attempts, with every reason.", Pattern = QueueNamePattern, PatternDescription = QueueNameRule)]
     public string PoisonQueueName { get; init; } = "vm-events-poison";
 
+    [Setting("How messages sent to the main queue are encoded: Base64 (as Event Grid writes, and the Functions host.json expects) or Text.")]
+    public QueueMessageFormat MessageEncoding { get; init; } = QueueMessageFormat.Base64;
+
+    [Setting("How long a message in the succeeded queue is kept (retry and poison messages never expire).")]
+    public TimeSpan SucceededMessageTtl { get; init; } = TimeSpan.FromDays(7);
+
     [Setting("Table holding one onboarding state record per VM.",
         Pattern = "^[A-Za-z][A-Za-z0-9]{2,62}$", PatternDescription = "a table name: 3-63 letters and digits, starting with a letter")]
     public string StateTableName { get; init; } = "VmOnboardingState";

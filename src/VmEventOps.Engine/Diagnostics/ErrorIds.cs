@@ -36,6 +36,9 @@ public static class ErrorIds
     /// <summary>A message does not fit in a queue message (64 KiB).</summary>
     public const string MessageTooLarge = "VmMessageTooLarge";
 
+    /// <summary>A message was peeked, not received: it cannot be deleted or moved.</summary>
+    public const string MessageNotLeased = "VmMessageNotLeased";
+
     /// <summary>A storage operation failed.</summary>
     public const string StorageRequestFailed = "VmStorageRequestFailed";
 

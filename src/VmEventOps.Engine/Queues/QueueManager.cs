@@ -1,13 +1,29 @@
+using System.Collections.Concurrent;
+using System.Text;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
 
 namespace VmEventOps.Engine.Queues;
 
-/// <summary>The workflow's four queues (main, retry, succeeded, poison) in one storage account.</summary>
+/// <summary>
+/// The workflow's four queues (main, retry, succeeded, poison) in one storage account: peek,
+/// receive with a lease, send, delete, move (send first, delete after: a crash in between leaves
+/// the message in both queues, never in neither), lease renewal, and status.
+/// </summary>
 public sealed class QueueManager
 {
+    /// <summary>Azure's limit on messages per receive or peek.</summary>
+    public const int MaxBatch = 32;
+
+    // Queues known to exist, per process: created on first use, once.
+    private static readonly ConcurrentDictionary<string, Lazy<Task>> Created = new(StringComparer.Ordinal);
+
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+
     private readonly QueueServiceClient _service;
     private readonly VmEventOptions _options;
     private readonly IHostLog _log;
@@ -21,21 +37,220 @@ public sealed class QueueManager
         _time = time;
     }
 
+    /// <summary>Runs between the send and the delete of a move; tests use it to simulate a crash there.</summary>
+    internal Func<CancellationToken, Task>? BetweenSendAndDelete { get; init; }
+
     /// <summary>The queue manager for these options, on the process-wide storage client.</summary>
     public static QueueManager Create(VmEventOptions options, IHostLog log) =>
         new(StorageClients.Queues(options, credential: null), options, log, TimeProvider.System);
 
-    /// <summary>One row per queue: count, oldest visible message, and health against <paramref name="thresholds"/>.</summary>
-    public async Task<IReadOnlyList<QueueStatus>> GetStatusAsync(QueueHealthThresholds thresholds, CancellationToken cancellationToken)
+    /// <summary>The configured name of a queue.</summary>
+    public string NameOf(QueueKind kind) => QueueNames.For(kind, _options);
+
+    /// <summary>Looks at up to 32 messages from the front of a queue without changing anything.</summary>
+    public async Task<IReadOnlyList<VmEventMessage>> PeekAsync(QueueKind kind, int maxMessages, EventFilter? filter, CancellationToken cancellationToken)
     {
-        var kinds = Enum.GetValues<QueueKind>();
-        return await Task.WhenAll(kinds.Select(kind => GetStatusAsync(kind, thresholds, cancellationToken))).ConfigureAwait(false);
+        var queue = Client(kind);
+        try
+        {
+            var peeked = await queue.PeekMessagesAsync(Math.Clamp(maxMessages, 1, MaxBatch), cancellationToken).ConfigureAwait(false);
+            return peeked.Value.Select(m => MessageReader.Read(
+                new VmEventMessage
+                {
+                    MessageId = m.MessageId,
+                    Queue = kind,
+                    QueueName = queue.Name,
+                    InsertedOn = m.InsertedOn,
+                    ExpiresOn = m.ExpiresOn,
+                    DequeueCount = m.DequeueCount,
+                    Body = string.Empty,
+                },
+                m.Body.ToString(),
+                filter)).ToArray();
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 })
+        {
+            _log.Verbose($"Queue {queue.Name} does not exist: nothing to peek.");
+            return [];
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Peeking queue {queue.Name}", queue.Name);
+        }
     }
+
+    /// <summary>Receives up to 32 messages and hides them for <paramref name="lease"/>; each comes with its pop receipt.</summary>
+    public async Task<IReadOnlyList<VmEventMessage>> ReceiveAsync(QueueKind kind, int maxMessages, TimeSpan lease, EventFilter? filter, CancellationToken cancellationToken)
+    {
+        var queue = Client(kind);
+        try
+        {
+            var received = await queue.ReceiveMessagesAsync(Math.Clamp(maxMessages, 1, MaxBatch), lease, cancellationToken).ConfigureAwait(false);
+            return received.Value.Select(m => MessageReader.Read(
+                new VmEventMessage
+                {
+                    MessageId = m.MessageId,
+                    Queue = kind,
+                    QueueName = queue.Name,
+                    InsertedOn = m.InsertedOn,
+                    ExpiresOn = m.ExpiresOn,
+                    DequeueCount = m.DequeueCount,
+                    NextVisibleOn = m.NextVisibleOn,
+                    PopReceipt = m.PopReceipt,
+                    Body = string.Empty,
+                },
+                m.Body.ToString(),
+                filter)).ToArray();
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 })
+        {
+            _log.Verbose($"Queue {queue.Name} does not exist: nothing to receive.");
+            return [];
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Receiving from queue {queue.Name}", queue.Name);
+        }
+    }
+
+    /// <summary>
+    /// Reads every message of a queue. Azure peeks 32 at most, so paging means receiving: each
+    /// message is hidden for <paramref name="lease"/> while the rest are read, then, unless
+    /// <paramref name="keepLeases"/>, made visible again at once (its dequeue count has risen by one).
+    /// </summary>
+    public async Task<IReadOnlyList<VmEventMessage>> ReceiveAllAsync(QueueKind kind, TimeSpan lease, bool keepLeases, EventFilter? filter, CancellationToken cancellationToken)
+    {
+        var name = NameOf(kind);
+        var total = await CountAsync(kind, cancellationToken).ConfigureAwait(false);
+        var all = new List<VmEventMessage>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var batch = await ReceiveAsync(kind, MaxBatch, lease, filter, cancellationToken).ConfigureAwait(false);
+            var fresh = batch.Where(m => seen.Add(m.MessageId)).ToArray();
+            if (fresh.Length == 0) break;
+            all.AddRange(fresh);
+            _log.Progress(new HostProgress(1, $"Reading queue {name}", $"{all.Count} of about {Math.Max(total, all.Count)} messages", total == 0 ? -1 : Math.Min(100, all.Count * 100 / Math.Max(total, all.Count))));
+        }
+
+        if (!keepLeases)
+        {
+            _log.Progress(new HostProgress(1, $"Reading queue {name}", $"Releasing {all.Count} messages"));
+            await Parallel.ForEachAsync(all, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (m, token) =>
+                await ReleaseAsync(m, token).ConfigureAwait(false)).ConfigureAwait(false);
+            all = all.Select(m => m with { PopReceipt = null, NextVisibleOn = null }).ToList();
+        }
+
+        _log.Progress(new HostProgress(1, $"Reading queue {name}", "Done", 100, Completed: true));
+        return all;
+    }
+
+    /// <summary>Sends a message body to a queue (created if missing); returns the new message's id.</summary>
+    public async Task<string> SendAsync(QueueKind kind, string body, TimeSpan? delay, CancellationToken cancellationToken)
+    {
+        var queue = Client(kind);
+        if (Encoding.UTF8.GetByteCount(body) > MessageEnvelope.MaxMessageBytes)
+        {
+            throw new VmEventOpsException(ErrorIds.MessageTooLarge, VmErrorCategory.LimitsExceeded,
+                $"The message is larger than the {MessageEnvelope.MaxMessageBytes}-byte queue limit; it was not sent to {queue.Name}.", queue.Name);
+        }
+
+        await EnsureExistsAsync(queue, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var receipt = await queue.SendMessageAsync(body, delay, TimeToLive(kind), cancellationToken).ConfigureAwait(false);
+            _log.Verbose($"Sent message {receipt.Value.MessageId} to {queue.Name}.");
+            return receipt.Value.MessageId;
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Sending to queue {queue.Name}", queue.Name);
+        }
+    }
+
+    /// <summary>Encodes an event for the main queue as configured (base64, as Event Grid writes, or text).</summary>
+    public string EncodeForMainQueue(string json) =>
+        _options.MessageEncoding == QueueMessageFormat.Base64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) : json;
+
+    /// <summary>Deletes a received message; false when it was already gone.</summary>
+    public async Task<bool> DeleteAsync(VmEventMessage message, CancellationToken cancellationToken)
+    {
+        var queue = Client(message.Queue);
+        var popReceipt = message.PopReceipt ?? throw NotLeased(message);
+        try
+        {
+            await queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 })
+        {
+            return false;
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Deleting message {message.MessageId} from {queue.Name}", message.MessageId);
+        }
+    }
+
+    /// <summary>
+    /// Moves a received message: sends <paramref name="body"/> to <paramref name="destination"/>
+    /// first and deletes the source only after that succeeded, so no failure in between loses it.
+    /// Returns the new message's id.
+    /// </summary>
+    public async Task<string> MoveAsync(VmEventMessage message, QueueKind destination, string body, TimeSpan? delay, CancellationToken cancellationToken)
+    {
+        if (message.PopReceipt is null) throw NotLeased(message);
+        var id = await SendAsync(destination, body, delay, cancellationToken).ConfigureAwait(false);
+        if (BetweenSendAndDelete is { } hook) await hook(cancellationToken).ConfigureAwait(false);
+        if (!await DeleteAsync(message, cancellationToken).ConfigureAwait(false))
+        {
+            _log.Warning($"Message {message.MessageId} was already gone from {message.QueueName} after it was copied to {NameOf(destination)}.");
+        }
+
+        return id;
+    }
+
+    /// <summary>Extends (or shortens) a lease; returns the message with its new pop receipt.</summary>
+    public async Task<VmEventMessage> RenewLeaseAsync(VmEventMessage message, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var queue = Client(message.Queue);
+        var popReceipt = message.PopReceipt ?? throw NotLeased(message);
+        try
+        {
+            var receipt = await queue.UpdateMessageAsync(message.MessageId, popReceipt, message: (BinaryData?)null, lease, cancellationToken).ConfigureAwait(false);
+            return message with { PopReceipt = receipt.Value.PopReceipt, NextVisibleOn = receipt.Value.NextVisibleOn };
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Renewing the lease on message {message.MessageId} in {queue.Name}", message.MessageId);
+        }
+    }
+
+    /// <summary>The approximate number of messages in a queue (0 when it does not exist).</summary>
+    public async Task<int> CountAsync(QueueKind kind, CancellationToken cancellationToken)
+    {
+        var queue = Client(kind);
+        try
+        {
+            return (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 })
+        {
+            return 0;
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Reading queue {queue.Name}", queue.Name);
+        }
+    }
+
+    /// <summary>One row per queue: count, oldest visible message, and health against <paramref name="thresholds"/>.</summary>
+    public async Task<IReadOnlyList<QueueStatus>> GetStatusAsync(QueueHealthThresholds thresholds, CancellationToken cancellationToken) =>
+        await Task.WhenAll(Enum.GetValues<QueueKind>().Select(kind => GetStatusAsync(kind, thresholds, cancellationToken))).ConfigureAwait(false);
 
     private async Task<QueueStatus> GetStatusAsync(QueueKind kind, QueueHealthThresholds thresholds, CancellationToken cancellationToken)
     {
-        var name = QueueNames.For(kind, _options);
-        var queue = _service.GetQueueClient(name);
+        var queue = Client(kind);
         try
         {
             var properties = await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
@@ -43,11 +258,11 @@ public sealed class QueueManager
             var insertedOn = peeked.Value.FirstOrDefault()?.InsertedOn;
             var count = properties.Value.ApproximateMessagesCount;
             var (healthy, reason) = Judge(kind, count, thresholds);
-            _log.Verbose($"Queue {name} ({kind}): about {count} message(s).");
+            _log.Verbose($"Queue {queue.Name} ({kind}): about {count} message(s).");
             return new QueueStatus
             {
                 Queue = kind,
-                Name = name,
+                Name = queue.Name,
                 Exists = true,
                 ApproximateCount = count,
                 OldestMessageAge = insertedOn is null ? null : _time.GetUtcNow() - insertedOn.Value,
@@ -61,7 +276,7 @@ public sealed class QueueManager
             return new QueueStatus
             {
                 Queue = kind,
-                Name = name,
+                Name = queue.Name,
                 Exists = false,
                 ApproximateCount = 0,
                 Healthy = kind != QueueKind.Main,
@@ -70,7 +285,7 @@ public sealed class QueueManager
         }
         catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
         {
-            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Reading queue {name}", name);
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Reading queue {queue.Name}", queue.Name);
         }
     }
 
@@ -82,4 +297,47 @@ public sealed class QueueManager
         QueueKind.Poison => (true, count == 0 ? "Empty." : $"Within the threshold of {thresholds.Poison}."),
         _ => (true, "OK."),
     };
+
+    private QueueClient Client(QueueKind kind) => _service.GetQueueClient(NameOf(kind));
+
+    // Retry and poison messages must never disappear on their own; succeeded ones age out as configured.
+    private TimeSpan? TimeToLive(QueueKind kind) => kind switch
+    {
+        QueueKind.Retry or QueueKind.Poison => NeverExpires,
+        QueueKind.Succeeded => _options.SucceededMessageTtl,
+        _ => null,
+    };
+
+    private async Task ReleaseAsync(VmEventMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Client(message.Queue).UpdateMessageAsync(message.MessageId, message.PopReceipt!, message: (BinaryData?)null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 })
+        {
+            // Deleted by someone else meanwhile: nothing to release.
+        }
+    }
+
+    private async Task EnsureExistsAsync(QueueClient queue, CancellationToken cancellationToken)
+    {
+        var key = queue.Uri.AbsoluteUri;
+        var creation = Created.GetOrAdd(key, _ => new Lazy<Task>(() => queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
+        try
+        {
+            await creation.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            Created.TryRemove(key, out _);
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Creating queue {queue.Name}", queue.Name);
+        }
+    }
+
+    private static VmEventOpsException NotLeased(VmEventMessage message) => new(
+        ErrorIds.MessageNotLeased,
+        VmErrorCategory.InvalidOperation,
+        $"Message {message.MessageId} in {message.QueueName} was peeked, not received: it has no lease (pop receipt) to delete or move it with. Receive it with -Lease first.",
+        message.MessageId);
 }

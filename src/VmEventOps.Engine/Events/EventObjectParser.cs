@@ -1,0 +1,31 @@
+using System.Text.Json;
+
+namespace VmEventOps.Engine.Events;
+
+/// <summary>
+/// Reads an event that a host already decoded into objects (the Functions PowerShell worker hands a
+/// JSON queue item over as a hashtable): serializes the plain object graph back to JSON and parses it.
+/// </summary>
+public static class EventObjectParser
+{
+    private static readonly JsonSerializerOptions Options = new() { MaxDepth = 64 };
+
+    /// <summary>
+    /// Parses a graph of dictionaries (string keys), lists and primitives. Anything that cannot be
+    /// written as JSON comes back as <c>Malformed:NotSerializable</c>.
+    /// </summary>
+    public static EventParseResult Parse(object graph)
+    {
+        string json;
+        try
+        {
+            json = JsonSerializer.Serialize(graph, Options);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            return new EventParseResult([], [new EventParseFailure(null, RejectReasons.Malformed("NotSerializable"))]);
+        }
+
+        return EventParser.Parse(json);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace VmEventOps.Engine.Events;
+
+/// <summary>
+/// Builds a well-formed Event Grid ResourceWriteSuccess event for a VM, as Azure raises on creation,
+/// for a deliberate re-run. It says who asked and why in <c>data.vmEventOps</c>, which Azure's own
+/// events never carry.
+/// </summary>
+public static class VmWriteEventFactory
+{
+    /// <summary>The event's JSON text.</summary>
+    public static string Create(VmResourceId vm, string? reason, string? requestedBy, DateTimeOffset now)
+    {
+        var id = vm.Value;
+        var subscription = $"/subscriptions/{vm.SubscriptionId:D}";
+        var data = new JsonObject
+        {
+            ["authorization"] = new JsonObject { ["scope"] = id, ["action"] = EventFilter.VmWriteOperation, ["evidence"] = new JsonObject() },
+            ["claims"] = new JsonObject(),
+            ["correlationId"] = Guid.NewGuid().ToString("D"),
+            ["resourceProvider"] = "Microsoft.Compute",
+            ["resourceUri"] = id,
+            ["operationName"] = EventFilter.VmWriteOperation,
+            ["status"] = "Succeeded",
+            ["subscriptionId"] = vm.SubscriptionId.ToString("D"),
+            ["vmEventOps"] = new JsonObject { ["rerun"] = true, ["reason"] = reason, ["requestedBy"] = requestedBy },
+        };
+        var vmEvent = new JsonObject
+        {
+            ["subject"] = id,
+            ["eventType"] = EventFilter.ResourceWriteSuccess,
+            ["eventTime"] = now.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["id"] = Guid.NewGuid().ToString("D"),
+            ["data"] = data,
+            ["dataVersion"] = "2",
+            ["metadataVersion"] = "1",
+            ["topic"] = subscription,
+        };
+        return vmEvent.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+}

@@ -1,0 +1,55 @@
+using VmEventOps.Engine.Events;
+
+namespace VmEventOps.Engine.Queues;
+
+/// <summary>One queue message with what it holds: the event(s), and, for an envelope, attempts and history.</summary>
+public sealed record VmEventMessage
+{
+    /// <summary>The message id.</summary>
+    public required string MessageId { get; init; }
+
+    /// <summary>Which queue it is in.</summary>
+    public required QueueKind Queue { get; init; }
+
+    /// <summary>That queue's name.</summary>
+    public required string QueueName { get; init; }
+
+    /// <summary>When it was put in the queue.</summary>
+    public DateTimeOffset? InsertedOn { get; init; }
+
+    /// <summary>When the queue drops it.</summary>
+    public DateTimeOffset? ExpiresOn { get; init; }
+
+    /// <summary>How often it has been received.</summary>
+    public long DequeueCount { get; init; }
+
+    /// <summary>When it is visible again (after a lease or a retry delay).</summary>
+    public DateTimeOffset? NextVisibleOn { get; init; }
+
+    /// <summary>Attempts made so far (0 for an event no attempt has touched yet).</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>The last error in its history, if any.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>Why it is in this queue (an envelope's reason).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The first event in it, with the filter's verdict; null when nothing in it is an event.</summary>
+    public VmEvent? Event { get; init; }
+
+    /// <summary>Every event in it (Event Grid may batch).</summary>
+    public IReadOnlyList<VmEvent> Events { get; init; } = [];
+
+    /// <summary>Why parts of it are not events (<c>Malformed:&lt;detail&gt;</c>).</summary>
+    public IReadOnlyList<string> ParseFailures { get; init; } = [];
+
+    /// <summary>The history of an envelope, oldest first.</summary>
+    public IReadOnlyList<EnvelopeHistoryEntry> History { get; init; } = [];
+
+    /// <summary>The original event message body, verbatim (inside the envelope, if any).</summary>
+    public required string Body { get; init; }
+
+    /// <summary>The lease on it: set only when the message was received (not peeked).</summary>
+    public string? PopReceipt { get; init; }
+}

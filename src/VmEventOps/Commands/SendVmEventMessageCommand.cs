@@ -1,0 +1,107 @@
+using System.Management.Automation;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+
+namespace VmEventOps.Commands;
+
+/// <summary>
+/// <para type="synopsis">Queues a VM for onboarding again: a new ResourceWriteSuccess event, or a message moved back from poison.</para>
+/// <para type="description">With -VmResourceId (also bound by property name from a VmEvent), builds a well-formed Event Grid
+/// ResourceWriteSuccess event for that VM, as Azure raises on creation, and sends it to the queue (Main by default), encoded
+/// as the MessageEncoding setting says. -Reason is recorded in the event's data.vmEventOps. A deliberate re-run of a VM that
+/// was onboarded already also needs the workflow's -Force.</para>
+/// <para type="description">With a VmEventMessage from the pipeline (Get-VmEventMessage), sends its original event back: a
+/// message received with -Lease is moved (sent first, then deleted from its queue, so it can never be lost); a peeked message
+/// has no lease, so it is copied and stays where it is, with a warning.</para>
+/// <example>
+///   <code>Send-VmEventMessage -VmResourceId /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-01 -Reason 'Database was down'</code>
+///   <para>Queues vm-01 for onboarding again.</para>
+/// </example>
+/// <example>
+///   <code>Get-VmEventMessage -Queue Poison -Lease 00:05:00 | Where-Object LastError -match 'timeout' | Send-VmEventMessage -WhatIf</code>
+///   <para>Shows which poison messages that failed on a timeout would be moved back to the main queue.</para>
+/// </example>
+/// </summary>
+// No default parameter set on purpose: with one, PowerShell tries only that set's ByPropertyName
+// binding for pipeline input and never reaches -Message, so a piped VmEventMessage would not bind.
+[Cmdlet(VerbsCommunications.Send, "VmEventMessage", SupportsShouldProcess = true)]
+[OutputType(typeof(SentMessage))]
+public sealed class SendVmEventMessageCommand : QueueCmdlet
+{
+    private const string ByIdSet = "ByVmResourceId";
+    private const string ByMessageSet = "ByMessage";
+
+    /// <summary>
+    /// <para type="description">The VM to onboard: /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? VmResourceId { get; set; }
+
+    /// <summary>
+    /// <para type="description">A message from Get-VmEventMessage whose original event is sent again.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByMessageSet, ValueFromPipeline = true)]
+    public VmEventMessage? Message { get; set; }
+
+    /// <summary>
+    /// <para type="description">The queue to send to: Main (default) or Retry.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateSet("Main", "Retry")]
+    [PSDefaultValue(Value = "Main")]
+    public string Queue { get; set; } = nameof(QueueKind.Main);
+
+    /// <summary>
+    /// <para type="description">Why the VM is queued again; recorded in the new event.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = ByIdSet)]
+    [ValidateLength(1, 1024)]
+    public string? Reason { get; set; }
+
+    private QueueManager? _manager;
+
+    /// <inheritdoc />
+    protected override void ProcessInput()
+    {
+        _manager ??= QueueManager.Create(LoadQueueConfiguration().Options, Log);
+        var destination = Enum.Parse<QueueKind>(Queue, ignoreCase: true);
+        if (Message is { } message)
+        {
+            Requeue(_manager, message, destination);
+            return;
+        }
+
+        if (!Engine.Events.VmResourceId.TryParse(VmResourceId, out var vm))
+        {
+            WriteFailure(new VmEventOpsException(ErrorIds.InvalidVmResourceId, VmErrorCategory.InvalidArgument,
+                $"'{VmResourceId}' is not a VM resource ID: expected /subscriptions/{{guid}}/resourceGroups/{{name}}/providers/Microsoft.Compute/virtualMachines/{{name}}.", VmResourceId));
+            return;
+        }
+
+        if (!ShouldProcess(vm!.Value, $"Send a new ResourceWriteSuccess event to queue {_manager.NameOf(destination)}")) return;
+        var body = _manager.EncodeForMainQueue(VmWriteEventFactory.Create(vm, Reason, System.Environment.UserName, DateTimeOffset.UtcNow));
+        var id = Run(token => _manager.SendAsync(destination, body, delay: null, token));
+        WriteObject(new SentMessage { MessageId = id, Queue = destination, QueueName = _manager.NameOf(destination), VmResourceId = vm.Value });
+    }
+
+    private void Requeue(QueueManager manager, VmEventMessage message, QueueKind destination)
+    {
+        var target = $"message {message.MessageId} in {message.QueueName}";
+        var leased = message.PopReceipt is not null;
+        if (!ShouldProcess(target, $"{(leased ? "Move" : "Copy")} its original event to queue {manager.NameOf(destination)}")) return;
+        var id = leased
+            ? Run(token => manager.MoveAsync(message, destination, message.Body, delay: null, token))
+            : Run(token => manager.SendAsync(destination, message.Body, delay: null, token));
+        if (!leased) WriteWarning($"Message {message.MessageId} was peeked, so it was copied and is still in {message.QueueName}. Receive it with Get-VmEventMessage -Lease to move it.");
+        WriteObject(new SentMessage
+        {
+            MessageId = id,
+            Queue = destination,
+            QueueName = manager.NameOf(destination),
+            VmResourceId = message.Event?.VmResourceId,
+            MovedFrom = leased ? message.MessageId : null,
+        });
+    }
+}
