@@ -19,6 +19,9 @@ public sealed class QueueManager
     /// <summary>Azure's limit on messages per receive or peek.</summary>
     public const int MaxBatch = 32;
 
+    /// <summary>The poison reason of a message too large to wrap in an envelope.</summary>
+    public const string TooLargeReason = "TooLarge";
+
     // Queues known to exist, per process: created on first use, once.
     private static readonly ConcurrentDictionary<string, Lazy<Task>> Created = new(StringComparer.Ordinal);
 
@@ -208,6 +211,26 @@ public sealed class QueueManager
         }
 
         return id;
+    }
+
+    /// <summary>
+    /// Moves a received message to poison in <paramref name="envelope"/>. An original too large to wrap
+    /// goes to poison as it is (reason TooLarge, logged as a warning), so it is never lost.
+    /// </summary>
+    public async Task<string> DeadLetterAsync(VmEventMessage message, MessageEnvelope envelope, CancellationToken cancellationToken)
+    {
+        string body;
+        try
+        {
+            body = envelope.Serialize();
+        }
+        catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.MessageTooLarge)
+        {
+            _log.Warning($"Message {message.MessageId} goes to {NameOf(QueueKind.Poison)} as it is (reason {TooLargeReason}): {e.Message}");
+            body = envelope.Original;
+        }
+
+        return await MoveAsync(message, QueueKind.Poison, body, delay: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Extends (or shortens) a lease; returns the message with its new pop receipt.</summary>

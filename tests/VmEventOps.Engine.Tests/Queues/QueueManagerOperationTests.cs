@@ -219,3 +219,29 @@ public sealed class QueueManagerOperationTests(AzuriteFixture azurite)
         Assert.Equal(0, await manager.CountAsync(QueueKind.Poison, CancellationToken.None));
     }
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class QueueManagerDeadLetterTests(AzuriteFixture azurite)
+{
+    private static readonly EventFilter AnyScope = new(["*"]);
+
+    [Fact]
+    public async Task DeadLetter_AnOriginalTooLargeToWrap_ShouldGoToPoisonAsItIsWithAWarning()
+    {
+        var prefix = "d" + Guid.NewGuid().ToString("n")[..10];
+        var options = new VmEventOptions { StorageConnectionString = azurite.ConnectionString, QueueName = prefix + "-main", PoisonQueueName = prefix + "-poison" };
+        var log = new RecordingHostLog();
+        var manager = new QueueManager(new QueueServiceClient(azurite.ConnectionString), options, log, TimeProvider.System);
+        var original = "{\"pad\":\"" + new string('x', MessageEnvelope.MaxMessageBytes - 20) + "\"}";
+        await manager.SendAsync(QueueKind.Main, original, null, CancellationToken.None);
+        var received = (await manager.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), AnyScope, CancellationToken.None))[0];
+        var envelope = new MessageEnvelope { Attempt = 1, FirstSeen = DateTimeOffset.UtcNow, Reason = "Malformed:NotJson", Original = received.Body };
+
+        await manager.DeadLetterAsync(received, envelope, CancellationToken.None);
+
+        var poisoned = Assert.Single(await manager.PeekAsync(QueueKind.Poison, 1, AnyScope, CancellationToken.None));
+        Assert.Equal(original, poisoned.Body);
+        Assert.Equal(0, await manager.CountAsync(QueueKind.Main, CancellationToken.None));
+        Assert.Contains(log.Warnings, w => w.Contains(QueueManager.TooLargeReason, StringComparison.Ordinal));
+    }
+}
