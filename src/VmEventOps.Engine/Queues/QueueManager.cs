@@ -51,70 +51,22 @@ public sealed class QueueManager
     public string NameOf(QueueKind kind) => QueueNames.For(kind, _options);
 
     /// <summary>Looks at up to 32 messages from the front of a queue without changing anything.</summary>
-    public async Task<IReadOnlyList<VmEventMessage>> PeekAsync(QueueKind kind, int maxMessages, EventFilter? filter, CancellationToken cancellationToken)
-    {
-        var queue = Client(kind);
-        try
+    public Task<IReadOnlyList<VmEventMessage>> PeekAsync(QueueKind kind, int maxMessages, EventFilter? filter, CancellationToken cancellationToken) =>
+        ReadAsync(kind, "Peeking", filter, async queue =>
         {
             var peeked = await queue.PeekMessagesAsync(Math.Clamp(maxMessages, 1, MaxBatch), cancellationToken).ConfigureAwait(false);
-            return peeked.Value.Select(m => MessageReader.Read(
-                new VmEventMessage
-                {
-                    MessageId = m.MessageId,
-                    Queue = kind,
-                    QueueName = queue.Name,
-                    InsertedOn = m.InsertedOn,
-                    ExpiresOn = m.ExpiresOn,
-                    DequeueCount = m.DequeueCount,
-                    Body = string.Empty,
-                },
-                m.Body.ToString(),
-                filter)).ToArray();
-        }
-        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 })
-        {
-            _log.Verbose($"Queue {queue.Name} does not exist: nothing to peek.");
-            return [];
-        }
-        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
-        {
-            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Peeking queue {queue.Name}", queue.Name);
-        }
-    }
+            return peeked.Value.Select(m => (Stored(kind, queue, m.MessageId, m.InsertedOn, m.ExpiresOn, m.DequeueCount), m.Body.ToString()));
+        });
 
     /// <summary>Receives up to 32 messages and hides them for <paramref name="lease"/>; each comes with its pop receipt.</summary>
-    public async Task<IReadOnlyList<VmEventMessage>> ReceiveAsync(QueueKind kind, int maxMessages, TimeSpan lease, EventFilter? filter, CancellationToken cancellationToken)
-    {
-        var queue = Client(kind);
-        try
+    public Task<IReadOnlyList<VmEventMessage>> ReceiveAsync(QueueKind kind, int maxMessages, TimeSpan lease, EventFilter? filter, CancellationToken cancellationToken) =>
+        ReadAsync(kind, "Receiving from", filter, async queue =>
         {
             var received = await queue.ReceiveMessagesAsync(Math.Clamp(maxMessages, 1, MaxBatch), lease, cancellationToken).ConfigureAwait(false);
-            return received.Value.Select(m => MessageReader.Read(
-                new VmEventMessage
-                {
-                    MessageId = m.MessageId,
-                    Queue = kind,
-                    QueueName = queue.Name,
-                    InsertedOn = m.InsertedOn,
-                    ExpiresOn = m.ExpiresOn,
-                    DequeueCount = m.DequeueCount,
-                    NextVisibleOn = m.NextVisibleOn,
-                    PopReceipt = m.PopReceipt,
-                    Body = string.Empty,
-                },
-                m.Body.ToString(),
-                filter)).ToArray();
-        }
-        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 })
-        {
-            _log.Verbose($"Queue {queue.Name} does not exist: nothing to receive.");
-            return [];
-        }
-        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
-        {
-            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Receiving from queue {queue.Name}", queue.Name);
-        }
-    }
+            return received.Value.Select(m => (
+                Stored(kind, queue, m.MessageId, m.InsertedOn, m.ExpiresOn, m.DequeueCount) with { NextVisibleOn = m.NextVisibleOn, PopReceipt = m.PopReceipt },
+                m.Body.ToString()));
+        });
 
     /// <summary>
     /// Reads every message of a queue. Azure peeks 32 at most, so paging means receiving: each
@@ -322,6 +274,37 @@ public sealed class QueueManager
     };
 
     private QueueClient Client(QueueKind kind) => _service.GetQueueClient(NameOf(kind));
+
+    // Peek and receive differ only in the call; a missing queue holds nothing.
+    private async Task<IReadOnlyList<VmEventMessage>> ReadAsync(
+        QueueKind kind, string verb, EventFilter? filter, Func<QueueClient, Task<IEnumerable<(VmEventMessage Message, string Body)>>> read)
+    {
+        var queue = Client(kind);
+        try
+        {
+            return (await read(queue).ConfigureAwait(false)).Select(m => MessageReader.Read(m.Message, m.Body, filter)).ToArray();
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 })
+        {
+            _log.Verbose($"Queue {queue.Name} does not exist: nothing to read.");
+            return [];
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"{verb} queue {queue.Name}", queue.Name);
+        }
+    }
+
+    private static VmEventMessage Stored(QueueKind kind, QueueClient queue, string id, DateTimeOffset? insertedOn, DateTimeOffset? expiresOn, long dequeueCount) => new()
+    {
+        MessageId = id,
+        Queue = kind,
+        QueueName = queue.Name,
+        InsertedOn = insertedOn,
+        ExpiresOn = expiresOn,
+        DequeueCount = dequeueCount,
+        Body = string.Empty,
+    };
 
     // Retry and poison messages must never disappear on their own; succeeded ones age out as configured.
     private TimeSpan? TimeToLive(QueueKind kind) => kind switch

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using VmEventOps.Engine.Configuration;
 
 namespace VmEventOps.Engine.Tests.Infrastructure;
 
@@ -23,6 +24,20 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};QueueEndpoint={QueueUri};TableEndpoint={TableUri}";
+
+    /// <summary>Options on this Azurite with four queues of the caller's own, so tests never see each other's messages.</summary>
+    public VmEventOptions UniqueQueues()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("n")[..10];
+        return new VmEventOptions
+        {
+            StorageConnectionString = ConnectionString,
+            QueueName = prefix + "-main",
+            RetryQueueName = prefix + "-retry",
+            SucceededQueueName = prefix + "-ok",
+            PoisonQueueName = prefix + "-poison",
+        };
+    }
 
     public async Task InitializeAsync()
     {

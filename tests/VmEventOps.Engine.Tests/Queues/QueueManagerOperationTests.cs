@@ -12,20 +12,8 @@ namespace VmEventOps.Engine.Tests.Queues;
 public sealed class QueueManagerOperationTests(AzuriteFixture azurite)
 {
     private static readonly EventFilter AnyScope = new(["*"]);
-    private readonly VmEventOptions _options = UniqueQueues(azurite);
+    private readonly VmEventOptions _options = azurite.UniqueQueues();
 
-    private static VmEventOptions UniqueQueues(AzuriteFixture azurite)
-    {
-        var prefix = "o" + Guid.NewGuid().ToString("n")[..10];
-        return new VmEventOptions
-        {
-            StorageConnectionString = azurite.ConnectionString,
-            QueueName = prefix + "-main",
-            RetryQueueName = prefix + "-retry",
-            SucceededQueueName = prefix + "-ok",
-            PoisonQueueName = prefix + "-poison",
-        };
-    }
 
     private QueueManager Manager(Func<CancellationToken, Task>? betweenSendAndDelete = null) =>
         new(new QueueServiceClient(azurite.ConnectionString), _options, NullHostLog.Instance, TimeProvider.System) { BetweenSendAndDelete = betweenSendAndDelete };
@@ -228,8 +216,7 @@ public sealed class QueueManagerDeadLetterTests(AzuriteFixture azurite)
     [Fact]
     public async Task DeadLetter_AnOriginalTooLargeToWrap_ShouldGoToPoisonAsItIsWithAWarning()
     {
-        var prefix = "d" + Guid.NewGuid().ToString("n")[..10];
-        var options = new VmEventOptions { StorageConnectionString = azurite.ConnectionString, QueueName = prefix + "-main", PoisonQueueName = prefix + "-poison" };
+        var options = azurite.UniqueQueues();
         var log = new RecordingHostLog();
         var manager = new QueueManager(new QueueServiceClient(azurite.ConnectionString), options, log, TimeProvider.System);
         var original = "{\"pad\":\"" + new string('x', MessageEnvelope.MaxMessageBytes - 20) + "\"}";

@@ -9,23 +9,11 @@ namespace VmEventOps.Engine.Tests.Queues;
 [Collection(AzuriteCollection.Name)]
 public sealed class QueueManagerStatusTests(AzuriteFixture azurite)
 {
-    private VmEventOptions UniqueQueues()
-    {
-        var prefix = "t" + Guid.NewGuid().ToString("n")[..10];
-        return new VmEventOptions
-        {
-            StorageConnectionString = azurite.ConnectionString,
-            QueueName = prefix + "-main",
-            RetryQueueName = prefix + "-retry",
-            SucceededQueueName = prefix + "-ok",
-            PoisonQueueName = prefix + "-poison",
-        };
-    }
 
     [Fact]
     public async Task GetStatus_WhenNoQueueExists_ShouldReportTheMainQueueUnhealthyAndTheOthersNotCreated()
     {
-        var options = UniqueQueues();
+        var options = azurite.UniqueQueues();
 
         var status = await QueueManager.Create(options, NullHostLog.Instance).GetStatusAsync(new QueueHealthThresholds(), CancellationToken.None);
 
@@ -39,7 +27,7 @@ public sealed class QueueManagerStatusTests(AzuriteFixture azurite)
     [Fact]
     public async Task GetStatus_WithMessagesOverTheThresholds_ShouldCountThemAndFlagRetryAndPoison()
     {
-        var options = UniqueQueues();
+        var options = azurite.UniqueQueues();
         var service = new QueueServiceClient(azurite.ConnectionString);
         foreach (var (name, count) in new[] { (options.QueueName, 2), (options.RetryQueueName, 3), (options.SucceededQueueName, 1), (options.PoisonQueueName, 1) })
         {
@@ -61,7 +49,7 @@ public sealed class QueueManagerStatusTests(AzuriteFixture azurite)
     [Fact]
     public async Task GetStatus_WhenStorageIsUnreachable_ShouldFailWithAConnectionErrorAndNoAccountKey()
     {
-        var options = UniqueQueues() with
+        var options = azurite.UniqueQueues() with
         {
             StorageConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteFixture.AccountKey};QueueEndpoint=http://127.0.0.1:9/devstoreaccount1",
         };
