@@ -11,6 +11,7 @@
     FormatsToProcess     = @('VmEventOps.Format.ps1xml')
     CmdletsToExport      = @(
         'ConvertFrom-VmEvent'
+        'Get-VmAccessToken'
         'Get-VmEventConfiguration'
         'Get-VmEventMessage'
         'Get-VmEventQueueStatus'
@@ -29,6 +30,8 @@
 - Help for every cmdlet, generated from the code.
 - Events and queues: ConvertFrom-VmEvent (Event Grid and CloudEvents, raw or base64, batches, scope filter),
   Get-VmEventMessage, Send-VmEventMessage and Get-VmEventQueueStatus.
+- Identity: Get-VmAccessToken and one cached credential per identity (managed identity, workload identity, service
+  principal, Azure CLI, or a token passed in), also used for storage without a connection string.
 '@
         }
     }

@@ -108,6 +108,10 @@ function Invoke-Test {
     $net8Host = Join-Path $out 'net8host'
     Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Net8Host/VmEventOps.Net8Host.csproj') -c $Configuration -o $net8Host --nologo -v quiet
     $env:VMEVENTOPSTEST_NET8HOST = Join-Path $net8Host 'VmEventOps.Net8Host'
+    # The loopback emulators (managed identity, ...) as a program, for the Pester suite.
+    $emulators = Join-Path $out 'emulators'
+    Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Emulators/VmEventOps.Emulators.csproj') -c $Configuration -o $emulators --nologo -v quiet
+    $env:VMEVENTOPSTEST_EMULATORS = Join-Path $emulators 'VmEventOps.Emulators.dll'
     $packages = Get-NuGetPackageRoot
     $env:VMEVENTOPSTEST_NUGET = $packages
     $env:VMEVENTOPSTEST_MODULE = Join-Path $moduleOut 'VmEventOps.psd1'

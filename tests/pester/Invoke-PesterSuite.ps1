@@ -10,6 +10,10 @@ param(
     [Parameter(Mandatory)] [string] $ResultPath
 )
 $ErrorActionPreference = 'Stop'
+# No managed-identity request may leave this machine: IMDS (169.254.169.254) is sent to a closed loopback
+# port instead, for this process and every pwsh it starts. Tests that want IMDS point it at the emulator.
+$env:AZURE_POD_IDENTITY_AUTHORITY_HOST = 'http://127.0.0.1:9/'
+foreach ($name in 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'MSI_ENDPOINT', 'MSI_SECRET', 'IMDS_ENDPOINT') { Remove-Item "env:$name" -ErrorAction SilentlyContinue }
 Import-Module $PesterPath -Force
 
 $configuration = New-PesterConfiguration

@@ -76,4 +76,29 @@ function Stop-TestAzurite {
     if (-not $Azurite.Process.HasExited) { $Azurite.Process.Kill($true); $Azurite.Process.WaitForExit() }
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Get-TestNuGetRoot, Invoke-FreshPwsh, Start-TestAzurite, Stop-TestAzurite
+function Start-TestEmulators {
+    <#
+    .SYNOPSIS
+        Starts the loopback emulators (tests/VmEventOps.Emulators) as a process; returns what it printed
+        (IdentityEndpoint, ImdsHost, IdentityHeader, SystemAssigned, UserAssigned) plus Process.
+    #>
+    $dll = if ($env:VMEVENTOPSTEST_EMULATORS) { $env:VMEVENTOPSTEST_EMULATORS } else { Join-Path $script:RepoRoot 'out/emulators/VmEventOps.Emulators.dll' }
+    if (-not (Test-Path $dll)) { throw "The emulators are not built at ${dll}: run build.ps1 -Task Test." }
+    $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    $start.ArgumentList.Add($dll)
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardInput = $true
+    $start.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($start)
+    $line = $process.StandardOutput.ReadLine()
+    if (-not $line) { throw 'The emulators did not start.' }
+    $info = $line | ConvertFrom-Json
+    $info | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
+}
+
+function Stop-TestEmulators {
+    param([Parameter(Mandatory)] $Emulators)
+    if (-not $Emulators.Process.HasExited) { $Emulators.Process.Kill($true); $Emulators.Process.WaitForExit() }
+}
+
+Export-ModuleMember -Function Get-TestModulePath, Get-TestNuGetRoot, Invoke-FreshPwsh, Start-TestAzurite, Stop-TestAzurite, Start-TestEmulators, Stop-TestEmulators

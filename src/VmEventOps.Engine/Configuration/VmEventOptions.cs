@@ -57,6 +57,9 @@ public sealed record VmEventOptions
     [Setting("Azure Resource Manager endpoint (sovereign clouds, emulators).", RequireHttps = true)]
     public Uri ArmEndpoint { get; init; } = new("https://management.azure.com/");
 
+    [Setting("Audience of ARM tokens (sovereign clouds, emulators); the ARM endpoint when empty.", RequireHttps = true)]
+    public Uri? ArmAudience { get; init; }
+
     [Setting("Microsoft Entra authority host.", RequireHttps = true)]
     public Uri AuthorityHost { get; init; } = new("https://login.microsoftonline.com/");
 
@@ -66,6 +69,11 @@ public sealed record VmEventOptions
     [Setting("Client id of a user-assigned managed identity (system-assigned when empty).",
         Pattern = "^" + Guid + "$", PatternDescription = "a client id (GUID)")]
     public string? ManagedIdentityClientId { get; init; }
+
+    [Setting("Resource ID of a user-assigned managed identity (instead of its client id).",
+        Pattern = "^(?i)/subscriptions/" + Guid + "/resourceGroups/[-\\w.()]{1,90}/providers/Microsoft\\.ManagedIdentity/userAssignedIdentities/[-\\w]{3,128}$",
+        PatternDescription = "a user-assigned identity resource ID such as /subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}")]
+    public string? ManagedIdentityResourceId { get; init; }
 
     [Setting("Microsoft Entra tenant id.", Pattern = "^(" + Guid + "|[A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z]{2,})$",
         PatternDescription = "a tenant id (GUID) or a domain name")]

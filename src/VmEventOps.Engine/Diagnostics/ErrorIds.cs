@@ -39,6 +39,18 @@ public static class ErrorIds
     /// <summary>A message was peeked, not received: it cannot be deleted or moved.</summary>
     public const string MessageNotLeased = "VmMessageNotLeased";
 
+    /// <summary>No credential could get a token: every mode tried and why it failed is listed.</summary>
+    public const string AuthUnavailable = "VmAuthUnavailable";
+
+    /// <summary>The chosen credential was refused (wrong identity, bad secret, endpoint error).</summary>
+    public const string AuthFailed = "VmAuthFailed";
+
+    /// <summary>A token passed in (AuthMode Token) has expired or expires within minutes.</summary>
+    public const string AuthTokenExpired = "VmAuthTokenExpired";
+
+    /// <summary>A mode's required settings are missing (a service principal without a secret, ...).</summary>
+    public const string AuthNotConfigured = "VmAuthNotConfigured";
+
     /// <summary>A storage operation failed.</summary>
     public const string StorageRequestFailed = "VmStorageRequestFailed";
 

@@ -44,8 +44,12 @@ public sealed class QueueManager
     internal Func<CancellationToken, Task>? BetweenSendAndDelete { get; init; }
 
     /// <summary>The queue manager for these options, on the process-wide storage client.</summary>
-    public static QueueManager Create(VmEventOptions options, IHostLog log) =>
-        new(StorageClients.Queues(options, credential: null), options, log, TimeProvider.System);
+    public static QueueManager Create(VmEventOptions options, IHostLog log)
+    {
+        // A connection string carries its own key; otherwise the identity's token (Storage Queue Data Contributor).
+        var credential = string.IsNullOrWhiteSpace(options.StorageConnectionString) ? Identity.TokenProvider.For(options).Credential : null;
+        return new(StorageClients.Queues(options, credential), options, log, TimeProvider.System);
+    }
 
     /// <summary>The configured name of a queue.</summary>
     public string NameOf(QueueKind kind) => QueueNames.For(kind, _options);

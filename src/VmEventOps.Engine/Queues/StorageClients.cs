@@ -13,8 +13,9 @@ namespace VmEventOps.Engine.Queues;
 /// </summary>
 internal static class StorageClients
 {
-    private static readonly ConcurrentDictionary<string, Lazy<QueueServiceClient>> QueueServices = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, Lazy<TableServiceClient>> TableServices = new(StringComparer.Ordinal);
+    // Keyed by connection string, or by service URI and credential instance (one per identity).
+    private static readonly ConcurrentDictionary<(string Target, TokenCredential? Credential), Lazy<QueueServiceClient>> QueueServices = new();
+    private static readonly ConcurrentDictionary<(string Target, TokenCredential? Credential), Lazy<TableServiceClient>> TableServices = new();
 
     /// <summary>The queue service for these options: a connection string wins; else a service URI or account name with a token credential.</summary>
     public static QueueServiceClient Queues(VmEventOptions options, TokenCredential? credential)
@@ -22,12 +23,12 @@ internal static class StorageClients
         if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
         {
             var connectionString = options.StorageConnectionString;
-            return QueueServices.GetOrAdd(connectionString, c => new Lazy<QueueServiceClient>(() => new QueueServiceClient(c, QueueOptions()))).Value;
+            return QueueServices.GetOrAdd((connectionString, null), k => new Lazy<QueueServiceClient>(() => new QueueServiceClient(k.Target, QueueOptions()))).Value;
         }
 
         var uri = options.QueueServiceUri ?? AccountUri(options, "queue");
-        var tokenCredential = credential ?? throw NoCredential();
-        return QueueServices.GetOrAdd("uri:" + uri, _ => new Lazy<QueueServiceClient>(() => new QueueServiceClient(uri, tokenCredential, QueueOptions()))).Value;
+        var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
+        return QueueServices.GetOrAdd((uri.AbsoluteUri, tokenCredential), _ => new Lazy<QueueServiceClient>(() => new QueueServiceClient(uri, tokenCredential, QueueOptions()))).Value;
     }
 
     /// <summary>The table service for these options, chosen the same way as <see cref="Queues"/>.</summary>
@@ -36,12 +37,12 @@ internal static class StorageClients
         if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
         {
             var connectionString = options.StorageConnectionString;
-            return TableServices.GetOrAdd(connectionString, c => new Lazy<TableServiceClient>(() => new TableServiceClient(c, TableOptions()))).Value;
+            return TableServices.GetOrAdd((connectionString, null), k => new Lazy<TableServiceClient>(() => new TableServiceClient(k.Target, TableOptions()))).Value;
         }
 
         var uri = options.TableServiceUri ?? AccountUri(options, "table");
-        var tokenCredential = credential ?? throw NoCredential();
-        return TableServices.GetOrAdd("uri:" + uri, _ => new Lazy<TableServiceClient>(() => new TableServiceClient(uri, tokenCredential, TableOptions()))).Value;
+        var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
+        return TableServices.GetOrAdd((uri.AbsoluteUri, tokenCredential), _ => new Lazy<TableServiceClient>(() => new TableServiceClient(uri, tokenCredential, TableOptions()))).Value;
     }
 
     // Azure.Core retries transient failures (429, 5xx, connection errors, Retry-After honoured); the
@@ -72,10 +73,4 @@ internal static class StorageClients
 
         return new Uri($"https://{options.StorageAccountName}.{service}.core.windows.net/");
     }
-
-    private static VmEventOpsException NoCredential() => new(
-        ErrorIds.StorageNotConfigured,
-        VmErrorCategory.InvalidArgument,
-        "Token authentication to storage is not available in this version: set StorageConnectionString (VMEVENTOPS_STORAGECONNECTIONSTRING).",
-        nameof(VmEventOptions.StorageConnectionString));
 }
