@@ -2,7 +2,7 @@ namespace VmEventOps.Engine.Diagnostics;
 
 /// <summary>
 /// The engine's view of PowerShell's ErrorCategory (the engine cannot reference PowerShell).
-/// Member names match <c>System.Management.Automation.ErrorCategory</c> exactly; the cmdlet
+/// Member names match PowerShell's ErrorCategory enum exactly; the cmdlet
 /// layer maps by name.
 /// </summary>
 public enum VmErrorCategory
