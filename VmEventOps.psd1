@@ -15,6 +15,7 @@
         'Get-VmEventConfiguration'
         'Get-VmEventMessage'
         'Get-VmEventQueueStatus'
+        'Get-VmNetworkInfo'
         'Send-VmEventMessage'
     )
     FunctionsToExport    = @()

@@ -112,6 +112,12 @@ function Invoke-Test {
     $emulators = Join-Path $out 'emulators'
     Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Emulators/VmEventOps.Emulators.csproj') -c $Configuration -o $emulators --nologo -v quiet
     $env:VMEVENTOPSTEST_EMULATORS = Join-Path $emulators 'VmEventOps.Emulators.dll'
+    # The HTTPS emulators' certificate, trusted the standard way: OpenSSL reads SSL_CERT_FILE when a process
+    # starts, so it is made here, before the test processes, which inherit the variable.
+    $certificates = Join-Path $testOut 'certificates'
+    Invoke-Native dotnet $env:VMEVENTOPSTEST_EMULATORS certificate $certificates
+    $env:VMEVENTOPSTEST_CERTIFICATES = $certificates
+    $env:SSL_CERT_FILE = Join-Path $certificates 'ca-bundle.crt'
     $packages = Get-NuGetPackageRoot
     $env:VMEVENTOPSTEST_NUGET = $packages
     $env:VMEVENTOPSTEST_MODULE = Join-Path $moduleOut 'VmEventOps.psd1'

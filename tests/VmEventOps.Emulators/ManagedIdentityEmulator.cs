@@ -77,8 +77,8 @@ public sealed class ManagedIdentityEmulator : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var emulator = new ManagedIdentityEmulator(app);
-        app.MapGet(AppServicePath, emulator.AppService);
-        app.MapGet(ImdsPath, emulator.Imds);
+        app.MapGet(AppServicePath, (Delegate)emulator.AppService);
+        app.MapGet(ImdsPath, (Delegate)emulator.Imds);
         // An IMDS without the v2 (certificate) protocol, as most VMs have: MSAL probes it first and falls back to v1.
         app.MapGet("/metadata/identity/getplatformmetadata", (HttpContext c) => { c.Response.Headers.Server = ImdsServer; return Error(400, "Bad request: cred-api-version 2.0 is not supported."); });
         app.MapGet("/_emulator/requests", () => Results.Json(new Dictionary<string, int> { ["appService"] = emulator.AppServiceRequests, ["imds"] = emulator.ImdsRequests }));

@@ -1,12 +1,33 @@
 using System.Text.Json;
 using VmEventOps.Emulators;
 
-// Runs the emulators as a process (for Pester): prints one JSON line with their addresses and secrets,
+// "certificate <dir>": writes the HTTPS emulators' certificate and its trust bundle (for SSL_CERT_FILE), then exits.
+// Otherwise runs the emulators as a process (for Pester): prints one JSON line with their addresses and secrets,
 // then serves until standard input closes or the process is killed.
+if (args is ["certificate", var directory])
+{
+    TestCertificate.WriteFiles(directory);
+    return;
+}
+
 await using var identity = await ManagedIdentityEmulator.StartAsync();
 var userAssigned = identity.AddUserAssigned("id-vmeventops");
+
+// ARM over HTTPS with the certificate written by "certificate <dir>" (VMEVENTOPSTEST_CERTIFICATES), seeded with two VMs.
+var certificates = Environment.GetEnvironmentVariable("VMEVENTOPSTEST_CERTIFICATES")
+    ?? throw new InvalidOperationException("Set VMEVENTOPSTEST_CERTIFICATES to the folder written by 'certificate <dir>'.");
+await using var arm = await ArmEmulator.StartAsync(TestCertificate.Load(certificates));
+const string subscription = "11111111-2222-3333-4444-555555555555";
+var vms = new[]
+{
+    arm.Model.AddVm(subscription, "rg-demo", "vm-demo-01", ["10.0.0.4"]),
+    arm.Model.AddVm(subscription, "rg-demo", "vm-demo-02", ["10.0.1.7", "10.0.1.8"], ["172.20.2.16/28"]),
+};
+
 Console.WriteLine(JsonSerializer.Serialize(new
 {
+    ArmEndpoint = arm.BaseUri.ToString(),
+    Vms = vms.Select(v => new { v.Id, v.Name, VmId = v.VmId.ToString() }),
     IdentityEndpoint = identity.AppServiceEndpoint.ToString(),
     ImdsHost = identity.BaseUri.ToString(),
     identity.IdentityHeader,

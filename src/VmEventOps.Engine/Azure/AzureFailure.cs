@@ -25,7 +25,10 @@ internal static class AzureFailure
         var status = exception.Status == 0 ? "no response" : $"HTTP {exception.Status}";
         var code = string.IsNullOrEmpty(exception.ErrorCode) ? string.Empty : $" ({exception.ErrorCode})";
         var detail = exception.Status == 0 ? $": {FirstLine(exception.InnerException?.Message ?? exception.Message)}" : string.Empty;
-        return new VmEventOpsException(errorId, category, SecretRedactor.PatternsOnly.Redact($"{what} failed: {status}{code}{detail}"), target, exception);
+        return new VmEventOpsException(errorId, category, SecretRedactor.PatternsOnly.Redact($"{what} failed: {status}{code}{detail}"), target, exception)
+        {
+            IsTransient = exception.Status is 0 or 408 or 429 or >= 500,
+        };
     }
 
     /// <summary>

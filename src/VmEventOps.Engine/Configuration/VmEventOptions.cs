@@ -9,6 +9,8 @@ public sealed record VmEventOptions
 {
     private const string Guid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     private const string QueueNamePattern = "^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$";
+    private const string ApiVersionPattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?$";
+    private const string ApiVersionRule = "an api-version such as 2024-11-01";
     private const string QueueNameRule = "a queue name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit";
 
     // Storage
@@ -59,6 +61,15 @@ public sealed record VmEventOptions
 
     [Setting("Audience of ARM tokens (sovereign clouds, emulators); the ARM endpoint when empty.", RequireHttps = true)]
     public Uri? ArmAudience { get; init; }
+
+    [Setting("api-version of Microsoft.Compute requests (VM GET).", Pattern = ApiVersionPattern, PatternDescription = ApiVersionRule)]
+    public string ComputeApiVersion { get; init; } = "2024-11-01";
+
+    [Setting("api-version of Microsoft.Network requests (NIC GET).", Pattern = ApiVersionPattern, PatternDescription = ApiVersionRule)]
+    public string NetworkApiVersion { get; init; } = "2024-07-01";
+
+    [Setting("api-version of Microsoft.Automation requests (runbook jobs).", Pattern = ApiVersionPattern, PatternDescription = ApiVersionRule)]
+    public string AutomationApiVersion { get; init; } = "2024-10-23";
 
     [Setting("Microsoft Entra authority host.", RequireHttps = true)]
     public Uri AuthorityHost { get; init; } = new("https://login.microsoftonline.com/");

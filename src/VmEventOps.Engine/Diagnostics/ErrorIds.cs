@@ -51,6 +51,18 @@ public static class ErrorIds
     /// <summary>A mode's required settings are missing (a service principal without a secret, ...).</summary>
     public const string AuthNotConfigured = "VmAuthNotConfigured";
 
+    /// <summary>The VM does not exist (deleted before it was onboarded).</summary>
+    public const string VmNotFound = "VmNotFound";
+
+    /// <summary>A NIC of the VM has no private IP address yet (still provisioning): try again later.</summary>
+    public const string NicNotReady = "VmNicNotReady";
+
+    /// <summary>ARM refused the identity an action: the message names the role it needs.</summary>
+    public const string ArmForbidden = "VmArmForbidden";
+
+    /// <summary>An ARM request failed; the message carries the ARM error code, HTTP status and request ids.</summary>
+    public const string ArmRequestFailed = "VmArmRequestFailed";
+
     /// <summary>A storage operation failed.</summary>
     public const string StorageRequestFailed = "VmStorageRequestFailed";
 

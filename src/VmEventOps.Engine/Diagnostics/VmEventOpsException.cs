@@ -22,4 +22,7 @@ public sealed class VmEventOpsException : Exception
 
     /// <summary>What the error is about (a file path, a setting name, a resource id); never a secret.</summary>
     public object? Target { get; }
+
+    /// <summary>True when trying again later may succeed (a NIC still provisioning, a throttled or failing service).</summary>
+    public bool IsTransient { get; init; }
 }

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using global::Azure;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
+
+namespace VmEventOps.Engine.Azure;
+
+/// <summary>Turns an ARM error response into an error with the ARM code and message, the HTTP status and the request ids; never a header of the request.</summary>
+internal static class ArmFailure
+{
+    public static VmEventOpsException From(Response response, string what, object? target, string? requiredRole = null)
+    {
+        var (code, message) = ReadError(response);
+        var ids = $"x-ms-request-id {Header(response, "x-ms-request-id")}, correlation id {Header(response, "x-ms-correlation-request-id")}";
+        var status = response.Status;
+        var text = $"{what} failed: HTTP {status} {code}: {message} ({ids}).";
+        if (status == 403)
+        {
+            return new VmEventOpsException(ErrorIds.ArmForbidden, VmErrorCategory.PermissionDenied,
+                SecretRedactor.PatternsOnly.Redact($"{text} The identity needs {requiredRole ?? "a role that allows it"}."), target);
+        }
+
+        var category = status switch
+        {
+            401 => VmErrorCategory.AuthenticationError,
+            404 => VmErrorCategory.ObjectNotFound,
+            408 => VmErrorCategory.OperationTimeout,
+            409 => VmErrorCategory.InvalidOperation,
+            429 => VmErrorCategory.LimitsExceeded,
+            >= 500 => VmErrorCategory.ResourceUnavailable,
+            _ => VmErrorCategory.InvalidOperation,
+        };
+        return new VmEventOpsException(ErrorIds.ArmRequestFailed, category, SecretRedactor.PatternsOnly.Redact(text), target)
+        {
+            IsTransient = status is 408 or 429 or >= 500,
+        };
+    }
+
+    /// <summary>The ARM error code and message of a response (<c>{"error":{"code","message"}}</c>).</summary>
+    public static (string Code, string Message) ReadError(Response response)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(response.Content.ToMemory());
+            var error = document.RootElement.GetProperty("error");
+            return (error.GetProperty("code").GetString() ?? "Unknown", error.GetProperty("message").GetString() ?? string.Empty);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return ("Unknown", response.ReasonPhrase);
+        }
+    }
+
+    private static string Header(Response response, string name) => response.Headers.TryGetValue(name, out var value) ? value! : "none";
+}

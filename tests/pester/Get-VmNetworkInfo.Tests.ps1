@@ -1,0 +1,50 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
+    $script:Emulators = Start-TestEmulators
+    $script:Module = Get-TestModulePath
+    # Tokens from the managed-identity emulator (App Service protocol), ARM over HTTPS trusted through SSL_CERT_FILE.
+    $script:Environment = @{
+        IDENTITY_ENDPOINT = $script:Emulators.IdentityEndpoint
+        IDENTITY_HEADER = $script:Emulators.IdentityHeader
+        VMEVENTOPS_AUTHMODE = 'ManagedIdentity'
+        VMEVENTOPS_ARMENDPOINT = $script:Emulators.ArmEndpoint
+        VMEVENTOPS_ALLOWEDSCOPES = '*'
+    }
+    $script:CommandId = 'VmEventOps.Commands.GetVmNetworkInfoCommand'
+}
+
+AfterAll { Stop-TestEmulators $script:Emulators }
+
+Describe 'Get-VmNetworkInfo' {
+    It 'looks a VM up by -VmResourceId' {
+        $vm = $script:Emulators.Vms[0]
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; Get-VmNetworkInfo -VmResourceId '$($vm.Id)' | Select-Object VmName, PrivateIpAddress, @{ n = 'VmId'; e = { `$_.VmId.ToString() } }, @{ n = 'Type'; e = { `$_.PSObject.TypeNames[0] } }"
+        $result.VmName | Should -Be 'vm-demo-01'
+        $result.PrivateIpAddress | Should -Be '10.0.0.4'
+        $result.VmId | Should -Be $vm.VmId
+        $result.Type | Should -Be 'VmEventOps.Engine.Azure.VmNetworkInfo'
+    }
+
+    It 'takes the VM from ConvertFrom-VmEvent through the pipeline, every address of every NIC included' {
+        $vm = $script:Emulators.Vms[1]
+        $event = @{ id = '1'; eventType = 'Microsoft.Resources.ResourceWriteSuccess'; data = @{ operationName = 'Microsoft.Compute/virtualMachines/write'; resourceUri = $vm.Id } } | ConvertTo-Json -Compress
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; '$event' | ConvertFrom-VmEvent | Get-VmNetworkInfo | Select-Object VmName, PrivateIpAddress, PrivateIpAddresses"
+        $result.VmName | Should -Be 'vm-demo-02'
+        $result.PrivateIpAddress | Should -Be '10.0.1.7'
+        $result.PrivateIpAddresses | Should -Be @('10.0.1.7', '10.0.1.8', '172.20.2.16')
+    }
+
+    It 'writes a non-terminating VmNotFound error for a VM that is gone, and goes on with the next' {
+        $gone = $script:Emulators.Vms[0].Id -replace 'vm-demo-01$', 'vm-gone'
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; `$found = '$gone', '$($script:Emulators.Vms[0].Id)' | Get-VmNetworkInfo -ErrorVariable problems -ErrorAction SilentlyContinue; [pscustomobject]@{ Found = @(`$found).Count; Id = `$problems[0].FullyQualifiedErrorId; Category = `"`$(`$problems[0].CategoryInfo.Category)`" }"
+        $result.Found | Should -Be 1
+        $result.Id | Should -Be "VmNotFound,$script:CommandId"
+        $result.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'fits its default view in 120 columns' {
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; [pscustomobject]@{ Text = (Get-VmNetworkInfo '$($script:Emulators.Vms[0].Id)' | Out-String -Width 120) }"
+        $result.Text | Should -Match 'VmName\s+PrivateIpAddress\s+Location\s+OsType\s+State\s+VmId'
+        ($result.Text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 }) | Should -BeNullOrEmpty
+    }
+}
