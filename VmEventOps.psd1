@@ -16,6 +16,8 @@
         'Get-VmEventMessage'
         'Get-VmEventQueueStatus'
         'Get-VmNetworkInfo'
+        'Get-VmRunbookJob'
+        'Invoke-VmRunbook'
         'Send-VmEventMessage'
     )
     FunctionsToExport    = @()
@@ -33,6 +35,8 @@
   Get-VmEventMessage, Send-VmEventMessage and Get-VmEventQueueStatus.
 - Identity: Get-VmAccessToken and one cached credential per identity (managed identity, workload identity, service
   principal, Azure CLI, or a token passed in), also used for storage without a connection string.
+- Azure Resource Manager: Get-VmNetworkInfo (VM and NIC lookup), Invoke-VmRunbook and Get-VmRunbookJob (Automation jobs,
+  idempotent by job name, -Wait with the whole output), over pinned, configurable api-versions.
 '@
         }
     }

@@ -21,6 +21,8 @@ public sealed class ArmEmulator : IAsyncDisposable
 {
     public const string ComputeApiVersion = "2024-11-01";
     public const string NetworkApiVersion = "2024-07-01";
+    public const string AutomationApiVersion = "2024-10-23";
+    private const string JobPath = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Automation/automationAccounts/{account}/jobs/{job}";
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
@@ -59,6 +61,11 @@ public sealed class ArmEmulator : IAsyncDisposable
         var emulator = new ArmEmulator(app, model ?? new ArmModel());
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}", (Delegate)emulator.GetVm);
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}", (Delegate)emulator.GetNic);
+        app.MapGet("/_emulator/calls", () => Results.Json(new Dictionary<string, int>(emulator._calls)));
+        app.MapPut(JobPath, (Delegate)emulator.PutJob);
+        app.MapGet(JobPath, (Delegate)emulator.GetJob);
+        app.MapGet(JobPath + "/output", (Delegate)emulator.GetJobOutput);
+        app.MapGet(JobPath + "/streams", (Delegate)emulator.GetJobStreams);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
@@ -72,6 +79,93 @@ public sealed class ArmEmulator : IAsyncDisposable
 
     private Task<IResult> GetNic(HttpContext context) => Serve(context, "nic", NetworkApiVersion, "Microsoft.Network/networkInterfaces/read", () =>
         Model.Nics.TryGetValue(context.Request.Path.Value!, out var nic) ? Results.Json(NicJson(nic)) : null);
+
+    private async Task<IResult> PutJob(HttpContext context)
+    {
+        var path = context.Request.Path.Value!;
+        System.Text.Json.JsonDocument? body = null;
+        try
+        {
+            body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return await Serve(context, "job-put", AutomationApiVersion, "Microsoft.Automation/automationAccounts/jobs/write", () =>
+        {
+            using (body)
+            {
+                if (body is null || !body.RootElement.TryGetProperty("properties", out var properties)
+                    || !properties.TryGetProperty("runbook", out var runbook) || runbook.GetProperty("name").GetString() is not { Length: > 0 } runbookName)
+                {
+                    return Results.Json(new { code = "BadRequest", message = "The runbook name is required." }, statusCode: 400);
+                }
+
+                if (Model.Jobs.ContainsKey(path))
+                {
+                    // As Automation answers a reused job name.
+                    return Results.Json(new { code = "Conflict", message = $"Job with specified id already exists. Job id: {context.Request.RouteValues["job"]}" }, statusCode: 409);
+                }
+
+                var parameters = properties.TryGetProperty("parameters", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.Object
+                    ? p.EnumerateObject().ToDictionary(x => x.Name, x => x.Value.GetString() ?? string.Empty)
+                    : new Dictionary<string, string>();
+                var runOn = properties.TryGetProperty("runOn", out var r) ? r.GetString() ?? string.Empty : string.Empty;
+                var script = Model.Runbooks.GetValueOrDefault(runbookName) ?? new RunbookScript("Completed", [$"Onboarded by {runbookName}"], [], null);
+                var job = new ArmJob(path, (string)context.Request.RouteValues["job"]!, runbookName, parameters, runOn, script);
+                Model.Jobs[path] = job;
+                return Results.Json(JobJson(job), statusCode: 201);
+            }
+        });
+    }
+
+    private Task<IResult> GetJob(HttpContext context) => Serve(context, "job-get", AutomationApiVersion, "Microsoft.Automation/automationAccounts/jobs/read", () =>
+    {
+        if (!Model.Jobs.TryGetValue(context.Request.Path.Value!, out var job)) return null;
+        job.Advance();
+        return Results.Json(JobJson(job));
+    });
+
+    // Job_GetOutput answers text/plain (automation-job-output.json).
+    private Task<IResult> GetJobOutput(HttpContext context) => Serve(context, "job-output", AutomationApiVersion, "Microsoft.Automation/automationAccounts/jobs/output/action", () =>
+        Model.Jobs.TryGetValue(context.Request.Path.Value![..^"/output".Length], out var job) ? Results.Text(string.Join("\r\n", job.Script.Output), "text/plain") : null);
+
+    private Task<IResult> GetJobStreams(HttpContext context) => Serve(context, "job-streams", AutomationApiVersion, "Microsoft.Automation/automationAccounts/jobs/streams/read", () =>
+    {
+        if (!Model.Jobs.TryGetValue(context.Request.Path.Value![..^"/streams".Length], out var job)) return null;
+        var filter = context.Request.Query["$filter"].ToString();
+        var streams = job.Script.Errors.Select(e => ("Error", e)).Concat(job.Script.Output.Select(o => ("Output", o)))
+            .Where(s => filter.Length == 0 || filter.Contains($"'{s.Item1}'", StringComparison.OrdinalIgnoreCase))
+            .Select((s, i) => new
+            {
+                id = $"{job.Id}/streams/{i}",
+                properties = new { jobStreamId = $"{job.JobId}:{i}", time = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), streamType = s.Item1, summary = s.Item2 },
+            }).ToArray();
+        return Results.Json(new { value = streams, nextLink = (string?)null });
+    });
+
+    // Shapes as automation-job-get.json (api-version 2024-10-23).
+    private static object JobJson(ArmJob job) => new
+    {
+        id = job.Id,
+        name = job.Name,
+        type = "Microsoft.Automation/AutomationAccounts/Jobs",
+        properties = new
+        {
+            jobId = job.JobId.ToString(),
+            runbook = new { name = job.Runbook },
+            provisioningState = job.IsTerminal ? "Succeeded" : "Processing",
+            creationTime = job.CreationTime.ToString("O", CultureInfo.InvariantCulture),
+            startTime = job.StartTime?.ToString("O", CultureInfo.InvariantCulture),
+            endTime = job.EndTime?.ToString("O", CultureInfo.InvariantCulture),
+            exception = job.Status == job.Script.FinalStatus ? job.Script.Exception : null,
+            status = job.Status,
+            statusDetails = "None",
+            parameters = job.Parameters,
+            runOn = job.RunOn,
+        },
+    };
 
     private async Task<IResult> Serve(HttpContext context, string route, string apiVersion, string action, Func<IResult?> answer)
     {

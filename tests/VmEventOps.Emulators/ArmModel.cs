@@ -9,6 +9,12 @@ public sealed class ArmModel
 
     public ConcurrentDictionary<string, ArmNic> Nics { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Automation jobs by resource path (.../automationAccounts/{a}/jobs/{name}).</summary>
+    public ConcurrentDictionary<string, ArmJob> Jobs { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How each runbook ends; a runbook not listed completes with one output line.</summary>
+    public ConcurrentDictionary<string, RunbookScript> Runbooks { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Adds a VM with one NIC per address list (first NIC primary; first address of each NIC primary).</summary>
     public ArmVm AddVm(string subscriptionId, string resourceGroup, string name, params string[][] nicAddresses)
     {
@@ -36,3 +42,34 @@ public sealed record ArmNic(string Id, string VmId, bool Primary, List<ArmIpConf
 
 /// <summary>One IP configuration; <see cref="PrivateIpAddress"/> null while the NIC is still provisioning.</summary>
 public sealed record ArmIpConfiguration(string Name, string? PrivateIpAddress, bool Primary, string? PublicIpAddressId);
+
+/// <summary>What a runbook does in the emulator: its final status, output lines, error stream and exception, and how many polls it runs.</summary>
+public sealed record RunbookScript(string FinalStatus, IReadOnlyList<string> Output, IReadOnlyList<string> Errors, string? Exception, int RunningPolls = 1);
+
+/// <summary>An Automation job; each GET moves it one step: New, Running (RunningPolls times), then its final status.</summary>
+public sealed class ArmJob(string id, string name, string runbook, IReadOnlyDictionary<string, string> parameters, string runOn, RunbookScript script)
+{
+    public string Id { get; } = id;
+    public string Name { get; } = name;
+    public Guid JobId { get; } = Guid.NewGuid();
+    public string Runbook { get; } = runbook;
+    public IReadOnlyDictionary<string, string> Parameters { get; } = parameters;
+    public string RunOn { get; } = runOn;
+    public RunbookScript Script { get; } = script;
+    public DateTimeOffset CreationTime { get; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset? StartTime { get; private set; }
+    public DateTimeOffset? EndTime { get; private set; }
+    public string Status { get; private set; } = "New";
+    private int _polls;
+
+    public void Advance()
+    {
+        lock (this)
+        {
+            if (Status == "New") { Status = "Running"; StartTime = DateTimeOffset.UtcNow; return; }
+            if (Status == "Running" && ++_polls >= Script.RunningPolls) { Status = Script.FinalStatus; EndTime = DateTimeOffset.UtcNow; }
+        }
+    }
+
+    public bool IsTerminal => Status is "Completed" or "Failed" or "Stopped" or "Suspended";
+}

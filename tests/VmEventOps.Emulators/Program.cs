@@ -24,9 +24,13 @@ var vms = new[]
     arm.Model.AddVm(subscription, "rg-demo", "vm-demo-02", ["10.0.1.7", "10.0.1.8"], ["172.20.2.16/28"]),
 };
 
+arm.Model.Runbooks["Onboard-Vm"] = new RunbookScript("Completed", ["Onboarding started", "Onboarded"], [], null);
+arm.Model.Runbooks["Broken"] = new RunbookScript("Failed", ["Onboarding started"], ["Cannot reach the database"], "The term 'Connect-Db' is not recognized.");
+
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     ArmEndpoint = arm.BaseUri.ToString(),
+    AutomationAccountId = $"/subscriptions/{subscription}/resourceGroups/rg-demo/providers/Microsoft.Automation/automationAccounts/aa-demo",
     Vms = vms.Select(v => new { v.Id, v.Name, VmId = v.VmId.ToString() }),
     IdentityEndpoint = identity.AppServiceEndpoint.ToString(),
     ImdsHost = identity.BaseUri.ToString(),

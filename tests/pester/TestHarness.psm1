@@ -24,7 +24,10 @@ function Invoke-FreshPwsh {
     try {
         $output = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $file 2>&1
         if ($LASTEXITCODE -ne 0) { throw "pwsh exited with $LASTEXITCODE`n$($output -join "`n")" }
-        ($output | Where-Object { $_ -is [string] }) -join "`n" | ConvertFrom-Json
+        # The script's result is its last line (one compressed JSON document); host output (What if: ...) comes before it.
+        $lines = @($output | Where-Object { $_ -is [string] -and $_.Trim() })
+        if ($lines.Count -eq 0) { return $null }
+        $lines[-1] | ConvertFrom-Json
     }
     finally {
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }

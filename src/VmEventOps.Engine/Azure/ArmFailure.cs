@@ -42,7 +42,8 @@ internal static class ArmFailure
         try
         {
             using var document = JsonDocument.Parse(response.Content.ToMemory());
-            var error = document.RootElement.GetProperty("error");
+            // ARM wraps the error in "error"; Automation often answers with code and message at the top.
+            var error = document.RootElement.TryGetProperty("error", out var wrapped) ? wrapped : document.RootElement;
             return (error.GetProperty("code").GetString() ?? "Unknown", error.GetProperty("message").GetString() ?? string.Empty);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

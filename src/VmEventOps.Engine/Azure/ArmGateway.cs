@@ -69,7 +69,7 @@ public sealed partial class ArmGateway
             Location = Text(root, "location"),
             ProvisioningState = Text(properties, "provisioningState"),
             OsType = properties.TryGetProperty("storageProfile", out var storage) && storage.TryGetProperty("osDisk", out var disk) ? Text(disk, "osType") : null,
-            TimeCreated = properties.TryGetProperty("timeCreated", out var created) && created.TryGetDateTimeOffset(out var at) ? at : null,
+            TimeCreated = Date(properties, "timeCreated"),
             Tags = root.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Object
                 ? tags.EnumerateObject().ToDictionary(t => t.Name, t => t.Value.GetString() ?? string.Empty, StringComparer.OrdinalIgnoreCase)
                 : new Dictionary<string, string>(),
@@ -111,21 +111,7 @@ public sealed partial class ArmGateway
 
     private async Task<JsonDocument> GetAsync(string path, string apiVersion, string what, object target, string? notFound, CancellationToken cancellationToken)
     {
-        using var message = _pipeline.CreateMessage();
-        var request = message.Request;
-        request.Method = RequestMethod.Get;
-        request.Uri.Reset(_options.ArmEndpoint);
-        request.Uri.AppendPath(path, escape: false);
-        request.Uri.AppendQuery("api-version", apiVersion);
-        try
-        {
-            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
-        {
-            throw AzureFailure.From(failure, ErrorIds.ArmRequestFailed, what, target);
-        }
-
+        using var message = await SendAsync(RequestMethod.Get, path, apiVersion, body: null, what, target, cancellationToken).ConfigureAwait(false);
         var response = message.Response;
         if (response.Status == 200) return JsonDocument.Parse(response.Content.ToMemory());
         if (response.Status == 404 && notFound is not null)
@@ -136,8 +122,46 @@ public sealed partial class ArmGateway
         throw ArmFailure.From(response, what, target, ReaderRole);
     }
 
+    // One request through the pipeline (bearer token, retries); the caller reads the status and disposes the message. The path is built
+    // only from parsed, validated IDs.
+    private async Task<HttpMessage> SendAsync(RequestMethod method, string path, string apiVersion, object? body, string what, object target, CancellationToken cancellationToken, string? query = null)
+    {
+        var message = _pipeline.CreateMessage();
+        var request = message.Request;
+        request.Method = method;
+        request.Uri.Reset(_options.ArmEndpoint);
+        request.Uri.AppendPath(path, escape: false);
+        request.Uri.AppendQuery("api-version", apiVersion);
+        if (query is not null) request.Uri.AppendQuery("$filter", query);
+        if (body is not null)
+        {
+            request.Headers.Add("Content-Type", "application/json");
+            request.Content = RequestContent.Create(JsonSerializer.SerializeToUtf8Bytes(body));
+        }
+
+        try
+        {
+            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            return message;
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            message.Dispose();
+            throw AzureFailure.From(failure, ErrorIds.ArmRequestFailed, what, target);
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+    }
+
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    // ARM sends null for times that have not happened yet (a job's endTime).
+    private static DateTimeOffset? Date(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at) ? at : null;
 
     [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Network/networkInterfaces/[-\w.]{1,80}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NicId();

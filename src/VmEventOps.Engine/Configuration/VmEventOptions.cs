@@ -118,6 +118,12 @@ public sealed record VmEventOptions
     [Setting("Hybrid Runbook Worker group to run the job on (Azure sandbox when empty).")]
     public string? HybridWorkerGroup { get; init; }
 
+    [Setting("How often a runbook job is polled while waiting for it.")]
+    public TimeSpan RunbookPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    [Setting("How long to wait for a runbook job to end.")]
+    public TimeSpan RunbookTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
     // Database check
     [Setting("Database engine: SqlServer, PostgreSql, MySql or Sqlite.")]
     public DbProvider DbProvider { get; init; } = DbProvider.SqlServer;

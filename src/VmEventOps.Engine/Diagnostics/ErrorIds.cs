@@ -63,6 +63,15 @@ public static class ErrorIds
     /// <summary>An ARM request failed; the message carries the ARM error code, HTTP status and request ids.</summary>
     public const string ArmRequestFailed = "VmArmRequestFailed";
 
+    /// <summary>A runbook job ended Failed, Stopped or Suspended.</summary>
+    public const string RunbookJobFailed = "VmRunbookJobFailed";
+
+    /// <summary>Waiting for a runbook job took longer than allowed; the job goes on in Azure.</summary>
+    public const string RunbookJobTimeout = "VmRunbookJobTimeout";
+
+    /// <summary>The Automation account or runbook is not configured.</summary>
+    public const string RunbookNotConfigured = "VmRunbookNotConfigured";
+
     /// <summary>A storage operation failed.</summary>
     public const string StorageRequestFailed = "VmStorageRequestFailed";
 

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using global::Azure.Core;
+using VmEventOps.Engine.Diagnostics;
+
+namespace VmEventOps.Engine.Azure;
+
+// Azure Automation runbook jobs (Microsoft.Automation, api-version AutomationApiVersion).
+public sealed partial class ArmGateway
+{
+    private const string JobOperatorRole = "Automation Job Operator on the Automation account";
+
+    /// <summary>
+    /// Starts a runbook job: one PUT. With a job name given (<see cref="RunbookJobRequest.JobId"/>), a GET first: an
+    /// existing job of that name is adopted (<see cref="VmRunbookJob.AlreadyExisted"/>), and so is the one that
+    /// Automation reports as existing when the PUT races another worker.
+    /// </summary>
+    public async Task<VmRunbookJob> StartRunbookAsync(RunbookJobRequest request, CancellationToken cancellationToken)
+    {
+        var account = AccountPath(request.AutomationAccountId);
+        if (request.JobId is { } named && await FindJobAsync(account, request.AutomationAccountId, named, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            _log.Verbose($"Runbook job {named} exists already ({existing.Status}): adopted, nothing started.");
+            return existing with { AlreadyExisted = true };
+        }
+
+        var jobId = request.JobId ?? Guid.NewGuid();
+        var body = new
+        {
+            properties = new
+            {
+                runbook = new { name = request.RunbookName },
+                parameters = request.Parameters.ToDictionary(p => p.Key, p => JsonSerializer.Serialize(p.Value)),
+                runOn = request.RunOn ?? string.Empty,
+            },
+        };
+        var what = $"Starting runbook {request.RunbookName} as job {jobId}";
+        using var responseMessage = await SendAsync(RequestMethod.Put, $"{account}/jobs/{jobId:D}", _options.AutomationApiVersion, body, what, request.AutomationAccountId, cancellationToken).ConfigureAwait(false);
+        var response = responseMessage.Response;
+        if (response.Status is 200 or 201)
+        {
+            using var created = JsonDocument.Parse(response.Content.ToMemory());
+            _log.Verbose($"Started runbook {request.RunbookName} as job {jobId}.");
+            return ReadJob(created.RootElement, jobId, request.AutomationAccountId);
+        }
+
+        if (response.Status == 409 || ArmFailure.ReadError(response).Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another worker started it between our GET and PUT: the job is there, which is what we wanted.
+            var adopted = await FindJobAsync(account, request.AutomationAccountId, jobId, cancellationToken).ConfigureAwait(false);
+            if (adopted is not null) return adopted with { AlreadyExisted = true };
+        }
+
+        throw ArmFailure.From(response, what, request.AutomationAccountId, JobOperatorRole);
+    }
+
+    /// <summary>The job's current state; with <paramref name="includeStreams"/> and a job that has ended, its output and errors too.</summary>
+    public async Task<VmRunbookJob> GetRunbookJobAsync(string automationAccountId, Guid jobId, bool includeStreams, CancellationToken cancellationToken)
+    {
+        var account = AccountPath(automationAccountId);
+        var job = await FindJobAsync(account, automationAccountId, jobId, cancellationToken).ConfigureAwait(false)
+            ?? throw new VmEventOpsException(ErrorIds.ArmRequestFailed, VmErrorCategory.ObjectNotFound, $"Runbook job {jobId} does not exist in {automationAccountId}.", jobId);
+        return includeStreams && job.IsTerminal ? await WithStreamsAsync(account, job, cancellationToken).ConfigureAwait(false) : job;
+    }
+
+    /// <summary>
+    /// Polls the job every <paramref name="pollInterval"/> until it ends, then reads its output and errors. Past
+    /// <paramref name="timeout"/> it fails with <see cref="ErrorIds.RunbookJobTimeout"/>; the job goes on in Azure.
+    /// </summary>
+    public async Task<VmRunbookJob> WaitRunbookJobAsync(string automationAccountId, Guid jobId, TimeSpan pollInterval, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var account = AccountPath(automationAccountId);
+        var started = DateTimeOffset.UtcNow;
+        while (true)
+        {
+            var job = await FindJobAsync(account, automationAccountId, jobId, cancellationToken).ConfigureAwait(false)
+                ?? throw new VmEventOpsException(ErrorIds.ArmRequestFailed, VmErrorCategory.ObjectNotFound, $"Runbook job {jobId} does not exist in {automationAccountId}.", jobId);
+            var waited = DateTimeOffset.UtcNow - started;
+            _log.Progress(new HostProgress(2, $"Runbook {job.RunbookName}, job {jobId}", $"{job.Status} after {waited.TotalSeconds:0} s",
+                Math.Min(99, (int)(waited.TotalSeconds * 100 / Math.Max(1, timeout.TotalSeconds))), Completed: job.IsTerminal));
+            if (job.IsTerminal) return await WithStreamsAsync(account, job, cancellationToken).ConfigureAwait(false);
+            if (waited >= timeout)
+            {
+                throw new VmEventOpsException(ErrorIds.RunbookJobTimeout, VmErrorCategory.OperationTimeout,
+                    $"Runbook job {jobId} is still {job.Status} after {timeout.TotalSeconds:0} s; it goes on in Azure (Get-VmRunbookJob -JobId {jobId}).", jobId) { IsTransient = true };
+            }
+
+            await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<VmRunbookJob?> FindJobAsync(string account, string automationAccountId, Guid jobId, CancellationToken cancellationToken)
+    {
+        var what = $"Reading runbook job {jobId}";
+        using var responseMessage = await SendAsync(RequestMethod.Get, $"{account}/jobs/{jobId:D}", _options.AutomationApiVersion, body: null, what, automationAccountId, cancellationToken).ConfigureAwait(false);
+        var response = responseMessage.Response;
+        if (response.Status == 404) return null;
+        if (response.Status != 200) throw ArmFailure.From(response, what, automationAccountId, JobOperatorRole);
+        using var document = JsonDocument.Parse(response.Content.ToMemory());
+        return ReadJob(document.RootElement, jobId, automationAccountId);
+    }
+
+    private async Task<VmRunbookJob> WithStreamsAsync(string account, VmRunbookJob job, CancellationToken cancellationToken)
+    {
+        // The whole output (Job_GetOutput is text/plain), not the truncated stream summaries.
+        var what = $"Reading the output of runbook job {job.JobId}";
+        using var outputMessage = await SendAsync(RequestMethod.Get, $"{account}/jobs/{job.JobId:D}/output", _options.AutomationApiVersion, body: null, what, job.AutomationAccountId, cancellationToken).ConfigureAwait(false);
+        var output = outputMessage.Response;
+        if (output.Status != 200) throw ArmFailure.From(output, what, job.AutomationAccountId, JobOperatorRole);
+        var lines = output.Content.ToString().Split(["\r\n", "\n"], StringSplitOptions.None);
+
+        what = $"Reading the error stream of runbook job {job.JobId}";
+        using var streamsMessage = await SendAsync(RequestMethod.Get, $"{account}/jobs/{job.JobId:D}/streams", _options.AutomationApiVersion, body: null, what, job.AutomationAccountId, cancellationToken, query: "properties/streamType eq 'Error'").ConfigureAwait(false);
+        var streams = streamsMessage.Response;
+        if (streams.Status != 200) throw ArmFailure.From(streams, what, job.AutomationAccountId, JobOperatorRole);
+        using var list = JsonDocument.Parse(streams.Content.ToMemory());
+        var errors = list.RootElement.GetProperty("value").EnumerateArray()
+            .Select(s => s.GetProperty("properties"))
+            .Where(p => string.Equals(Text(p, "streamType"), "Error", StringComparison.OrdinalIgnoreCase))
+            .Select(p => Text(p, "summary") ?? string.Empty)
+            .ToList();
+        if (job.Exception is { Length: > 0 } exception) errors.Add(exception);
+        return job with { Output = lines.Length == 1 && lines[0].Length == 0 ? [] : lines, Errors = errors };
+    }
+
+    private static VmRunbookJob ReadJob(JsonElement root, Guid jobId, string automationAccountId)
+    {
+        var properties = root.GetProperty("properties");
+        return new VmRunbookJob
+        {
+            JobId = jobId,
+            RunbookName = properties.TryGetProperty("runbook", out var runbook) ? Text(runbook, "name") ?? string.Empty : string.Empty,
+            Status = Text(properties, "status") ?? "Unknown",
+            StartTime = Date(properties, "startTime"),
+            EndTime = Date(properties, "endTime"),
+            Exception = Text(properties, "exception"),
+            RunOn = Text(properties, "runOn"),
+            AutomationAccountId = automationAccountId,
+        };
+    }
+
+    private static string AccountPath(string automationAccountId)
+    {
+        if (!AutomationAccount().IsMatch(automationAccountId))
+        {
+            throw new VmEventOpsException(ErrorIds.RunbookNotConfigured, VmErrorCategory.InvalidArgument,
+                $"'{automationAccountId}' is not an Automation account resource ID (/subscriptions/{{guid}}/resourceGroups/{{rg}}/providers/Microsoft.Automation/automationAccounts/{{name}}).", automationAccountId);
+        }
+
+        return automationAccountId;
+    }
+
+    [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Automation/automationAccounts/[-\w]{6,50}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AutomationAccount();
+}
