@@ -19,6 +19,7 @@
         'Get-VmRunbookJob'
         'Invoke-VmRunbook'
         'Send-VmEventMessage'
+        'Test-VmDbConnection'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -37,6 +38,7 @@
   principal, Azure CLI, or a token passed in), also used for storage without a connection string.
 - Azure Resource Manager: Get-VmNetworkInfo (VM and NIC lookup), Invoke-VmRunbook and Get-VmRunbookJob (Automation jobs,
   idempotent by job name, -Wait with the whole output), over pinned, configurable api-versions.
+- Test-VmDbConnection: staged database checks (SQL Server, PostgreSQL, MySQL/MariaDB, SQLite).
 '@
         }
     }

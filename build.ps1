@@ -10,6 +10,9 @@
     Test   Build, then the xunit projects and the Pester suite against the built module folder. Prints each
            runner's summary and, as the very last line, "N passed, N failed" (", N skipped" when any).
            Exits non-zero on any failure.
+    Servers
+           Installs (Debian packages, as root) and starts PostgreSQL and MariaDB on loopback with the test user and
+           database (tests/servers/start-databases.sh). Test runs it first.
     Clean  Removes out/ and every bin/ and obj/ folder.
 
 .EXAMPLE
@@ -17,7 +20,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Servers', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -34,7 +37,8 @@ $testOut = Join-Path $out 'test'
 function Invoke-Native {
     # Runs a native command and stops the build when it fails. A plain function on purpose: its
     # arguments (-c, -o, ...) pass through $args untouched instead of binding as parameters.
-    $filePath, $arguments = $args
+    $filePath = $args[0]
+    $arguments = @($args | Select-Object -Skip 1)   # an array even for one argument (splatting a string would split it)
     & $filePath @arguments
     if ($LASTEXITCODE -ne 0) { throw "'$filePath $($arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
@@ -78,6 +82,11 @@ function Install-TestServers {
     }
 }
 
+function Start-DatabaseServers {
+    # Real PostgreSQL and MariaDB for the database checks; the tests fail (never skip) without them.
+    Invoke-Native bash (Join-Path $root 'tests/servers/start-databases.sh')
+}
+
 function Get-NuGetPackageRoot {
     $line = (& dotnet nuget locals global-packages --list) -join "`n"
     if ($line -notmatch 'global-packages:\s*(\S.*)$') { throw "Cannot find the NuGet packages folder: $line" }
@@ -100,6 +109,7 @@ function Read-TrxCounts {
 function Invoke-Test {
     Invoke-Build
     Install-TestServers
+    Start-DatabaseServers
     if (Test-Path $testOut) { Remove-Item $testOut -Recurse -Force }
     $null = New-Item -ItemType Directory $testOut
 
@@ -157,4 +167,5 @@ switch ($Task) {
     'Clean' { Invoke-Clean }
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'Servers' { Start-DatabaseServers }
 }

@@ -72,6 +72,9 @@ public static class ErrorIds
     /// <summary>The Automation account or runbook is not configured.</summary>
     public const string RunbookNotConfigured = "VmRunbookNotConfigured";
 
+    /// <summary>A database check has no server to check.</summary>
+    public const string DbNotConfigured = "VmDbNotConfigured";
+
     /// <summary>A storage operation failed.</summary>
     public const string StorageRequestFailed = "VmStorageRequestFailed";
 

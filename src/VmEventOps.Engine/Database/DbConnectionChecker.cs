@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Database.Drivers;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Identity;
+
+namespace VmEventOps.Engine.Database;
+
+/// <summary>
+/// Checks that a database server can be reached and logged in to, stage by stage (DNS, TCP, Login, Query),
+/// each timed, stopping at the first that fails, so an admin sees where it breaks. A failed check is a
+/// result; only a broken request (no server, a token that cannot be had) is an error. The password stays a
+/// SecureString until the driver needs it, and no message carries it.
+/// </summary>
+public static class DbConnectionChecker
+{
+    /// <summary>Runs the check.</summary>
+    public static async Task<VmDbCheckResult> CheckAsync(DbCheckRequest request, VmEventOptions options, IHostLog log, CancellationToken cancellationToken)
+    {
+        var driver = Driver(request.Provider);
+        var password = request.Password is null ? null : new NetworkCredential(string.Empty, request.Password).Password;
+        var redactor = new SecretRedactor([password]);
+        var accessToken = await AccessTokenAsync(request, options, log, cancellationToken).ConfigureAwait(false);
+        var stages = new Dictionary<string, long>();
+        var total = Stopwatch.StartNew();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(request.Timeout);
+        var result = new VmDbCheckResult { Provider = request.Provider, Server = request.Server, Port = driver.UsesNetwork ? request.EffectivePort : 0, Database = request.Database };
+
+        VmDbCheckResult Fail(DbCheckStage stage, DbErrorCategory category, string message, int? number = null, byte? @class = null)
+        {
+            log.Verbose($"{request.Provider} check of {request.Server}: {stage} failed ({category}).");
+            return result with
+            {
+                Success = false, FailedStage = stage, ErrorCategory = category, Message = redactor.Redact(message),
+                Stages = stages, ElapsedMs = total.ElapsedMilliseconds, SqlErrorNumber = request.Provider == DbProvider.SqlServer ? number : null,
+                SqlErrorClass = @class,
+            };
+        }
+
+        var stage = DbCheckStage.Dns;
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            if (driver.UsesNetwork)
+            {
+                var addresses = IPAddress.TryParse(request.Server, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(request.Server, limit.Token).ConfigureAwait(false);
+                stages[nameof(DbCheckStage.Dns)] = watch.ElapsedMilliseconds;
+
+                stage = DbCheckStage.Tcp;
+                watch.Restart();
+                using (var tcp = new TcpClient(addresses[0].AddressFamily))
+                {
+                    await tcp.ConnectAsync(addresses, request.EffectivePort, limit.Token).ConfigureAwait(false);
+                }
+
+                stages[nameof(DbCheckStage.Tcp)] = watch.ElapsedMilliseconds;
+            }
+
+            stage = DbCheckStage.Login;
+            watch.Restart();
+            var remaining = Math.Max(1, (int)Math.Ceiling((request.Timeout - total.Elapsed).TotalSeconds));
+            await using var connection = driver.Create(request, password, accessToken, remaining);
+            await connection.OpenAsync(limit.Token).ConfigureAwait(false);
+            stages[nameof(DbCheckStage.Login)] = watch.ElapsedMilliseconds;
+            result = result with { ServerVersion = connection.ServerVersion, AuthenticatedAs = request.UserName ?? (accessToken is null ? null : "(token)") };
+
+            stage = DbCheckStage.Query;
+            watch.Restart();
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = request.Query;
+                command.CommandTimeout = remaining;
+                await command.ExecuteScalarAsync(limit.Token).ConfigureAwait(false);
+            }
+
+            stages[nameof(DbCheckStage.Query)] = watch.ElapsedMilliseconds;
+            log.Verbose($"{request.Provider} check of {request.Server}: every stage passed in {total.ElapsedMilliseconds} ms.");
+            return result with { Success = true, Stages = stages, ElapsedMs = total.ElapsedMilliseconds };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Fail(stage, DbErrorCategory.Timeout, $"No answer within {request.Timeout.TotalSeconds:0} s at the {stage} stage.");
+        }
+        catch (SocketException e) when (stage == DbCheckStage.Dns)
+        {
+            return Fail(stage, DbErrorCategory.NameResolution, $"'{request.Server}' cannot be resolved: {e.Message}");
+        }
+        catch (SocketException e) when (stage == DbCheckStage.Tcp)
+        {
+            var category = e.SocketErrorCode is SocketError.TimedOut ? DbErrorCategory.Timeout : DbErrorCategory.Unreachable;
+            return Fail(stage, category, $"{request.Server}:{request.EffectivePort} is not reachable: {e.Message}");
+        }
+        catch (Exception e) when (stage is DbCheckStage.Login or DbCheckStage.Query && e is not OperationCanceledException)
+        {
+            if (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return Fail(stage, DbErrorCategory.Timeout, $"No answer within {request.Timeout.TotalSeconds:0} s at the {stage} stage: {e.Message}");
+            }
+
+            var failure = driver.Classify(e, stage);
+            return Fail(stage, failure.Category, failure.Message, failure.Number, failure.Class);
+        }
+    }
+
+    /// <summary>The server from a template such as <c>{PrivateIpAddress}</c> or <c>{VmName}</c>, filled in from the VM.</summary>
+    public static string ResolveServer(string template, Azure.VmNetworkInfo vm) => template
+        .Replace("{PrivateIpAddress}", vm.PrivateIpAddress ?? string.Empty, StringComparison.OrdinalIgnoreCase)
+        .Replace("{VmName}", vm.VmName, StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<string?> AccessTokenAsync(DbCheckRequest request, VmEventOptions options, IHostLog log, CancellationToken cancellationToken)
+    {
+        if (request.Authentication == DbAuthentication.Password) return null;
+        if (request.Provider != DbProvider.SqlServer)
+        {
+            throw new VmEventOpsException(ErrorIds.InvalidSettingValue, VmErrorCategory.InvalidArgument,
+                $"Authentication {request.Authentication} works with SqlServer only; {request.Provider} logs in with a user name and password.", request.Authentication);
+        }
+
+        // ManagedIdentity: the module's own identity, however it is configured; AccessToken: the token passed in.
+        var identity = request.Authentication == DbAuthentication.AccessToken ? options with { AuthMode = AuthMode.Token } : options;
+        var token = await TokenProvider.For(identity).GetTokenAsync(
+            new AccessTokenRequest { ResourceType = TokenResourceType.Sql, AsPlainText = true }, log, cancellationToken).ConfigureAwait(false);
+        return (string)token.Token;
+    }
+
+    private static IDbDriver Driver(DbProvider provider) => provider switch
+    {
+        DbProvider.SqlServer => new SqlServerDriver(),
+        DbProvider.PostgreSql => new PostgreSqlDriver(),
+        DbProvider.MySql => new MySqlDriver(),
+        DbProvider.Sqlite => new SqliteDriver(),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+    };
+}
