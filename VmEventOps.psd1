@@ -16,7 +16,9 @@
         'Get-VmEventMessage'
         'Get-VmEventQueueStatus'
         'Get-VmNetworkInfo'
+        'Get-VmOnboardingState'
         'Get-VmRunbookJob'
+        'Invoke-VmEventWorkflow'
         'Invoke-VmRunbook'
         'Send-VmEventMessage'
         'Test-VmDbConnection'
@@ -39,6 +41,7 @@
 - Azure Resource Manager: Get-VmNetworkInfo (VM and NIC lookup), Invoke-VmRunbook and Get-VmRunbookJob (Automation jobs,
   idempotent by job name, -Wait with the whole output), over pinned, configurable api-versions.
 - Test-VmDbConnection: staged database checks (SQL Server, PostgreSQL, MySQL/MariaDB, SQLite).
+- Invoke-VmEventWorkflow and Get-VmOnboardingState: one message to one outcome, with onboarding state and retries.
 '@
         }
     }

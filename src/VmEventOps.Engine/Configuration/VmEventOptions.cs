@@ -147,8 +147,11 @@ public sealed record VmEventOptions
     [Setting("Attempts per event before it goes to the poison queue.", Minimum = 1, Maximum = 100)]
     public int MaxAttempts { get; init; } = 5;
 
-    [Setting("Delay before the first retry; doubles each attempt, with jitter.")]
-    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(30);
+    [Setting("Delay before the first retry; multiplied by RetryFactor each attempt, with jitter.")]
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    [Setting("How much longer each retry waits than the one before.", Minimum = 1, Maximum = 10)]
+    public int RetryFactor { get; init; } = 2;
 
     [Setting("Longest delay between two attempts.")]
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromHours(1);

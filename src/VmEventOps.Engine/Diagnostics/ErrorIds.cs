@@ -75,6 +75,9 @@ public static class ErrorIds
     /// <summary>A database check has no server to check.</summary>
     public const string DbNotConfigured = "VmDbNotConfigured";
 
+    /// <summary>The workflow's database check failed (retried: the database of a new VM may come up later).</summary>
+    public const string DbCheckFailed = "VmDbCheckFailed";
+
     /// <summary>A storage operation failed.</summary>
     public const string StorageRequestFailed = "VmStorageRequestFailed";
 

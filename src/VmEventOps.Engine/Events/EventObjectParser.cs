@@ -14,18 +14,19 @@ public static class EventObjectParser
     /// Parses a graph of dictionaries (string keys), lists and primitives. Anything that cannot be
     /// written as JSON comes back as <c>Malformed:NotSerializable</c>.
     /// </summary>
-    public static EventParseResult Parse(object graph)
+    public static EventParseResult Parse(object graph) =>
+        ToJson(graph) is { } json ? EventParser.Parse(json) : new EventParseResult([], [new EventParseFailure(null, RejectReasons.Malformed("NotSerializable"))]);
+
+    /// <summary>The graph as JSON text, or null when it cannot be written as JSON.</summary>
+    public static string? ToJson(object graph)
     {
-        string json;
         try
         {
-            json = JsonSerializer.Serialize(graph, Options);
+            return JsonSerializer.Serialize(graph, Options);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
-            return new EventParseResult([], [new EventParseFailure(null, RejectReasons.Malformed("NotSerializable"))]);
+            return null;
         }
-
-        return EventParser.Parse(json);
     }
 }

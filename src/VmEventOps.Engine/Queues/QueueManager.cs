@@ -170,6 +170,13 @@ public sealed class QueueManager
     }
 
     /// <summary>
+    /// Puts <paramref name="body"/> in <paramref name="destination"/>: a move for a received message, a send for one the
+    /// host already took off its queue (a Functions queue trigger completes it).
+    /// </summary>
+    public Task<string> RouteAsync(VmEventMessage message, QueueKind destination, string body, TimeSpan? delay, CancellationToken cancellationToken) =>
+        message.PopReceipt is null ? SendAsync(destination, body, delay, cancellationToken) : MoveAsync(message, destination, body, delay, cancellationToken);
+
+    /// <summary>
     /// Moves a received message to poison in <paramref name="envelope"/>. An original too large to wrap
     /// goes to poison as it is (reason TooLarge, logged as a warning), so it is never lost.
     /// </summary>

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Text.Json;
+using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Database;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+
+namespace VmEventOps.Engine.Workflow;
+
+/// <summary>
+/// One message in, exactly one outcome out: parse and filter, onboarding state, VM and NIC lookup, database
+/// check, runbook job (named from the VM's vmId, so a repeat finds it), state, then routing: succeeded, retry
+/// after backoff, or poison. A received message leaves its queue only after its destination write succeeded;
+/// a message the host already took (a Functions queue trigger) is only written to its destination.
+/// </summary>
+public sealed class EventProcessor
+{
+    private readonly VmEventOptions _options;
+    private readonly QueueManager _queues;
+    private readonly OnboardingStateStore _state;
+    private readonly ArmGateway _arm;
+    private readonly IHostLog _log;
+    private readonly EventFilter _filter;
+    private readonly RetrySchedule _retry;
+
+    internal EventProcessor(VmEventOptions options, QueueManager queues, OnboardingStateStore state, ArmGateway arm, IHostLog log)
+    {
+        _options = options;
+        _queues = queues;
+        _state = state;
+        _arm = arm;
+        _log = log;
+        _filter = new EventFilter(options.AllowedScopes);
+        _retry = new RetrySchedule(options);
+        if (string.IsNullOrEmpty(options.AutomationAccountId) || string.IsNullOrEmpty(options.RunbookName))
+        {
+            throw new VmEventOpsException(ErrorIds.RunbookNotConfigured, VmErrorCategory.InvalidArgument,
+                "The workflow needs the runbook to start: set AutomationAccountId and RunbookName (VMEVENTOPS_AUTOMATIONACCOUNTID, VMEVENTOPS_RUNBOOKNAME).");
+        }
+    }
+
+    /// <summary>The processor for these settings, on the process-wide clients.</summary>
+    public static EventProcessor Create(VmEventOptions options, IHostLog log) =>
+        new(options, QueueManager.Create(options, log), OnboardingStateStore.Create(options), ArmGateway.Create(options, log), log);
+
+    /// <summary>Reads a message body (text, or the object a host decoded) as a message the host already took from <paramref name="queue"/>.</summary>
+    public static VmEventMessage Detached(string body, QueueKind queue, string queueName) =>
+        MessageReader.Read(new VmEventMessage { MessageId = "(host)", Queue = queue, QueueName = queueName, Body = string.Empty }, body, filter: null);
+
+    /// <summary>Processes one message to its one outcome.</summary>
+    public async Task<VmEventResult> ProcessAsync(VmEventMessage message, bool force, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var stages = new Dictionary<string, long>();
+        var attempt = message.Attempt + 1;
+        var envelope = MessageEnvelope.TryParse(message.Body, out var existing) && existing is not null
+            ? existing
+            : new MessageEnvelope { Attempt = message.Attempt, FirstSeen = message.InsertedOn ?? DateTimeOffset.UtcNow, Original = message.Body, History = message.History };
+        var vmEvent = message.Event is null ? null : _filter.Apply(message.Event);
+        var result = new VmEventResult { Outcome = VmEventOutcome.Ignored, EventId = vmEvent?.EventId, VmResourceId = vmEvent?.VmResourceId, VmName = vmEvent?.VmName, Attempt = attempt };
+
+        VmEventResult Done(VmEventResult r) => r with { Stages = stages, ElapsedMs = total.ElapsedMilliseconds };
+
+        // Parse and filter: what is not an event goes to poison at once; what is not ours is dropped with its reason.
+        if (vmEvent is null)
+        {
+            var reason = message.ParseFailures.FirstOrDefault() ?? RejectReasons.Malformed("NoEvent");
+            await DeadLetterAsync(message, (envelope with { Attempt = attempt, Reason = reason }).WithHistory(DateTimeOffset.UtcNow, "Parse", reason), cancellationToken).ConfigureAwait(false);
+            return Done(result with { Outcome = VmEventOutcome.DeadLettered, Reason = reason });
+        }
+
+        if (message.Events.Count > 1) _log.Warning($"Message {message.MessageId} holds {message.Events.Count} events; the first is processed (Event Grid writes one per message).");
+        if (!vmEvent.Accepted)
+        {
+            await CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+            return Done(result with { Reason = vmEvent.RejectReason });
+        }
+
+        var vm = vmEvent.ParsedVmId!;
+        var step = "State";
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var state = await _state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
+            stages[step] = watch.ElapsedMilliseconds;
+
+            step = "VmLookup";
+            watch.Restart();
+            VmNetworkInfo info;
+            try
+            {
+                info = await _arm.GetVmNetworkInfoAsync(vm, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.VmNotFound)
+            {
+                await CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+                return Done(result with { Reason = ErrorIds.VmNotFound });
+            }
+
+            stages[step] = watch.ElapsedMilliseconds;
+            result = result with { PrivateIpAddress = info.PrivateIpAddress };
+
+            // The same VM (same vmId) onboarded already: an update event. A VM created again under its name has a new vmId.
+            if (!force && state is { State: OnboardingStatus.Succeeded } && state.VmId == info.VmId)
+            {
+                await CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+                return Done(result with { Outcome = VmEventOutcome.AlreadyOnboarded, JobId = state.JobId, Reason = $"Onboarded {state.UpdatedOn:u}" });
+            }
+
+            var claimed = await _state.TryWriteAsync(vm, new OnboardingState
+            {
+                VmResourceId = vm.Value, VmId = info.VmId, State = OnboardingStatus.InProgress, Attempts = attempt, FirstSeen = state?.FirstSeen ?? envelope.FirstSeen,
+            }, state, cancellationToken).ConfigureAwait(false) ?? await _state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
+
+            if (!string.IsNullOrEmpty(_options.DbServer))
+            {
+                step = "DatabaseCheck";
+                watch.Restart();
+                var check = await DbConnectionChecker.CheckAsync(new DbCheckRequest
+                {
+                    Provider = _options.DbProvider,
+                    Server = DbConnectionChecker.ResolveServer(_options.DbServer, info),
+                    Port = _options.DbPort,
+                    Database = _options.DbName,
+                    UserName = _options.DbUser,
+                    Password = _options.DbPassword is null ? null : new System.Net.NetworkCredential(string.Empty, _options.DbPassword).SecurePassword,
+                }, _options, _log, cancellationToken).ConfigureAwait(false);
+                stages[step] = watch.ElapsedMilliseconds;
+                result = result with { DbCheck = check.Success ? $"OK ({check.Provider}, {check.ElapsedMs} ms)" : $"{check.FailedStage} {check.ErrorCategory}" };
+                if (!check.Success)
+                {
+                    // The database of a new VM may come up later: worth another attempt until attempts run out.
+                    throw new VmEventOpsException(ErrorIds.DbCheckFailed, VmErrorCategory.ConnectionError,
+                        $"Database check of {check.Server} failed at {check.FailedStage}: {check.ErrorCategory}: {check.Message}", vm.Value) { IsTransient = true };
+                }
+            }
+
+            step = "Runbook";
+            watch.Restart();
+            var jobId = RunbookJobNames.ForVm(info.VmId, _options.RunbookName!);
+            var job = await _arm.StartRunbookAsync(new RunbookJobRequest
+            {
+                AutomationAccountId = _options.AutomationAccountId!,
+                RunbookName = _options.RunbookName!,
+                RunOn = _options.HybridWorkerGroup,
+                JobId = jobId,
+                Parameters = new Dictionary<string, object?>
+                {
+                    ["VmName"] = info.VmName,
+                    ["VmResourceId"] = info.VmResourceId,
+                    ["PrivateIpAddress"] = info.PrivateIpAddress,
+                    ["CorrelationId"] = vmEvent.CorrelationId,
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            stages[step] = watch.ElapsedMilliseconds;
+
+            step = "Route";
+            watch.Restart();
+            await _state.TryWriteAsync(vm, new OnboardingState
+            {
+                VmResourceId = vm.Value, VmId = info.VmId, State = OnboardingStatus.Succeeded, Attempts = attempt, JobId = job.JobId, FirstSeen = claimed?.FirstSeen,
+            }, claimed, cancellationToken).ConfigureAwait(false);
+            var summary = JsonSerializer.Serialize(new { outcome = "Succeeded", vmId = info.VmId, jobId = job.JobId, job.AlreadyExisted, info.PrivateIpAddress, at = DateTimeOffset.UtcNow });
+            await _queues.RouteAsync(message, QueueKind.Succeeded, (envelope with { Attempt = attempt, Reason = "Succeeded", Result = summary })
+                .WithHistory(DateTimeOffset.UtcNow, "Runbook", null).Serialize(), delay: null, cancellationToken).ConfigureAwait(false);
+            stages[step] = watch.ElapsedMilliseconds;
+            return Done(result with { Outcome = VmEventOutcome.Succeeded, JobId = job.JobId, Reason = job.AlreadyExisted ? "JobAlreadyStarted" : "JobStarted" });
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var error = e is VmEventOpsException known ? known : new VmEventOpsException(ErrorIds.Unexpected, VmErrorCategory.NotSpecified, e.Message, vm.Value, e);
+            var text = $"{step}: {error.ErrorId}: {SecretRedactor.PatternsOnly.Redact(error.Message)}";
+            var next = envelope with { Attempt = attempt, Reason = text };
+            next = next.WithHistory(DateTimeOffset.UtcNow, step, text);
+            if (error.IsTransient && _retry.CanRetry(attempt))
+            {
+                var delay = _retry.DelayAfter(attempt);
+                await _queues.RouteAsync(message, QueueKind.Retry, next.Serialize(), delay, cancellationToken).ConfigureAwait(false);
+                await RecordAsync(vm, OnboardingStatus.Failed, attempt, text, cancellationToken).ConfigureAwait(false);
+                return Done(result with { Outcome = VmEventOutcome.RetryScheduled, Reason = text, NextAttemptOn = DateTimeOffset.UtcNow + delay });
+            }
+
+            await DeadLetterAsync(message, next, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(vm, OnboardingStatus.DeadLettered, attempt, text, cancellationToken).ConfigureAwait(false);
+            return Done(result with { Outcome = VmEventOutcome.DeadLettered, Reason = text });
+        }
+    }
+
+    private async Task RecordAsync(VmResourceId vm, OnboardingStatus status, int attempt, string error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var current = await _state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
+            if (current?.State == OnboardingStatus.Succeeded) return; // another worker finished it meanwhile
+            await _state.TryWriteAsync(vm, new OnboardingState { VmResourceId = vm.Value, VmId = current?.VmId, State = status, Attempts = attempt, LastError = error, JobId = current?.JobId }, current, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VmEventOpsException e)
+        {
+            // The message is routed already; the state is bookkeeping.
+            _log.Warning($"The onboarding state of {vm.Name} could not be written: {e.Message}");
+        }
+    }
+
+    private Task DeadLetterAsync(VmEventMessage message, MessageEnvelope envelope, CancellationToken cancellationToken) =>
+        message.PopReceipt is null
+            ? _queues.SendAsync(QueueKind.Poison, SerializeOrOriginal(envelope), delay: null, cancellationToken)
+            : _queues.DeadLetterAsync(message, envelope, cancellationToken);
+
+    private static string SerializeOrOriginal(MessageEnvelope envelope)
+    {
+        try
+        {
+            return envelope.Serialize();
+        }
+        catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.MessageTooLarge)
+        {
+            return envelope.Original;
+        }
+    }
+
+    private Task CompleteAsync(VmEventMessage message, CancellationToken cancellationToken) =>
+        message.PopReceipt is null ? Task.CompletedTask : _queues.DeleteAsync(message, cancellationToken);
+}

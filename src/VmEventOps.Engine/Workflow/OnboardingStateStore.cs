@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+
+namespace VmEventOps.Engine.Workflow;
+
+/// <summary>
+/// The onboarding state table: one row per VM (partition: subscription; row: a hash of the normalised VM id, as
+/// table keys may not hold '/'), written with ETag concurrency so two workers racing on one VM claim it once.
+/// </summary>
+public sealed class OnboardingStateStore
+{
+    private readonly TableClient _table;
+    private readonly SemaphoreSlim _created = new(1, 1);
+    private bool _exists;
+
+    internal OnboardingStateStore(TableClient table) => _table = table;
+
+    /// <summary>The store for these settings, on the process-wide table service client.</summary>
+    public static OnboardingStateStore Create(VmEventOptions options)
+    {
+        var credential = string.IsNullOrWhiteSpace(options.StorageConnectionString) ? Identity.TokenProvider.For(options).Credential : null;
+        return new OnboardingStateStore(StorageClients.Tables(options, credential).GetTableClient(options.StateTableName));
+    }
+
+    /// <summary>The VM's record, or null.</summary>
+    public async Task<OnboardingState?> GetAsync(VmResourceId vm, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var entity = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(vm), Row(vm), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return entity.HasValue ? Read(entity.Value!) : null;
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Reading the onboarding state of {vm.Name}", vm.Value);
+        }
+    }
+
+    /// <summary>Every record, optionally of one state.</summary>
+    public async Task<IReadOnlyList<OnboardingState>> ListAsync(OnboardingStatus? state, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = state is null ? null : TableClient.CreateQueryFilter($"State eq {state.ToString()}");
+        var list = new List<OnboardingState>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false)) list.Add(Read(entity));
+        return list;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="state"/>: inserts when <paramref name="previous"/> is null, else replaces it only if its
+    /// ETag still holds. False when another writer got there first (the caller re-reads and decides again).
+    /// </summary>
+    public async Task<OnboardingState?> TryWriteAsync(VmResourceId vm, OnboardingState state, OnboardingState? previous, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(Partition(vm), Row(vm))
+        {
+            ["VmResourceId"] = state.VmResourceId,
+            ["VmId"] = state.VmId?.ToString("D"),
+            ["State"] = state.State.ToString(),
+            ["Attempts"] = state.Attempts,
+            ["JobId"] = state.JobId?.ToString("D"),
+            ["LastError"] = state.LastError is { Length: > 2000 } error ? error[..2000] : state.LastError,
+            ["FirstSeen"] = state.FirstSeen ?? previous?.FirstSeen ?? DateTimeOffset.UtcNow,
+            ["UpdatedOn"] = DateTimeOffset.UtcNow,
+        };
+        try
+        {
+            var response = previous?.ETag is { } etag
+                ? await _table.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false)
+                : await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            return Read(entity) with { ETag = response.Headers.ETag?.ToString() };
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 409 or 412 })
+        {
+            return null; // someone else wrote first
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Writing the onboarding state of {vm.Name}", vm.Value);
+        }
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _exists)) return;
+        await _created.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_exists) return;
+            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _exists, true);
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Creating table {_table.Name}", _table.Name);
+        }
+        finally
+        {
+            _created.Release();
+        }
+    }
+
+    private static OnboardingState Read(TableEntity entity) => new()
+    {
+        VmResourceId = entity.GetString("VmResourceId"),
+        VmId = Guid.TryParse(entity.GetString("VmId"), out var vmId) ? vmId : null,
+        State = Enum.TryParse<OnboardingStatus>(entity.GetString("State"), out var state) ? state : OnboardingStatus.Failed,
+        Attempts = entity.GetInt32("Attempts") ?? 0,
+        JobId = Guid.TryParse(entity.GetString("JobId"), out var jobId) ? jobId : null,
+        LastError = entity.GetString("LastError"),
+        FirstSeen = entity.GetDateTimeOffset("FirstSeen"),
+        UpdatedOn = entity.GetDateTimeOffset("UpdatedOn"),
+        ETag = entity.ETag.ToString(),
+    };
+
+    private static string Partition(VmResourceId vm) => vm.SubscriptionId.ToString("D");
+
+    private static string Row(VmResourceId vm) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(vm.Key))).ToLowerInvariant();
+}

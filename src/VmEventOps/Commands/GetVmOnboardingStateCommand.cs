@@ -1,0 +1,51 @@
+using System.Management.Automation;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Workflow;
+
+namespace VmEventOps.Commands;
+
+/// <summary>
+/// <para type="synopsis">Shows the onboarding state of VMs: one record per VM, as the workflow keeps it.</para>
+/// <para type="description">Reads the state table (StateTableName): for each VM its vmId, state (InProgress, RunbookStarted, Succeeded,
+/// Failed, DeadLettered), attempts, runbook job id, last error and times. With -VmResourceId, that VM's record; with -State, the
+/// records in that state.</para>
+/// <example>
+///   <code>Get-VmOnboardingState -State DeadLettered</code>
+///   <para>Lists the VMs the workflow gave up on, with their last error.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "VmOnboardingState")]
+[OutputType(typeof(OnboardingState))]
+public sealed class GetVmOnboardingStateCommand : QueueCmdlet
+{
+    /// <summary><para type="description">The VM whose record to show.</para></summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? VmResourceId { get; set; }
+
+    /// <summary><para type="description">Only records in this state.</para></summary>
+    [Parameter]
+    [ValidateSet("InProgress", "RunbookStarted", "Succeeded", "Failed", "DeadLettered")]
+    public string? State { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessInput()
+    {
+        var store = OnboardingStateStore.Create(LoadQueueConfiguration().Options);
+        if (VmResourceId is null)
+        {
+            var state = State is null ? (OnboardingStatus?)null : Enum.Parse<OnboardingStatus>(State, ignoreCase: true);
+            WriteObject(Run(token => store.ListAsync(state, token)), enumerateCollection: true);
+            return;
+        }
+
+        if (!Engine.Events.VmResourceId.TryParse(VmResourceId, out var vm))
+        {
+            WriteFailure(new VmEventOpsException(ErrorIds.InvalidVmResourceId, VmErrorCategory.InvalidArgument, $"'{VmResourceId}' is not a VM resource ID.", VmResourceId));
+            return;
+        }
+
+        var record = Run(token => store.GetAsync(vm!, token));
+        if (record is not null && (State is null || string.Equals(record.State.ToString(), State, StringComparison.OrdinalIgnoreCase))) WriteObject(record);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Management.Automation;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Workflow;
+using VmEventOps.Hosting;
+
+namespace VmEventOps.Commands;
+
+/// <summary>
+/// <para type="synopsis">Onboards the VM of one queue message: the body of a Functions queue trigger, or a direct re-run of one VM.</para>
+/// <para type="description">Runs the workflow on one event: parse and filter (not a VM creation in an allowed scope: Ignored with the
+/// reason; not an event: DeadLettered to poison), the VM's onboarding state (onboarded already with the same vmId: AlreadyOnboarded,
+/// unless -Force), VM and NIC lookup (a deleted VM: Ignored, VmNotFound), the database check (DbServer may be {PrivateIpAddress}),
+/// then the runbook job (AutomationAccountId, RunbookName) with VmName, VmResourceId and PrivateIpAddress as parameters and a job
+/// name derived from the vmId, so a repeated start finds the job. The message then goes to the succeeded queue with the result, to
+/// the retry queue due after backoff (a transient failure with attempts left), or to poison with its history.</para>
+/// <para type="description">In a Functions queue trigger the host already took the message off the queue and completes it when the
+/// function returns, so the workflow only writes to the destination queue. Outputs a VmEventResult.</para>
+/// <example>
+///   <code>param($QueueItem, $TriggerMetadata) Invoke-VmEventWorkflow -QueueItem $QueueItem</code>
+///   <para>run.ps1 of the Functions queue trigger on the main queue.</para>
+/// </example>
+/// <example>
+///   <code>Invoke-VmEventWorkflow -VmResourceId /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-01 -Force</code>
+///   <para>Onboards vm-01 again, as the original design's HTTP API did.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "VmEventWorkflow", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(VmEventResult))]
+public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
+{
+    private const string QueueItemSet = "QueueItem";
+    private const string VmSet = "VmResourceId";
+
+    /// <summary><para type="description">The queue item: the message text (raw or base64 JSON), or the hashtable the Functions worker decoded.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = QueueItemSet)]
+    public object? QueueItem { get; set; }
+
+    /// <summary><para type="description">A VM to onboard directly, without a queue message.</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = VmSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? VmResourceId { get; set; }
+
+    /// <summary><para type="description">Onboard even when the VM's state says it was onboarded already (the job of that name is still found, not started twice).</para></summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    private EventProcessor? _processor;
+    private string? _mainQueue;
+
+    /// <inheritdoc />
+    protected override void ProcessInput()
+    {
+        if (_processor is null)
+        {
+            var options = LoadConfiguration().Options;
+            _processor = EventProcessor.Create(options, Log);
+            _mainQueue = options.QueueName;
+        }
+
+        string body;
+        string target;
+        if (VmResourceId is not null)
+        {
+            if (!Engine.Events.VmResourceId.TryParse(VmResourceId, out var vm))
+            {
+                WriteFailure(new VmEventOpsException(ErrorIds.InvalidVmResourceId, VmErrorCategory.InvalidArgument, $"'{VmResourceId}' is not a VM resource ID.", VmResourceId));
+                return;
+            }
+
+            body = VmWriteEventFactory.Create(vm!, "Invoke-VmEventWorkflow -VmResourceId", System.Environment.UserName, DateTimeOffset.UtcNow);
+            target = vm!.Value;
+        }
+        else
+        {
+            var item = QueueItem is PSObject wrapped ? wrapped.BaseObject : QueueItem;
+            body = item as string ?? EventObjectParser.ToJson(PlainObjectConverter.ToPlain(QueueItem)!) ?? string.Empty;
+            target = "the queue item";
+        }
+
+        if (!ShouldProcess(target, "Onboard")) return;
+        var message = EventProcessor.Detached(body, QueueKind.Main, _mainQueue!);
+        WriteObject(Run(token => _processor.ProcessAsync(message, Force, token)));
+    }
+}

@@ -1,0 +1,195 @@
+using Azure.Storage.Queues;
+using VmEventOps.Emulators;
+using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Tests.Infrastructure;
+using VmEventOps.Engine.Workflow;
+
+namespace VmEventOps.Engine.Tests.Workflow;
+
+/// <summary>The processor end to end: Azurite queues and table, the HTTPS ARM emulator, managed-identity tokens, SQLite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime, IDisposable
+{
+    private const string Sub = "11111111-2222-3333-4444-555555555555";
+    private const string Account = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ops/providers/Microsoft.Automation/automationAccounts/aa-onboarding";
+    private readonly TempDirectory _temp = new();
+    private ArmEmulator _arm = null!;
+    private VmEventOptions _options = null!;
+
+    public async Task InitializeAsync()
+    {
+        _arm = await ArmEmulator.StartAsync(TestTrust.Certificate);
+        var database = Path.Combine(_temp.Path, "app.db");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            await connection.OpenAsync();
+        }
+
+        _options = azurite.UniqueQueues() with
+        {
+            StateTableName = "state" + Guid.NewGuid().ToString("n")[..10],
+            AllowedScopes = [$"/subscriptions/{Sub}/resourceGroups/rg-app"],
+            ArmEndpoint = _arm.BaseUri,
+            AuthMode = AuthMode.ManagedIdentity,
+            AutomationAccountId = Account,
+            RunbookName = "Onboard-Vm",
+            DbProvider = DbProvider.Sqlite,
+            DbServer = database,
+            RetryBaseDelay = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    public async Task DisposeAsync() => await _arm.DisposeAsync();
+
+    public void Dispose() => _temp.Dispose();
+
+    private EventProcessor Processor(VmEventOptions? options = null) => EventProcessor.Create(options ?? _options, NullHostLog.Instance);
+
+    private QueueManager Queues(VmEventOptions? options = null) => QueueManager.Create(options ?? _options, NullHostLog.Instance);
+
+    private async Task<VmEventMessage> Enqueue(string json)
+    {
+        var queues = Queues();
+        await queues.SendAsync(QueueKind.Main, queues.EncodeForMainQueue(json), null, CancellationToken.None);
+        return (await queues.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None)).Single();
+    }
+
+    private static string EventFor(ArmVm vm) => VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow);
+
+    private async Task<int> Count(QueueKind kind) => await Queues().CountAsync(kind, CancellationToken.None);
+
+    [Fact]
+    public async Task Process_ANewVm_ShouldStartOneJobRecordTheStateAndMoveTheMessageToSucceeded()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-new", ["10.0.0.4"]);
+
+        var result = await Processor().ProcessAsync(await Enqueue(EventFor(vm)), force: false, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.Succeeded, result.Outcome);
+        Assert.Equal("10.0.0.4", result.PrivateIpAddress);
+        Assert.Equal(RunbookJobNames.ForVm(vm.VmId, "Onboard-Vm"), result.JobId);
+        Assert.StartsWith("OK (Sqlite", result.DbCheck);
+        Assert.Equal(1, _arm.Calls("job-put"));
+        Assert.Equal("\"vm-new\"", _arm.Model.Jobs.Values.Single().Parameters["VmName"]);
+        Assert.Equal(0, await Count(QueueKind.Main));
+        var succeeded = Assert.Single(await Queues().PeekAsync(QueueKind.Succeeded, 32, null, CancellationToken.None));
+        Assert.Equal(1, succeeded.Attempt);
+        var state = await OnboardingStateStore.Create(_options).GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None);
+        Assert.Equal(OnboardingStatus.Succeeded, state!.State);
+        Assert.Equal(vm.VmId, state.VmId);
+        Assert.Equal(result.JobId, state.JobId);
+    }
+
+    [Fact]
+    public async Task Process_AnUpdateOfAnOnboardedVm_ShouldBeAlreadyOnboardedAndStartNothing()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-update", ["10.0.0.5"]);
+        await Processor().ProcessAsync(await Enqueue(EventFor(vm)), false, CancellationToken.None);
+
+        var again = await Processor().ProcessAsync(await Enqueue(EventFor(vm)), false, CancellationToken.None);
+        var forced = await Processor().ProcessAsync(await Enqueue(EventFor(vm)), true, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.AlreadyOnboarded, again.Outcome);
+        Assert.Equal(VmEventOutcome.Succeeded, forced.Outcome); // -Force re-runs: the job of that name is found, not started twice
+        Assert.Equal(1, _arm.Calls("job-put"));
+        Assert.Equal(0, await Count(QueueKind.Main));
+    }
+
+    [Fact]
+    public async Task Process_AVmCreatedAgainUnderTheSameName_ShouldBeOnboardedAgain()
+    {
+        var first = _arm.Model.AddVm(Sub, "rg-app", "vm-reborn", ["10.0.0.6"]);
+        await Processor().ProcessAsync(await Enqueue(EventFor(first)), false, CancellationToken.None);
+        var second = _arm.Model.AddVm(Sub, "rg-app", "vm-reborn", ["10.0.0.7"]); // same id, new vmId
+
+        var result = await Processor().ProcessAsync(await Enqueue(EventFor(second)), false, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.Succeeded, result.Outcome);
+        Assert.Equal(2, _arm.Calls("job-put"));
+    }
+
+    [Fact]
+    public async Task Process_AVmOutsideTheScope_ShouldBeIgnoredAndDeleted()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-other", "vm-forged", ["10.0.0.8"]);
+
+        var result = await Processor().ProcessAsync(await Enqueue(EventFor(vm)), false, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.Ignored, result.Outcome);
+        Assert.Equal(RejectReasons.OutOfScope, result.Reason);
+        Assert.Equal(0, _arm.TotalCalls);
+        Assert.Equal(0, await Count(QueueKind.Main));
+    }
+
+    [Fact]
+    public async Task Process_AVmThatIsGone_ShouldBeIgnoredAsVmNotFound()
+    {
+        var id = VmResourceId.Parse($"/subscriptions/{Sub}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-gone");
+
+        var result = await Processor().ProcessAsync(await Enqueue(VmWriteEventFactory.Create(id, null, null, DateTimeOffset.UtcNow)), false, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.Ignored, result.Outcome);
+        Assert.Equal(ErrorIds.VmNotFound, result.Reason);
+    }
+
+    [Fact]
+    public async Task Process_AMalformedMessage_ShouldGoToPoisonWithItsReasonAndTheOriginalVerbatim()
+    {
+        var result = await Processor().ProcessAsync(await Enqueue("{\"not\":\"an event\"}"), false, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.DeadLettered, result.Outcome);
+        Assert.Equal("Malformed:UnknownSchema", result.Reason);
+        var poisoned = Assert.Single(await Queues().PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None));
+        Assert.Equal("Malformed:UnknownSchema", poisoned.Reason);
+        Assert.Equal(0, await Count(QueueKind.Main));
+    }
+
+    [Fact]
+    public async Task Process_WhenTheDatabaseCheckFails_ShouldScheduleARetryThenDeadLetterAfterTheLastAttempt()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-nodb", ["10.0.0.9"]);
+        var options = _options with { DbServer = Path.Combine(_temp.Path, "missing.db"), MaxAttempts = 2, RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(1) };
+
+        var first = await Processor(options).ProcessAsync(await Enqueue(EventFor(vm)), false, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var retried = (await Queues(options).ReceiveAsync(QueueKind.Retry, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None)).Single();
+        var second = await Processor(options).ProcessAsync(retried, false, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.RetryScheduled, first.Outcome);
+        Assert.Contains("DatabaseNotFound", first.Reason);
+        Assert.NotNull(first.NextAttemptOn);
+        Assert.Equal(1, retried.Attempt);
+        Assert.Equal(VmEventOutcome.DeadLettered, second.Outcome);
+        Assert.Equal(2, second.Attempt);
+        var poisoned = Assert.Single(await Queues(options).PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None));
+        Assert.Equal(2, poisoned.History.Count);
+        Assert.Equal(0, _arm.Calls("job-put"));
+        Assert.Equal(OnboardingStatus.DeadLettered, (await OnboardingStateStore.Create(options).GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task Process_TwoWorkersRacingOnOneVm_ShouldStartOneJob()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-race", ["10.0.1.4"]);
+        var a = await Enqueue(EventFor(vm));
+        var b = await Enqueue(EventFor(vm));
+
+        var results = await Task.WhenAll(Processor().ProcessAsync(a, false, CancellationToken.None), Processor().ProcessAsync(b, false, CancellationToken.None));
+
+        Assert.All(results, r => Assert.Contains(r.Outcome, new[] { VmEventOutcome.Succeeded, VmEventOutcome.AlreadyOnboarded }));
+        Assert.Single(_arm.Model.Jobs);
+        Assert.Equal(0, await Count(QueueKind.Main));
+    }
+
+    [Fact]
+    public void Create_WithoutARunbook_ShouldRefuseAndSayWhatToSet()
+    {
+        var error = Assert.Throws<VmEventOpsException>(() => Processor(_options with { RunbookName = null }));
+
+        Assert.Equal(ErrorIds.RunbookNotConfigured, error.ErrorId);
+    }
+}

@@ -1,0 +1,76 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
+    $script:Azurite = Start-TestAzurite
+    $script:Emulators = Start-TestEmulators
+    $script:Module = Get-TestModulePath
+    $database = Join-Path $TestDrive 'app.db'
+    Set-Content $database -Value $null   # an empty file is an empty SQLite database
+    $suffix = [guid]::NewGuid().ToString('n').Substring(0, 8)
+    $script:Environment = @{
+        IDENTITY_ENDPOINT = $script:Emulators.IdentityEndpoint
+        IDENTITY_HEADER = $script:Emulators.IdentityHeader
+        VMEVENTOPS_AUTHMODE = 'ManagedIdentity'
+        VMEVENTOPS_ARMENDPOINT = $script:Emulators.ArmEndpoint
+        VMEVENTOPS_AUTOMATIONACCOUNTID = $script:Emulators.AutomationAccountId
+        VMEVENTOPS_RUNBOOKNAME = 'Onboard-Vm'
+        VMEVENTOPS_STORAGECONNECTIONSTRING = $script:Azurite.ConnectionString
+        VMEVENTOPS_QUEUENAME = "wf-$suffix"
+        VMEVENTOPS_SUCCEEDEDQUEUENAME = "wf-$suffix-ok"
+        VMEVENTOPS_RETRYQUEUENAME = "wf-$suffix-retry"
+        VMEVENTOPS_POISONQUEUENAME = "wf-$suffix-poison"
+        VMEVENTOPS_STATETABLENAME = "wf$suffix"
+        VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo'
+        VMEVENTOPS_DBPROVIDER = 'Sqlite'
+        VMEVENTOPS_DBSERVER = $database
+    }
+    $script:Vm = $script:Emulators.Vms[0]
+}
+
+AfterAll {
+    Stop-TestEmulators $script:Emulators
+    Stop-TestAzurite $script:Azurite
+}
+
+Describe 'Invoke-VmEventWorkflow' {
+    It 'does nothing with -WhatIf' {
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; [pscustomobject]@{ Count = @(Invoke-VmEventWorkflow -VmResourceId '$($script:Vm.Id)' -WhatIf).Count; States = @(Get-VmOnboardingState).Count }"
+        $result.Count | Should -Be 0
+        $result.States | Should -Be 0
+    }
+
+    It 'onboards a VM, then finds the same VM in a decoded queue item already onboarded' {
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script @"
+Import-Module '$script:Module'
+`$first = Invoke-VmEventWorkflow -VmResourceId '$($script:Vm.Id)'
+`$item = @{ id = '1'; eventType = 'Microsoft.Resources.ResourceWriteSuccess'; subject = '$($script:Vm.Id)'; eventTime = '2026-11-25T10:00:00Z'; data = @{ operationName = 'Microsoft.Compute/virtualMachines/write'; status = 'Succeeded'; resourceUri = '$($script:Vm.Id)' } }
+`$second = Invoke-VmEventWorkflow -QueueItem `$item
+`$state = Get-VmOnboardingState -VmResourceId '$($script:Vm.Id)'
+[pscustomobject]@{
+    First = "`$(`$first.Outcome)"; Ip = `$first.PrivateIpAddress; Job = "`$(`$first.JobId)"; Type = `$first.PSObject.TypeNames[0]
+    Second = "`$(`$second.Outcome)"
+    State = "`$(`$state.State)"; StateJob = "`$(`$state.JobId)"
+    Succeeded = (Get-VmEventQueueStatus | Where-Object Queue -eq 'Succeeded').ApproximateCount
+}
+"@
+        $result.First | Should -Be 'Succeeded'
+        $result.Type | Should -Be 'VmEventOps.Engine.Workflow.VmEventResult'
+        $result.Ip | Should -Be '10.0.0.4'
+        $result.Second | Should -Be 'AlreadyOnboarded'
+        $result.State | Should -Be 'Succeeded'
+        $result.StateJob | Should -Be $result.Job
+        $result.Succeeded | Should -Be 1
+    }
+
+    It 'ignores a VM outside the allowed scopes with the reason' {
+        $outside = $script:Vm.Id -replace 'rg-demo', 'rg-elsewhere'
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; Invoke-VmEventWorkflow -VmResourceId '$outside' | Select-Object @{ n = 'Outcome'; e = { `"`$(`$_.Outcome)`" } }, Reason"
+        $result.Outcome | Should -Be 'Ignored'
+        $result.Reason | Should -Be 'OutOfScope'
+    }
+
+    It 'dead-letters a queue item that is not an event, with the reason' {
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; Invoke-VmEventWorkflow -QueueItem 'not json at all' | Select-Object @{ n = 'Outcome'; e = { `"`$(`$_.Outcome)`" } }, Reason"
+        $result.Outcome | Should -Be 'DeadLettered'
+        $result.Reason | Should -Be 'Malformed:NotJson'
+    }
+}
