@@ -21,6 +21,8 @@
         'Invoke-VmEventWorkflow'
         'Invoke-VmRunbook'
         'Send-VmEventMessage'
+        'Start-VmEventRetry'
+        'Start-VmEventWorker'
         'Test-VmDbConnection'
     )
     FunctionsToExport    = @()
@@ -41,7 +43,8 @@
 - Azure Resource Manager: Get-VmNetworkInfo (VM and NIC lookup), Invoke-VmRunbook and Get-VmRunbookJob (Automation jobs,
   idempotent by job name, -Wait with the whole output), over pinned, configurable api-versions.
 - Test-VmDbConnection: staged database checks (SQL Server, PostgreSQL, MySQL/MariaDB, SQLite).
-- Invoke-VmEventWorkflow and Get-VmOnboardingState: one message to one outcome, with onboarding state and retries.
+- The workflow: Invoke-VmEventWorkflow, Start-VmEventWorker, Start-VmEventRetry and Get-VmOnboardingState: one message
+  to one outcome, with onboarding state, retries with backoff, and a worker for hosts without Functions.
 '@
         }
     }

@@ -10,6 +10,9 @@
     Test   Build, then the xunit projects and the Pester suite against the built module folder. Prints each
            runner's summary and, as the very last line, "N passed, N failed" (", N skipped" when any).
            Exits non-zero on any failure.
+    Demo   The main job: builds the module, starts Azurite and the ARM + identity emulators on loopback, and runs the
+           whole workflow with the real cmdlets (new VMs, a duplicate, an update, a forged event, a database that comes up
+           late, a malformed message), prints the outcomes and queue counts, and stops everything it started.
     Servers
            Installs (Debian packages, as root) and starts PostgreSQL and MariaDB on loopback with the test user and
            database (tests/servers/start-databases.sh). Test runs it first.
@@ -20,7 +23,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Servers', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Servers', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -82,6 +85,29 @@ function Install-TestServers {
     }
 }
 
+function Initialize-Emulators {
+    # The loopback emulators (managed identity, ARM) as a program, and their HTTPS certificate, trusted the standard
+    # way: OpenSSL reads SSL_CERT_FILE when a process starts, so it is made here, before the processes that use it,
+    # which inherit the variables.
+    param([Parameter(Mandatory)] [string] $CertificateFolder)
+    $emulators = Join-Path $out 'emulators'
+    Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Emulators/VmEventOps.Emulators.csproj') -c $Configuration -o $emulators --nologo -v quiet
+    $env:VMEVENTOPSTEST_EMULATORS = Join-Path $emulators 'VmEventOps.Emulators.dll'
+    Invoke-Native dotnet $env:VMEVENTOPSTEST_EMULATORS certificate $CertificateFolder
+    $env:VMEVENTOPSTEST_CERTIFICATES = $CertificateFolder
+    $env:SSL_CERT_FILE = Join-Path $CertificateFolder 'ca-bundle.crt'
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Install-TestServers
+    $demoOut = Join-Path $out 'demo'
+    if (Test-Path $demoOut) { Remove-Item $demoOut -Recurse -Force }
+    Initialize-Emulators (Join-Path $demoOut 'certificates')
+    Import-Module (Join-Path $root 'tests/pester/TestHarness.psm1') -Force
+    Invoke-DemoWorkflow -ModulePath (Join-Path $moduleOut 'VmEventOps.psd1') -WorkFolder $demoOut
+}
+
 function Start-DatabaseServers {
     # Real PostgreSQL and MariaDB for the database checks; the tests fail (never skip) without them.
     Invoke-Native bash (Join-Path $root 'tests/servers/start-databases.sh')
@@ -118,16 +144,7 @@ function Invoke-Test {
     $net8Host = Join-Path $out 'net8host'
     Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Net8Host/VmEventOps.Net8Host.csproj') -c $Configuration -o $net8Host --nologo -v quiet
     $env:VMEVENTOPSTEST_NET8HOST = Join-Path $net8Host 'VmEventOps.Net8Host'
-    # The loopback emulators (managed identity, ...) as a program, for the Pester suite.
-    $emulators = Join-Path $out 'emulators'
-    Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Emulators/VmEventOps.Emulators.csproj') -c $Configuration -o $emulators --nologo -v quiet
-    $env:VMEVENTOPSTEST_EMULATORS = Join-Path $emulators 'VmEventOps.Emulators.dll'
-    # The HTTPS emulators' certificate, trusted the standard way: OpenSSL reads SSL_CERT_FILE when a process
-    # starts, so it is made here, before the test processes, which inherit the variable.
-    $certificates = Join-Path $testOut 'certificates'
-    Invoke-Native dotnet $env:VMEVENTOPSTEST_EMULATORS certificate $certificates
-    $env:VMEVENTOPSTEST_CERTIFICATES = $certificates
-    $env:SSL_CERT_FILE = Join-Path $certificates 'ca-bundle.crt'
+    Initialize-Emulators (Join-Path $testOut 'certificates')
     $packages = Get-NuGetPackageRoot
     $env:VMEVENTOPSTEST_NUGET = $packages
     $env:VMEVENTOPSTEST_MODULE = Join-Path $moduleOut 'VmEventOps.psd1'
@@ -167,5 +184,6 @@ switch ($Task) {
     'Clean' { Invoke-Clean }
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
     'Servers' { Start-DatabaseServers }
 }

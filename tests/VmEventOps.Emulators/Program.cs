@@ -22,6 +22,8 @@ var vms = new[]
 {
     arm.Model.AddVm(subscription, "rg-demo", "vm-demo-01", ["10.0.0.4"]),
     arm.Model.AddVm(subscription, "rg-demo", "vm-demo-02", ["10.0.1.7", "10.0.1.8"], ["172.20.2.16/28"]),
+    arm.Model.AddVm(subscription, "rg-demo", "vm-demo-03", ["10.0.2.5"]),
+    arm.Model.AddVm(subscription, "rg-other", "vm-elsewhere", ["10.9.0.4"]),
 };
 
 arm.Model.Runbooks["Onboard-Vm"] = new RunbookScript("Completed", ["Onboarding started", "Onboarded"], [], null);

@@ -104,4 +104,41 @@ function Stop-TestEmulators {
     if (-not $Emulators.Process.HasExited) { $Emulators.Process.Kill($true); $Emulators.Process.WaitForExit() }
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Get-TestNuGetRoot, Invoke-FreshPwsh, Start-TestAzurite, Stop-TestAzurite, Start-TestEmulators, Stop-TestEmulators
+function Invoke-DemoWorkflow {
+    <#
+    .SYNOPSIS
+        The demo (build.ps1 -Task Demo, and a Pester test): Azurite and the emulators, settings as VMEVENTOPS_* variables,
+        tests/demo/Invoke-Demo.ps1 in a pwsh of its own, then everything stopped. Throws when the demo does not end as
+        its story says.
+    #>
+    param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $WorkFolder)
+    $databases = New-Item -ItemType Directory -Force (Join-Path $WorkFolder 'databases')
+    $azurite = Start-TestAzurite
+    $emulators = $null
+    $saved = @{}
+    try {
+        $emulators = Start-TestEmulators
+        # Two VMs have their database already (SQLite files named after them); vm-demo-03's comes up later.
+        foreach ($name in 'vm-demo-01', 'vm-demo-02') { Set-Content (Join-Path $databases "$name.db") -Value $null }
+        $settings = @{
+            VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString
+            VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo'
+            VMEVENTOPS_AUTHMODE = 'ManagedIdentity'; IDENTITY_ENDPOINT = $emulators.IdentityEndpoint; IDENTITY_HEADER = $emulators.IdentityHeader
+            VMEVENTOPS_ARMENDPOINT = $emulators.ArmEndpoint
+            VMEVENTOPS_AUTOMATIONACCOUNTID = $emulators.AutomationAccountId; VMEVENTOPS_RUNBOOKNAME = 'Onboard-Vm'
+            VMEVENTOPS_DBPROVIDER = 'Sqlite'; VMEVENTOPS_DBSERVER = (Join-Path $databases '{VmName}.db')
+            VMEVENTOPS_RETRYBASEDELAY = '2'; VMEVENTOPS_RETRYMAXDELAY = '2'
+        }
+        foreach ($name in $settings.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $settings[$name]) }
+        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $script:RepoRoot 'tests/demo/Invoke-Demo.ps1') `
+            -ModulePath $ModulePath -DatabaseFolder $databases -VmIds ($emulators.Vms.Id -join ',') | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        if ($emulators) { Stop-TestEmulators $emulators }
+        Stop-TestAzurite $azurite
+    }
+}
+
+Export-ModuleMember -Function Invoke-DemoWorkflow, Get-TestModulePath, Get-TestNuGetRoot, Invoke-FreshPwsh, Start-TestAzurite, Stop-TestAzurite, Start-TestEmulators, Stop-TestEmulators

@@ -50,8 +50,17 @@ public sealed class EventProcessor
         MessageReader.Read(new VmEventMessage { MessageId = "(host)", Queue = queue, QueueName = queueName, Body = string.Empty }, body, filter: null);
 
     /// <summary>Processes one message to its one outcome.</summary>
-    public async Task<VmEventResult> ProcessAsync(VmEventMessage message, bool force, CancellationToken cancellationToken)
+    public Task<VmEventResult> ProcessAsync(VmEventMessage message, bool force, CancellationToken cancellationToken) =>
+        ProcessAsync(message, force, settle: null, cancellationToken);
+
+    /// <summary>
+    /// Processes one message; <paramref name="settle"/>, when given, is called before the message is deleted or moved:
+    /// it stops lease renewal and returns the message with its latest pop receipt.
+    /// </summary>
+    internal async Task<VmEventResult> ProcessAsync(VmEventMessage message, bool force, Func<Task<VmEventMessage>>? settle, CancellationToken cancellationToken)
     {
+        async Task<VmEventMessage> Settled() => settle is null ? message : await settle().ConfigureAwait(false);
+
         var total = Stopwatch.StartNew();
         var stages = new Dictionary<string, long>();
         var attempt = message.Attempt + 1;
@@ -67,14 +76,14 @@ public sealed class EventProcessor
         if (vmEvent is null)
         {
             var reason = message.ParseFailures.FirstOrDefault() ?? RejectReasons.Malformed("NoEvent");
-            await DeadLetterAsync(message, (envelope with { Attempt = attempt, Reason = reason }).WithHistory(DateTimeOffset.UtcNow, "Parse", reason), cancellationToken).ConfigureAwait(false);
+            await DeadLetterAsync(await Settled().ConfigureAwait(false), (envelope with { Attempt = attempt, Reason = reason }).WithHistory(DateTimeOffset.UtcNow, "Parse", reason), cancellationToken).ConfigureAwait(false);
             return Done(result with { Outcome = VmEventOutcome.DeadLettered, Reason = reason });
         }
 
         if (message.Events.Count > 1) _log.Warning($"Message {message.MessageId} holds {message.Events.Count} events; the first is processed (Event Grid writes one per message).");
         if (!vmEvent.Accepted)
         {
-            await CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+            await CompleteAsync(await Settled().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             return Done(result with { Reason = vmEvent.RejectReason });
         }
 
@@ -95,7 +104,7 @@ public sealed class EventProcessor
             }
             catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.VmNotFound)
             {
-                await CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+                await CompleteAsync(await Settled().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 return Done(result with { Reason = ErrorIds.VmNotFound });
             }
 
@@ -105,7 +114,7 @@ public sealed class EventProcessor
             // The same VM (same vmId) onboarded already: an update event. A VM created again under its name has a new vmId.
             if (!force && state is { State: OnboardingStatus.Succeeded } && state.VmId == info.VmId)
             {
-                await CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+                await CompleteAsync(await Settled().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 return Done(result with { Outcome = VmEventOutcome.AlreadyOnboarded, JobId = state.JobId, Reason = $"Onboarded {state.UpdatedOn:u}" });
             }
 
@@ -163,7 +172,7 @@ public sealed class EventProcessor
                 VmResourceId = vm.Value, VmId = info.VmId, State = OnboardingStatus.Succeeded, Attempts = attempt, JobId = job.JobId, FirstSeen = claimed?.FirstSeen,
             }, claimed, cancellationToken).ConfigureAwait(false);
             var summary = JsonSerializer.Serialize(new { outcome = "Succeeded", vmId = info.VmId, jobId = job.JobId, job.AlreadyExisted, info.PrivateIpAddress, at = DateTimeOffset.UtcNow });
-            await _queues.RouteAsync(message, QueueKind.Succeeded, (envelope with { Attempt = attempt, Reason = "Succeeded", Result = summary })
+            await _queues.RouteAsync(await Settled().ConfigureAwait(false), QueueKind.Succeeded, (envelope with { Attempt = attempt, Reason = "Succeeded", Result = summary })
                 .WithHistory(DateTimeOffset.UtcNow, "Runbook", null).Serialize(), delay: null, cancellationToken).ConfigureAwait(false);
             stages[step] = watch.ElapsedMilliseconds;
             return Done(result with { Outcome = VmEventOutcome.Succeeded, JobId = job.JobId, Reason = job.AlreadyExisted ? "JobAlreadyStarted" : "JobStarted" });
@@ -177,12 +186,12 @@ public sealed class EventProcessor
             if (error.IsTransient && _retry.CanRetry(attempt))
             {
                 var delay = _retry.DelayAfter(attempt);
-                await _queues.RouteAsync(message, QueueKind.Retry, next.Serialize(), delay, cancellationToken).ConfigureAwait(false);
+                await _queues.RouteAsync(await Settled().ConfigureAwait(false), QueueKind.Retry, next.Serialize(), delay, cancellationToken).ConfigureAwait(false);
                 await RecordAsync(vm, OnboardingStatus.Failed, attempt, text, cancellationToken).ConfigureAwait(false);
                 return Done(result with { Outcome = VmEventOutcome.RetryScheduled, Reason = text, NextAttemptOn = DateTimeOffset.UtcNow + delay });
             }
 
-            await DeadLetterAsync(message, next, cancellationToken).ConfigureAwait(false);
+            await DeadLetterAsync(await Settled().ConfigureAwait(false), next, cancellationToken).ConfigureAwait(false);
             await RecordAsync(vm, OnboardingStatus.DeadLettered, attempt, text, cancellationToken).ConfigureAwait(false);
             return Done(result with { Outcome = VmEventOutcome.DeadLettered, Reason = text });
         }

@@ -18,6 +18,7 @@ namespace VmEventOps.Commands;
 ///   <code>Send-VmEventMessage -VmResourceId /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-01 -Reason 'Database was down'</code>
 ///   <para>Queues vm-01 for onboarding again.</para>
 /// </example>
+/// <para type="description">With -Body, sends a message body as it is: a saved original replayed.</para>
 /// <example>
 ///   <code>Get-VmEventMessage -Queue Poison -Lease 00:05:00 | Where-Object LastError -match 'timeout' | Send-VmEventMessage -WhatIf</code>
 ///   <para>Shows which poison messages that failed on a timeout would be moved back to the main queue.</para>
@@ -31,6 +32,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
 {
     private const string ByIdSet = "ByVmResourceId";
     private const string ByMessageSet = "ByMessage";
+    private const string ByBodySet = "ByBody";
 
     /// <summary>
     /// <para type="description">The VM to onboard: /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}.</para>
@@ -44,6 +46,13 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = ByMessageSet, ValueFromPipeline = true)]
     public VmEventMessage? Message { get; set; }
+
+    /// <summary>
+    /// <para type="description">A message body to send as it is (a saved original, replayed).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByBodySet)]
+    [ValidateNotNullOrEmpty]
+    public string? Body { get; set; }
 
     /// <summary>
     /// <para type="description">The queue to send to: Main (default) or Retry.</para>
@@ -70,6 +79,14 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
         if (Message is { } message)
         {
             Requeue(_manager, message, destination);
+            return;
+        }
+
+        if (Body is not null)
+        {
+            if (!ShouldProcess($"queue {_manager.NameOf(destination)}", "Send the message body as it is")) return;
+            var sent = Run(token => _manager.SendAsync(destination, Body, delay: null, token));
+            WriteObject(new SentMessage { MessageId = sent, Queue = destination, QueueName = _manager.NameOf(destination) });
             return;
         }
 

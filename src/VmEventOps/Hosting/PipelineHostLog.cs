@@ -38,6 +38,9 @@ internal sealed class PipelineHostLog : IHostLog, IDisposable
         _messages.Add(c => c.WriteProgress(record));
     }
 
+    /// <summary>Queues an object for the output stream (engine work running off the pipeline thread produces results).</summary>
+    public void Output(object value) => _messages.Add(c => c.WriteObject(value));
+
     /// <summary>Writes every queued message; on the pipeline thread only.</summary>
     public void Drain(Cmdlet cmdlet)
     {

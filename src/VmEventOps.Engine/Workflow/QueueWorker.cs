@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+
+namespace VmEventOps.Engine.Workflow;
+
+/// <summary>How a worker or a retry pass runs.</summary>
+public sealed record WorkerSettings
+{
+    /// <summary>Messages processed at once.</summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>Messages received per request (at most 32).</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>How long a received message stays hidden; renewed while it is processed.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Stop after this long (null: until cancelled).</summary>
+    public TimeSpan? MaxRunTime { get; init; }
+
+    /// <summary>Stop after this many messages (null: no limit).</summary>
+    public int? MaxMessages { get; init; }
+
+    /// <summary>Stop when the queues are empty instead of waiting for more (a retry pass).</summary>
+    public bool StopWhenEmpty { get; init; }
+
+    /// <summary>Longest wait between polls of empty queues (the Functions queue listener's maxPollingInterval).</summary>
+    public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The queues to read, in order of preference.</summary>
+    public IReadOnlyList<QueueKind> Queues { get; init; } = [QueueKind.Main];
+}
+
+/// <summary>What a worker run did.</summary>
+public sealed record WorkerSummary
+{
+    public int Processed { get; init; }
+    public IReadOnlyDictionary<VmEventOutcome, int> Outcomes { get; init; } = new Dictionary<VmEventOutcome, int>();
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Why the run ended: MaxRunTime, MaxMessages, Empty or Stopped.</summary>
+    public required string StoppedBecause { get; init; }
+}
+
+/// <summary>
+/// A competing consumer of the workflow's queues for hosts without Functions: batched receive, bounded
+/// parallelism, lease renewal while a message is processed, polling back-off when idle, and a clean stop
+/// (messages in flight are finished; unprocessed received ones are made visible again).
+/// </summary>
+public sealed class QueueWorker(EventProcessor processor, QueueManager queues, IHostLog log)
+{
+    /// <summary>Runs until a limit is reached or <paramref name="cancellationToken"/> is cancelled; each result goes to <paramref name="onResult"/>.</summary>
+    public async Task<WorkerSummary> RunAsync(WorkerSettings settings, Action<VmEventResult> onResult, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var outcomes = new Dictionary<VmEventOutcome, int>();
+        var processed = 0;
+        var idle = TimeSpan.Zero;
+        var lastReport = TimeSpan.Zero;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (settings.MaxRunTime is { } runTime) limit.CancelAfter(runTime);
+        string? reason = null;
+        try
+        {
+            while (reason is null)
+            {
+                var room = settings.MaxMessages is { } max ? Math.Min(settings.BatchSize, max - processed) : settings.BatchSize;
+                var batch = await ReceiveAsync(settings, Math.Clamp(room, 1, QueueManager.MaxBatch), limit.Token).ConfigureAwait(false);
+                if (batch.Count == 0)
+                {
+                    if (settings.StopWhenEmpty) { reason = "Empty"; break; }
+                    idle = idle == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                    await Task.Delay(idle, limit.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                idle = TimeSpan.Zero;
+                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency }, async (message, _) =>
+                {
+                    // A started message is finished even when the run is stopping: leaving it half done helps no one.
+                    var result = await ProcessWithLeaseAsync(message, settings.Lease, CancellationToken.None).ConfigureAwait(false);
+                    lock (outcomes)
+                    {
+                        outcomes[result.Outcome] = outcomes.GetValueOrDefault(result.Outcome) + 1;
+                        processed++;
+                    }
+
+                    onResult(result);
+                }).ConfigureAwait(false);
+
+                if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(10))
+                {
+                    lastReport = clock.Elapsed;
+                    log.Verbose($"Worker: {processed} message(s) in {clock.Elapsed.TotalSeconds:0} s: {Describe(outcomes)}.");
+                }
+
+                log.Progress(new HostProgress(3, "VmEventOps worker", $"{processed} message(s): {Describe(outcomes)}"));
+                if (settings.MaxMessages is { } most && processed >= most) reason = "MaxMessages";
+            }
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            reason = cancellationToken.IsCancellationRequested ? "Stopped" : "MaxRunTime";
+        }
+
+        log.Progress(new HostProgress(3, "VmEventOps worker", "Done", 100, Completed: true));
+        return new WorkerSummary { Processed = processed, Outcomes = outcomes, Elapsed = clock.Elapsed, StoppedBecause = reason };
+    }
+
+    private async Task<IReadOnlyList<VmEventMessage>> ReceiveAsync(WorkerSettings settings, int count, CancellationToken cancellationToken)
+    {
+        foreach (var queue in settings.Queues)
+        {
+            var batch = await queues.ReceiveAsync(queue, count, settings.Lease, filter: null, cancellationToken).ConfigureAwait(false);
+            if (batch.Count > 0) return batch;
+        }
+
+        return [];
+    }
+
+    // Renews the lease at half its length while the message is processed, so a slow step never lets it reappear;
+    // before the processor deletes or moves the message, renewal stops and the latest pop receipt is handed over.
+    private async Task<VmEventResult> ProcessWithLeaseAsync(VmEventMessage message, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var current = message;
+        using var done = new CancellationTokenSource();
+        var renewal = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(lease / 2, done.Token).ConfigureAwait(false);
+                    // Not cancelled midway: a renewal the service applied must also reach `current`.
+                    current = await queues.RenewLeaseAsync(current, lease, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (VmEventOpsException e)
+            {
+                log.Warning($"The lease on message {message.MessageId} could not be renewed: {e.Message}");
+            }
+        });
+
+        async Task<VmEventMessage> Settle()
+        {
+            await done.CancelAsync().ConfigureAwait(false);
+            await renewal.ConfigureAwait(false);
+            return current;
+        }
+
+        try
+        {
+            return await processor.ProcessAsync(message, force: false, Settle, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await Settle().ConfigureAwait(false);
+        }
+    }
+
+    private static string Describe(Dictionary<VmEventOutcome, int> outcomes)
+    {
+        lock (outcomes) return outcomes.Count == 0 ? "none yet" : string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Value} {o.Key}"));
+    }
+}

@@ -1,0 +1,45 @@
+using System.Management.Automation;
+using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Workflow;
+
+namespace VmEventOps.Commands;
+
+/// <summary>
+/// <para type="synopsis">Runs the retry pass: processes the retry queue's due messages until it is empty, or a count or time budget is reached.</para>
+/// <para type="description">The timer-triggered retry of the original design. Messages in the retry queue stay invisible until their
+/// backoff has passed; this processes those that are due, each with the workflow of Invoke-VmEventWorkflow: onboarded, scheduled again
+/// with a longer delay, or sent to poison after the last attempt. Writes each VmEventResult, progress while it runs, and a summary;
+/// Get-VmEventQueueStatus afterwards tells the backlog.</para>
+/// <example>
+///   <code>Start-VmEventRetry -TimeBudget 00:04:00</code>
+///   <para>run.ps1 of a timer-triggered Function every five minutes: retries for at most four.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "VmEventRetry")]
+[OutputType(typeof(VmEventResult), typeof(WorkerSummary))]
+public sealed class StartVmEventRetryCommand : ConfiguredCmdlet
+{
+    /// <summary><para type="description">Process at most this many messages.</para></summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? MaxMessages { get; set; }
+
+    /// <summary><para type="description">Stop taking new messages after this long.</para></summary>
+    [Parameter]
+    public TimeSpan? TimeBudget { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessInput()
+    {
+        var options = LoadConfiguration().Options;
+        var worker = new QueueWorker(EventProcessor.Create(options, Log), QueueManager.Create(options, Log), Log);
+        var settings = new WorkerSettings
+        {
+            Queues = [QueueKind.Retry],
+            StopWhenEmpty = true,
+            MaxMessages = MaxMessages,
+            MaxRunTime = TimeBudget,
+        };
+        WriteObject(Run(token => worker.RunAsync(settings, Log.Output, token)));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Management.Automation;
+using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Workflow;
+
+namespace VmEventOps.Commands;
+
+/// <summary>
+/// <para type="synopsis">Processes the main queue (and optionally the retry queue) as a long-running worker, for hosts without Functions.</para>
+/// <para type="description">A competing consumer: receives messages in batches, processes up to -Concurrency at once with the workflow of
+/// Invoke-VmEventWorkflow, renews each message's lease while a slow step runs, and polls less often while the queues are empty (up to
+/// every 30 seconds, like the Functions queue listener). Several workers, on one machine or many, can share the queues: a message is
+/// processed by one of them, and a VM is onboarded once. Writes each VmEventResult as it completes, a progress line while it runs, and
+/// a summary at the end.</para>
+/// <para type="description">Ctrl+C stops it cleanly: messages being processed are finished, nothing received is left half done.
+/// -MaxRunTime stops it after that long.</para>
+/// <example>
+///   <code>Start-VmEventWorker -Concurrency 16 -IncludeRetry</code>
+///   <para>Runs until Ctrl+C, onboarding every VM whose event reaches the main or the retry queue.</para>
+/// </example>
+/// <example>
+///   <code>Start-VmEventWorker -MaxRunTime 00:05:00 | Group-Object Outcome</code>
+///   <para>Runs for five minutes (an Automation runbook on a schedule) and counts the outcomes.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "VmEventWorker")]
+[OutputType(typeof(VmEventResult), typeof(WorkerSummary))]
+public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
+{
+    /// <summary><para type="description">Messages processed at once.</para></summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    [PSDefaultValue(Value = 8)]
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary><para type="description">Messages received per request (1 to 32).</para></summary>
+    [Parameter]
+    [ValidateRange(1, QueueManager.MaxBatch)]
+    [PSDefaultValue(Value = 16)]
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary><para type="description">Stop after this long; until Ctrl+C when omitted.</para></summary>
+    [Parameter]
+    public TimeSpan? MaxRunTime { get; set; }
+
+    /// <summary><para type="description">Also process the retry queue's due messages (after the main queue's).</para></summary>
+    [Parameter]
+    public SwitchParameter IncludeRetry { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessInput()
+    {
+        var options = LoadConfiguration().Options;
+        var worker = new QueueWorker(EventProcessor.Create(options, Log), QueueManager.Create(options, Log), Log);
+        var settings = new WorkerSettings
+        {
+            Concurrency = Concurrency,
+            BatchSize = BatchSize,
+            MaxRunTime = MaxRunTime,
+            Queues = IncludeRetry ? [QueueKind.Main, QueueKind.Retry] : [QueueKind.Main],
+        };
+        WriteObject(Run(token => worker.RunAsync(settings, Log.Output, token)));
+    }
+}

@@ -1,0 +1,88 @@
+using VmEventOps.Emulators;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Tests.Infrastructure;
+using VmEventOps.Engine.Workflow;
+
+namespace VmEventOps.Engine.Tests.Workflow;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private const string Sub = "11111111-2222-3333-4444-555555555555";
+    private ArmEmulator _arm = null!;
+    private VmEventOptions _options = null!;
+
+    public async Task InitializeAsync()
+    {
+        _arm = await ArmEmulator.StartAsync(TestTrust.Certificate);
+        _options = azurite.UniqueQueues() with
+        {
+            StateTableName = "state" + Guid.NewGuid().ToString("n")[..10],
+            AllowedScopes = [$"/subscriptions/{Sub}/resourceGroups/rg-app"],
+            ArmEndpoint = _arm.BaseUri,
+            AuthMode = AuthMode.ManagedIdentity,
+            AutomationAccountId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ops/providers/Microsoft.Automation/automationAccounts/aa-onboarding",
+            RunbookName = "Onboard-Vm",
+        };
+    }
+
+    public async Task DisposeAsync() => await _arm.DisposeAsync();
+
+    private QueueWorker Worker() => new(EventProcessor.Create(_options, NullHostLog.Instance), QueueManager.Create(_options, NullHostLog.Instance), NullHostLog.Instance);
+
+    private async Task Enqueue(string json)
+    {
+        var queues = QueueManager.Create(_options, NullHostLog.Instance);
+        await queues.SendAsync(QueueKind.Main, queues.EncodeForMainQueue(json), null, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Run_OverAMixOfEvents_ShouldOnboardEachVmOnceAndEmptyTheQueue()
+    {
+        var vms = Enumerable.Range(0, 12).Select(i => _arm.Model.AddVm(Sub, "rg-app", $"vm-{i:00}", [$"10.0.0.{i + 10}"])).ToArray();
+        foreach (var vm in vms.Concat(vms.Take(4))) await Enqueue(VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow)); // 4 duplicates
+        await Enqueue("garbage");
+        var results = new List<VmEventResult>();
+
+        var summary = await Worker().RunAsync(new WorkerSettings { Concurrency = 4, BatchSize = 8, StopWhenEmpty = true }, r => { lock (results) results.Add(r); }, CancellationToken.None);
+
+        Assert.Equal("Empty", summary.StoppedBecause);
+        Assert.Equal(17, summary.Processed);
+        Assert.Equal(17, results.Count);
+        Assert.Equal(12, _arm.Model.Jobs.Count); // one job per VM, duplicates or not
+        Assert.Equal(1, summary.Outcomes[VmEventOutcome.DeadLettered]);
+        Assert.Equal(16, summary.Outcomes.GetValueOrDefault(VmEventOutcome.Succeeded) + summary.Outcomes.GetValueOrDefault(VmEventOutcome.AlreadyOnboarded));
+        Assert.Equal(0, await QueueManager.Create(_options, NullHostLog.Instance).CountAsync(QueueKind.Main, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Run_WithAStepSlowerThanTheLease_ShouldRenewTheLeaseAndProcessTheMessageOnce()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-slow", ["10.0.0.99"]);
+        await Enqueue(VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow));
+        _arm.Fail("vm", 200, delay: TimeSpan.FromSeconds(5)); // the VM GET answers after 5 s; the lease is 2 s
+        var results = new List<VmEventResult>();
+
+        var summary = await Worker().RunAsync(
+            new WorkerSettings { Concurrency = 4, Lease = TimeSpan.FromSeconds(2), StopWhenEmpty = true }, r => { lock (results) results.Add(r); }, CancellationToken.None);
+
+        Assert.Equal(1, summary.Processed);
+        Assert.Equal(VmEventOutcome.Succeeded, Assert.Single(results).Outcome);
+        Assert.Equal(1, _arm.Calls("vm"));
+        Assert.Equal(0, await QueueManager.Create(_options, NullHostLog.Instance).CountAsync(QueueKind.Main, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Run_WhenStopped_ShouldEndCleanlyWithTheReason()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        var summary = await Worker().RunAsync(new WorkerSettings(), _ => { }, stop.Token);
+
+        Assert.Equal("Stopped", summary.StoppedBecause);
+        Assert.Equal(0, summary.Processed);
+    }
+}
