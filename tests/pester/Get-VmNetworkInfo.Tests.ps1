@@ -3,13 +3,7 @@ BeforeAll {
     $script:Emulators = Start-TestEmulators
     $script:Module = Get-TestModulePath
     # Tokens from the managed-identity emulator (App Service protocol), ARM over HTTPS trusted through SSL_CERT_FILE.
-    $script:Environment = @{
-        IDENTITY_ENDPOINT = $script:Emulators.IdentityEndpoint
-        IDENTITY_HEADER = $script:Emulators.IdentityHeader
-        VMEVENTOPS_AUTHMODE = 'ManagedIdentity'
-        VMEVENTOPS_ARMENDPOINT = $script:Emulators.ArmEndpoint
-        VMEVENTOPS_ALLOWEDSCOPES = '*'
-    }
+    $script:Environment = (Get-EmulatorEnvironment $script:Emulators) + @{ VMEVENTOPS_ALLOWEDSCOPES = '*' }
     $script:CommandId = 'VmEventOps.Commands.GetVmNetworkInfoCommand'
 }
 

@@ -6,13 +6,7 @@ BeforeAll {
     $database = Join-Path $TestDrive 'app.db'
     Set-Content $database -Value $null   # an empty file is an empty SQLite database
     $suffix = [guid]::NewGuid().ToString('n').Substring(0, 8)
-    $script:Environment = @{
-        IDENTITY_ENDPOINT = $script:Emulators.IdentityEndpoint
-        IDENTITY_HEADER = $script:Emulators.IdentityHeader
-        VMEVENTOPS_AUTHMODE = 'ManagedIdentity'
-        VMEVENTOPS_ARMENDPOINT = $script:Emulators.ArmEndpoint
-        VMEVENTOPS_AUTOMATIONACCOUNTID = $script:Emulators.AutomationAccountId
-        VMEVENTOPS_RUNBOOKNAME = 'Onboard-Vm'
+    $script:Environment = (Get-EmulatorEnvironment $script:Emulators) + @{
         VMEVENTOPS_STORAGECONNECTIONSTRING = $script:Azurite.ConnectionString
         VMEVENTOPS_QUEUENAME = "wf-$suffix"
         VMEVENTOPS_SUCCEEDEDQUEUENAME = "wf-$suffix-ok"

@@ -2,15 +2,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
     $script:Emulators = Start-TestEmulators
     $script:Module = Get-TestModulePath
-    $script:Environment = @{
-        IDENTITY_ENDPOINT = $script:Emulators.IdentityEndpoint
-        IDENTITY_HEADER = $script:Emulators.IdentityHeader
-        VMEVENTOPS_AUTHMODE = 'ManagedIdentity'
-        VMEVENTOPS_ARMENDPOINT = $script:Emulators.ArmEndpoint
-        VMEVENTOPS_AUTOMATIONACCOUNTID = $script:Emulators.AutomationAccountId
-        VMEVENTOPS_RUNBOOKNAME = 'Onboard-Vm'
-        VMEVENTOPS_RUNBOOKPOLLINTERVAL = '1'
-    }
+    $script:Environment = (Get-EmulatorEnvironment $script:Emulators) + @{ VMEVENTOPS_RUNBOOKPOLLINTERVAL = '1' }
     $script:InvokeId = 'VmEventOps.Commands.InvokeVmRunbookCommand'
     # Calls per ARM route, from the emulator (trusted through SSL_CERT_FILE, as every client here).
     function Get-ArmCalls { Invoke-RestMethod "$($script:Emulators.ArmEndpoint)_emulator/calls" }

@@ -99,6 +99,23 @@ function Start-TestEmulators {
     $info | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
 }
 
+function Get-EmulatorEnvironment {
+    <#
+    .SYNOPSIS
+        The VMEVENTOPS_* settings (and App Service identity variables) that point the module at the emulators: tokens
+        from the managed-identity emulator, ARM and Automation from the ARM emulator (trusted through SSL_CERT_FILE).
+    #>
+    param([Parameter(Mandatory)] $Emulators)
+    @{
+        IDENTITY_ENDPOINT = $Emulators.IdentityEndpoint
+        IDENTITY_HEADER = $Emulators.IdentityHeader
+        VMEVENTOPS_AUTHMODE = 'ManagedIdentity'
+        VMEVENTOPS_ARMENDPOINT = $Emulators.ArmEndpoint
+        VMEVENTOPS_AUTOMATIONACCOUNTID = $Emulators.AutomationAccountId
+        VMEVENTOPS_RUNBOOKNAME = 'Onboard-Vm'
+    }
+}
+
 function Stop-TestEmulators {
     param([Parameter(Mandatory)] $Emulators)
     if (-not $Emulators.Process.HasExited) { $Emulators.Process.Kill($true); $Emulators.Process.WaitForExit() }
@@ -120,12 +137,10 @@ function Invoke-DemoWorkflow {
         $emulators = Start-TestEmulators
         # Two VMs have their database already (SQLite files named after them); vm-demo-03's comes up later.
         foreach ($name in 'vm-demo-01', 'vm-demo-02') { Set-Content (Join-Path $databases "$name.db") -Value $null }
-        $settings = @{
+        $settings = Get-EmulatorEnvironment $emulators
+        $settings += @{
             VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString
             VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo'
-            VMEVENTOPS_AUTHMODE = 'ManagedIdentity'; IDENTITY_ENDPOINT = $emulators.IdentityEndpoint; IDENTITY_HEADER = $emulators.IdentityHeader
-            VMEVENTOPS_ARMENDPOINT = $emulators.ArmEndpoint
-            VMEVENTOPS_AUTOMATIONACCOUNTID = $emulators.AutomationAccountId; VMEVENTOPS_RUNBOOKNAME = 'Onboard-Vm'
             VMEVENTOPS_DBPROVIDER = 'Sqlite'; VMEVENTOPS_DBSERVER = (Join-Path $databases '{VmName}.db')
             VMEVENTOPS_RETRYBASEDELAY = '2'; VMEVENTOPS_RETRYMAXDELAY = '2'
         }
@@ -141,4 +156,4 @@ function Invoke-DemoWorkflow {
     }
 }
 
-Export-ModuleMember -Function Invoke-DemoWorkflow, Get-TestModulePath, Get-TestNuGetRoot, Invoke-FreshPwsh, Start-TestAzurite, Stop-TestAzurite, Start-TestEmulators, Stop-TestEmulators
+Export-ModuleMember -Function Invoke-DemoWorkflow, Get-EmulatorEnvironment, Get-TestModulePath, Get-TestNuGetRoot, Invoke-FreshPwsh, Start-TestAzurite, Stop-TestAzurite, Start-TestEmulators, Stop-TestEmulators

@@ -1,4 +1,3 @@
-using System.Security;
 using Microsoft.Data.SqlClient;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
@@ -15,12 +14,6 @@ public sealed class LocalDatabaseCheckTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static SecureString Secure(string text)
-    {
-        var secure = new SecureString();
-        foreach (var c in text) secure.AppendChar(c);
-        return secure;
-    }
 
     private static Task<VmDbCheckResult> Check(DbCheckRequest request) =>
         DbConnectionChecker.CheckAsync(request, new VmEventOptions(), NullHostLog.Instance, CancellationToken.None);
@@ -69,7 +62,7 @@ public sealed class LocalDatabaseCheckTests : IDisposable
     [Fact]
     public async Task Check_SqlServerOnAClosedPort_ShouldSayUnreachable()
     {
-        var result = await Check(new DbCheckRequest { Provider = DbProvider.SqlServer, Server = "127.0.0.1", Port = 9, UserName = "sa", Password = Secure("x") });
+        var result = await Check(new DbCheckRequest { Provider = DbProvider.SqlServer, Server = "127.0.0.1", Port = 9, UserName = "sa", Password = Secrets.Secure("x") });
 
         Assert.Equal(DbCheckStage.Tcp, result.FailedStage);
         Assert.Equal(DbErrorCategory.Unreachable, result.ErrorCategory);
@@ -83,7 +76,7 @@ public sealed class LocalDatabaseCheckTests : IDisposable
 
         var result = await Check(new DbCheckRequest
         {
-            Provider = DbProvider.SqlServer, Server = "127.0.0.1", Port = silent.Port, UserName = "sa", Password = Secure(planted), Timeout = TimeSpan.FromSeconds(3),
+            Provider = DbProvider.SqlServer, Server = "127.0.0.1", Port = silent.Port, UserName = "sa", Password = Secrets.Secure(planted), Timeout = TimeSpan.FromSeconds(3),
         });
 
         Assert.Equal(DbCheckStage.Login, result.FailedStage);

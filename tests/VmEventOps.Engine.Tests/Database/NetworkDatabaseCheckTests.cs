@@ -1,4 +1,3 @@
-using System.Security;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
 using VmEventOps.Engine.Diagnostics;
@@ -11,12 +10,6 @@ public sealed class NetworkDatabaseCheckTests
 {
     public static TheoryData<DbProvider> Providers => new(DbProvider.PostgreSql, DbProvider.MySql);
 
-    private static SecureString Secure(string text)
-    {
-        var secure = new SecureString();
-        foreach (var c in text) secure.AppendChar(c);
-        return secure;
-    }
 
     private static int PortOf(DbProvider provider) => provider == DbProvider.PostgreSql ? DatabaseServers.PostgreSqlPort : DatabaseServers.MariaDbPort;
 
@@ -27,7 +20,7 @@ public sealed class NetworkDatabaseCheckTests
         Port = PortOf(provider),
         Database = DatabaseServers.Database,
         UserName = DatabaseServers.User,
-        Password = Secure(password ?? DatabaseServers.Password),
+        Password = Secrets.Secure(password ?? DatabaseServers.Password),
         Encryption = DbEncryption.Optional,
         Timeout = TimeSpan.FromSeconds(10),
     };
