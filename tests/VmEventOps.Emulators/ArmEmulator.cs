@@ -44,6 +44,20 @@ public sealed class ArmEmulator : IAsyncDisposable
     /// <summary>All requests seen.</summary>
     public int TotalCalls => _calls.Values.Sum();
 
+    /// <summary>From now on answers a share of all requests with one of <paramref name="statuses"/> and Retry-After (0 to stop).</summary>
+    public void FailRandomly(double rate, int[] statuses, TimeSpan retryAfter)
+    {
+        _randomFaults = rate <= 0 ? null : new RandomFaults(rate, statuses, retryAfter);
+    }
+
+    /// <summary>Requests answered with a random fault so far.</summary>
+    public int RandomFaultsServed => Volatile.Read(ref _randomFaultsServed);
+
+    private RandomFaults? _randomFaults;
+    private int _randomFaultsServed;
+
+    private sealed record RandomFaults(double Rate, int[] Statuses, TimeSpan RetryAfter);
+
     /// <summary>Answers the next <paramref name="count"/> requests of a route with a fault.</summary>
     public void Fail(string route, int status, int count = 1, TimeSpan? retryAfter = null, TimeSpan? delay = null)
     {
@@ -181,6 +195,12 @@ public sealed class ArmEmulator : IAsyncDisposable
         if (context.Request.Query["api-version"] != apiVersion)
         {
             return Error(400, "InvalidApiVersionParameter", $"The api-version '{context.Request.Query["api-version"]}' is invalid. The supported versions include '{apiVersion}'.");
+        }
+
+        if (_randomFaults is { } random && Random.Shared.NextDouble() < random.Rate)
+        {
+            Interlocked.Increment(ref _randomFaultsServed);
+            _faults.GetOrAdd(route, _ => new ConcurrentQueue<ArmFault>()).Enqueue(new ArmFault(random.Statuses[Random.Shared.Next(random.Statuses.Length)], random.RetryAfter, null));
         }
 
         if (_faults.TryGetValue(route, out var faults) && faults.TryDequeue(out var fault))

@@ -143,6 +143,9 @@ public sealed record VmEventOptions
     [Setting("Database password.", Secret = SecretKind.Whole)]
     public string? DbPassword { get; init; }
 
+    [Setting("Encryption of the database check: Mandatory (TLS with a validated certificate), Optional (TLS when offered) or Strict (SQL Server TDS 8).")]
+    public Database.DbEncryption DbEncryption { get; init; } = Database.DbEncryption.Mandatory;
+
     // Retries
     [Setting("Attempts per event before it goes to the poison queue.", Minimum = 1, Maximum = 100)]
     public int MaxAttempts { get; init; } = 5;

@@ -135,6 +135,7 @@ public sealed class EventProcessor
                     Database = _options.DbName,
                     UserName = _options.DbUser,
                     Password = _options.DbPassword is null ? null : new System.Net.NetworkCredential(string.Empty, _options.DbPassword).SecurePassword,
+                    Encryption = _options.DbEncryption,
                 }, _options, _log, cancellationToken).ConfigureAwait(false);
                 stages[step] = watch.ElapsedMilliseconds;
                 result = result with { DbCheck = check.Success ? $"OK ({check.Provider}, {check.ElapsedMs} ms)" : $"{check.FailedStage} {check.ErrorCategory}" };

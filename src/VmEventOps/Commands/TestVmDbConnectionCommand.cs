@@ -77,11 +77,10 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
     [PSDefaultValue(Value = "SELECT 1")]
     public string Query { get; set; } = "SELECT 1";
 
-    /// <summary><para type="description">Encryption: Mandatory (default: TLS with a validated certificate), Optional, or Strict (SQL Server TDS 8).</para></summary>
+    /// <summary><para type="description">Encryption: Mandatory (TLS with a validated certificate), Optional, or Strict (SQL Server TDS 8). The DbEncryption setting (Mandatory) by default.</para></summary>
     [Parameter]
     [ValidateSet("Mandatory", "Optional", "Strict")]
-    [PSDefaultValue(Value = "Mandatory")]
-    public string Encrypt { get; set; } = "Mandatory";
+    public string? Encrypt { get; set; }
 
     /// <summary><para type="description">Accept the server's certificate without validating it (test servers only).</para></summary>
     [Parameter]
@@ -111,7 +110,7 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
             Authentication = Enum.Parse<DbAuthentication>(Authentication, ignoreCase: true),
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             Query = Query,
-            Encryption = Enum.Parse<DbEncryption>(Encrypt, ignoreCase: true),
+            Encryption = Encrypt is null ? options.DbEncryption : Enum.Parse<DbEncryption>(Encrypt, ignoreCase: true),
             TrustServerCertificate = TrustServerCertificate,
         };
         var result = Run(token => DbConnectionChecker.CheckAsync(request, options, Log, token));
