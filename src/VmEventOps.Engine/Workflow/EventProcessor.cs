@@ -80,7 +80,18 @@ public sealed class EventProcessor
             return Done(result with { Outcome = VmEventOutcome.DeadLettered, Reason = reason });
         }
 
-        if (message.Events.Count > 1) _log.Warning($"Message {message.MessageId} holds {message.Events.Count} events; the first is processed (Event Grid writes one per message).");
+        if (message.Events.Count > 1)
+        {
+            // A batch (Event Grid writes one event per message; other producers may not): each event becomes a
+            // message of its own, sent before the batch is completed, so none is lost and each gets its outcome.
+            foreach (var each in message.Events)
+            {
+                await _queues.SendAsync(QueueKind.Main, _queues.EncodeForMainQueue(each.Raw), delay: null, cancellationToken).ConfigureAwait(false);
+            }
+
+            await CompleteAsync(await Settled().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return Done(result with { Reason = $"SplitBatch:{message.Events.Count}" });
+        }
         if (!vmEvent.Accepted)
         {
             await CompleteAsync(await Settled().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);

@@ -186,6 +186,23 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Process_ABatchOfEvents_ShouldSplitItIntoOneMessageEachSoNoneIsLost()
+    {
+        var a = _arm.Model.AddVm(Sub, "rg-app", "vm-batch-a", ["10.0.2.4"]);
+        var b = _arm.Model.AddVm(Sub, "rg-app", "vm-batch-b", ["10.0.2.5"]);
+
+        var split = await Processor().ProcessAsync(await Enqueue($"[{EventFor(a)},{EventFor(b)}]"), false, CancellationToken.None);
+        var next = (await Queues().ReceiveAsync(QueueKind.Main, 32, TimeSpan.FromMinutes(1), null, CancellationToken.None)).ToArray();
+        var outcomes = await Task.WhenAll(next.Select(m => Processor().ProcessAsync(m, false, CancellationToken.None)));
+
+        Assert.Equal(VmEventOutcome.Ignored, split.Outcome);
+        Assert.Equal("SplitBatch:2", split.Reason);
+        Assert.Equal(2, next.Length);
+        Assert.All(outcomes, o => Assert.Equal(VmEventOutcome.Succeeded, o.Outcome));
+        Assert.Equal(2, _arm.Model.Jobs.Count);
+    }
+
+    [Fact]
     public void Create_WithoutARunbook_ShouldRefuseAndSayWhatToSet()
     {
         var error = Assert.Throws<VmEventOpsException>(() => Processor(_options with { RunbookName = null }));
