@@ -14,6 +14,7 @@ internal static class MessageReader
             message = message with
             {
                 Attempt = envelope.Attempt,
+                FirstSeen = envelope.FirstSeen,
                 Reason = envelope.Reason,
                 History = envelope.History,
                 LastError = envelope.History.LastOrDefault(h => h.Error is not null)?.Error,

@@ -26,6 +26,9 @@ public sealed record VmEventMessage
     /// <summary>When it is visible again (after a lease or a retry delay).</summary>
     public DateTimeOffset? NextVisibleOn { get; init; }
 
+    /// <summary>When the module first saw the event (an envelope's first-seen time; null for a fresh event).</summary>
+    public DateTimeOffset? FirstSeen { get; init; }
+
     /// <summary>Attempts made so far (0 for an event no attempt has touched yet).</summary>
     public int Attempt { get; init; }
 

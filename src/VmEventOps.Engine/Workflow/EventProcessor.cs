@@ -66,7 +66,7 @@ public sealed class EventProcessor
         var attempt = message.Attempt + 1;
         var envelope = MessageEnvelope.TryParse(message.Body, out var existing) && existing is not null
             ? existing
-            : new MessageEnvelope { Attempt = message.Attempt, FirstSeen = message.InsertedOn ?? DateTimeOffset.UtcNow, Original = message.Body, History = message.History };
+            : new MessageEnvelope { Attempt = message.Attempt, FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow, Original = message.Body, History = message.History };
         var vmEvent = message.Event is null ? null : _filter.Apply(message.Event);
         var result = new VmEventResult { Outcome = VmEventOutcome.Ignored, EventId = vmEvent?.EventId, VmResourceId = vmEvent?.VmResourceId, VmName = vmEvent?.VmName, Attempt = attempt };
 

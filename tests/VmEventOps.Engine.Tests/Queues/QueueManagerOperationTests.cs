@@ -89,6 +89,7 @@ public sealed class QueueManagerOperationTests(AzuriteFixture azurite)
         Assert.Equal(0, await manager.CountAsync(QueueKind.Main, CancellationToken.None));
         var moved = Assert.Single(await manager.PeekAsync(QueueKind.Retry, 32, AnyScope, CancellationToken.None));
         Assert.Equal(1, moved.Attempt);
+        Assert.Equal(envelope.FirstSeen.ToUnixTimeMilliseconds(), moved.FirstSeen!.Value.ToUnixTimeMilliseconds());
         Assert.Equal("timeout", moved.LastError);
         Assert.Equal("DatabaseUnreachable", moved.Reason);
         Assert.Equal(Samples.VmWriteEvent(), moved.Body);
