@@ -75,7 +75,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         var emulator = new ArmEmulator(app, model ?? new ArmModel());
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}", (Delegate)emulator.GetVm);
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}", (Delegate)emulator.GetNic);
-        app.MapGet("/_emulator/calls", () => Results.Json(new Dictionary<string, int>(emulator._calls)));
+        app.MapGet("/_emulator/calls", () => Results.Json(new Dictionary<string, int>(emulator._calls) { ["jobs"] = emulator.Model.Jobs.Count }));
         app.MapPut(JobPath, (Delegate)emulator.PutJob);
         app.MapGet(JobPath, (Delegate)emulator.GetJob);
         app.MapGet(JobPath + "/output", (Delegate)emulator.GetJobOutput);

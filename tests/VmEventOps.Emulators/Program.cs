@@ -26,6 +26,12 @@ var vms = new[]
     arm.Model.AddVm(subscription, "rg-other", "vm-elsewhere", ["10.9.0.4"]),
 };
 
+// Load tests ask for many more VMs: vm-load-0001 ... in rg-load.
+if (int.TryParse(Environment.GetEnvironmentVariable("VMEVENTOPSTEST_LOAD_VMS"), out var loadVms))
+{
+    for (var i = 1; i <= loadVms; i++) arm.Model.AddVm(subscription, "rg-load", $"vm-load-{i:0000}", [$"10.{i / 250 + 10}.{i % 250}.4"]);
+}
+
 arm.Model.Runbooks["Onboard-Vm"] = new RunbookScript("Completed", ["Onboarding started", "Onboarded"], [], null);
 arm.Model.Runbooks["Broken"] = new RunbookScript("Failed", ["Onboarding started"], ["Cannot reach the database"], "The term 'Connect-Db' is not recognized.");
 

@@ -3,6 +3,7 @@
 # database the suites use. Idempotent: what is installed, running or created already is left as it is.
 # Used by build.ps1 -Task Test (and -Task Servers); the tests fail, never skip, when a server is missing.
 set -euo pipefail
+cd /   # su postgres runs psql here: a folder every user can enter
 
 USER_NAME=vmeventops
 DATABASE=vmeventops

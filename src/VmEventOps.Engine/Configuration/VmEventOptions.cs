@@ -147,6 +147,9 @@ public sealed record VmEventOptions
     public Database.DbEncryption DbEncryption { get; init; } = Database.DbEncryption.Mandatory;
 
     // Retries
+    [Setting("How long a worker hides a message it received; renewed at half that while the message is processed.")]
+    public TimeSpan MessageLease { get; init; } = TimeSpan.FromMinutes(5);
+
     [Setting("Attempts per event before it goes to the poison queue.", Minimum = 1, Maximum = 100)]
     public int MaxAttempts { get; init; } = 5;
 

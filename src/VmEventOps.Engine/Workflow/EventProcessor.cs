@@ -105,6 +105,12 @@ public sealed class EventProcessor
         {
             var state = await _state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
             stages[step] = watch.ElapsedMilliseconds;
+            if (!force && IsClaimedElsewhere(state))
+            {
+                // Another worker is onboarding this VM right now (a duplicate event): its message carries the work.
+                await CompleteAsync(await Settled().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                return Done(result with { Outcome = VmEventOutcome.AlreadyOnboarded, Reason = InProgressElsewhere });
+            }
 
             step = "VmLookup";
             watch.Restart();
@@ -129,10 +135,22 @@ public sealed class EventProcessor
                 return Done(result with { Outcome = VmEventOutcome.AlreadyOnboarded, JobId = state.JobId, Reason = $"Onboarded {state.UpdatedOn:u}" });
             }
 
+            // Claim the VM (ETag concurrency): of two workers racing on one VM, one claims it and starts the job.
             var claimed = await _state.TryWriteAsync(vm, new OnboardingState
             {
                 VmResourceId = vm.Value, VmId = info.VmId, State = OnboardingStatus.InProgress, Attempts = attempt, FirstSeen = state?.FirstSeen ?? envelope.FirstSeen,
-            }, state, cancellationToken).ConfigureAwait(false) ?? await _state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
+            }, state, cancellationToken).ConfigureAwait(false);
+            if (claimed is null)
+            {
+                var winner = await _state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
+                if (!force && (IsClaimedElsewhere(winner) || (winner is { State: OnboardingStatus.Succeeded } && winner.VmId == info.VmId)))
+                {
+                    await CompleteAsync(await Settled().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    return Done(result with { Outcome = VmEventOutcome.AlreadyOnboarded, JobId = winner!.JobId, Reason = winner.State == OnboardingStatus.Succeeded ? $"Onboarded {winner.UpdatedOn:u}" : InProgressElsewhere });
+                }
+
+                claimed = winner;
+            }
 
             if (!string.IsNullOrEmpty(_options.DbServer))
             {
@@ -208,6 +226,13 @@ public sealed class EventProcessor
             return Done(result with { Outcome = VmEventOutcome.DeadLettered, Reason = text });
         }
     }
+
+    private const string InProgressElsewhere = "InProgressElsewhere";
+
+    // A claim younger than a message lease belongs to a live worker; an older one to a worker that died (its message
+    // came back when the lease ran out), and is taken over.
+    private bool IsClaimedElsewhere(OnboardingState? state) =>
+        state is { State: OnboardingStatus.InProgress, UpdatedOn: { } updated } && DateTimeOffset.UtcNow - updated < _options.MessageLease;
 
     private async Task RecordAsync(VmResourceId vm, OnboardingStatus status, int attempt, string error, CancellationToken cancellationToken)
     {

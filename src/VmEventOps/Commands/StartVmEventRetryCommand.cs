@@ -35,6 +35,7 @@ public sealed class StartVmEventRetryCommand : ConfiguredCmdlet
         var worker = new QueueWorker(EventProcessor.Create(options, Log), QueueManager.Create(options, Log), Log);
         var settings = new WorkerSettings
         {
+            Lease = options.MessageLease,
             Queues = [QueueKind.Retry],
             StopWhenEmpty = true,
             MaxMessages = MaxMessages,

@@ -42,6 +42,10 @@ public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
     [Parameter]
     public TimeSpan? MaxRunTime { get; set; }
 
+    /// <summary><para type="description">Stop when the queues are empty instead of waiting for more (a batch run, such as a scheduled runbook).</para></summary>
+    [Parameter]
+    public SwitchParameter UntilEmpty { get; set; }
+
     /// <summary><para type="description">Also process the retry queue's due messages (after the main queue's).</para></summary>
     [Parameter]
     public SwitchParameter IncludeRetry { get; set; }
@@ -53,9 +57,11 @@ public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
         var worker = new QueueWorker(EventProcessor.Create(options, Log), QueueManager.Create(options, Log), Log);
         var settings = new WorkerSettings
         {
+            Lease = options.MessageLease,
             Concurrency = Concurrency,
             BatchSize = BatchSize,
             MaxRunTime = MaxRunTime,
+            StopWhenEmpty = UntilEmpty,
             Queues = IncludeRetry ? [QueueKind.Main, QueueKind.Retry] : [QueueKind.Main],
         };
         WriteObject(Run(token => worker.RunAsync(settings, Log.Output, token)));
