@@ -38,27 +38,29 @@ function Invoke-FreshPwsh {
 function Start-TestAzurite {
     <#
     .SYNOPSIS
-        Starts Azurite in memory on free loopback ports; returns an object with ConnectionString, QueueUri,
-        TableUri and Process. Stop it with Stop-TestAzurite.
+        Starts Azurite in memory on free loopback ports (or, with -Location, on disk, and on given ports to restart
+        it); returns an object with ConnectionString, QueueUri, TableUri, ports and Process. Stop it with Stop-TestAzurite.
     #>
+    param([string] $Location, [int] $BlobPort = 0, [int] $QueuePort = 0, [int] $TablePort = 0)
     $azurite = Join-Path $script:RepoRoot 'node_modules/azurite/dist/src/azurite.js'
     if (-not (Test-Path $azurite)) { throw "Azurite is not installed at ${azurite}: run 'npm ci' in $script:RepoRoot (build.ps1 -Task Test does)." }
     $start = [Diagnostics.ProcessStartInfo]::new('node')
-    foreach ($argument in @($azurite, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--silent',
-            '--blobHost', '127.0.0.1', '--blobPort', '0', '--queueHost', '127.0.0.1', '--queuePort', '0',
-            '--tableHost', '127.0.0.1', '--tablePort', '0')) { $start.ArgumentList.Add($argument) }
+    $persistence = if ($Location) { @('--location', $Location) } else { @('--inMemoryPersistence') }
+    foreach ($argument in @($azurite) + $persistence + @('--skipApiVersionCheck', '--disableTelemetry', '--silent',
+            '--blobHost', '127.0.0.1', '--blobPort', "$BlobPort", '--queueHost', '127.0.0.1', '--queuePort', "$QueuePort",
+            '--tableHost', '127.0.0.1', '--tablePort', "$TablePort")) { $start.ArgumentList.Add($argument) }
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true
     $start.UseShellExecute = $false
     $process = [Diagnostics.Process]::Start($start)
     $urls = @{}
     $deadline = [DateTime]::UtcNow.AddSeconds(30)
-    while ($urls.Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) {
+    while ($urls.Count -lt 3 -and [DateTime]::UtcNow -lt $deadline) {
         $line = $process.StandardOutput.ReadLine()
         if ($null -eq $line) { break }
-        if ($line -match 'Azurite (Queue|Table) service is successfully listening at (http://\S+)') { $urls[$Matches[1]] = $Matches[2] }
+        if ($line -match 'Azurite (Blob|Queue|Table) service is successfully listening at (http://\S+)') { $urls[$Matches[1]] = $Matches[2] }
     }
-    if ($urls.Count -lt 2) {
+    if ($urls.Count -lt 3) {
         if (-not $process.HasExited) { $process.Kill($true) }
         throw "Azurite did not start: $($process.StandardError.ReadToEnd())"
     }
@@ -71,12 +73,17 @@ function Start-TestAzurite {
         TableUri         = "$($urls.Table)/$account"
         ConnectionString = "DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;QueueEndpoint=$($urls.Queue)/$account;TableEndpoint=$($urls.Table)/$account"
         AccountKey       = $key
+        Ports            = @{ Blob = ([uri]$urls.Blob).Port; Queue = ([uri]$urls.Queue).Port; Table = ([uri]$urls.Table).Port }
+        Location         = $Location
     }
 }
 
 function Stop-TestAzurite {
+    # SIGTERM first: Azurite saves its disk store on a graceful stop (a kill loses what it had not saved yet).
     param([Parameter(Mandatory)] $Azurite)
-    if (-not $Azurite.Process.HasExited) { $Azurite.Process.Kill($true); $Azurite.Process.WaitForExit() }
+    if ($Azurite.Process.HasExited) { return }
+    & kill -TERM $Azurite.Process.Id 2>$null
+    if (-not $Azurite.Process.WaitForExit(10000)) { $Azurite.Process.Kill($true); $Azurite.Process.WaitForExit() }
 }
 
 function Start-TestEmulators {

@@ -80,3 +80,44 @@ Describe 'Competing workers' {
         ($queues | Where-Object Queue -in 'Main', 'Retry', 'Poison').ApproximateCount | Should -Be @(0, 0, 0)
     }
 }
+
+Describe 'A worker while storage restarts' {
+    It 'keeps trying with back-off while Azurite is down, then completes: every VM onboarded once' {
+        $location = Join-Path $TestDrive 'azurite'
+        $null = New-Item -ItemType Directory $location
+        $azurite = Start-TestAzurite -Location $location
+        try {
+            $suffix = [guid]::NewGuid().ToString('n').Substring(0, 8)
+            $script:Environment = (Get-EmulatorEnvironment $script:Emulators) + @{
+                VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString
+                VMEVENTOPS_QUEUENAME = "restart-$suffix"; VMEVENTOPS_RETRYQUEUENAME = "restart-$suffix-retry"
+                VMEVENTOPS_SUCCEEDEDQUEUENAME = "restart-$suffix-ok"; VMEVENTOPS_POISONQUEUENAME = "restart-$suffix-poison"
+                VMEVENTOPS_STATETABLENAME = "restart$suffix"
+                VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-load'
+                VMEVENTOPS_MESSAGELEASE = '5'; VMEVENTOPS_RETRYBASEDELAY = '1'; VMEVENTOPS_RETRYMAXDELAY = '2'
+            }
+            # VMs 1-150 have jobs in the ARM emulator already (the first test): this storage account has no state for them,
+            # so each is processed again and its job found and adopted, not started twice.
+            $before = Get-ArmCalls
+            Send-Events (1..150)
+            # Failures during the outage go to the retry queue (or stay in main, leased): the worker takes both until both are empty.
+            $worker = Start-Worker '-Concurrency 4 -BatchSize 16 -IncludeRetry -UntilEmpty -MaxRunTime 00:03:00'
+            Start-Sleep -Milliseconds 1500
+            Stop-TestAzurite $azurite
+            Start-Sleep -Seconds 4
+            $azurite = Start-TestAzurite -Location $location -BlobPort $azurite.Ports.Blob -QueuePort $azurite.Ports.Queue -TablePort $azurite.Ports.Table
+            $worker.WaitForExit()
+            $worker.ExitCode | Should -Be 0 -Because $worker.StandardError.ReadToEnd()
+            $after = Get-ArmCalls
+            $queues = Get-Queues
+            $poisoned = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; [pscustomobject]@{ Reasons = @(Get-VmEventMessage -Queue Poison | ForEach-Object Reason) }"
+            if ($poisoned.Reasons) { Write-Host "    poisoned: $($poisoned.Reasons -join ' | ')" }
+            Write-Host ("    Azurite stopped for 4 s under a worker: 150 events, job PUTs {0}, queues {1}" -f ($after.'job-put' - $before.'job-put'), (($queues | ForEach-Object { "$($_.Queue)=$($_.ApproximateCount)" }) -join ' '))
+            ($queues | Where-Object Queue -in 'Main', 'Retry', 'Poison').ApproximateCount | Should -Be @(0, 0, 0)
+            ($after.'job-put' - $before.'job-put') | Should -Be ($after.jobs - $before.jobs) -Because 'every job PUT started a job of its own: none twice'
+            $states = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; [pscustomobject]@{ Succeeded = @(Get-VmOnboardingState -State Succeeded).Count }"
+            $states.Succeeded | Should -Be 150
+        }
+        finally { Stop-TestAzurite $azurite }
+    }
+}

@@ -209,7 +209,11 @@ public sealed class EventProcessor
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var error = e is VmEventOpsException known ? known : new VmEventOpsException(ErrorIds.Unexpected, VmErrorCategory.NotSpecified, e.Message, vm.Value, e);
+            // A network timeout or a dropped connection that reached here unwrapped is transient too.
+            var error = e is VmEventOpsException known ? known : new VmEventOpsException(ErrorIds.Unexpected, VmErrorCategory.NotSpecified, e.Message, vm.Value, e)
+            {
+                IsTransient = e is OperationCanceledException or TimeoutException or HttpRequestException or IOException || AzureFailure.AsRequestFailure(e) is not null,
+            };
             var text = $"{step}: {error.ErrorId}: {SecretRedactor.PatternsOnly.Redact(error.Message)}";
             var next = envelope with { Attempt = attempt, Reason = text };
             next = next.WithHistory(DateTimeOffset.UtcNow, step, text);

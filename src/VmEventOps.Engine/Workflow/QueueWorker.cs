@@ -23,8 +23,11 @@ public sealed record WorkerSettings
     /// <summary>Stop after this many messages (null: no limit).</summary>
     public int? MaxMessages { get; init; }
 
-    /// <summary>Stop when the queues are empty instead of waiting for more (a retry pass).</summary>
+    /// <summary>Stop when the queues show nothing visible instead of waiting for more (a retry pass).</summary>
     public bool StopWhenEmpty { get; init; }
+
+    /// <summary>With <see cref="StopWhenEmpty"/>: stop only when the queues hold nothing at all, invisible (leased, not yet due) included.</summary>
+    public bool WaitForInvisible { get; init; }
 
     /// <summary>Longest wait between polls of empty queues (the Functions queue listener's maxPollingInterval).</summary>
     public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromSeconds(30);
@@ -67,10 +70,28 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
             while (reason is null)
             {
                 var room = settings.MaxMessages is { } max ? Math.Min(settings.BatchSize, max - processed) : settings.BatchSize;
-                var batch = await ReceiveAsync(settings, Math.Clamp(room, 1, QueueManager.MaxBatch), limit.Token).ConfigureAwait(false);
+                IReadOnlyList<VmEventMessage> batch;
+                try
+                {
+                    batch = await ReceiveAsync(settings, Math.Clamp(room, 1, QueueManager.MaxBatch), limit.Token).ConfigureAwait(false);
+                }
+                catch (VmEventOpsException e) when (e.IsTransient)
+                {
+                    // Storage is away (a restart, a network blip): wait longer each time and try again; the worker goes on.
+                    idle = idle == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                    log.Warning($"Worker: cannot receive ({e.Message}); trying again in {idle.TotalSeconds:0} s.");
+                    await Task.Delay(idle, limit.Token).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (batch.Count == 0)
                 {
-                    if (settings.StopWhenEmpty) { reason = "Empty"; break; }
+                    if (settings.StopWhenEmpty && (!settings.WaitForInvisible || await IsDrainedAsync(settings, limit.Token).ConfigureAwait(false)))
+                    {
+                        reason = "Empty";
+                        break;
+                    }
+
                     idle = idle == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, settings.MaxPollingInterval.Ticks));
                     await Task.Delay(idle, limit.Token).ConfigureAwait(false);
                     continue;
@@ -80,7 +101,19 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
                 await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency }, async (message, _) =>
                 {
                     // A started message is finished even when the run is stopping: leaving it half done helps no one.
-                    var result = await ProcessWithLeaseAsync(message, settings.Lease, CancellationToken.None).ConfigureAwait(false);
+                    VmEventResult result;
+                    try
+                    {
+                        result = await ProcessWithLeaseAsync(message, settings.Lease, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (VmEventOpsException e) when (e.IsTransient)
+                    {
+                        // Not even the retry queue could be written: the message stays where it is and comes back when
+                        // its lease runs out. Nothing is lost; the worker goes on.
+                        log.Warning($"Worker: message {message.MessageId} left for redelivery: {e.Message}");
+                        return;
+                    }
+
                     lock (outcomes)
                     {
                         outcomes[result.Outcome] = outcomes.GetValueOrDefault(result.Outcome) + 1;
@@ -107,6 +140,17 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
 
         log.Progress(new HostProgress(3, "VmEventOps worker", "Done", 100, Completed: true));
         return new WorkerSummary { Processed = processed, Outcomes = outcomes, Elapsed = clock.Elapsed, StoppedBecause = reason };
+    }
+
+    // Leased messages of a worker that died, or failed mid-way, come back when their lease runs out.
+    private async Task<bool> IsDrainedAsync(WorkerSettings settings, CancellationToken cancellationToken)
+    {
+        foreach (var queue in settings.Queues)
+        {
+            if (await queues.CountAsync(queue, cancellationToken).ConfigureAwait(false) > 0) return false;
+        }
+
+        return true;
     }
 
     private async Task<IReadOnlyList<VmEventMessage>> ReceiveAsync(WorkerSettings settings, int count, CancellationToken cancellationToken)

@@ -42,7 +42,7 @@ public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
     [Parameter]
     public TimeSpan? MaxRunTime { get; set; }
 
-    /// <summary><para type="description">Stop when the queues are empty instead of waiting for more (a batch run, such as a scheduled runbook).</para></summary>
+    /// <summary><para type="description">Stop when the queues are empty, leased and not-yet-due messages included, instead of waiting for more (a batch run, such as a scheduled runbook).</para></summary>
     [Parameter]
     public SwitchParameter UntilEmpty { get; set; }
 
@@ -62,6 +62,7 @@ public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
             BatchSize = BatchSize,
             MaxRunTime = MaxRunTime,
             StopWhenEmpty = UntilEmpty,
+            WaitForInvisible = UntilEmpty,
             Queues = IncludeRetry ? [QueueKind.Main, QueueKind.Retry] : [QueueKind.Main],
         };
         WriteObject(Run(token => worker.RunAsync(settings, Log.Output, token)));
