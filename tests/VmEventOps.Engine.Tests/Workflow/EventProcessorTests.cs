@@ -29,14 +29,8 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
             await connection.OpenAsync();
         }
 
-        _options = azurite.UniqueQueues() with
+        _options = WorkflowTestOptions.For(azurite, _arm) with
         {
-            StateTableName = "state" + Guid.NewGuid().ToString("n")[..10],
-            AllowedScopes = [$"/subscriptions/{Sub}/resourceGroups/rg-app"],
-            ArmEndpoint = _arm.BaseUri,
-            AuthMode = AuthMode.ManagedIdentity,
-            AutomationAccountId = Account,
-            RunbookName = "Onboard-Vm",
             DbProvider = DbProvider.Sqlite,
             DbServer = database,
             RetryBaseDelay = TimeSpan.FromSeconds(30),

@@ -21,17 +21,7 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
     public async Task InitializeAsync()
     {
         _arm = await ArmEmulator.StartAsync(TestTrust.Certificate);
-        _options = azurite.UniqueQueues() with
-        {
-            StateTableName = "state" + Guid.NewGuid().ToString("n")[..10],
-            AllowedScopes = [$"/subscriptions/{Sub}/resourceGroups/rg-app"],
-            ArmEndpoint = _arm.BaseUri,
-            AuthMode = AuthMode.ManagedIdentity,
-            AutomationAccountId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ops/providers/Microsoft.Automation/automationAccounts/aa-onboarding",
-            RunbookName = "Onboard-Vm",
-            RetryBaseDelay = TimeSpan.FromSeconds(1),
-            RetryMaxDelay = TimeSpan.FromSeconds(2),
-        };
+        _options = WorkflowTestOptions.For(azurite, _arm) with { RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(2) };
     }
 
     public async Task DisposeAsync() => await _arm.DisposeAsync();
