@@ -177,8 +177,8 @@ public sealed class QueueManager
         message.PopReceipt is null ? SendAsync(destination, body, delay, cancellationToken) : MoveAsync(message, destination, body, delay, cancellationToken);
 
     /// <summary>
-    /// Moves a received message to poison in <paramref name="envelope"/>. An original too large to wrap
-    /// goes to poison as it is (reason TooLarge, logged as a warning), so it is never lost.
+    /// Routes a message to poison in <paramref name="envelope"/> (a move when received, a send when the host took it).
+    /// An original too large to wrap goes to poison as it is (reason TooLarge, logged as a warning), so it is never lost.
     /// </summary>
     public async Task<string> DeadLetterAsync(VmEventMessage message, MessageEnvelope envelope, CancellationToken cancellationToken)
     {
@@ -193,7 +193,7 @@ public sealed class QueueManager
             body = envelope.Original;
         }
 
-        return await MoveAsync(message, QueueKind.Poison, body, delay: null, cancellationToken).ConfigureAwait(false);
+        return await RouteAsync(message, QueueKind.Poison, body, delay: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Extends (or shortens) a lease; returns the message with its new pop receipt.</summary>

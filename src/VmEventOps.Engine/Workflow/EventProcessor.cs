@@ -254,21 +254,7 @@ public sealed class EventProcessor
     }
 
     private Task DeadLetterAsync(VmEventMessage message, MessageEnvelope envelope, CancellationToken cancellationToken) =>
-        message.PopReceipt is null
-            ? _queues.SendAsync(QueueKind.Poison, SerializeOrOriginal(envelope), delay: null, cancellationToken)
-            : _queues.DeadLetterAsync(message, envelope, cancellationToken);
-
-    private static string SerializeOrOriginal(MessageEnvelope envelope)
-    {
-        try
-        {
-            return envelope.Serialize();
-        }
-        catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.MessageTooLarge)
-        {
-            return envelope.Original;
-        }
-    }
+        _queues.DeadLetterAsync(message, envelope, cancellationToken);
 
     private Task CompleteAsync(VmEventMessage message, CancellationToken cancellationToken) =>
         message.PopReceipt is null ? Task.CompletedTask : _queues.DeleteAsync(message, cancellationToken);

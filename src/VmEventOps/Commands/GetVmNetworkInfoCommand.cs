@@ -42,12 +42,7 @@ public sealed class GetVmNetworkInfoCommand : ConfiguredCmdlet
     protected override void ProcessInput()
     {
         _gateway ??= ArmGateway.Create(LoadConfiguration().Options, Log);
-        if (!Engine.Events.VmResourceId.TryParse(VmResourceId, out var vm))
-        {
-            WriteFailure(new VmEventOpsException(ErrorIds.InvalidVmResourceId, VmErrorCategory.InvalidArgument,
-                $"'{VmResourceId}' is not a VM resource ID: expected /subscriptions/{{guid}}/resourceGroups/{{name}}/providers/Microsoft.Compute/virtualMachines/{{name}}.", VmResourceId));
-            return;
-        }
+        if (!TryParseVmResourceId(VmResourceId, out var vm)) return;
 
         try
         {

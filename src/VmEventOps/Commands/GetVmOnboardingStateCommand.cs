@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Commands;
@@ -39,11 +38,7 @@ public sealed class GetVmOnboardingStateCommand : QueueCmdlet
             return;
         }
 
-        if (!Engine.Events.VmResourceId.TryParse(VmResourceId, out var vm))
-        {
-            WriteFailure(new VmEventOpsException(ErrorIds.InvalidVmResourceId, VmErrorCategory.InvalidArgument, $"'{VmResourceId}' is not a VM resource ID.", VmResourceId));
-            return;
-        }
+        if (!TryParseVmResourceId(VmResourceId, out var vm)) return;
 
         var record = Run(token => store.GetAsync(vm!, token));
         if (record is not null && (State is null || string.Equals(record.State.ToString(), State, StringComparison.OrdinalIgnoreCase))) WriteObject(record);

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Workflow;
@@ -63,11 +62,7 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
         string target;
         if (VmResourceId is not null)
         {
-            if (!Engine.Events.VmResourceId.TryParse(VmResourceId, out var vm))
-            {
-                WriteFailure(new VmEventOpsException(ErrorIds.InvalidVmResourceId, VmErrorCategory.InvalidArgument, $"'{VmResourceId}' is not a VM resource ID.", VmResourceId));
-                return;
-            }
+            if (!TryParseVmResourceId(VmResourceId, out var vm)) return;
 
             body = VmWriteEventFactory.Create(vm!, "Invoke-VmEventWorkflow -VmResourceId", System.Environment.UserName, DateTimeOffset.UtcNow);
             target = vm!.Value;

@@ -90,12 +90,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
             return;
         }
 
-        if (!Engine.Events.VmResourceId.TryParse(VmResourceId, out var vm))
-        {
-            WriteFailure(new VmEventOpsException(ErrorIds.InvalidVmResourceId, VmErrorCategory.InvalidArgument,
-                $"'{VmResourceId}' is not a VM resource ID: expected /subscriptions/{{guid}}/resourceGroups/{{name}}/providers/Microsoft.Compute/virtualMachines/{{name}}.", VmResourceId));
-            return;
-        }
+        if (!TryParseVmResourceId(VmResourceId, out var vm)) return;
 
         if (!ShouldProcess(vm!.Value, $"Send a new ResourceWriteSuccess event to queue {_manager.NameOf(destination)}")) return;
         var body = _manager.EncodeForMainQueue(VmWriteEventFactory.Create(vm, Reason, System.Environment.UserName, DateTimeOffset.UtcNow));

@@ -58,6 +58,15 @@ public abstract class VmEventOpsCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>Parses a VM resource ID; when it is not one, writes a non-terminating VmInvalidResourceId error and returns false.</summary>
+    internal bool TryParseVmResourceId(string? text, out Engine.Events.VmResourceId? vm)
+    {
+        if (Engine.Events.VmResourceId.TryParse(text, out vm)) return true;
+        WriteFailure(new Engine.Diagnostics.VmEventOpsException(Engine.Diagnostics.ErrorIds.InvalidVmResourceId, Engine.Diagnostics.VmErrorCategory.InvalidArgument,
+            $"'{text}' is not a VM resource ID: expected /subscriptions/{{guid}}/resourceGroups/{{name}}/providers/Microsoft.Compute/virtualMachines/{{name}}.", text));
+        return false;
+    }
+
     /// <summary>Writes a non-terminating error for one input; the pipeline goes on.</summary>
     internal void WriteFailure(Exception exception) => WriteError(ErrorRecordFactory.Create(exception, Log.Redactor));
 
