@@ -135,8 +135,23 @@ public sealed partial class ArmGateway
             EndTime = Date(properties, "endTime"),
             Exception = Text(properties, "exception"),
             RunOn = Text(properties, "runOn"),
+            Parameters = ReadParameters(properties),
             AutomationAccountId = automationAccountId,
         };
+    }
+
+    private static Dictionary<string, string> ReadParameters(JsonElement properties)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (properties.TryGetProperty("parameters", out var values) && values.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var value in values.EnumerateObject())
+            {
+                parameters[value.Name] = value.Value.ValueKind == JsonValueKind.String ? value.Value.GetString()! : value.Value.GetRawText();
+            }
+        }
+
+        return parameters;
     }
 
     private static string AccountPath(string automationAccountId)

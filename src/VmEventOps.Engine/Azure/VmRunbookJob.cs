@@ -30,6 +30,9 @@ public sealed record VmRunbookJob
     /// <summary>True when the job was already there (the same job name asked for again): nothing new was started.</summary>
     public bool AlreadyExisted { get; init; }
 
+    /// <summary>The parameters the job was started with (Automation keeps them as text).</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The Hybrid Runbook Worker group it runs on (empty: Azure).</summary>
     public string? RunOn { get; init; }
 

@@ -57,6 +57,9 @@ public sealed class RunbookJobTests : IAsyncLifetime
         Assert.Equal("\"vm-01\"", parameters["VmName"]);
         Assert.Equal("1433", parameters["Port"]);
         Assert.Equal("prod", JsonDocument.Parse(parameters["Tags"]).RootElement.GetProperty("env").GetString());
+        // The job read back shows what it was started with, as Automation keeps it.
+        Assert.Equal(parameters["VmName"], started.Parameters["VmName"]);
+        Assert.Equal(parameters["Port"], started.Parameters["port"]);
     }
 
     [Fact]
