@@ -7,12 +7,16 @@
     Build  Release build of the module into out/VmEventOps: the manifest, the cmdlet assembly, the engine's
            publish output in Dependencies/ (its own load context), format views, about_ help and MAML help
            generated from the cmdlets' doc comments.
-    Test   Build, then the xunit projects and the Pester suite against the built module folder. Prints each
+    Test   Build and Package, then the xunit projects and the Pester suite against the built module folder. Prints each
            runner's summary and, as the very last line, "N passed, N failed" (", N skipped" when any).
            Exits non-zero on any failure.
     Demo   The main job: builds the module, starts Azurite and the ARM + identity emulators on loopback, and runs the
            whole workflow with the real cmdlets (new VMs, a duplicate, an update, a forged event, a database that comes up
            late, a malformed message), prints the outcomes and queue counts, and stops everything it started.
+    Package
+           Build, then what is deployed: out/package/functionapp (deploy/functionapp with the module in its Modules folder)
+           and its zip for zip deploy, and the module published with Publish-PSResource to a local file repository
+           (out/package/repository), proven by Install-PSResource from there into a temporary home and an Import-Module.
     Servers
            Installs (Debian packages, as root) and starts PostgreSQL and MariaDB on loopback with the test user and
            database (tests/servers/start-databases.sh). Test runs it first.
@@ -23,7 +27,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Servers', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Servers', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -75,6 +79,53 @@ function Invoke-Build {
     Invoke-Native dotnet run --project $generator -c $Configuration -- `
         (Join-Path $moduleOut 'VmEventOps.dll') (Join-Path $cmdletBin 'VmEventOps.xml') (Join-Path $helpOut 'VmEventOps.dll-Help.xml')
     Write-Host "Module written to $moduleOut"
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $packageOut = Join-Path $out 'package'
+    if (Test-Path $packageOut) { Remove-Item $packageOut -Recurse -Force }
+
+    # The Function app: deploy/functionapp with the built module where the Functions worker looks for modules.
+    $app = Join-Path $packageOut 'functionapp'
+    Copy-Item (Join-Path $root 'deploy/functionapp') $app -Recurse
+    $null = New-Item -ItemType Directory (Join-Path $app 'Modules')
+    Copy-Item $moduleOut (Join-Path $app 'Modules/VmEventOps') -Recurse
+    $version = (Import-PowerShellDataFile (Join-Path $root 'VmEventOps.psd1')).ModuleVersion
+    $zip = Join-Path $packageOut "vmeventops-functionapp-$version.zip"
+    Compress-Archive -Path (Join-Path $app '*') -DestinationPath $zip
+
+    # The module through PSResourceGet: published to a local file repository, installed from there and imported, each
+    # in a pwsh whose HOME is a temporary folder, so the repository registration and the CurrentUser install land there
+    # and not in the real profile.
+    $repository = New-Item -ItemType Directory (Join-Path $packageOut 'repository')
+    $tempHome = Join-Path ([IO.Path]::GetTempPath()) "vmeventops-package-$([guid]::NewGuid().ToString('n'))"
+    $null = New-Item -ItemType Directory $tempHome
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    $savedHome = $env:HOME
+    try {
+        $env:HOME = $tempHome
+        Push-Location $tempHome   # Publish-PSResource leaves a NuGet/NuGet.Config in the working folder
+        Invoke-Native dotnet $pwshDll -NoProfile -NonInteractive -Command @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name VmEventOpsLocal -Uri '$repository' -Trusted
+Publish-PSResource -Path '$moduleOut' -Repository VmEventOpsLocal
+Install-PSResource -Name VmEventOps -Repository VmEventOpsLocal -Scope CurrentUser -TrustRepository -Quiet
+"@
+        $check = & dotnet $pwshDll -NoProfile -NonInteractive -Command "`$ErrorActionPreference = 'Stop'; Import-Module VmEventOps; `$m = Get-Module VmEventOps; `$n = @(Get-VmEventConfiguration).Count; `"`$(`$m.Version) `$(`$m.ModuleBase) `$n`""
+        if ($LASTEXITCODE -ne 0) { throw "The installed module did not import: $check" }
+        $installed, $base, $settings = "$check".Split(' ')
+        if ($installed -ne $version -or -not $base.StartsWith($tempHome) -or [int] $settings -lt 1) { throw "The installed module is not the published one: $check" }
+    }
+    finally {
+        Pop-Location
+        $env:HOME = $savedHome
+        Remove-Item $tempHome -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    $nupkg = Get-ChildItem $repository -Filter '*.nupkg' | Select-Object -First 1
+    Write-Host "Function app: $app"
+    Write-Host "Zip deploy:   $zip"
+    Write-Host "PSResource:   $($nupkg.FullName) (installed from there into a temporary home and imported: version $installed)"
 }
 
 function Install-TestServers {
@@ -133,7 +184,7 @@ function Read-TrxCounts {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    Invoke-Package
     Install-TestServers
     Start-DatabaseServers
     if (Test-Path $testOut) { Remove-Item $testOut -Recurse -Force }
@@ -183,6 +234,7 @@ function Invoke-Test {
 switch ($Task) {
     'Clean' { Invoke-Clean }
     'Build' { Invoke-Build }
+    'Package' { Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Servers' { Start-DatabaseServers }

@@ -13,26 +13,58 @@ function Get-TestNuGetRoot {
     Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
 }
 
+function Invoke-WithEnvironment {
+    # Runs a script block with environment variables set (inherited by the processes it starts), then restores them.
+    param([hashtable] $Environment, [Parameter(Mandatory)] [scriptblock] $Action)
+    $saved = @{}
+    foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
+    try { & $Action }
+    finally { foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) } }
+}
+
+function Invoke-PwshFile {
+    # Runs a script file in a new pwsh process (the same pwsh as this one) and returns its last output line, a compressed
+    # JSON document, as objects; host output (What if: ...) comes before it. Throws with the output on failure.
+    param([Parameter(Mandatory)] [string] $Path, [string[]] $Arguments = @(), [hashtable] $Environment = @{})
+    $output = Invoke-WithEnvironment $Environment { & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $Path @Arguments 2>&1 }
+    if ($LASTEXITCODE -ne 0) { throw "pwsh exited with $LASTEXITCODE`n$($output -join "`n")" }
+    $lines = @($output | Where-Object { $_ -is [string] -and $_.Trim() })
+    if ($lines.Count -eq 0) { return $null }
+    $lines[-1] | ConvertFrom-Json
+}
+
 function Invoke-FreshPwsh {
-    # Runs a script in a new pwsh process (the same pwsh as this one) and returns its output as objects
-    # (the script's output is passed through ConvertTo-Json there). Throws with its error output on failure.
+    # Runs a script in a new pwsh process and returns its output as objects (passed through ConvertTo-Json there).
     param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
     $file = Join-Path ([IO.Path]::GetTempPath()) "vmeventops-$([guid]::NewGuid().ToString('n')).ps1"
     Set-Content -Path $file -Value "`$ErrorActionPreference = 'Stop'`n& { $Script } | ConvertTo-Json -Depth 5 -Compress"
-    $saved = @{}
-    foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
-    try {
-        $output = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $file 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "pwsh exited with $LASTEXITCODE`n$($output -join "`n")" }
-        # The script's result is its last line (one compressed JSON document); host output (What if: ...) comes before it.
-        $lines = @($output | Where-Object { $_ -is [string] -and $_.Trim() })
-        if ($lines.Count -eq 0) { return $null }
-        $lines[-1] | ConvertFrom-Json
+    try { Invoke-PwshFile -Path $file -Environment $Environment }
+    finally { Remove-Item $file -ErrorAction SilentlyContinue }
+}
+
+function Get-TestFunctionAppPath {
+    # The Function app as build.ps1 -Task Package lays it out: deploy/functionapp with the module in Modules/.
+    if ($env:VMEVENTOPSTEST_FUNCTIONAPP) { return $env:VMEVENTOPSTEST_FUNCTIONAPP }
+    Join-Path $script:RepoRoot 'out/package/functionapp'
+}
+
+function Invoke-FunctionHost {
+    <#
+    .SYNOPSIS
+        Runs one function of the packaged Function app as the Functions host and PowerShell worker would
+        (tests/pester/Invoke-FunctionHost.ps1) in a fresh pwsh; returns its report (ProfileErrors, Invocations, Poisoned).
+    #>
+    param([Parameter(Mandatory)] [string] $FunctionName, [hashtable] $Environment = @{}, [object[]] $Requests, [switch] $PastDue)
+    $arguments = @('-AppRoot', (Get-TestFunctionAppPath), '-FunctionName', $FunctionName)
+    $requestsFile = $null
+    if ($Requests) {
+        $requestsFile = Join-Path ([IO.Path]::GetTempPath()) "vmeventops-requests-$([guid]::NewGuid().ToString('n')).json"
+        ConvertTo-Json -InputObject @($Requests) -Depth 5 | Set-Content $requestsFile
+        $arguments += '-RequestsPath', $requestsFile
     }
-    finally {
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
-        Remove-Item $file -ErrorAction SilentlyContinue
-    }
+    if ($PastDue) { $arguments += '-PastDue' }
+    try { Invoke-PwshFile -Path (Join-Path $PSScriptRoot 'Invoke-FunctionHost.ps1') -Arguments $arguments -Environment $Environment }
+    finally { if ($requestsFile) { Remove-Item $requestsFile -ErrorAction SilentlyContinue } }
 }
 
 function Start-TestAzurite {
@@ -163,4 +195,5 @@ function Invoke-DemoWorkflow {
     }
 }
 
-Export-ModuleMember -Function Invoke-DemoWorkflow, Get-EmulatorEnvironment, Get-TestModulePath, Get-TestNuGetRoot, Invoke-FreshPwsh, Start-TestAzurite, Stop-TestAzurite, Start-TestEmulators, Stop-TestEmulators
+Export-ModuleMember -Function Invoke-DemoWorkflow, Get-EmulatorEnvironment, Get-TestModulePath, Get-TestNuGetRoot, Invoke-FreshPwsh, Invoke-PwshFile,
+    Invoke-WithEnvironment, Get-TestFunctionAppPath, Invoke-FunctionHost, Start-TestAzurite, Stop-TestAzurite, Start-TestEmulators, Stop-TestEmulators

@@ -1,0 +1,88 @@
+# HTTP API (function key required):
+#   GET  /api/vm-events/status                      the four queues' depths and health (Get-VmEventQueueStatus)
+#   POST /api/vm-events/onboard  {"vmResourceId": "/subscriptions/.../virtualMachines/vm-01", "force": true}
+#                                                   onboards one VM again (Invoke-VmEventWorkflow -VmResourceId)
+# Answers JSON. Bad input is a 400 with {"error": {"code", "message"}}; the code is a stable ErrorId.
+using namespace System.Net
+param($Request, $TriggerMetadata)
+
+function Send-Response([HttpStatusCode] $Status, $Body) {
+    Push-OutputBinding -Name Response -Value ([HttpResponseContext]@{
+        StatusCode  = $Status
+        ContentType = 'application/json'
+        Body        = ConvertTo-Json -InputObject $Body -Depth 5 -Compress
+    })
+}
+
+function Send-Error([HttpStatusCode] $Status, [string] $Code, [string] $Message) {
+    Send-Response $Status @{ error = [ordered]@{ code = $Code; message = $Message } }
+}
+
+function Get-Setting($Body, [string] $Name) {
+    # From the JSON body (the worker hands a JSON body over as a hashtable) or else the query string.
+    if ($Body -is [System.Collections.IDictionary]) {
+        foreach ($key in $Body.Keys) { if ($key -ieq $Name) { return $Body[$key] } }
+    }
+    foreach ($key in $Request.Query.Keys) { if ($key -ieq $Name) { return $Request.Query[$key] } }
+}
+
+$action = "$($Request.Params.action)".ToLowerInvariant()
+$method = "$($Request.Method)".ToUpperInvariant()
+
+try {
+    switch ($action) {
+        { $_ -in '', 'status' } {
+            if ($method -ne 'GET') { Send-Error MethodNotAllowed 'VmApiMethodNotAllowed' "Use GET for '$action'."; return }
+            $status = foreach ($queue in Get-VmEventQueueStatus -ErrorAction Stop) {
+                [ordered]@{
+                    queue = "$($queue.Queue)"; name = $queue.Name; exists = $queue.Exists; approximateCount = $queue.ApproximateCount
+                    oldestMessageAgeSeconds = if ($null -ne $queue.OldestMessageAge) { [int] $queue.OldestMessageAge.TotalSeconds }
+                    healthy = $queue.Healthy; reason = $queue.Reason
+                }
+            }
+            Send-Response OK @{ healthy = -not ($status | Where-Object { -not $_.healthy }); queues = @($status) }
+            return
+        }
+        'onboard' {
+            if ($method -ne 'POST') { Send-Error MethodNotAllowed 'VmApiMethodNotAllowed' "Use POST for 'onboard'."; return }
+            $body = $Request.Body
+            if ($null -ne $body -and "$body" -ne '' -and $body -isnot [System.Collections.IDictionary]) {
+                Send-Error BadRequest 'VmApiInvalidBody' 'The body must be a JSON object: {"vmResourceId": "...", "force": false}.'
+                return
+            }
+            $vmResourceId = Get-Setting $body 'vmResourceId'
+            if ($vmResourceId -isnot [string] -or -not $vmResourceId.Trim()) {
+                Send-Error BadRequest 'VmApiMissingVmResourceId' 'vmResourceId is required: the VM resource ID, in the JSON body or the query string.'
+                return
+            }
+            $force = Get-Setting $body 'force'
+            if ($null -eq $force) { $force = $false }
+            elseif ($force -is [string] -and $force -in 'true', 'false') { $force = $force -eq 'true' }
+            elseif ($force -isnot [bool]) { Send-Error BadRequest 'VmApiInvalidForce' 'force must be true or false.'; return }
+
+            $result = Invoke-VmEventWorkflow -VmResourceId $vmResourceId -Force:$force -ErrorAction Stop
+            Send-Response OK ([ordered]@{
+                outcome = "$($result.Outcome)"; reason = $result.Reason; vmResourceId = $result.VmResourceId; vmName = $result.VmName
+                privateIpAddress = $result.PrivateIpAddress; jobId = if ($result.JobId) { "$($result.JobId)" }
+                attempt = $result.Attempt; nextAttemptOn = if ($result.NextAttemptOn) { $result.NextAttemptOn.ToString('o') }
+            })
+            return
+        }
+        default {
+            Send-Error NotFound 'VmApiUnknownAction' "Unknown action '$action': use GET vm-events/status or POST vm-events/onboard."
+        }
+    }
+}
+catch {
+    # The module's errors carry a stable ErrorId and a message without secrets. A VM ID that does not parse is the
+    # caller's (400); anything else (settings, storage, ARM) is ours: 500, and logged for the operator.
+    $record = $_
+    $code = ($record.FullyQualifiedErrorId -split ',')[0]
+    if ($code -eq 'VmInvalidResourceId') {
+        Send-Error BadRequest $code $record.Exception.Message
+    }
+    else {
+        Write-Error -ErrorRecord $record -ErrorAction Continue
+        Send-Error InternalServerError $code $record.Exception.Message
+    }
+}

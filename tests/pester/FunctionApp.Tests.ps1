@@ -1,0 +1,239 @@
+# deploy/functionapp, as packaged by build.ps1 -Task Package, run the way the Functions host and PowerShell worker run it
+# (Invoke-FunctionHost.ps1) against Azurite and the ARM + identity emulators.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
+    $script:Azurite = Start-TestAzurite
+    # Five more VMs (vm-load-0001..0005 in rg-load) that no other test onboards, for counting the API's jobs.
+    $script:Emulators = Invoke-WithEnvironment @{ VMEVENTOPSTEST_LOAD_VMS = '5' } { Start-TestEmulators }
+    $script:Module = Get-TestModulePath
+    $script:Database = Join-Path $TestDrive 'app.db'
+    Set-Content $script:Database -Value $null   # an empty file is an empty SQLite database
+    $script:Key = 'function-key-for-tests'
+
+    function New-AppSettings {
+        # The app settings of one test: its own queues and state table, everything else as deploy/infra sets them.
+        $suffix = [guid]::NewGuid().ToString('n').Substring(0, 8)
+        (Get-EmulatorEnvironment $script:Emulators) + @{
+            VmEventStorage                     = $script:Azurite.ConnectionString   # the queue trigger's "connection"
+            VMEVENTOPS_STORAGECONNECTIONSTRING = $script:Azurite.ConnectionString
+            VMEVENTOPS_QUEUENAME               = "fa-$suffix"
+            VMEVENTOPS_SUCCEEDEDQUEUENAME      = "fa-$suffix-succeeded"
+            VMEVENTOPS_RETRYQUEUENAME          = "fa-$suffix-retry"
+            VMEVENTOPS_POISONQUEUENAME         = "fa-$suffix-poison"
+            VMEVENTOPS_STATETABLENAME          = "fa$suffix"
+            VMEVENTOPS_ALLOWEDSCOPES           = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo,/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-load'
+            VMEVENTOPS_DBPROVIDER              = 'Sqlite'
+            VMEVENTOPS_DBSERVER                = $script:Database
+            VMEVENTOPS_RETRYBASEDELAY          = '00:00:01'
+            VMEVENTOPSTEST_FUNCTION_KEY        = $script:Key
+        }
+    }
+
+    function Get-QueueCounts([hashtable] $Settings) {
+        $counts = Invoke-FreshPwsh -Environment $Settings -Script "Import-Module '$script:Module'; `$h = @{}; Get-VmEventQueueStatus | ForEach-Object { `$h[`"`$(`$_.Queue)`"] = `$_.ApproximateCount }; `$h"
+        $counts
+    }
+
+    function Get-JobCount { (Invoke-RestMethod "$($script:Emulators.ArmEndpoint.TrimEnd('/'))/_emulator/calls" -SkipCertificateCheck).jobs }
+
+    function Send-ToMainQueue([hashtable] $Settings, [string] $Script) {
+        $null = Invoke-FreshPwsh -Environment $Settings -Script "Import-Module '$script:Module'; $Script"
+    }
+
+    function ConvertTo-Base64([string] $Text) { [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($Text)) }
+}
+
+AfterAll {
+    Stop-TestEmulators $script:Emulators
+    Stop-TestAzurite $script:Azurite
+}
+
+Describe 'The Function app layout' {
+    It 'has host.json with the queue settings and base64 message encoding (Event Grid writes base64)' {
+        $hostJson = Get-Content -Raw (Join-Path (Get-TestFunctionAppPath) 'host.json') | ConvertFrom-Json
+        $queues = $hostJson.extensions.queues
+        $queues.messageEncoding | Should -Be 'base64'
+        foreach ($name in 'maxPollingInterval', 'visibilityTimeout', 'batchSize', 'maxDequeueCount', 'newBatchThreshold') { $queues.$name | Should -Not -BeNullOrEmpty -Because $name }
+        $hostJson.managedDependency.enabled | Should -BeFalse
+    }
+
+    It 'carries the built module in Modules/VmEventOps, and requires no managed dependency' {
+        $app = Get-TestFunctionAppPath
+        Test-Path (Join-Path $app 'Modules/VmEventOps/VmEventOps.psd1') | Should -BeTrue
+        Test-Path (Join-Path $app 'Modules/VmEventOps/Dependencies/VmEventOps.Engine.dll') | Should -BeTrue
+        (Import-PowerShellDataFile (Join-Path $app 'requirements.psd1')).Count | Should -Be 0
+    }
+
+    It 'triggers the retry pass every five minutes and the validation on the configured main queue' {
+        $app = Get-TestFunctionAppPath
+        (Get-Content -Raw (Join-Path $app 'RetryFunction/function.json') | ConvertFrom-Json).bindings[0].schedule | Should -Be '0 */5 * * * *'
+        $queueTrigger = (Get-Content -Raw (Join-Path $app 'ValidationFunction/function.json') | ConvertFrom-Json).bindings[0]
+        $queueTrigger.queueName | Should -Be '%VMEVENTOPS_QUEUENAME%'
+        $queueTrigger.connection | Should -Be 'VmEventStorage'
+        (Get-Content -Raw (Join-Path $app 'ApiFunction/function.json') | ConvertFrom-Json).bindings[0].authLevel | Should -Be 'function'
+    }
+}
+
+Describe 'ValidationFunction (queue trigger)' {
+    It 'onboards new VMs, completes duplicates and foreign VMs, and poisons what is not an event' {
+        $settings = New-AppSettings
+        $vms = $script:Emulators.Vms
+        $jobsBefore = Get-JobCount
+        # As Event Grid writes: one event per message, base64. Then a batch (array) of two, a duplicate, a VM outside
+        # the allowed scope, and a message that is base64 but no event.
+        $eventGrid = (Get-Content -Raw (Join-Path $PSScriptRoot '../samples/azure/eventgrid-resourcewritesuccess-vm.json')) `
+            -replace '/subscriptions/x{8}-x{4}-x{4}-x{4}-x{12}/resourcegroups/resource-group/providers/Microsoft.Compute/virtualMachines/vmName', $vms[0].Id
+        $batch = "[$((Get-Content -Raw (Join-Path $PSScriptRoot '../samples/azure/eventgrid-resourcewritesuccess-vm.json')) -replace '/subscriptions/x{8}-x{4}-x{4}-x{4}-x{12}/resourcegroups/resource-group/providers/Microsoft.Compute/virtualMachines/vmName', $vms[1].Id),$((Get-Content -Raw (Join-Path $PSScriptRoot '../samples/azure/eventgrid-resourcewritesuccess-vm.json')) -replace '/subscriptions/x{8}-x{4}-x{4}-x{4}-x{12}/resourcegroups/resource-group/providers/Microsoft.Compute/virtualMachines/vmName', $vms[2].Id)]"
+        Send-ToMainQueue $settings @"
+Send-VmEventMessage -Body '$(ConvertTo-Base64 $eventGrid)' | Out-Null
+Send-VmEventMessage -Body '$(ConvertTo-Base64 $batch)' | Out-Null
+Send-VmEventMessage -VmResourceId '$($vms[0].Id)' | Out-Null
+Send-VmEventMessage -VmResourceId '$($vms[3].Id)' | Out-Null
+Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
+"@
+
+        $report = Invoke-FunctionHost ValidationFunction -Environment $settings
+
+        $report.ProfileErrors | Should -BeNullOrEmpty
+        # The batch is split into one message per event on the main queue, which the host then delivers: 7 invocations.
+        @($report.Invocations).Count | Should -Be 7
+        @($report.Invocations | Where-Object { -not $_.Succeeded }) | Should -BeNullOrEmpty
+        $report.Poisoned | Should -Be 0
+        $log = ($report.Invocations.Information) -join "`n"
+        $log | Should -Match 'Succeeded JobStarted .*vm-demo-01'
+        $log | Should -Match 'AlreadyOnboarded'
+        $log | Should -Match 'Ignored OutOfScope .*vm-elsewhere'
+        $log | Should -Match 'DeadLettered'
+        $log | Should -Match 'Ignored SplitBatch:2'
+        $counts = Get-QueueCounts $settings
+        $counts.Main | Should -Be 0
+        $counts.Succeeded | Should -Be 3
+        $counts.Poison | Should -Be 1
+        $counts.Retry | Should -Be 0
+        (Get-JobCount) - $jobsBefore | Should -Be 3
+    }
+
+    It 'schedules a retry when the database is not up yet, and the timer''s retry pass onboards the VM once it is' {
+        $settings = New-AppSettings
+        $lateDatabase = Join-Path $TestDrive "late-$([guid]::NewGuid().ToString('n')).db"
+        $settings.VMEVENTOPS_DBSERVER = $lateDatabase
+        $vmId = $script:Emulators.Vms[0].Id
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$vmId' | Out-Null"
+
+        $first = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $first.Invocations[0].Succeeded | Should -BeTrue
+        $first.Invocations[0].Information | Should -Match 'RetryScheduled'
+        (Get-QueueCounts $settings).Retry | Should -Be 1
+
+        Set-Content $lateDatabase -Value $null
+        Start-Sleep -Seconds 2   # the first retry is due after 1 s (+/- 20 %)
+        $timer = Invoke-FunctionHost RetryFunction -Environment $settings
+        $timer.ProfileErrors | Should -BeNullOrEmpty
+        $timer.Invocations[0].Succeeded | Should -BeTrue
+        $log = $timer.Invocations[0].Information -join "`n"
+        $log | Should -Match 'retry pass: 1 processed \(1 Succeeded\)'
+        $log | Should -Match 'VmEventOpsQueueStatus \{"main":0,"retry":0,"succeeded":1,"poison":0\}'
+        $counts = Get-QueueCounts $settings
+        $counts.Retry | Should -Be 0
+        $counts.Succeeded | Should -Be 1
+    }
+
+    It 'fails the invocation when the workflow cannot run, so the host shows the message again' {
+        # A setting the module refuses stands for any failure before the message is routed: the profile reports it at
+        # the cold start, and every invocation fails instead of completing the message unrouted.
+        $settings = New-AppSettings
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($script:Emulators.Vms[0].Id)' | Out-Null"
+        $settings.VMEVENTOPS_MAXATTEMPTS = 'many'
+        $report = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $report.ProfileErrors | Should -Match 'VMEVENTOPS_MAXATTEMPTS'
+        $report.Invocations[0].Succeeded | Should -BeFalse
+        $report.Invocations[0].Error | Should -Match '^VmConfigInvalidValue'
+        $settings.Remove('VMEVENTOPS_MAXATTEMPTS')
+        # Still on the main queue (invisible until the host's lease runs out), nothing routed anywhere.
+        $counts = Get-QueueCounts $settings
+        $counts.Succeeded + $counts.Retry + $counts.Poison | Should -Be 0
+        (Invoke-FreshPwsh -Environment $settings -Script "Import-Module '$script:Module'; (Get-VmEventQueueStatus | Where-Object Queue -eq Main).Exists") | Should -BeTrue
+    }
+}
+
+Describe 'RetryFunction (timer)' {
+    It 'warns when the run is late and reports empty queues' {
+        $settings = New-AppSettings
+        $report = Invoke-FunctionHost RetryFunction -Environment $settings -PastDue
+        $report.Invocations[0].Succeeded | Should -BeTrue
+        $report.Invocations[0].Warnings | Should -Match 'later than scheduled'
+        $report.Invocations[0].Information -join "`n" | Should -Match 'retry pass: 0 processed \(none due\)'
+    }
+}
+
+Describe 'ApiFunction (HTTP)' {
+    BeforeAll {
+        $script:ApiSettings = New-AppSettings
+        # A planted secret setting (SQLite takes no password; a service principal secret, unused in managed-identity mode).
+        $script:PlantedPassword = "Planted-Secret-$([guid]::NewGuid().ToString('n'))"
+        $script:ApiSettings.VMEVENTOPS_CLIENTSECRET = $script:PlantedPassword
+        $script:VmId = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-load/providers/Microsoft.Compute/virtualMachines/vm-load-0001'
+        $requests = @(
+            @{ Method = 'GET'; Path = '/api/vm-events/status'; Query = @{ code = $script:Key } }
+            @{ Method = 'POST'; Path = '/api/vm-events/onboard'; Headers = @{ 'x-functions-key' = $script:Key; 'Content-Type' = 'application/json' }; Body = (@{ vmResourceId = $script:VmId } | ConvertTo-Json) }
+            @{ Method = 'POST'; Path = '/api/vm-events/onboard'; Query = @{ code = $script:Key; vmResourceId = $script:VmId; force = 'true' } }
+            @{ Method = 'POST'; Path = '/api/vm-events/onboard'; Query = @{ code = $script:Key }; Body = '{"vmResourceId": "/subscriptions/not-a-vm"}' }
+            @{ Method = 'POST'; Path = '/api/vm-events/onboard'; Query = @{ code = $script:Key }; Body = '{"force": true}' }
+            @{ Method = 'POST'; Path = '/api/vm-events/onboard'; Query = @{ code = $script:Key }; Body = '[1, 2]' }
+            @{ Method = 'POST'; Path = '/api/vm-events/onboard'; Query = @{ code = $script:Key }; Body = (@{ vmResourceId = $script:VmId; force = 'yes' } | ConvertTo-Json) }
+            @{ Method = 'GET'; Path = '/api/vm-events/onboard'; Query = @{ code = $script:Key } }
+            @{ Method = 'GET'; Path = '/api/vm-events/reboot'; Query = @{ code = $script:Key } }
+            @{ Method = 'GET'; Path = '/api/vm-events/status' }
+        )
+        $script:JobsBefore = Get-JobCount
+        $script:Api = Invoke-FunctionHost ApiFunction -Environment $script:ApiSettings -Requests $requests
+        $script:Responses = @($script:Api.Invocations | ForEach-Object { $_.Response })
+        function Get-Body([int] $Index) { $script:Responses[$Index].Body | ConvertFrom-Json }
+    }
+
+    It 'reports the four queues and their health on GET status' {
+        $script:Responses[0].StatusCode | Should -Be 200
+        $script:Responses[0].ContentType | Should -Be 'application/json'
+        $body = Get-Body 0
+        $body.queues.queue | Should -Be @('Main', 'Retry', 'Succeeded', 'Poison')
+        $body.healthy | Should -BeFalse   # the main queue does not exist yet: Event Grid would have nowhere to deliver
+        ($body.queues | Where-Object queue -EQ 'Main').reason | Should -Not -BeNullOrEmpty
+    }
+
+    It 'onboards a VM on POST onboard, and with force finds the same job instead of starting another' {
+        $script:Responses[1].StatusCode | Should -Be 200
+        $first = Get-Body 1
+        $first.outcome | Should -Be 'Succeeded' -Because $script:Responses[1].Body
+        $first.vmResourceId | Should -Be $script:VmId
+        $first.privateIpAddress | Should -Be '10.10.1.4'
+        $again = Get-Body 2
+        $again.outcome | Should -Be 'Succeeded' -Because $script:Responses[2].Body
+        $again.jobId | Should -Be $first.jobId
+        (Get-JobCount) - $script:JobsBefore | Should -Be 1
+    }
+
+    It 'answers bad input with 400 and a JSON error with a stable code' {
+        $expected = @{ 3 = 'VmInvalidResourceId'; 4 = 'VmApiMissingVmResourceId'; 5 = 'VmApiInvalidBody'; 6 = 'VmApiInvalidForce' }
+        foreach ($index in $expected.Keys) {
+            $script:Responses[$index].StatusCode | Should -Be 400 -Because "request $index"
+            (Get-Body $index).error.code | Should -Be $expected[$index] -Because "request $index"
+            (Get-Body $index).error.message | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    It 'answers a wrong method with 405, an unknown action with 404, and a request without the function key with 401' {
+        $script:Responses[7].StatusCode | Should -Be 405
+        (Get-Body 7).error.code | Should -Be 'VmApiMethodNotAllowed'
+        $script:Responses[8].StatusCode | Should -Be 404
+        (Get-Body 8).error.code | Should -Be 'VmApiUnknownAction'
+        $script:Responses[9].StatusCode | Should -Be 401
+        @($script:Api.Invocations | Where-Object { $_.Errors }) | Should -BeNullOrEmpty
+    }
+
+    It 'shows no secret in any response or log' {
+        $everything = $script:Api | ConvertTo-Json -Depth 8
+        $everything | Should -Not -Match ([regex]::Escape($script:PlantedPassword))
+        $everything | Should -Not -Match ([regex]::Escape($script:Azurite.AccountKey))
+        $everything | Should -Not -Match ([regex]::Escape($script:Emulators.IdentityHeader))
+    }
+}
