@@ -11,14 +11,14 @@ public sealed partial class ArmGateway
     private const string JobOperatorRole = "Automation Job Operator on the Automation account";
 
     /// <summary>
-    /// Starts a runbook job: one PUT. With a job name given (<see cref="RunbookJobRequest.JobId"/>), a GET first: an
-    /// existing job of that name is adopted (<see cref="VmRunbookJob.AlreadyExisted"/>), and so is the one that
-    /// Automation reports as existing when the PUT races another worker.
+    /// Starts a runbook job: one PUT. With a job name given (<see cref="RunbookJobRequest.JobId"/>), a GET first (unless
+    /// the caller knows the name is new): an existing job of that name is adopted (<see cref="VmRunbookJob.AlreadyExisted"/>),
+    /// and so is the one that Automation reports as existing when the PUT races another worker.
     /// </summary>
     public async Task<VmRunbookJob> StartRunbookAsync(RunbookJobRequest request, CancellationToken cancellationToken)
     {
         var account = AccountPath(request.AutomationAccountId);
-        if (request.JobId is { } named && await FindJobAsync(account, request.AutomationAccountId, named, cancellationToken).ConfigureAwait(false) is { } existing)
+        if (request.JobId is { } named && !request.KnownNew && await FindJobAsync(account, request.AutomationAccountId, named, cancellationToken).ConfigureAwait(false) is { } existing)
         {
             _log.Verbose($"Runbook job {named} exists already ({existing.Status}): adopted, nothing started.");
             return existing with { AlreadyExisted = true };

@@ -20,4 +20,10 @@ public sealed record RunbookJobRequest
 
     /// <summary>The job name; given, a job of that name that exists already is adopted, not started again. New when null.</summary>
     public Guid? JobId { get; init; }
+
+    /// <summary>
+    /// The caller knows no job of this name can exist yet (its first claim of the VM): the GET before the PUT is left out,
+    /// which saves an ARM call per new VM. A PUT that finds the job after all (Automation answers 409) still adopts it.
+    /// </summary>
+    public bool KnownNew { get; init; }
 }

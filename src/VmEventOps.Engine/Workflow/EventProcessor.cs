@@ -140,6 +140,9 @@ public sealed class EventProcessor
             {
                 VmResourceId = vm.Value, VmId = info.VmId, State = OnboardingStatus.InProgress, Attempts = attempt, FirstSeen = state?.FirstSeen ?? envelope.FirstSeen,
             }, state, cancellationToken).ConfigureAwait(false);
+            // No record of this VM before our claim: no earlier attempt can have started its job, so the job's
+            // idempotency GET is not needed (a 409 from the PUT would still be adopted).
+            var firstClaim = state is null && claimed is not null;
             if (claimed is null)
             {
                 var winner = await _state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
@@ -185,6 +188,7 @@ public sealed class EventProcessor
                 RunbookName = _options.RunbookName!,
                 RunOn = _options.HybridWorkerGroup,
                 JobId = jobId,
+                KnownNew = firstClaim && !force,
                 Parameters = new Dictionary<string, object?>
                 {
                     ["VmName"] = info.VmName,

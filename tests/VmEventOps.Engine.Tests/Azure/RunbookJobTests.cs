@@ -95,6 +95,22 @@ public sealed class RunbookJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_AKnownNewName_ShouldPutWithoutTheGetAndStillAdoptAJobThatExistsAfterAll()
+    {
+        var jobId = Guid.NewGuid();
+        var gateway = Gateway();
+
+        var first = await gateway.StartRunbookAsync(Request(jobId) with { KnownNew = true }, CancellationToken.None);
+        var second = await gateway.StartRunbookAsync(Request(jobId) with { KnownNew = true }, CancellationToken.None);
+
+        Assert.False(first.AlreadyExisted);
+        Assert.True(second.AlreadyExisted); // Automation answered 409; the job was read and adopted
+        Assert.Single(_arm.Model.Jobs);
+        Assert.Equal(2, _arm.Calls("job-put"));
+        Assert.Equal(1, _arm.Calls("job-get"));
+    }
+
+    [Fact]
     public async Task Start_WhenAnotherWorkerWinsTheRace_ShouldAdoptTheJobAutomationSaysExists()
     {
         var jobId = Guid.NewGuid();

@@ -68,6 +68,8 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(RunbookJobNames.ForVm(vm.VmId, "Onboard-Vm"), result.JobId);
         Assert.StartsWith("OK (Sqlite", result.DbCheck);
         Assert.Equal(1, _arm.Calls("job-put"));
+        // Three ARM calls for a new VM: no idempotency GET before the first claim's PUT.
+        Assert.Equal((1, 1, 0), (_arm.Calls("vm"), _arm.Calls("nic"), _arm.Calls("job-get")));
         Assert.Equal("\"vm-new\"", _arm.Model.Jobs.Values.Single().Parameters["VmName"]);
         Assert.Equal(0, await Count(QueueKind.Main));
         var succeeded = Assert.Single(await Queues().PeekAsync(QueueKind.Succeeded, 32, null, CancellationToken.None));
@@ -90,6 +92,7 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(VmEventOutcome.AlreadyOnboarded, again.Outcome);
         Assert.Equal(VmEventOutcome.Succeeded, forced.Outcome); // -Force re-runs: the job of that name is found, not started twice
         Assert.Equal(1, _arm.Calls("job-put"));
+        Assert.Equal(1, _arm.Calls("job-get")); // the forced run looks for the job first
         Assert.Equal(0, await Count(QueueKind.Main));
     }
 
