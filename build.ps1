@@ -17,6 +17,9 @@
            Build, then what is deployed: out/package/functionapp (deploy/functionapp with the module in its Modules folder)
            and its zip for zip deploy, and the module published with Publish-PSResource to a local file repository
            (out/package/repository), proven by Install-PSResource from there into a temporary home and an Import-Module.
+    Bench  The benchmark: throughput as a ratio to the raw queue-move limit at each -Concurrency, Azure calls per event,
+           latency, start-up and memory over -Events fresh VM events against Azurite and the emulators, and BenchmarkDotNet
+           for the engine's hot paths. Prints a table; writes out/bench/results.json (tests/bench/Invoke-Benchmark.ps1).
     Servers
            Installs (Debian packages, as root) and starts PostgreSQL and MariaDB on loopback with the test user and
            database (tests/servers/start-databases.sh). Test runs it first.
@@ -27,11 +30,19 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Servers', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Servers', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Bench: fresh VM events per scenario (the memory scenario uses ten times as many).
+    [ValidateRange(10, 100000)]
+    [int] $Events = 500,
+
+    # Bench: the worker concurrencies to measure, e.g. 1,8,32 (text, so that it passes through dotnet pwsh -File).
+    [ValidatePattern('^\d+(,\d+)*$')]
+    [string] $Concurrency = '1,8,32'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -159,6 +170,19 @@ function Invoke-Demo {
     Invoke-DemoWorkflow -ModulePath (Join-Path $moduleOut 'VmEventOps.psd1') -WorkFolder $demoOut
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Install-TestServers
+    $benchOut = Join-Path $out 'bench'
+    if (Test-Path $benchOut) { Remove-Item $benchOut -Recurse -Force }
+    Initialize-Emulators (Join-Path $benchOut 'certificates')
+    $tool = Join-Path $out 'benchtool'
+    Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $tool --nologo -v quiet
+    $levels = @($Concurrency -split ',' | ForEach-Object { [int] $_ })
+    & (Join-Path $root 'tests/bench/Invoke-Benchmark.ps1') -Events $Events -Concurrency $levels -ModulePath (Join-Path $moduleOut 'VmEventOps.psd1') `
+        -Tool (Join-Path $tool 'VmEventOps.Benchmarks.dll') -OutFolder $benchOut
+}
+
 function Start-DatabaseServers {
     # Real PostgreSQL and MariaDB for the database checks; the tests fail (never skip) without them.
     Invoke-Native bash (Join-Path $root 'tests/servers/start-databases.sh')
@@ -196,6 +220,10 @@ function Invoke-Test {
     Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Net8Host/VmEventOps.Net8Host.csproj') -c $Configuration -o $net8Host --nologo -v quiet
     $env:VMEVENTOPSTEST_NET8HOST = Join-Path $net8Host 'VmEventOps.Net8Host'
     Initialize-Emulators (Join-Path $testOut 'certificates')
+    # The benchmark tool, for the benchmark's smoke test (tests/pester/Benchmark.Tests.ps1).
+    $benchTool = Join-Path $out 'benchtool'
+    Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $benchTool --nologo -v quiet
+    $env:VMEVENTOPSTEST_BENCHTOOL = Join-Path $benchTool 'VmEventOps.Benchmarks.dll'
     $packages = Get-NuGetPackageRoot
     $env:VMEVENTOPSTEST_NUGET = $packages
     $env:VMEVENTOPSTEST_MODULE = Join-Path $moduleOut 'VmEventOps.psd1'
@@ -237,5 +265,6 @@ switch ($Task) {
     'Package' { Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
     'Servers' { Start-DatabaseServers }
 }

@@ -1,0 +1,297 @@
+<#
+.SYNOPSIS
+    The benchmark (build.ps1 -Task Bench): throughput against the raw queue-move limit, Azure calls per event, latency,
+    start-up and memory, measured in one run against Azurite and the ARM + identity emulators, plus BenchmarkDotNet for
+    the engine's hot paths. Writes a table and out/bench/results.json.
+.DESCRIPTION
+    Every rate is also given as a ratio to a limit measured in the same run, because absolute numbers drift on shared
+    machines. Scenarios:
+    1. Raw limit: receive 32, send each to another queue, delete it, at each concurrency, with the SDK the engine uses.
+    2. Workflow: Start-VmEventWorker -UntilEmpty in its own pwsh over N fresh VM events (ARM and identity emulators,
+       SQLite database check) at each concurrency; events/s and the ratio to (1).
+    3. Calls per event: the same workflow with storage behind a counting proxy; ARM requests per VM by operation,
+       token requests, table and queue operations per event.
+    4. Latency: events enqueued at half the measured rate (concurrency 8) while a worker runs; enqueue to outcome.
+    5. Start-up: median of 5 of Import-Module plus a first call to storage, over the median of 5 bare pwsh starts.
+    6. Memory: the worker's peak working set at N and at 10 x N events (concurrency 8).
+#>
+param(
+    [int] $Events = 500,
+    [int[]] $Concurrency = @(1, 8, 32),
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $Tool,
+    [Parameter(Mandatory)] [string] $OutFolder,
+    [switch] $SkipMicro
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../pester/TestHarness.psm1') -Force
+$pwshDll = Join-Path $PSHOME 'pwsh.dll'
+$null = New-Item -ItemType Directory -Force $OutFolder
+$work = New-Item -ItemType Directory -Force (Join-Path $OutFolder 'work')
+$database = Join-Path $work 'app.db'
+Set-Content $database -Value $null
+
+function Write-Step([string] $Text) { Write-Host "[$([DateTime]::Now.ToString('HH:mm:ss'))] $Text" }
+
+function Invoke-Tool {
+    # The benchmark tool's one JSON line.
+    $output = & dotnet $Tool @args
+    if ($LASTEXITCODE -ne 0) { throw "VmEventOps.Benchmarks $($args -join ' ') failed: $output" }
+    @($output)[-1] | ConvertFrom-Json
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    if ($sorted.Count % 2) { $sorted[[int][math]::Floor($sorted.Count / 2)] } else { ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2 }
+}
+
+function Get-Percentile([double[]] $Values, [double] $Percent) {
+    $sorted = @($Values | Sort-Object)
+    $sorted[[math]::Min($sorted.Count - 1, [int][math]::Ceiling($Percent / 100 * $sorted.Count) - 1)]
+}
+
+# VMs vm-load-0001... in the ARM emulator: each scenario onboards VMs no other scenario touched.
+$script:NextVm = 1
+function Get-VmRange([int] $Count) { $first = $script:NextVm; $script:NextVm += $Count; $first }
+$counted = [math]::Min($Events, 500)
+$latencyEvents = [math]::Min($Events, 1000)
+$totalVms = $Events * $Concurrency.Count + $counted + $latencyEvents + 10 * $Events + 10
+
+Write-Step "Starting Azurite, the emulators ($totalVms VMs) and the counting storage proxy"
+$script:Azurite = Start-TestAzurite
+$azurite = $script:Azurite   # its connection string and URIs, which stay the same across Reset-Azurite
+$emulators = Invoke-WithEnvironment @{ VMEVENTOPSTEST_LOAD_VMS = "$totalVms" } { Start-TestEmulators }
+$proxyStart = [Diagnostics.ProcessStartInfo]::new('dotnet')
+foreach ($a in $Tool, 'proxy', '--queue', $azurite.QueueUri.Replace('/devstoreaccount1', ''), '--table', $azurite.TableUri.Replace('/devstoreaccount1', '')) { $proxyStart.ArgumentList.Add($a) }
+$proxyStart.RedirectStandardOutput = $true
+$proxyStart.RedirectStandardInput = $true
+$proxyStart.UseShellExecute = $false
+$proxy = [Diagnostics.Process]::Start($proxyStart)
+$proxyUrls = $proxy.StandardOutput.ReadLine() | ConvertFrom-Json
+$account = 'devstoreaccount1'
+$proxiedConnection = "DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$($azurite.AccountKey);QueueEndpoint=$($proxyUrls.queue)/$account;TableEndpoint=$($proxyUrls.table)/$account"
+$armBase = $emulators.ArmEndpoint.TrimEnd('/')
+$identityBase = ([uri] $emulators.IdentityEndpoint).GetLeftPart('Authority')
+
+function Get-EmulatorCounts {
+    [pscustomobject]@{
+        Arm    = Invoke-RestMethod "$armBase/_emulator/calls" -SkipCertificateCheck
+        Tokens = (Invoke-RestMethod "$identityBase/_emulator/requests").appService
+    }
+}
+
+function New-WorkerSettings([string] $Name, [string] $Connection = $azurite.ConnectionString) {
+    (Get-EmulatorEnvironment $emulators) + @{
+        VMEVENTOPS_STORAGECONNECTIONSTRING = $Connection
+        VMEVENTOPS_QUEUENAME               = "$Name"
+        VMEVENTOPS_SUCCEEDEDQUEUENAME      = "$Name-ok"
+        VMEVENTOPS_RETRYQUEUENAME          = "$Name-retry"
+        VMEVENTOPS_POISONQUEUENAME         = "$Name-poison"
+        VMEVENTOPS_STATETABLENAME          = ($Name -replace '[^A-Za-z0-9]', '')
+        VMEVENTOPS_ALLOWEDSCOPES           = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-load'
+        VMEVENTOPS_DBPROVIDER              = 'Sqlite'
+        VMEVENTOPS_DBSERVER                = $database
+    }
+}
+
+function Reset-Azurite {
+    # Azurite's in-memory store slows down with every message it holds or has held, in any queue (600 events took 5 s
+    # on a fresh account and 13 s beside 4,000 messages in another queue; deleting them does not give the speed back),
+    # so every scenario starts on a fresh Azurite, on the same ports (the connection strings and the proxy stay valid).
+    $ports = $script:Azurite.Ports
+    Stop-TestAzurite $script:Azurite
+    $script:Azurite = Start-TestAzurite -BlobPort $ports.Blob -QueuePort $ports.Queue -TablePort $ports.Table
+}
+
+function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAfter = 0, [string] $CompletionsFile, [int] $MaxSeconds = 3600) {
+    # Start-VmEventWorker in a pwsh of its own; returns its summary and its peak working set.
+    $batch = [math]::Min(32, [math]::Max(16, $Concurrency))
+    $record = if ($CompletionsFile) {
+        "| Where-Object { `$_.PSObject.TypeNames[0] -like '*VmEventResult' } | ForEach-Object { `$completions.Add(`"`$(`$_.VmName)``t`$([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds())`"); `$_ } | Select-Object -First $StopAfter"
+    } else { '' }
+    $until = if ($StopAfter) { "-MaxRunTime ([TimeSpan]::FromSeconds($MaxSeconds))" } else { '-UntilEmpty' }
+    $script = Join-Path $work "worker-$([guid]::NewGuid().ToString('n')).ps1"
+    Set-Content $script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+`$completions = [Collections.Generic.List[string]]::new()
+`$clock = [Diagnostics.Stopwatch]::StartNew()
+`$output = @(Start-VmEventWorker -Concurrency $Concurrency -BatchSize $batch $until $record)
+`$clock.Stop()
+if ('$CompletionsFile') { [IO.File]::WriteAllLines('$CompletionsFile', `$completions) }
+`$summary = `$output | Where-Object { `$_.PSObject.TypeNames[0] -like '*WorkerSummary' } | Select-Object -Last 1
+`$results = @(`$output | Where-Object { `$_.PSObject.TypeNames[0] -like '*VmEventResult' })
+[pscustomobject]@{
+    Seconds = if (`$summary) { `$summary.Elapsed.TotalSeconds } else { `$clock.Elapsed.TotalSeconds }
+    Processed = `$results.Count
+    Succeeded = @(`$results | Where-Object { "`$(`$_.Outcome)" -eq 'Succeeded' }).Count
+    PeakWorkingSetMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1)
+} | ConvertTo-Json -Compress
+"@
+    Invoke-PwshFile -Path $script -Environment $Settings
+}
+
+function Add-Events([hashtable] $Settings, [int] $First, [int] $Count, [double] $Rate = 0, [string] $SentFile) {
+    $arguments = @('seed', '--connection', $azurite.ConnectionString, '--queue', $Settings.VMEVENTOPS_QUEUENAME, '--first', "$First", '--count', "$Count")
+    if ($Rate -gt 0) { $arguments += '--rate', "$Rate" }
+    if ($SentFile) { $arguments += '--sent', $SentFile }
+    Invoke-Tool @arguments
+}
+
+$results = [ordered]@{
+    machine     = [ordered]@{ cores = [Environment]::ProcessorCount; os = [Runtime.InteropServices.RuntimeInformation]::OSDescription; pwsh = "$($PSVersionTable.PSVersion)"; dotnet = [Environment]::Version.ToString() }
+    events      = $Events
+    date        = [DateTime]::UtcNow.ToString('o')
+    throughput  = @()
+}
+
+try {
+    # ---- 1 + 2: raw limit and workflow throughput at each concurrency
+    foreach ($c in $Concurrency) {
+        Write-Step "Raw move limit, concurrency $c, $Events messages"
+        $raw = Invoke-Tool raw-move --connection $azurite.ConnectionString --source "raw-$c" --target "raw-$c-to" --count $Events --concurrency $c
+        Reset-Azurite
+        Write-Step "Workflow, concurrency $c, $Events fresh VM events"
+        $settings = New-WorkerSettings "tp-$c"
+        $null = Add-Events $settings (Get-VmRange $Events) $Events
+        $run = Invoke-Worker $settings $c
+        if ($run.Succeeded -ne $Events) { throw "The workflow run at concurrency $c onboarded $($run.Succeeded) of $Events VMs." }
+        Reset-Azurite
+        $rate = $Events / $run.Seconds
+        $results.throughput += [ordered]@{
+            concurrency = $c; rawMovesPerSecond = [math]::Round($raw.rate, 1); workflowEventsPerSecond = [math]::Round($rate, 1)
+            ratio = [math]::Round($rate / $raw.rate, 2); workflowSeconds = [math]::Round($run.Seconds, 1); peakWorkingSetMB = $run.PeakWorkingSetMB
+        }
+    }
+
+    # ---- 3: calls per event, storage behind the counting proxy
+    Write-Step "Calls per event: $counted events through the counting proxy"
+    $settings = New-WorkerSettings 'calls' -Connection $proxiedConnection
+    $null = Add-Events $settings (Get-VmRange $counted) $counted
+    $null = Invoke-RestMethod -Method Post "$($proxyUrls.queue)/_counts/reset"
+    $before = Get-EmulatorCounts
+    $run = Invoke-Worker $settings 8
+    $after = Get-EmulatorCounts
+    $storage = Invoke-RestMethod "$($proxyUrls.queue)/_counts"
+    Reset-Azurite
+    $armByRoute = [ordered]@{}
+    foreach ($p in $after.Arm.PSObject.Properties) {
+        if ($p.Name -eq 'jobs') { continue }
+        $delta = $p.Value - [int] $before.Arm.($p.Name)
+        if ($delta) { $armByRoute[$p.Name] = [math]::Round($delta / $run.Succeeded, 2) }
+    }
+    $storageOps = [ordered]@{}
+    foreach ($p in $storage.PSObject.Properties) { $storageOps[$p.Name] = [math]::Round($p.Value / $counted, 2) }
+    $queueOps = ($storage.PSObject.Properties | Where-Object Name -Like 'queue *' | Measure-Object Value -Sum).Sum
+    $tableOps = ($storage.PSObject.Properties | Where-Object Name -Like 'table *' | Measure-Object Value -Sum).Sum
+    $results.calls = [ordered]@{
+        events = $counted; onboarded = $run.Succeeded
+        armPerEvent = [math]::Round((($armByRoute.Values | Measure-Object -Sum).Sum), 2); armByOperation = $armByRoute
+        tokenRequests = $after.Tokens - $before.Tokens; tokenResources = 1
+        queueOpsPerEvent = [math]::Round($queueOps / $counted, 2); tableOpsPerEvent = [math]::Round($tableOps / $counted, 2); storageByOperation = $storageOps
+    }
+
+    # ---- 4: latency at half the measured rate (concurrency 8)
+    $rate8 = ($results.throughput | Where-Object { $_.concurrency -eq 8 } | Select-Object -First 1).workflowEventsPerSecond
+    if (-not $rate8) { $rate8 = ($results.throughput | Select-Object -Last 1).workflowEventsPerSecond }
+    $pace = [math]::Round($rate8 / 2, 1)
+    Write-Step "Latency: $latencyEvents events at $pace events/s while a worker (concurrency 8) runs"
+    $settings = New-WorkerSettings 'latency'
+    $sentFile = Join-Path $work 'sent.jsonl'
+    $doneFile = Join-Path $work 'done.tsv'
+    # The main queue exists before the worker starts polling it.
+    $null = Add-Events $settings (Get-VmRange 1) 1
+    $first = Get-VmRange $latencyEvents
+    $seeder = Start-Process dotnet -ArgumentList @($Tool, 'seed', '--connection', $azurite.ConnectionString, '--queue', $settings.VMEVENTOPS_QUEUENAME, '--first', "$first", '--count', "$latencyEvents", '--rate', "$pace", '--sent', $sentFile) -PassThru -NoNewWindow -RedirectStandardOutput (Join-Path $work 'seed.out')
+    $run = Invoke-Worker $settings 8 -StopAfter ($latencyEvents + 1) -CompletionsFile $doneFile -MaxSeconds ([int]($latencyEvents / $pace) + 120)
+    $seeder.WaitForExit()
+    Reset-Azurite
+    $sent = @{}
+    foreach ($line in Get-Content $sentFile) { $s = $line | ConvertFrom-Json; $sent[$s.vm] = ([DateTimeOffset] $s.sentAt).ToUnixTimeMilliseconds() }
+    $latencies = foreach ($line in Get-Content $doneFile) { $vm, $at = $line -split "`t"; if ($sent.ContainsKey($vm)) { [double] $at - $sent[$vm] } }
+    $results.latency = [ordered]@{
+        events = @($latencies).Count; paceEventsPerSecond = $pace
+        p50Ms = Get-Percentile $latencies 50; p95Ms = Get-Percentile $latencies 95; p99Ms = Get-Percentile $latencies 99; maxMs = ($latencies | Measure-Object -Maximum).Maximum
+    }
+
+    # ---- 5: start-up
+    Write-Step 'Start-up: 5 bare pwsh starts and 5 with Import-Module plus a first call'
+    $bare = foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command 'exit 0' }).TotalMilliseconds }
+    $withModule = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } {
+        foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; `$null = Get-VmEventQueueStatus" }).TotalMilliseconds }
+    }
+    $results.startup = [ordered]@{
+        bareMedianMs = [math]::Round((Get-Median $bare), 0); moduleMedianMs = [math]::Round((Get-Median $withModule), 0)
+        overheadMs = [math]::Round((Get-Median $withModule) - (Get-Median $bare), 0); firstCall = 'Get-VmEventQueueStatus (Azurite)'
+    }
+
+    # ---- 6: memory at N (the concurrency-8 run) and at 10 x N
+    Write-Step "Memory: $(10 * $Events) events at concurrency 8"
+    $atN = ($results.throughput | Where-Object { $_.concurrency -eq 8 } | Select-Object -First 1)
+    if (-not $atN) {
+        $settings = New-WorkerSettings 'mem-n'
+        $null = Add-Events $settings (Get-VmRange $Events) $Events
+        $atN = @{ peakWorkingSetMB = (Invoke-Worker $settings 8).PeakWorkingSetMB }
+        Reset-Azurite
+    }
+    # Fed at half the measured rate while the worker runs, as a steady stream of new VMs: Azurite slows down badly
+    # with thousands of messages waiting in a queue, and the worker's memory, not Azurite's backlog, is what is measured.
+    $settings = New-WorkerSettings 'mem-10n'
+    $null = Add-Events $settings (Get-VmRange 1) 1
+    $bigFirst = Get-VmRange (10 * $Events)
+    $feed = [math]::Round($rate8 / 2, 1)
+    $feeder = Start-Process dotnet -ArgumentList @($Tool, 'seed', '--connection', $azurite.ConnectionString, '--queue', $settings.VMEVENTOPS_QUEUENAME, '--first', "$bigFirst", '--count', "$(10 * $Events)", '--rate', "$feed") -PassThru -NoNewWindow -RedirectStandardOutput (Join-Path $work 'feed.out')
+    $big = Invoke-Worker $settings 8 -StopAfter (10 * $Events + 1) -CompletionsFile (Join-Path $work 'done-10n.tsv') -MaxSeconds ([int](10 * $Events / $feed) + 300)
+    $feeder.WaitForExit()
+    $results.memory = [ordered]@{
+        eventsN = $Events; peakAtNMB = $atN.peakWorkingSetMB; peakAt10NMB = $big.PeakWorkingSetMB
+        ratio = [math]::Round($big.PeakWorkingSetMB / $atN.peakWorkingSetMB, 2); fedAtEventsPerSecond = $feed; processedAt10N = $big.Processed
+    }
+}
+finally {
+    $proxy.StandardInput.Close()
+    if (-not $proxy.WaitForExit(5000)) { $proxy.Kill($true) }
+    Stop-TestEmulators $emulators
+    Stop-TestAzurite $script:Azurite
+}
+
+# ---- the engine's hot paths (BenchmarkDotNet, in process, short job)
+if (-not $SkipMicro) {
+    Write-Step 'BenchmarkDotNet: the engine hot paths'
+    $artifacts = Join-Path $OutFolder 'micro'
+    & dotnet $Tool micro --filter '*EngineBenchmarks*' --job short --inProcess --exporters json --artifacts $artifacts | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw 'BenchmarkDotNet failed.' }
+    $report = Get-ChildItem (Join-Path $artifacts 'results') -Filter '*-report-full*.json' | Select-Object -First 1 | Get-Content -Raw | ConvertFrom-Json
+    $results.micro = @(foreach ($b in $report.Benchmarks) {
+            [ordered]@{ method = $b.Method; meanMicroseconds = [math]::Round($b.Statistics.Mean / 1000, 2); allocatedBytes = $b.Memory.BytesAllocatedPerOperation }
+        })
+}
+
+$results | ConvertTo-Json -Depth 6 | Set-Content (Join-Path $OutFolder 'results.json')
+
+# ---- the table
+$lines = [Collections.Generic.List[string]]::new()
+$lines.Add("| Measure | Result | Target |")
+$lines.Add("| --- | --- | --- |")
+foreach ($t in $results.throughput) {
+    $lines.Add("| Throughput, concurrency $($t.concurrency) | $($t.workflowEventsPerSecond) events/s vs raw move $($t.rawMovesPerSecond)/s: **$($t.ratio)x** | >= 0.6x |")
+}
+$c = $results.calls
+$lines.Add("| ARM calls per VM | **$($c.armPerEvent)** ($(($c.armByOperation.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ')) | 3 |")
+$lines.Add("| Token requests per run | **$($c.tokenRequests)** for $($c.tokenResources) resource (ARM; storage by connection string here) | 1 per resource |")
+$lines.Add("| Storage operations per event | queue **$($c.queueOpsPerEvent)**, table **$($c.tableOpsPerEvent)** | - |")
+$l = $results.latency
+$lines.Add("| Latency, enqueue to outcome, at $($l.paceEventsPerSecond) events/s | p50 **$($l.p50Ms) ms**, p95 **$($l.p95Ms) ms**, p99 **$($l.p99Ms) ms** | - |")
+$s = $results.startup
+$lines.Add("| Start-up: Import-Module + first call over bare pwsh | **$($s.overheadMs) ms** ($($s.moduleMedianMs) vs $($s.bareMedianMs) ms, medians of 5) | <= 350 ms |")
+$m = $results.memory
+$lines.Add("| Peak working set, $($m.eventsN) vs $(10 * $m.eventsN) events | $($m.peakAtNMB) MB vs $($m.peakAt10NMB) MB: **$($m.ratio)x** | <= 1.2x |")
+foreach ($b in @($results.micro)) {
+    if ($b) { $lines.Add("| $($b.method) | **$($b.meanMicroseconds) µs**, **$($b.allocatedBytes) B** allocated | $(if ($b.method -like 'ParseAndFilter*') { '<= 20 µs, <= 8 KiB' } else { '-' }) |") }
+}
+$table = $lines -join "`n"
+Set-Content (Join-Path $OutFolder 'results.md') $table
+Write-Host ''
+Write-Host $table
+Write-Host ''
+Write-Host "Written to $(Join-Path $OutFolder 'results.json')"

@@ -1,0 +1,41 @@
+# The benchmark's driver and tool (build.ps1 -Task Bench) on a tiny run, so they cannot rot between runs: every
+# scenario completes and reports, and the counts that are not timings hold. No speed is asserted here: speed is what
+# the benchmark measures, on a machine and a run of its own.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
+    $tool = if ($env:VMEVENTOPSTEST_BENCHTOOL) { $env:VMEVENTOPSTEST_BENCHTOOL } else { Join-Path $PSScriptRoot '../../out/benchtool/VmEventOps.Benchmarks.dll' }
+    if (-not (Test-Path $tool)) { throw "The benchmark tool is not built at ${tool}: run build.ps1 -Task Test." }
+    $script:Out = Join-Path $TestDrive 'bench'
+    & (Join-Path $PSScriptRoot '../bench/Invoke-Benchmark.ps1') -Events 20 -Concurrency 1, 4 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out -SkipMicro *> (Join-Path $TestDrive 'bench.log')
+    $script:Results = Get-Content -Raw (Join-Path $script:Out 'results.json') | ConvertFrom-Json
+}
+
+Describe 'build.ps1 -Task Bench (a 20-event run)' {
+    It 'measures the raw limit and the workflow at each concurrency, every event onboarded' {
+        $script:Results.throughput.concurrency | Should -Be @(1, 4)
+        foreach ($row in $script:Results.throughput) {
+            $row.rawMovesPerSecond | Should -BeGreaterThan 0
+            $row.workflowEventsPerSecond | Should -BeGreaterThan 0
+            $row.ratio | Should -BeGreaterThan 0
+        }
+    }
+
+    It 'counts three ARM calls per new VM (VM, NIC, job PUT) and one token request for the run' {
+        $script:Results.calls.onboarded | Should -Be 20
+        $script:Results.calls.armPerEvent | Should -Be 3
+        $script:Results.calls.armByOperation.'job-get' | Should -BeNullOrEmpty
+        $script:Results.calls.tokenRequests | Should -Be 1
+        $script:Results.calls.queueOpsPerEvent | Should -BeGreaterThan 1
+        $script:Results.calls.tableOpsPerEvent | Should -BeGreaterThan 1
+    }
+
+    It 'reports latency percentiles for every paced event, start-up and memory' {
+        $script:Results.latency.events | Should -Be 20
+        $script:Results.latency.p50Ms | Should -BeLessOrEqual $script:Results.latency.p99Ms
+        $script:Results.startup.bareMedianMs | Should -BeGreaterThan 0
+        $script:Results.startup.moduleMedianMs | Should -BeGreaterThan 0
+        $script:Results.memory.peakAtNMB | Should -BeGreaterThan 0
+        $script:Results.memory.peakAt10NMB | Should -BeGreaterThan 0
+        Get-Content -Raw (Join-Path $script:Out 'results.md') | Should -Match '\| Throughput, concurrency 4 \|'
+    }
+}
