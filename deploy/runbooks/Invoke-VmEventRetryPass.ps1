@@ -56,9 +56,7 @@ $summary = $output | Where-Object { $_.PSObject.TypeNames -contains 'VmEventOps.
 foreach ($result in $output | Where-Object { $_.PSObject.TypeNames -contains 'VmEventOps.Engine.Workflow.VmEventResult' }) {
     Write-Output ('{0} {1} {2}' -f $result.Outcome, $result.Reason, $result.VmResourceId)
 }
-$outcomes = ($summary.Outcomes.GetEnumerator() | ForEach-Object { "$($_.Value) $($_.Key)" }) -join ', '
-Write-Output ('Retry pass: {0} processed ({1}) in {2:n1} s, stopped because {3}.' -f
-    $summary.Processed, $(if ($outcomes) { $outcomes } else { 'none due' }), $summary.Elapsed.TotalSeconds, $summary.StoppedBecause)
+Write-Output "Retry pass: $summary."
 
 foreach ($queue in Get-VmEventQueueStatus) {
     $line = '{0,-9} {1,-28} {2,6} message(s)  {3}' -f $queue.Queue, $queue.Name, $queue.ApproximateCount, $queue.Reason

@@ -162,7 +162,7 @@ Describe 'RetryFunction (timer)' {
         $report = Invoke-FunctionHost RetryFunction -Environment $settings -PastDue
         $report.Invocations[0].Succeeded | Should -BeTrue
         $report.Invocations[0].Warnings | Should -Match 'later than scheduled'
-        $report.Invocations[0].Information -join "`n" | Should -Match 'retry pass: 0 processed \(none due\)'
+        $report.Invocations[0].Information -join "`n" | Should -Match 'retry pass: 0 processed \(none\) in [\d.]+ s, stopped because Empty'
     }
 }
 

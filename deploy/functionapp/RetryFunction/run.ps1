@@ -11,11 +11,7 @@ if ($Timer.IsPastDue) {
 
 $output = @(Start-VmEventRetry -TimeBudget '00:04:00' -ErrorAction Stop)
 $summary = $output | Where-Object { $_.PSObject.TypeNames -contains 'VmEventOps.Engine.Workflow.WorkerSummary' } | Select-Object -Last 1
-if ($summary) {
-    $outcomes = ($summary.Outcomes.GetEnumerator() | ForEach-Object { "$($_.Value) $($_.Key)" }) -join ', '
-    Write-Information ('VmEventOps retry pass: {0} processed ({1}) in {2:n1} s, stopped because {3}' -f
-        $summary.Processed, $(if ($outcomes) { $outcomes } else { 'none due' }), $summary.Elapsed.TotalSeconds, $summary.StoppedBecause)
-}
+if ($summary) { Write-Information "VmEventOps retry pass: $summary" }
 
 # One line per run with every queue's depth, which the Log Analytics alert in deploy/infra reads
 # (AppTraces | where Message startswith "VmEventOpsQueueStatus ").

@@ -37,13 +37,7 @@ public static class EventParser
         var buffer = ArrayPool<byte>.Shared.Rent(trimmed.Length * 3 / 4 + 3);
         try
         {
-            if (!Convert.TryFromBase64Chars(trimmed, buffer, out var written)) return Failed(null, "NotJson");
-            var json = buffer.AsSpan(0, written);
-            if (!Utf8.IsValid(json)) return Failed(null, "NotJson");
-            if (json.StartsWith(Utf8Bom)) json = json[Utf8Bom.Length..];
-            var start = json.IndexOfAnyExcept(" \t\r\n"u8);
-            if (start < 0 || json[start] is not ((byte)'{' or (byte)'[')) return Failed(null, "NotJson");
-            return Parse(buffer.AsMemory(written - json.Length, json.Length));
+            return TryDecodeBase64Json(trimmed, buffer, out var json) ? Parse(json) : Failed(null, "NotJson");
         }
         finally
         {
@@ -52,6 +46,20 @@ public static class EventParser
     }
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>Base64 of UTF-8 JSON decoded into <paramref name="buffer"/>: the JSON's bytes (after a BOM), or false.</summary>
+    private static bool TryDecodeBase64Json(ReadOnlySpan<char> base64, byte[] buffer, out ReadOnlyMemory<byte> json)
+    {
+        json = default;
+        if (!Convert.TryFromBase64Chars(base64, buffer, out var written)) return false;
+        var bytes = buffer.AsSpan(0, written);
+        if (!Utf8.IsValid(bytes)) return false;
+        var offset = bytes.StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+        var start = bytes[offset..].IndexOfAnyExcept(" \t\r\n"u8);
+        if (start < 0 || bytes[offset + start] is not ((byte)'{' or (byte)'[')) return false;
+        json = buffer.AsMemory(offset, written - offset);
+        return true;
+    }
 
     private static EventParseResult Parse(ReadOnlyMemory<char> json)
     {
@@ -100,20 +108,15 @@ public static class EventParser
         var trimmed = body.AsSpan().Trim().TrimStart('\uFEFF');
         if (trimmed.Length > 0 && trimmed[0] is '{' or '[') return body;
 
-        var bytes = new byte[trimmed.Length * 3 / 4 + 3];
-        if (!Convert.TryFromBase64Chars(trimmed, bytes, out var written)) return null;
-        string decoded;
+        var buffer = ArrayPool<byte>.Shared.Rent(trimmed.Length * 3 / 4 + 3);
         try
         {
-            decoded = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, written);
+            return TryDecodeBase64Json(trimmed, buffer, out var json) ? Encoding.UTF8.GetString(json.Span) : null;
         }
-        catch (DecoderFallbackException)
+        finally
         {
-            return null;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        var start = decoded.AsSpan().Trim().TrimStart('\uFEFF');
-        return start.Length > 0 && start[0] is '{' or '[' ? decoded : null;
     }
 
     private static EventParseResult FromElements(IReadOnlyList<JsonElement> elements)
