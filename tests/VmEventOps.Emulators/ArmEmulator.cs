@@ -58,6 +58,9 @@ public sealed class ArmEmulator : IAsyncDisposable
 
     private sealed record RandomFaults(double Rate, int[] Statuses, TimeSpan RetryAfter);
 
+    /// <summary>Automation's job quota (null: none): job creations beyond it are answered 429 with Retry-After ("job-throttled").</summary>
+    public JobQuota? JobQuota { get; set; }
+
     /// <summary>Answers the next <paramref name="count"/> requests of a route with a fault.</summary>
     public void Fail(string route, int status, int count = 1, TimeSpan? retryAfter = null, TimeSpan? delay = null)
     {
@@ -120,6 +123,13 @@ public sealed class ArmEmulator : IAsyncDisposable
                 {
                     // As Automation answers a reused job name.
                     return Results.Json(new { code = "Conflict", message = $"Job with specified id already exists. Job id: {context.Request.RouteValues["job"]}" }, statusCode: 409);
+                }
+
+                if (JobQuota is { } quota && !quota.TryTake(out var retryAfter))
+                {
+                    _calls.AddOrUpdate("job-throttled", 1, (_, n) => n + 1);
+                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    return Error(429, "TooManyRequests", $"The job quota of the Automation account ({quota.PerWindow} new jobs per {quota.Window.TotalSeconds:0} s) is exceeded.");
                 }
 
                 var parameters = properties.TryGetProperty("parameters", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.Object

@@ -32,6 +32,9 @@ if (int.TryParse(Environment.GetEnvironmentVariable("VMEVENTOPSTEST_LOAD_VMS"), 
     for (var i = 1; i <= loadVms; i++) arm.Model.AddVm(subscription, "rg-load", $"vm-load-{i:0000}", [$"10.{i / 250 + 10}.{i % 250}.4"]);
 }
 
+// Automation's job quota, scaled in time for tests and the benchmark: VMEVENTOPSTEST_JOB_QUOTA=20/2 (jobs/seconds).
+arm.JobQuota = JobQuota.Parse(Environment.GetEnvironmentVariable("VMEVENTOPSTEST_JOB_QUOTA"));
+
 arm.Model.Runbooks["Onboard-Vm"] = new RunbookScript("Completed", ["Onboarding started", "Onboarded"], [], null);
 arm.Model.Runbooks["Broken"] = new RunbookScript("Failed", ["Onboarding started"], ["Cannot reach the database"], "The term 'Connect-Db' is not recognized.");
 

@@ -122,3 +122,42 @@ Describe 'A worker while storage restarts' {
         finally { Stop-TestAzurite $azurite }
     }
 }
+
+Describe 'A burst within Automation''s job quota' {
+    BeforeAll {
+        # An emulator whose Automation account accepts 20 new jobs per 2 s (Automation's 100 per 30 s, scaled in time).
+        $script:SavedEmulators = $script:Emulators
+        $script:SavedEnvironment = $script:Environment
+        $script:Emulators = Invoke-WithEnvironment @{ VMEVENTOPSTEST_LOAD_VMS = '200'; VMEVENTOPSTEST_JOB_QUOTA = '20/2' } { Start-TestEmulators }
+        $suffix = [guid]::NewGuid().ToString('n').Substring(0, 8)
+        $script:Environment = (Get-EmulatorEnvironment $script:Emulators) + @{
+            VMEVENTOPS_STORAGECONNECTIONSTRING = $script:Azurite.ConnectionString
+            VMEVENTOPS_QUEUENAME = "burst-$suffix"; VMEVENTOPS_RETRYQUEUENAME = "burst-$suffix-retry"
+            VMEVENTOPS_SUCCEEDEDQUEUENAME = "burst-$suffix-ok"; VMEVENTOPS_POISONQUEUENAME = "burst-$suffix-poison"
+            VMEVENTOPS_STATETABLENAME = "burst$suffix"
+            VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-load'
+            VMEVENTOPS_MAXATTEMPTS = '1'   # a throttled message that used up an attempt would be poisoned at once
+        }
+    }
+
+    AfterAll {
+        Stop-TestEmulators $script:Emulators
+        $script:Emulators = $script:SavedEmulators
+        $script:Environment = $script:SavedEnvironment
+    }
+
+    It 'onboards 200 VMs through 2 workers: exactly 200 jobs, none poisoned, none lost, no attempt used up by throttling' {
+        Send-Events (1..200)
+        $workers = 1..2 | ForEach-Object { Start-Worker '-Concurrency 8 -BatchSize 16 -IncludeRetry -UntilEmpty -MaxRunTime 00:05:00' }
+        foreach ($worker in $workers) { $worker.WaitForExit(); $worker.ExitCode | Should -Be 0 -Because $worker.StandardError.ReadToEnd() }
+        $calls = Get-ArmCalls
+        $queues = Get-Queues
+        $succeeded = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; `$m = @(Get-VmEventMessage -Queue Succeeded -All); [pscustomobject]@{ Count = `$m.Count; Attempts = @(`$m | ForEach-Object Attempt | Sort-Object -Unique); Deferrals = @(`$m | ForEach-Object { @(`$_.History | Where-Object Stage -eq 'Throttled').Count } | Measure-Object -Sum).Sum }"
+        Write-Host ("    burst: 200 VMs, 2 workers, quota 20 per 2 s: job PUTs {0}, answered 429 {1}, jobs {2}, deferrals {3}, queues {4}" -f $calls.'job-put', $calls.'job-throttled', $calls.jobs, $succeeded.Deferrals, (($queues | ForEach-Object { "$($_.Queue)=$($_.ApproximateCount)" }) -join ' '))
+        $calls.'job-throttled' | Should -BeGreaterThan 0 -Because 'the burst must have met the quota'
+        $calls.jobs | Should -Be 200
+        ($queues | Where-Object Queue -in 'Main', 'Retry', 'Poison').ApproximateCount | Should -Be @(0, 0, 0)
+        $succeeded.Count | Should -Be 200
+        $succeeded.Attempts | Should -Be @(1)
+    }
+}

@@ -20,19 +20,27 @@ internal static class ArmFailure
                 SecretRedactor.PatternsOnly.Redact($"{text} The identity needs {requiredRole ?? "a role that allows it"}."), target);
         }
 
+        if (status == 429)
+        {
+            return new VmEventOpsException(ErrorIds.ArmThrottled, VmErrorCategory.LimitsExceeded, SecretRedactor.PatternsOnly.Redact(text), target)
+            {
+                IsTransient = true,
+                RetryAfter = RetryAfter(response),
+            };
+        }
+
         var category = status switch
         {
             401 => VmErrorCategory.AuthenticationError,
             404 => VmErrorCategory.ObjectNotFound,
             408 => VmErrorCategory.OperationTimeout,
             409 => VmErrorCategory.InvalidOperation,
-            429 => VmErrorCategory.LimitsExceeded,
             >= 500 => VmErrorCategory.ResourceUnavailable,
             _ => VmErrorCategory.InvalidOperation,
         };
         return new VmEventOpsException(ErrorIds.ArmRequestFailed, category, SecretRedactor.PatternsOnly.Redact(text), target)
         {
-            IsTransient = status is 408 or 429 or >= 500,
+            IsTransient = status is 408 or >= 500,
         };
     }
 
@@ -50,6 +58,16 @@ internal static class ArmFailure
         {
             return ("Unknown", response.ReasonPhrase);
         }
+    }
+
+    // Retry-After as seconds or as an HTTP date; ARM also sends x-ms-ratelimit-reset-after style headers only sometimes.
+    private static TimeSpan? RetryAfter(Response response)
+    {
+        if (!response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value)) return null;
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(seconds);
+        return DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && at > DateTimeOffset.UtcNow
+            ? at - DateTimeOffset.UtcNow
+            : null;
     }
 
     private static string Header(Response response, string name) => response.Headers.TryGetValue(name, out var value) ? value! : "none";

@@ -63,6 +63,9 @@ public static class ErrorIds
     /// <summary>An ARM request failed; the message carries the ARM error code, HTTP status and request ids.</summary>
     public const string ArmRequestFailed = "VmArmRequestFailed";
 
+    /// <summary>ARM (or Automation's job quota) still answered 429 after the client's own retries: not a failure of the event.</summary>
+    public const string ArmThrottled = "VmArmThrottled";
+
     /// <summary>A runbook job ended Failed, Stopped or Suspended.</summary>
     public const string RunbookJobFailed = "VmRunbookJobFailed";
 

@@ -25,4 +25,7 @@ public sealed class VmEventOpsException : Exception
 
     /// <summary>True when trying again later may succeed (a NIC still provisioning, a throttled or failing service).</summary>
     public bool IsTransient { get; init; }
+
+    /// <summary>How long the service asked to wait (its Retry-After), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -219,6 +219,18 @@ public sealed class EventProcessor
                 IsTransient = e is OperationCanceledException or TimeoutException or HttpRequestException or IOException || AzureFailure.AsRequestFailure(e) is not null,
             };
             var text = $"{step}: {error.ErrorId}: {SecretRedactor.PatternsOnly.Redact(error.Message)}";
+            if (error.ErrorId == ErrorIds.ArmThrottled)
+            {
+                // Throttling is not a failure of the event: no attempt is used up, however long a burst lasts. The message
+                // waits in the retry queue for the quota window the service named (plus jitter, so that deferred
+                // messages do not return together) and comes back as the same attempt.
+                var wait = RetrySchedule.ThrottledDelay(error.RetryAfter);
+                var deferred = (envelope with { Attempt = attempt - 1, Reason = Throttled }).WithHistory(DateTimeOffset.UtcNow, Throttled, text);
+                await _queues.RouteAsync(await Settled().ConfigureAwait(false), QueueKind.Retry, deferred.Serialize(), wait, cancellationToken).ConfigureAwait(false);
+                await RecordAsync(vm, OnboardingStatus.Failed, attempt - 1, text, cancellationToken).ConfigureAwait(false);
+                return Done(result with { Outcome = VmEventOutcome.RetryScheduled, Reason = Throttled, Attempt = attempt - 1, NextAttemptOn = DateTimeOffset.UtcNow + wait });
+            }
+
             var next = envelope with { Attempt = attempt, Reason = text };
             next = next.WithHistory(DateTimeOffset.UtcNow, step, text);
             if (error.IsTransient && _retry.CanRetry(attempt))
@@ -236,6 +248,7 @@ public sealed class EventProcessor
     }
 
     private const string InProgressElsewhere = "InProgressElsewhere";
+    private const string Throttled = "Throttled";
 
     // A claim younger than a message lease belongs to a live worker; an older one to a worker that died (its message
     // came back when the lease ran out), and is taken over.

@@ -11,6 +11,16 @@ public sealed class RetrySchedule(VmEventOptions options)
     /// <summary>True when another attempt is allowed after <paramref name="attemptsMade"/>.</summary>
     public bool CanRetry(int attemptsMade) => attemptsMade < options.MaxAttempts;
 
+    // When a throttled service does not say how long to wait: Automation's job quota window.
+    private static readonly TimeSpan DefaultThrottleWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a throttled message waits: the service's Retry-After (or 30 s), plus 0-20 % jitter.</summary>
+    public static TimeSpan ThrottledDelay(TimeSpan? retryAfter)
+    {
+        var wait = retryAfter is { } given && given > TimeSpan.Zero ? given : DefaultThrottleWait;
+        return wait * (1 + (Random.Shared.NextDouble() * 0.2));
+    }
+
     /// <summary>How long to wait after <paramref name="attemptsMade"/> attempts (at least 1).</summary>
     public TimeSpan DelayAfter(int attemptsMade)
     {

@@ -110,6 +110,21 @@ public sealed class ArmGatewayLookupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetVmNetworkInfo_WhenStillThrottledAfterTheRetries_ShouldBeArmThrottledWithTheServicesRetryAfter()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-07", ["10.0.0.4"]);
+        _arm.Fail("vm", 429, count: 6, retryAfter: TimeSpan.FromSeconds(1));
+
+        var error = await Assert.ThrowsAsync<VmEventOpsException>(() => Gateway().GetVmNetworkInfoAsync(Id(vm), CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ArmThrottled, error.ErrorId);
+        Assert.Equal(VmErrorCategory.LimitsExceeded, error.Category);
+        Assert.True(error.IsTransient);
+        Assert.Equal(TimeSpan.FromSeconds(1), error.RetryAfter);
+        Assert.Contains("HTTP 429 TooManyRequests", error.Message);
+    }
+
+    [Fact]
     public async Task GetVmNetworkInfo_WhenArmKeepsFailing_ShouldBeATransientErrorWithTheArmCode()
     {
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-06", ["10.0.0.4"]);

@@ -111,6 +111,33 @@ public sealed class RunbookJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_BeyondTheAccountsJobQuota_ShouldBeAnswered429WithRetryAfterWhichTheClientHonours()
+    {
+        _arm.JobQuota = new JobQuota(1, TimeSpan.FromSeconds(2));
+        var gateway = Gateway();
+        await gateway.StartRunbookAsync(Request(), CancellationToken.None);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var second = await gateway.StartRunbookAsync(Request(), CancellationToken.None);
+
+        Assert.Equal("New", second.Status);
+        Assert.True(_arm.Calls("job-throttled") >= 1);
+        Assert.Equal(2, _arm.Model.Jobs.Count);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1), $"the second job waited {watch.Elapsed} for the quota window");
+    }
+
+    [Fact]
+    public void JobQuota_ShouldAllowItsCountPerSlidingWindowAndSayWhenTheNextSlotFrees()
+    {
+        var quota = new JobQuota(2, TimeSpan.FromSeconds(30));
+
+        Assert.True(quota.TryTake(out _));
+        Assert.True(quota.TryTake(out _));
+        Assert.False(quota.TryTake(out var retryAfter));
+        Assert.InRange(retryAfter, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Start_WhenAnotherWorkerWinsTheRace_ShouldAdoptTheJobAutomationSaysExists()
     {
         var jobId = Guid.NewGuid();
