@@ -19,7 +19,9 @@
            (out/package/repository), proven by Install-PSResource from there into a temporary home and an Import-Module.
     Bench  The benchmark: throughput as a ratio to the raw queue-move limit at each -Concurrency, Azure calls per event,
            latency, start-up and memory over -Events fresh VM events against Azurite and the emulators, and BenchmarkDotNet
-           for the engine's hot paths. Prints a table; writes out/bench/results.json (tests/bench/Invoke-Benchmark.ps1).
+           for the engine's hot paths; and a burst: -Events (1000 with -Scenario Burst) VMs created at once, onboarded by
+           -Workers worker processes within a scaled Automation job quota. -Scenario Throughput or Burst runs one part.
+           Prints a table; writes out/bench/results.json (tests/bench/Invoke-Benchmark.ps1).
     Servers
            Installs (Debian packages, as root) and starts PostgreSQL and MariaDB on loopback with the test user and
            database (tests/servers/start-databases.sh). Test runs it first.
@@ -42,11 +44,20 @@ param(
 
     # Bench: the worker concurrencies to measure, e.g. 1,8,32 (text, so that it passes through dotnet pwsh -File).
     [ValidatePattern('^\d+(,\d+)*$')]
-    [string] $Concurrency = '1,8,32'
+    [string] $Concurrency = '1,8,32',
+
+    # Bench: All, Throughput (throughput, calls, latency, start-up, memory, engine paths) or Burst.
+    [ValidateSet('All', 'Throughput', 'Burst')]
+    [string] $Scenario = 'All',
+
+    # Bench: competing worker processes in the burst scenario.
+    [ValidateRange(1, 16)]
+    [int] $Workers = 4
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+$eventsGiven = $PSBoundParameters.ContainsKey('Events')
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'VmEventOps'
@@ -174,13 +185,15 @@ function Invoke-Bench {
     Invoke-Build
     Install-TestServers
     $benchOut = Join-Path $out 'bench'
-    if (Test-Path $benchOut) { Remove-Item $benchOut -Recurse -Force }
+    # results.json stays: a partial run (-Scenario) replaces its own part of it.
+    Get-ChildItem $benchOut -Directory -ErrorAction SilentlyContinue | Remove-Item -Recurse -Force
     Initialize-Emulators (Join-Path $benchOut 'certificates')
     $tool = Join-Path $out 'benchtool'
     Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $tool --nologo -v quiet
     $levels = @($Concurrency -split ',' | ForEach-Object { [int] $_ })
-    & (Join-Path $root 'tests/bench/Invoke-Benchmark.ps1') -Events $Events -Concurrency $levels -ModulePath (Join-Path $moduleOut 'VmEventOps.psd1') `
-        -Tool (Join-Path $tool 'VmEventOps.Benchmarks.dll') -OutFolder $benchOut
+    $burstEvents = if ($Scenario -eq 'Burst' -and $eventsGiven) { $Events } else { 1000 }
+    & (Join-Path $root 'tests/bench/Invoke-Benchmark.ps1') -Scenario $Scenario -Events $Events -Concurrency $levels -BurstEvents $burstEvents -Workers $Workers `
+        -ModulePath (Join-Path $moduleOut 'VmEventOps.psd1') -Tool (Join-Path $tool 'VmEventOps.Benchmarks.dll') -OutFolder $benchOut
 }
 
 function Start-DatabaseServers {

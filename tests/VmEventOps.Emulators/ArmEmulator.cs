@@ -79,6 +79,8 @@ public sealed class ArmEmulator : IAsyncDisposable
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}", (Delegate)emulator.GetVm);
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}", (Delegate)emulator.GetNic);
         app.MapGet("/_emulator/calls", () => Results.Json(new Dictionary<string, int>(emulator._calls) { ["jobs"] = emulator.Model.Jobs.Count }));
+        // When each job was created (Unix ms, in order): the burst benchmark reads how evenly the quota was used.
+        app.MapGet("/_emulator/job-times", () => Results.Json(emulator.Model.Jobs.Values.Select(j => j.CreationTime.ToUnixTimeMilliseconds()).Order().ToArray()));
         app.MapPut(JobPath, (Delegate)emulator.PutJob);
         app.MapGet(JobPath, (Delegate)emulator.GetJob);
         app.MapGet(JobPath + "/output", (Delegate)emulator.GetJobOutput);

@@ -6,7 +6,9 @@ BeforeAll {
     $tool = if ($env:VMEVENTOPSTEST_BENCHTOOL) { $env:VMEVENTOPSTEST_BENCHTOOL } else { Join-Path $PSScriptRoot '../../out/benchtool/VmEventOps.Benchmarks.dll' }
     if (-not (Test-Path $tool)) { throw "The benchmark tool is not built at ${tool}: run build.ps1 -Task Test." }
     $script:Out = Join-Path $TestDrive 'bench'
-    & (Join-Path $PSScriptRoot '../bench/Invoke-Benchmark.ps1') -Events 20 -Concurrency 1, 4 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out -SkipMicro *> (Join-Path $TestDrive 'bench.log')
+    & (Join-Path $PSScriptRoot '../bench/Invoke-Benchmark.ps1') -Scenario Throughput -Events 20 -Concurrency 1, 4 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out -SkipMicro *> (Join-Path $TestDrive 'bench.log')
+    # The burst on its own, merged into the same results.json: 40 VMs, 2 workers, an account that takes 10 jobs per second.
+    & (Join-Path $PSScriptRoot '../bench/Invoke-Benchmark.ps1') -Scenario Burst -BurstEvents 40 -Workers 2 -Quota 10/1 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out *> (Join-Path $TestDrive 'burst.log')
     $script:Results = Get-Content -Raw (Join-Path $script:Out 'results.json') | ConvertFrom-Json
 }
 
@@ -37,5 +39,23 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
         $script:Results.memory.peakAtNMB | Should -BeGreaterThan 0
         $script:Results.memory.peakAt10NMB | Should -BeGreaterThan 0
         Get-Content -Raw (Join-Path $script:Out 'results.md') | Should -Match '\| Throughput, concurrency 4 \|'
+    }
+}
+
+Describe 'build.ps1 -Task Bench -Scenario Burst (a 40-event run)' {
+    It 'onboards every VM once within the quota and reports the burst figures beside the earlier results' {
+        $burst = $script:Results.burst
+        $burst.events | Should -Be 40
+        $burst.jobsCreated | Should -Be 40
+        $burst.onboarded | Should -Be 40
+        $burst.poisoned | Should -Be 0
+        $burst.lost | Should -Be 0
+        $burst.maxAttempt | Should -Be 1
+        $burst.floorSeconds | Should -Be 4
+        $burst.completionSeconds | Should -BeGreaterThan 0
+        ($burst.jobsPerWindow | Measure-Object -Sum).Sum | Should -Be 40
+        $burst.jobsPerWindow | ForEach-Object { $_ | Should -BeLessOrEqual 10 }
+        $script:Results.throughput.concurrency | Should -Be @(1, 4) -Because 'a partial run keeps the other results'
+        Get-Content -Raw (Join-Path $script:Out 'results.md') | Should -Match '\| Burst: 40 VMs at once, 2 workers, quota 10 per 1 s \|'
     }
 }

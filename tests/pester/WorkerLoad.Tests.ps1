@@ -13,6 +13,8 @@ BeforeAll {
         VMEVENTOPS_STATETABLENAME = "load$suffix"
         VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-load'
         VMEVENTOPS_MESSAGELEASE = '5'
+        # This emulator enforces no job quota: these tests are about competition and failure, not pacing (the burst is).
+        VMEVENTOPS_AUTOMATIONJOBSPERWINDOW = '10000'
     }
     $script:Sub = '11111111-2222-3333-4444-555555555555'
     function Get-ArmCalls { Invoke-RestMethod "$($script:Emulators.ArmEndpoint)_emulator/calls" }
@@ -95,6 +97,7 @@ Describe 'A worker while storage restarts' {
                 VMEVENTOPS_STATETABLENAME = "restart$suffix"
                 VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-load'
                 VMEVENTOPS_MESSAGELEASE = '5'; VMEVENTOPS_RETRYBASEDELAY = '1'; VMEVENTOPS_RETRYMAXDELAY = '2'
+                VMEVENTOPS_AUTOMATIONJOBSPERWINDOW = '10000'
             }
             # VMs 1-150 have jobs in the ARM emulator already (the first test): this storage account has no state for them,
             # so each is processed again and its job found and adopted, not started twice.
@@ -137,6 +140,8 @@ Describe 'A burst within Automation''s job quota' {
             VMEVENTOPS_STATETABLENAME = "burst$suffix"
             VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-load'
             VMEVENTOPS_MAXATTEMPTS = '1'   # a throttled message that used up an attempt would be poisoned at once
+            # Each worker paces itself to the whole quota, as each Functions instance does: together they exceed it.
+            VMEVENTOPS_AUTOMATIONJOBSPERWINDOW = '20'; VMEVENTOPS_AUTOMATIONJOBWINDOW = '2'
         }
     }
 

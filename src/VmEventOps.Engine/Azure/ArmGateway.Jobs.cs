@@ -10,6 +10,9 @@ public sealed partial class ArmGateway
 {
     private const string JobOperatorRole = "Automation Job Operator on the Automation account";
 
+    // Job PUTs answered 429 come back to the pacer instead of Azure.Core's retry loop, which would repeat them unpaced.
+    private static readonly ResponseClassifier PacedClassifier = new NoRetryOnThrottling();
+
     /// <summary>
     /// Starts a runbook job: one PUT. With a job name given (<see cref="RunbookJobRequest.JobId"/>), a GET first (unless
     /// the caller knows the name is new): an existing job of that name is adopted (<see cref="VmRunbookJob.AlreadyExisted"/>),
@@ -35,23 +38,59 @@ public sealed partial class ArmGateway
             },
         };
         var what = $"Starting runbook {request.RunbookName} as job {jobId}";
-        using var responseMessage = await SendAsync(RequestMethod.Put, $"{account}/jobs/{jobId:D}", _options.AutomationApiVersion, body, what, request.AutomationAccountId, cancellationToken).ConfigureAwait(false);
-        var response = responseMessage.Response;
-        if (response.Status is 200 or 201)
+        var pacer = AutomationJobPacer.For(_options.ArmEndpoint, request.AutomationAccountId, _options.AutomationJobsPerWindow, _options.AutomationJobWindow);
+        var waitingSince = DateTimeOffset.UtcNow;
+        // Held no longer than a message should be (AutomationJobMaxWait, 5 min: well inside the Functions timeout of
+        // host.json, while the lease is renewed): past that the caller defers the work, no attempt used up.
+        var maxWait = _options.AutomationJobMaxWait;
+        while (true)
         {
-            using var created = JsonDocument.Parse(response.Content.ToMemory());
-            _log.Verbose($"Started runbook {request.RunbookName} as job {jobId}.");
-            return ReadJob(created.RootElement, jobId, request.AutomationAccountId);
-        }
+            // Paced per account: a process never exceeds the quota by itself, and waits out a 429 instead of repeating it.
+            var slot = await pacer.AcquireAsync(maxWait - (DateTimeOffset.UtcNow - waitingSince), cancellationToken).ConfigureAwait(false);
+            var waited = DateTimeOffset.UtcNow - waitingSince;
+            if (waited > TimeSpan.FromSeconds(1)) _log.Verbose($"Runbook job {jobId}: waited {waited.TotalSeconds:0} s for a slot of the Automation account's job quota ({pacer.Limit} per {_options.AutomationJobWindow.TotalSeconds:0} s).");
+            HttpMessage responseMessage;
+            try
+            {
+                responseMessage = await SendAsync(RequestMethod.Put, $"{account}/jobs/{jobId:D}", _options.AutomationApiVersion, body, what, request.AutomationAccountId, cancellationToken, classifier: PacedClassifier).ConfigureAwait(false);
+            }
+            catch
+            {
+                pacer.Release(slot);
+                throw;
+            }
 
-        if (response.Status == 409 || ArmFailure.ReadError(response).Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
-        {
-            // Another worker started it between our GET and PUT: the job is there, which is what we wanted.
-            var adopted = await FindJobAsync(account, request.AutomationAccountId, jobId, cancellationToken).ConfigureAwait(false);
-            if (adopted is not null) return adopted with { AlreadyExisted = true };
-        }
+            using (responseMessage)
+            {
+                var response = responseMessage.Response;
+                if (response.Status is 200 or 201)
+                {
+                    pacer.Completed(slot);
+                    using var created = JsonDocument.Parse(response.Content.ToMemory());
+                    _log.Verbose($"Started runbook {request.RunbookName} as job {jobId}.");
+                    return ReadJob(created.RootElement, jobId, request.AutomationAccountId);
+                }
 
-        throw ArmFailure.From(response, what, request.AutomationAccountId, JobOperatorRole);
+                if (response.Status == 429)
+                {
+                    var throttled = ArmFailure.From(response, what, request.AutomationAccountId, JobOperatorRole);
+                    pacer.Throttled(slot, throttled.RetryAfter);
+                    if (DateTimeOffset.UtcNow - waitingSince + (throttled.RetryAfter ?? _options.AutomationJobWindow) > maxWait) throw throttled;
+                    _log.Verbose($"Runbook job {jobId}: the Automation account's job quota is exhausted (429); waiting {(throttled.RetryAfter ?? _options.AutomationJobWindow).TotalSeconds:0} s.");
+                    continue;
+                }
+
+                pacer.Release(slot);
+                if (response.Status == 409 || ArmFailure.ReadError(response).Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Another worker started it between our GET and PUT: the job is there, which is what we wanted.
+                    var adopted = await FindJobAsync(account, request.AutomationAccountId, jobId, cancellationToken).ConfigureAwait(false);
+                    if (adopted is not null) return adopted with { AlreadyExisted = true };
+                }
+
+                throw ArmFailure.From(response, what, request.AutomationAccountId, JobOperatorRole);
+            }
+        }
     }
 
     /// <summary>The job's current state; with <paramref name="includeStreams"/> and a job that has ended, its output and errors too.</summary>
@@ -167,4 +206,9 @@ public sealed partial class ArmGateway
 
     [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Automation/automationAccounts/[-\w]{6,50}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AutomationAccount();
+
+    private sealed class NoRetryOnThrottling : ResponseClassifier
+    {
+        public override bool IsRetriableResponse(HttpMessage message) => message.Response.Status != 429 && base.IsRetriableResponse(message);
+    }
 }

@@ -124,9 +124,10 @@ public sealed partial class ArmGateway
 
     // One request through the pipeline (bearer token, retries); the caller reads the status and disposes the message. The path is built
     // only from parsed, validated IDs.
-    private async Task<HttpMessage> SendAsync(RequestMethod method, string path, string apiVersion, object? body, string what, object target, CancellationToken cancellationToken, string? query = null)
+    private async Task<HttpMessage> SendAsync(RequestMethod method, string path, string apiVersion, object? body, string what, object target, CancellationToken cancellationToken, string? query = null, ResponseClassifier? classifier = null)
     {
         var message = _pipeline.CreateMessage();
+        if (classifier is not null) message.ResponseClassifier = classifier;
         var request = message.Request;
         request.Method = method;
         request.Uri.Reset(_options.ArmEndpoint);

@@ -15,7 +15,7 @@ public sealed class SettingAttribute : Attribute
     /// <summary>How the value is hidden wherever it is shown.</summary>
     public SecretKind Secret { get; init; }
 
-    /// <summary>For integers: the smallest value allowed.</summary>
+    /// <summary>For integers: the smallest value allowed; for durations: the fewest seconds.</summary>
     public long Minimum { get; init; } = long.MinValue;
 
     /// <summary>For integers: the largest value allowed.</summary>

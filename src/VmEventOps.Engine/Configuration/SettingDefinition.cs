@@ -62,7 +62,12 @@ public sealed class SettingDefinition
                 };
             }
 
-            if (ValueType == typeof(TimeSpan)) return "a duration such as 00:00:30 or 7.00:00:00 ([d.]hh:mm:ss), or a whole number of seconds";
+            if (ValueType == typeof(TimeSpan))
+            {
+                return "a duration such as 00:00:30 or 7.00:00:00 ([d.]hh:mm:ss), or a whole number of seconds"
+                    + (_rules.Minimum > 0 ? $", of at least {_rules.Minimum} s" : string.Empty);
+            }
+
             if (ValueType == typeof(Uri)) return _rules.RequireHttps ? "an absolute https URI" : "an absolute http or https URI";
             if (ValueType.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(ValueType));
             if (ValueType == typeof(IReadOnlyList<string>)) return "a comma-separated list (or JSON array) of " + (_rules.PatternDescription ?? "values");
@@ -97,13 +102,10 @@ public sealed class SettingDefinition
 
         if (ValueType == typeof(TimeSpan))
         {
-            if (int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            {
-                value = TimeSpan.FromSeconds(seconds);
-                return true;
-            }
-
-            if (!TimeSpan.TryParseExact(trimmed, "c", CultureInfo.InvariantCulture, out var span) || span < TimeSpan.Zero)
+            var span = int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                ? TimeSpan.FromSeconds(seconds)
+                : TimeSpan.TryParseExact(trimmed, "c", CultureInfo.InvariantCulture, out var parsed) ? parsed : TimeSpan.MinValue;
+            if (span < TimeSpan.Zero || span.TotalSeconds < _rules.Minimum)
             {
                 return Fail(out problem);
             }

@@ -124,6 +124,16 @@ public sealed record VmEventOptions
     [Setting("How long to wait for a runbook job to end.")]
     public TimeSpan RunbookTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    [Setting("New runbook jobs one process starts per AutomationJobWindow at most (Automation's quota: 100 per 30 s per account); fewer while the account answers 429.",
+        Minimum = 1, Maximum = 10000)]
+    public int AutomationJobsPerWindow { get; init; } = 100;
+
+    [Setting("The sliding window of AutomationJobsPerWindow.", Minimum = 1)]
+    public TimeSpan AutomationJobWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    [Setting("How long a job start waits for the quota, its message held, before the message is deferred to the retry queue instead (no attempt used up).")]
+    public TimeSpan AutomationJobMaxWait { get; init; } = TimeSpan.FromMinutes(5);
+
     // Database check
     [Setting("Database engine: SqlServer, PostgreSql, MySql or Sqlite.")]
     public DbProvider DbProvider { get; init; } = DbProvider.SqlServer;

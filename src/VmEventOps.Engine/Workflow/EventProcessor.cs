@@ -68,7 +68,7 @@ public sealed class EventProcessor
             ? existing
             : new MessageEnvelope { Attempt = message.Attempt, FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow, Original = message.Body, History = message.History };
         var vmEvent = message.Event is null ? null : _filter.Apply(message.Event);
-        var result = new VmEventResult { Outcome = VmEventOutcome.Ignored, EventId = vmEvent?.EventId, VmResourceId = vmEvent?.VmResourceId, VmName = vmEvent?.VmName, Attempt = attempt };
+        var result = new VmEventResult { Outcome = VmEventOutcome.Ignored, EventId = vmEvent?.EventId, VmResourceId = vmEvent?.VmResourceId, VmName = vmEvent?.VmName, Attempt = attempt, DequeueCount = message.DequeueCount };
 
         VmEventResult Done(VmEventResult r) => r with { Stages = stages, ElapsedMs = total.ElapsedMilliseconds };
 

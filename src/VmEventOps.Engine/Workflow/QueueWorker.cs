@@ -6,39 +6,111 @@ using VmEventOps.Engine.Queues;
 namespace VmEventOps.Engine.Workflow;
 
 /// <summary>
-/// A competing consumer of the workflow's queues for hosts without Functions: batched receive, bounded
-/// parallelism, lease renewal while a message is processed, polling back-off when idle, and a clean stop
-/// (messages in flight are finished; unprocessed received ones are made visible again).
+/// A competing consumer of the workflow's queues for hosts without Functions: a continuous pipeline of at most
+/// Concurrency messages in progress and up to a batch more waiting their turn (received again as soon as half a batch of
+/// room is free, as the Functions queue listener's newBatchThreshold does, so one slow message never holds the rest back),
+/// lease renewal from receipt to the end, polling back-off when idle, and a clean stop (messages in progress are
+/// finished; those still waiting are made visible again at once).
 /// </summary>
 public sealed class QueueWorker(EventProcessor processor, QueueManager queues, IHostLog log)
 {
+    private static readonly TimeSpan BusyPollInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>Runs until a limit is reached or <paramref name="cancellationToken"/> is cancelled; each result goes to <paramref name="onResult"/>.</summary>
     public async Task<WorkerSummary> RunAsync(WorkerSettings settings, Action<VmEventResult> onResult, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var outcomes = new Dictionary<VmEventOutcome, int>();
         var processed = 0;
+        var started = 0;
         var idle = TimeSpan.Zero;
         var lastReport = TimeSpan.Zero;
+        var running = new List<Task>();
+        // At most Concurrency messages are processed at once; up to a batch more wait their turn, leased (and renewed),
+        // so a slot that frees never waits for a receive. A new receive goes out once half a batch of room is free.
+        using var slots = new SemaphoreSlim(settings.Concurrency);
+        var capacity = settings.Concurrency + settings.BatchSize;
+        var threshold = Math.Max(1, settings.BatchSize / 2);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (settings.MaxRunTime is { } runTime) limit.CancelAfter(runTime);
         string? reason = null;
+
+        void Report()
+        {
+            if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(10))
+            {
+                lastReport = clock.Elapsed;
+                log.Verbose($"Worker: {processed} message(s) in {clock.Elapsed.TotalSeconds:0} s: {Describe(outcomes)}.");
+            }
+
+            log.Progress(new HostProgress(3, "VmEventOps worker", $"{processed} message(s): {Describe(outcomes)}"));
+        }
+
+        async Task RunOneAsync(VmEventMessage message)
+        {
+            VmEventResult? result;
+            try
+            {
+                result = await ProcessWithLeaseAsync(message, settings.Lease, slots, limit.Token).ConfigureAwait(false);
+            }
+            catch (VmEventOpsException e) when (e.IsTransient)
+            {
+                // Not even the retry queue could be written: the message stays where it is and comes back when
+                // its lease runs out. Nothing is lost; the worker goes on.
+                log.Warning($"Worker: message {message.MessageId} left for redelivery: {e.Message}");
+                return;
+            }
+
+            if (result is null) return;   // given back unstarted: the run is stopping
+            lock (outcomes)
+            {
+                outcomes[result.Outcome] = outcomes.GetValueOrDefault(result.Outcome) + 1;
+                processed++;
+            }
+
+            onResult(result);
+        }
+
         try
         {
             while (reason is null)
             {
-                var room = settings.MaxMessages is { } max ? Math.Min(settings.BatchSize, max - processed) : settings.BatchSize;
+                running.RemoveAll(t => t.IsCompleted);
+                var remaining = settings.MaxMessages is { } max ? max - started : int.MaxValue;
+                if (remaining <= 0)
+                {
+                    reason = "MaxMessages";
+                    break;
+                }
+
+                var wanted = Math.Min(capacity - running.Count, remaining);
+                if (running.Count > 0 && wanted < Math.Min(threshold, remaining))
+                {
+                    await Task.WhenAny(running).ConfigureAwait(false);
+                    Report();
+                    continue;
+                }
+
                 IReadOnlyList<VmEventMessage> batch;
                 try
                 {
-                    batch = await ReceiveAsync(settings, Math.Clamp(room, 1, QueueManager.MaxBatch), limit.Token).ConfigureAwait(false);
+                    batch = await ReceiveAsync(settings, Math.Clamp(Math.Min(wanted, settings.BatchSize), 1, QueueManager.MaxBatch), limit.Token).ConfigureAwait(false);
                 }
                 catch (VmEventOpsException e) when (e.IsTransient)
                 {
                     // Storage is away (a restart, a network blip): wait longer each time and try again; the worker goes on.
-                    idle = idle == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                    idle = NextIdle(idle, settings);
                     log.Warning($"Worker: cannot receive ({e.Message}); trying again in {idle.TotalSeconds:0} s.");
                     await Task.Delay(idle, limit.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (batch.Count == 0 && running.Count > 0)
+                {
+                    // Nothing visible while work is in progress: look again in a second, or once all of it is done.
+                    await Task.WhenAny(Task.Delay(BusyPollInterval, limit.Token), Task.WhenAll(running)).ConfigureAwait(false);
+                    limit.Token.ThrowIfCancellationRequested();
+                    Report();
                     continue;
                 }
 
@@ -50,45 +122,18 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
                         break;
                     }
 
-                    idle = idle == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                    // Idle: poll less often the longer nothing comes (up to MaxPollingInterval), as the Functions listener does.
+                    idle = NextIdle(idle, settings);
                     await Task.Delay(idle, limit.Token).ConfigureAwait(false);
                     continue;
                 }
 
                 idle = TimeSpan.Zero;
-                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency }, async (message, _) =>
+                foreach (var message in batch)
                 {
-                    // A started message is finished even when the run is stopping: leaving it half done helps no one.
-                    VmEventResult result;
-                    try
-                    {
-                        result = await ProcessWithLeaseAsync(message, settings.Lease, CancellationToken.None).ConfigureAwait(false);
-                    }
-                    catch (VmEventOpsException e) when (e.IsTransient)
-                    {
-                        // Not even the retry queue could be written: the message stays where it is and comes back when
-                        // its lease runs out. Nothing is lost; the worker goes on.
-                        log.Warning($"Worker: message {message.MessageId} left for redelivery: {e.Message}");
-                        return;
-                    }
-
-                    lock (outcomes)
-                    {
-                        outcomes[result.Outcome] = outcomes.GetValueOrDefault(result.Outcome) + 1;
-                        processed++;
-                    }
-
-                    onResult(result);
-                }).ConfigureAwait(false);
-
-                if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(10))
-                {
-                    lastReport = clock.Elapsed;
-                    log.Verbose($"Worker: {processed} message(s) in {clock.Elapsed.TotalSeconds:0} s: {Describe(outcomes)}.");
+                    started++;
+                    running.Add(Task.Run(() => RunOneAsync(message), CancellationToken.None));
                 }
-
-                log.Progress(new HostProgress(3, "VmEventOps worker", $"{processed} message(s): {Describe(outcomes)}"));
-                if (settings.MaxMessages is { } most && processed >= most) reason = "MaxMessages";
             }
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
@@ -96,9 +141,14 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
             reason = cancellationToken.IsCancellationRequested ? "Stopped" : "MaxRunTime";
         }
 
+        await Task.WhenAll(running).ConfigureAwait(false);
+        Report();
         log.Progress(new HostProgress(3, "VmEventOps worker", "Done", 100, Completed: true));
         return new WorkerSummary { Processed = processed, Outcomes = outcomes, Elapsed = clock.Elapsed, StoppedBecause = reason };
     }
+
+    private static TimeSpan NextIdle(TimeSpan idle, WorkerSettings settings) =>
+        idle == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, settings.MaxPollingInterval.Ticks));
 
     // Leased messages of a worker that died, or failed mid-way, come back when their lease runs out.
     private async Task<bool> IsDrainedAsync(WorkerSettings settings, CancellationToken cancellationToken)
@@ -122,9 +172,11 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
         return [];
     }
 
-    // Renews the lease at half its length while the message is processed, so a slow step never lets it reappear;
-    // before the processor deletes or moves the message, renewal stops and the latest pop receipt is handed over.
-    private async Task<VmEventResult> ProcessWithLeaseAsync(VmEventMessage message, TimeSpan lease, CancellationToken cancellationToken)
+    // Renews the lease at half its length from the moment the message is received, while it waits for a slot and while
+    // it is processed, so a slow step never lets it reappear; before the processor deletes or moves the message, renewal
+    // stops and the latest pop receipt is handed over. A message still waiting when the run stops is given back at once
+    // (made visible) and null returned.
+    private async Task<VmEventResult?> ProcessWithLeaseAsync(VmEventMessage message, TimeSpan lease, SemaphoreSlim slots, CancellationToken stopping)
     {
         var current = message;
         using var done = new CancellationTokenSource();
@@ -157,11 +209,42 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
 
         try
         {
-            return await processor.ProcessAsync(message, force: false, Settle, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await slots.WaitAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await GiveBackAsync(await Settle().ConfigureAwait(false)).ConfigureAwait(false);
+                return null;
+            }
+
+            try
+            {
+                // A started message is finished even when the run is stopping: leaving it half done helps no one.
+                return await processor.ProcessAsync(message, force: false, Settle, CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
         }
         finally
         {
             await Settle().ConfigureAwait(false);
+        }
+    }
+
+    private async Task GiveBackAsync(VmEventMessage message)
+    {
+        try
+        {
+            await queues.RenewLeaseAsync(message, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (VmEventOpsException e)
+        {
+            // It comes back when its lease runs out instead.
+            log.Warning($"Message {message.MessageId} could not be given back at once: {e.Message}");
         }
     }
 

@@ -14,6 +14,9 @@ public sealed record VmEventResult
     /// <summary>This attempt's number (1 for the first).</summary>
     public int Attempt { get; init; }
 
+    /// <summary>How often the queue has handed this message out (0 when a host took it and did not say).</summary>
+    public long DequeueCount { get; init; }
+
     /// <summary>When the next attempt is due (RetryScheduled).</summary>
     public DateTimeOffset? NextAttemptOn { get; init; }
 

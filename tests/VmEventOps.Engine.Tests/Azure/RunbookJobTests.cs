@@ -127,6 +127,40 @@ public sealed class RunbookJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_ManyAtOnceWithThePacerAtTheQuota_ShouldNeverCauseA429()
+    {
+        // One process alone: its pacer keeps it inside the account's quota, whatever the latency.
+        _arm.JobQuota = new JobQuota(5, TimeSpan.FromSeconds(1));
+        var gateway = ArmGateway.Create(new VmEventOptions
+        {
+            ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity, AutomationJobsPerWindow = 5, AutomationJobWindow = TimeSpan.FromSeconds(1),
+        }, NullHostLog.Instance);
+
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 15).Select(_ => gateway.StartRunbookAsync(Request(), CancellationToken.None)));
+
+        Assert.Equal(15, jobs.Select(j => j.JobId).Distinct().Count());
+        Assert.Equal(15, _arm.Model.Jobs.Count);
+        Assert.Equal(0, _arm.Calls("job-throttled"));
+    }
+
+    [Fact]
+    public async Task Start_WhenOtherProcessesShareTheQuota_ShouldWaitOutEach429AndStartEveryJobOnce()
+    {
+        // The pacer allows four times what the account accepts, as four processes would together.
+        _arm.JobQuota = new JobQuota(5, TimeSpan.FromSeconds(1));
+        var gateway = ArmGateway.Create(new VmEventOptions
+        {
+            ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity, AutomationJobsPerWindow = 20, AutomationJobWindow = TimeSpan.FromSeconds(1),
+        }, NullHostLog.Instance);
+
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => gateway.StartRunbookAsync(Request(), CancellationToken.None)));
+
+        Assert.Equal(20, _arm.Model.Jobs.Count);
+        Assert.Equal(20, jobs.Select(j => j.JobId).Distinct().Count());
+        Assert.True(_arm.Calls("job-throttled") > 0);
+    }
+
+    [Fact]
     public void JobQuota_ShouldAllowItsCountPerSlidingWindowAndSayWhenTheNextSlotFrees()
     {
         var quota = new JobQuota(2, TimeSpan.FromSeconds(30));

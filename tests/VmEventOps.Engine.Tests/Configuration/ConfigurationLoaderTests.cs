@@ -226,6 +226,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("""{ "ArmEndpoint": "http://management.azure.com/" }""", "ArmEndpoint", "an absolute https URI")]
     [InlineData("""{ "QueueName": "Bad_Queue" }""", "QueueName", "a queue name")]
     [InlineData("""{ "RetryBaseDelay": "soon" }""", "RetryBaseDelay", "a duration")]
+    [InlineData("""{ "AutomationJobWindow": "00:00:00.500" }""", "AutomationJobWindow", "of at least 1 s")]
+    [InlineData("""{ "AutomationJobsPerWindow": 0 }""", "AutomationJobsPerWindow", "a whole number from 1 to 10000")]
     [InlineData("""{ "AllowedScopes": "/subscriptions/not-a-guid" }""", "AllowedScopes", "'/subscriptions/not-a-guid'")]
     [InlineData("""{ "AllowedScopes": [1] }""", "AllowedScopes", "an array of strings")]
     [InlineData("""{ "MaxAttempts": { "x": 1 } }""", "MaxAttempts", "is a JSON object")]

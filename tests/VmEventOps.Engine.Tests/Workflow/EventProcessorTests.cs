@@ -169,30 +169,46 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Process_WhenTheJobPutIsStillThrottledAfterTheClientsRetries_ShouldDeferWithoutUsingAnAttempt()
+    public async Task Process_WhenTheQuotaIsFurtherAwayThanTheJobMaxWait_ShouldDeferWithoutUsingAnAttempt()
     {
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-throttled", ["10.0.0.12"]);
-        // Six 429s outlast Azure.Core's five retries (each waits the Retry-After of 1 s); only one attempt is allowed.
-        _arm.Fail("job-put", 429, count: 6, retryAfter: TimeSpan.FromSeconds(1));
-        var options = _options with { MaxAttempts = 1 };
+        // Automation says the next job slot is 2 s away; the message may be held for 1 s: it is deferred, and only one attempt is allowed.
+        _arm.Fail("job-put", 429, count: 1, retryAfter: TimeSpan.FromSeconds(2));
+        var options = _options with { MaxAttempts = 1, AutomationJobMaxWait = TimeSpan.FromSeconds(1) };
 
         var first = await Processor(options).ProcessAsync(await Enqueue(EventFor(vm)), false, CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(1.3));   // Retry-After 1 s plus up to 20 % jitter
+        await Task.Delay(TimeSpan.FromSeconds(2.5));   // Retry-After 2 s plus up to 20 % jitter
         var deferred = (await Queues(options).ReceiveAsync(QueueKind.Retry, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None)).Single();
         var second = await Processor(options).ProcessAsync(deferred, false, CancellationToken.None);
 
         Assert.Equal(VmEventOutcome.RetryScheduled, first.Outcome);   // not DeadLettered, although MaxAttempts is 1
         Assert.Equal("Throttled", first.Reason);
         Assert.Equal(0, first.Attempt);
-        Assert.InRange(first.NextAttemptOn!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(-3), TimeSpan.FromSeconds(1.2));
+        Assert.InRange(first.NextAttemptOn!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(-3), TimeSpan.FromSeconds(2.4));
         Assert.Equal(0, deferred.Attempt);                             // the envelope: no attempt used up
         Assert.Equal("Throttled", deferred.History[^1].Stage);
         Assert.Contains(ErrorIds.ArmThrottled, deferred.History[^1].Error);
         Assert.Equal(VmEventOutcome.Succeeded, second.Outcome);
         Assert.Equal(1, second.Attempt);
-        Assert.Equal(7, _arm.Calls("job-put"));
+        Assert.Equal(2, _arm.Calls("job-put"));   // the 429 is not repeated by the client: the pacer decides
         Assert.Single(_arm.Model.Jobs);
         Assert.Empty(await Queues(options).PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Process_WhenTheQuotaFreesWithinTheJobMaxWait_ShouldHoldTheMessageAndSucceed()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-paced", ["10.0.0.13"]);
+        _arm.Fail("job-put", 429, count: 2, retryAfter: TimeSpan.FromSeconds(1));
+        var options = _options with { MaxAttempts = 1 };
+
+        var result = await Processor(options).ProcessAsync(await Enqueue(EventFor(vm)), false, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.Succeeded, result.Outcome);
+        Assert.Equal(1, result.Attempt);
+        Assert.Equal(3, _arm.Calls("job-put"));
+        Assert.True(result.Stages["Runbook"] >= 1900, $"the job start waited {result.Stages["Runbook"]} ms for two Retry-After: 1");
+        Assert.Empty(await Queues(options).PeekAsync(QueueKind.Retry, 32, null, CancellationToken.None));
     }
 
     [Fact]

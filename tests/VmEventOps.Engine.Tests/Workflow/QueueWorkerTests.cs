@@ -68,6 +68,41 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_WithOneSlowMessage_ShouldKeepTheOtherSlotsBusyInsteadOfWaitingForIt()
+    {
+        var vms = Enumerable.Range(0, 6).Select(i => _arm.Model.AddVm(Sub, "rg-app", $"vm-pipe-{i}", [$"10.0.1.{i + 10}"])).ToArray();
+        foreach (var vm in vms) await Enqueue(VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow));
+        _arm.Fail("vm", 200, delay: TimeSpan.FromSeconds(4));   // the first VM GET answers after 4 s
+        var results = new List<VmEventResult>();
+
+        var summary = await Worker().RunAsync(new WorkerSettings { Concurrency = 2, BatchSize = 2, StopWhenEmpty = true }, r => { lock (results) results.Add(r); }, CancellationToken.None);
+
+        Assert.Equal(6, summary.Processed);
+        Assert.All(results, r => Assert.Equal(VmEventOutcome.Succeeded, r.Outcome));
+        // A batch barrier would have held the second slot until the slow message ended; a pipeline finishes the rest first.
+        Assert.True(results[^1].Stages["VmLookup"] >= 3500, $"the slow message ended last; the order was {string.Join(", ", results.Select(r => $"{r.VmName} {r.Stages["VmLookup"]} ms"))}");
+    }
+
+    [Fact]
+    public async Task Run_StoppedWhileMessagesWaitTheirTurn_ShouldFinishTheStartedOneAndGiveTheOthersBackAtOnce()
+    {
+        var vms = Enumerable.Range(0, 4).Select(i => _arm.Model.AddVm(Sub, "rg-app", $"vm-wait-{i}", [$"10.0.2.{i + 10}"])).ToArray();
+        foreach (var vm in vms) await Enqueue(VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow));
+        _arm.Fail("vm", 200, delay: TimeSpan.FromSeconds(3));
+        var results = new List<VmEventResult>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        var summary = await Worker().RunAsync(new WorkerSettings { Concurrency = 1, BatchSize = 4 }, r => { lock (results) results.Add(r); }, stop.Token);
+
+        Assert.Equal("Stopped", summary.StoppedBecause);
+        Assert.Equal(VmEventOutcome.Succeeded, Assert.Single(results).Outcome);
+        // The three that never started are visible again now, not after their 5-minute lease.
+        var waiting = await QueueManager.Create(_options, NullHostLog.Instance).PeekAsync(QueueKind.Main, 32, null, CancellationToken.None);
+        Assert.Equal(3, waiting.Count);
+        Assert.Single(_arm.Model.Jobs);
+    }
+
+    [Fact]
     public async Task Run_WhenStopped_ShouldEndCleanlyWithTheReason()
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
