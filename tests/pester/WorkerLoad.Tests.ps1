@@ -77,6 +77,8 @@ Describe 'Competing workers' {
         $after = Get-ArmCalls
         $queues = Get-Queues
         Write-Host ("    3 killed workers, 300 events: job PUTs before {0}, after {1}; jobs {2}" -f $before.'job-put', $after.'job-put', $after.jobs)
+        $poisoned = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; [pscustomobject]@{ Reasons = @(Get-VmEventMessage -Queue Poison | ForEach-Object Reason) }"
+        if ($poisoned.Reasons) { Write-Host "    poisoned: $($poisoned.Reasons -join ' | ')" }
         $after.jobs | Should -Be 1200
         $after.'job-put' | Should -Be 1200
         ($queues | Where-Object Queue -in 'Main', 'Retry', 'Poison').ApproximateCount | Should -Be @(0, 0, 0)

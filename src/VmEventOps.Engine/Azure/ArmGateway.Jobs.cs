@@ -37,15 +37,20 @@ public sealed partial class ArmGateway
                 runOn = request.RunOn ?? string.Empty,
             },
         };
+        return await PutJobPacedAsync(account, request, jobId, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The job PUT, paced per account: a process never exceeds the quota by itself, and waits out a 429 instead of
+    // repeating it. Held no longer than a message should be (AutomationJobMaxWait, 5 min: inside the Functions timeout of
+    // host.json, while the lease is renewed); past that it fails VmArmThrottled and the caller defers the work.
+    private async Task<VmRunbookJob> PutJobPacedAsync(string account, RunbookJobRequest request, Guid jobId, object body, CancellationToken cancellationToken)
+    {
         var what = $"Starting runbook {request.RunbookName} as job {jobId}";
         var pacer = AutomationJobPacer.For(_options.ArmEndpoint, request.AutomationAccountId, _options.AutomationJobsPerWindow, _options.AutomationJobWindow);
         var waitingSince = DateTimeOffset.UtcNow;
-        // Held no longer than a message should be (AutomationJobMaxWait, 5 min: well inside the Functions timeout of
-        // host.json, while the lease is renewed): past that the caller defers the work, no attempt used up.
         var maxWait = _options.AutomationJobMaxWait;
         while (true)
         {
-            // Paced per account: a process never exceeds the quota by itself, and waits out a 429 instead of repeating it.
             var slot = await pacer.AcquireAsync(maxWait - (DateTimeOffset.UtcNow - waitingSince), cancellationToken).ConfigureAwait(false);
             var waited = DateTimeOffset.UtcNow - waitingSince;
             if (waited > TimeSpan.FromSeconds(1)) _log.Verbose($"Runbook job {jobId}: waited {waited.TotalSeconds:0} s for a slot of the Automation account's job quota ({pacer.Limit} per {_options.AutomationJobWindow.TotalSeconds:0} s).");

@@ -60,15 +60,6 @@ public sealed class AutomationJobPacer
         }
     }
 
-    /// <summary>Until when every caller waits because the service answered 429 (in the past when none is active).</summary>
-    public DateTimeOffset PausedUntil
-    {
-        get
-        {
-            lock (_lock) return _pausedUntil;
-        }
-    }
-
     private int CurrentLimit => Math.Max(1, (int)Math.Round(_perWindow * _share));
 
     /// <summary>

@@ -157,7 +157,7 @@ public sealed record VmEventOptions
     public Database.DbEncryption DbEncryption { get; init; } = Database.DbEncryption.Mandatory;
 
     // Retries
-    [Setting("How long a worker hides a message it received; renewed at half that while the message is processed.")]
+    [Setting("How long a worker hides a message it received; renewed every third of that until the message is routed.")]
     public TimeSpan MessageLease { get; init; } = TimeSpan.FromMinutes(5);
 
     [Setting("Attempts per event before it goes to the poison queue.", Minimum = 1, Maximum = 100)]

@@ -131,7 +131,7 @@ public sealed class QueueManager
     public string EncodeForMainQueue(string json) =>
         _options.MessageEncoding == QueueMessageFormat.Base64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) : json;
 
-    /// <summary>Deletes a received message; false when it was already gone.</summary>
+    /// <summary>Deletes a received message; false when it was already gone or another consumer holds it now.</summary>
     public async Task<bool> DeleteAsync(VmEventMessage message, CancellationToken cancellationToken)
     {
         var queue = Client(message.Queue);
@@ -143,6 +143,12 @@ public sealed class QueueManager
         }
         catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 })
         {
+            return false;
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 400, ErrorCode: "PopReceiptMismatch" })
+        {
+            // The lease ran out and another consumer received the message since: it is theirs to complete now.
+            _log.Warning($"Message {message.MessageId} in {queue.Name} is held by another consumer now (its lease ran out); it is left to them.");
             return false;
         }
         catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
@@ -163,7 +169,7 @@ public sealed class QueueManager
         if (BetweenSendAndDelete is { } hook) await hook(cancellationToken).ConfigureAwait(false);
         if (!await DeleteAsync(message, cancellationToken).ConfigureAwait(false))
         {
-            _log.Warning($"Message {message.MessageId} was already gone from {message.QueueName} after it was copied to {NameOf(destination)}.");
+            _log.Warning($"Message {message.MessageId} was already gone from {message.QueueName}, or held by another consumer, after it was copied to {NameOf(destination)}.");
         }
 
         return id;

@@ -75,6 +75,15 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
         {
             while (reason is null)
             {
+                if (running.Find(t => t.IsFaulted) is { } failed)
+                {
+                    // Something no message should cause (a bug, the host's output failing): stop, give the waiting ones
+                    // back, finish the started ones, then report it.
+                    await limit.CancelAsync().ConfigureAwait(false);
+                    await Task.WhenAll(running.Where(t => t != failed).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+                    await failed.ConfigureAwait(false);
+                }
+
                 running.RemoveAll(t => t.IsCompleted);
                 var remaining = settings.MaxMessages is { } max ? max - started : int.MaxValue;
                 if (remaining <= 0)
@@ -172,7 +181,7 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
         return [];
     }
 
-    // Renews the lease at half its length from the moment the message is received, while it waits for a slot and while
+    // Renews the lease every third of its length from the moment the message is received, while it waits for a slot and while
     // it is processed, so a slow step never lets it reappear; before the processor deletes or moves the message, renewal
     // stops and the latest pop receipt is handed over. A message still waiting when the run stops is given back at once
     // (made visible) and null returned.
@@ -186,7 +195,8 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
             {
                 while (true)
                 {
-                    await Task.Delay(lease / 2, done.Token).ConfigureAwait(false);
+                    // A third of the lease: a renewal delayed by a busy machine still lands before the lease runs out.
+                    await Task.Delay(lease / 3, done.Token).ConfigureAwait(false);
                     // Not cancelled midway: a renewal the service applied must also reach `current`.
                     current = await queues.RenewLeaseAsync(current, lease, CancellationToken.None).ConfigureAwait(false);
                 }

@@ -8,7 +8,7 @@ public sealed record WorkerSettings
     /// <summary>Messages processed at once.</summary>
     public int Concurrency { get; init; } = 8;
 
-    /// <summary>Messages received per request (at most 32).</summary>
+    /// <summary>Messages received per request (at most 32); also how many more than Concurrency are held, leased, waiting their turn.</summary>
     public int BatchSize { get; init; } = 16;
 
     /// <summary>How long a received message stays hidden; renewed while it is processed.</summary>

@@ -6,13 +6,14 @@ namespace VmEventOps.Commands;
 
 /// <summary>
 /// <para type="synopsis">Processes the main queue (and optionally the retry queue) as a long-running worker, for hosts without Functions.</para>
-/// <para type="description">A competing consumer: receives messages in batches, processes up to -Concurrency at once with the workflow of
-/// Invoke-VmEventWorkflow, renews each message's lease while a slow step runs, and polls less often while the queues are empty (up to
+/// <para type="description">A competing consumer: processes up to -Concurrency messages at once with the workflow of Invoke-VmEventWorkflow
+/// while up to -BatchSize more wait their turn, receiving again as soon as half a batch of room is free (one slow message never holds
+/// the rest back), renews each message's lease from receipt until it is routed, and polls less often while the queues are empty (up to
 /// every 30 seconds, like the Functions queue listener). Several workers, on one machine or many, can share the queues: a message is
 /// processed by one of them, and a VM is onboarded once. Writes each VmEventResult as it completes, a progress line while it runs, and
 /// a summary at the end.</para>
-/// <para type="description">Ctrl+C stops it cleanly: messages being processed are finished, nothing received is left half done.
-/// -MaxRunTime stops it after that long.</para>
+/// <para type="description">Ctrl+C stops it cleanly: messages being processed are finished, nothing received is left half done, and
+/// messages still waiting their turn are made visible again at once. -MaxRunTime stops it after that long.</para>
 /// <example>
 ///   <code>Start-VmEventWorker -Concurrency 16 -IncludeRetry</code>
 ///   <para>Runs until Ctrl+C, onboarding every VM whose event reaches the main or the retry queue.</para>
@@ -32,7 +33,7 @@ public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
     [PSDefaultValue(Value = 8)]
     public int Concurrency { get; set; } = 8;
 
-    /// <summary><para type="description">Messages received per request (1 to 32).</para></summary>
+    /// <summary><para type="description">Messages received per request (1 to 32), and how many more than -Concurrency are held, leased, waiting their turn.</para></summary>
     [Parameter]
     [ValidateRange(1, QueueManager.MaxBatch)]
     [PSDefaultValue(Value = 16)]

@@ -142,6 +142,21 @@ public sealed class QueueManagerOperationTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Move_AfterTheLeaseWasLostToAnotherConsumer_ShouldKeepTheCopyAndLeaveTheOriginalToItsNewHolder()
+    {
+        var manager = Manager();
+        await manager.SendAsync(QueueKind.Main, Samples.VmWriteEvent(), null, CancellationToken.None);
+        var ours = (await manager.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromSeconds(1), AnyScope, CancellationToken.None))[0];
+        await Task.Delay(TimeSpan.FromSeconds(1.5));   // our lease runs out (a starved renewal) ...
+        var theirs = (await manager.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), AnyScope, CancellationToken.None))[0];   // ... and another worker holds it now
+
+        await manager.MoveAsync(ours, QueueKind.Succeeded, ours.Body, null, CancellationToken.None);
+
+        Assert.Equal(1, await manager.CountAsync(QueueKind.Succeeded, CancellationToken.None));
+        Assert.True(await manager.DeleteAsync(theirs, CancellationToken.None));   // the holder completes it
+    }
+
+    [Fact]
     public async Task ReceiveAll_ShouldPagePast32AndReleaseEveryMessageAfterwards()
     {
         var manager = Manager();

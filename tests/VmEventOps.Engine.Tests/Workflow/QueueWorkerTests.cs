@@ -103,6 +103,18 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_WhenTheHostFailsToTakeAResult_ShouldStopAndReportItInsteadOfLosingIt()
+    {
+        var vms = Enumerable.Range(0, 3).Select(i => _arm.Model.AddVm(Sub, "rg-app", $"vm-host-{i}", [$"10.0.3.{i + 10}"])).ToArray();
+        foreach (var vm in vms) await Enqueue(VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Worker().RunAsync(
+            new WorkerSettings { Concurrency = 1, BatchSize = 4, StopWhenEmpty = true }, _ => throw new InvalidOperationException("the pipeline is closed"), CancellationToken.None));
+
+        Assert.Equal("the pipeline is closed", error.Message);
+    }
+
+    [Fact]
     public async Task Run_WhenStopped_ShouldEndCleanlyWithTheReason()
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
