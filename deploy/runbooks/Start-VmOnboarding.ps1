@@ -3,9 +3,10 @@
     The onboarding runbook that VmEventOps starts for each new VM (a sample to make your own).
 .DESCRIPTION
     VmEventOps starts one job of this runbook per VM (the job's name is derived from the VM's vmId, so a repeated event
-    finds the job instead of starting another) with four parameters: the VM's name, its resource ID, the private IP
+    finds the job instead of starting another) with these parameters: the VM's name, its resource ID, the private IP
     address of its primary NIC, and the Event Grid correlationId of the deployment that created it (to join this job's
-    logs with the Activity Log and VmEventOps' own records). A runbook must declare every parameter a job passes. Set RunbookName (VMEVENTOPS_RUNBOOKNAME) to this runbook's name in the Automation account.
+    logs with the Activity Log and VmEventOps' own records), and, when VmEventOps exports traces, the trace id of the
+    event's processing. A runbook must declare every parameter a job passes. Set RunbookName (VMEVENTOPS_RUNBOOKNAME) to this runbook's name in the Automation account.
 
     This sample checks what it was given, runs the onboarding steps in order, and writes one JSON line as its last
     output: the onboarding record that `Invoke-VmRunbook -Wait` and `Get-VmRunbookJob` show. Your configuration goes
@@ -22,12 +23,16 @@
     The private IP address of the VM's primary NIC (empty when the VM has none yet).
 .PARAMETER CorrelationId
     The correlationId of the event (the ARM operation that created the VM); empty for a run started by hand.
+.PARAMETER TraceId
+    The W3C trace id of the event's processing in VmEventOps (every attempt of one event shares it), when traces are
+    exported; search the exported spans for it.
 #>
 param(
     [Parameter(Mandatory)] [ValidateNotNullOrEmpty()] [string] $VmName,
     [Parameter(Mandatory)] [ValidateNotNullOrEmpty()] [string] $VmResourceId,
     [string] $PrivateIpAddress,
-    [string] $CorrelationId
+    [string] $CorrelationId,
+    [string] $TraceId
 )
 $ErrorActionPreference = 'Stop'
 
@@ -67,7 +72,7 @@ $steps = [ordered]@{
     }
 }
 
-$record = [ordered]@{ vmName = $vm.Name; vmResourceId = $vm.ResourceId; privateIpAddress = $vm.PrivateIpAddress; correlationId = $CorrelationId; startedOn = (Get-Date).ToUniversalTime().ToString('o'); steps = @() }
+$record = [ordered]@{ vmName = $vm.Name; vmResourceId = $vm.ResourceId; privateIpAddress = $vm.PrivateIpAddress; correlationId = $CorrelationId; traceId = $TraceId; startedOn = (Get-Date).ToUniversalTime().ToString('o'); steps = @() }
 foreach ($name in $steps.Keys) {
     Write-Output "Step '$name'..."
     try { $detail = & $steps[$name] $vm }

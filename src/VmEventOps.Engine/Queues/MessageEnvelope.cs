@@ -46,6 +46,9 @@ public sealed record MessageEnvelope
     /// <summary>What happened at each attempt, oldest first.</summary>
     public IReadOnlyList<EnvelopeHistoryEntry> History { get; init; } = [];
 
+    /// <summary>The W3C trace context (traceparent) of the latest attempt: the next attempt continues its trace.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>A result document (JSON text), for the succeeded queue.</summary>
     public string? Result { get; init; }
 
@@ -70,7 +73,7 @@ public sealed record MessageEnvelope
         var history = History;
         while (true)
         {
-            var header = JsonSerializer.Serialize(new Header(Format, Attempt, FirstSeen, Reason, history, Result is null ? null : JsonDocument.Parse(Result).RootElement), Json);
+            var header = JsonSerializer.Serialize(new Header(Format, Attempt, FirstSeen, Reason, history, Result is null ? null : JsonDocument.Parse(Result).RootElement, TraceParent), Json);
             if (Encoding.UTF8.GetByteCount(header) + 1 + originalBytes <= MaxMessageBytes) return header + "\n" + Original;
             if (history.Count == 0)
             {
@@ -104,6 +107,7 @@ public sealed record MessageEnvelope
                 Reason = header.Reason,
                 History = header.History ?? [],
                 Result = header.Result?.GetRawText(),
+                TraceParent = header.TraceParent,
                 Original = text[(newline + 1)..],
             };
             return true;
@@ -120,7 +124,8 @@ public sealed record MessageEnvelope
         DateTimeOffset FirstSeen,
         string? Reason,
         IReadOnlyList<EnvelopeHistoryEntry>? History,
-        JsonElement? Result);
+        JsonElement? Result,
+        string? TraceParent);
 }
 
 /// <summary>One step of an event's history: when, at which stage, and the error if it failed.</summary>

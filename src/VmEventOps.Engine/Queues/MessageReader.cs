@@ -17,6 +17,7 @@ internal static class MessageReader
                 FirstSeen = envelope.FirstSeen,
                 Reason = envelope.Reason,
                 History = envelope.History,
+                TraceParent = envelope.TraceParent,
                 LastError = envelope.History.LastOrDefault(h => h.Error is not null)?.Error,
             };
         }

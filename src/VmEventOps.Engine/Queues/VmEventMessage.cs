@@ -50,6 +50,9 @@ public sealed record VmEventMessage
     /// <summary>The history of an envelope, oldest first.</summary>
     public IReadOnlyList<EnvelopeHistoryEntry> History { get; init; } = [];
 
+    /// <summary>The W3C trace context of the event's latest attempt (from the envelope), when traces were recorded.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The original event message body, verbatim (inside the envelope, if any).</summary>
     public required string Body { get; init; }
 

@@ -66,11 +66,33 @@ public sealed class EventProcessor
         var attempt = message.Attempt + 1;
         var envelope = MessageEnvelope.TryParse(message.Body, out var existing) && existing is not null
             ? existing
-            : new MessageEnvelope { Attempt = message.Attempt, FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow, Original = message.Body, History = message.History };
+            : new MessageEnvelope { Attempt = message.Attempt, FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow, Original = message.Body, History = message.History, TraceParent = message.TraceParent };
+
+        // One activity per message, continuing the trace of the event's earlier attempts (their context travels in the
+        // envelope), with a child per stage. Without a listener no activity exists and none of this costs anything.
+        ActivityContext.TryParse(envelope.TraceParent, null, out var earlier);
+        using var activity = VmEventTelemetry.Source.StartActivity("VmEventOps.ProcessMessage", ActivityKind.Consumer, earlier);
+        if (activity is not null) envelope = envelope with { TraceParent = activity.Id };
+        activity?.SetTag(VmEventTelemetry.QueueTag, message.Queue.ToString()).SetTag(VmEventTelemetry.AttemptTag, attempt);
+        using var stage = new StageSpan(activity);
+
+        stage.Start("Parse");
         var vmEvent = message.Event is null ? null : _filter.Apply(message.Event);
         var result = new VmEventResult { Outcome = VmEventOutcome.Ignored, EventId = vmEvent?.EventId, VmResourceId = vmEvent?.VmResourceId, VmName = vmEvent?.VmName, Attempt = attempt, DequeueCount = message.DequeueCount };
+        activity?.SetTag(VmEventTelemetry.EventIdTag, vmEvent?.EventId).SetTag(VmEventTelemetry.CorrelationIdTag, vmEvent?.CorrelationId)
+            .SetTag(VmEventTelemetry.VmResourceIdTag, vmEvent?.ParsedVmId?.Value);
 
-        VmEventResult Done(VmEventResult r) => r with { Stages = stages, ElapsedMs = total.ElapsedMilliseconds };
+        VmEventResult Done(VmEventResult r)
+        {
+            stage.End();
+            var code = VmEventTelemetry.ReasonCode(r.Reason);
+            var outcome = r.Outcome.ToString();
+            activity?.SetTag(VmEventTelemetry.OutcomeTag, outcome).SetTag(VmEventTelemetry.ReasonTag, code).SetTag(VmEventTelemetry.AttemptTag, r.Attempt);
+            if (r.Outcome == VmEventOutcome.DeadLettered) activity?.SetStatus(ActivityStatusCode.Error, code);
+            VmEventTelemetry.Events.Add(1, new KeyValuePair<string, object?>(VmEventTelemetry.OutcomeTag, outcome), new KeyValuePair<string, object?>(VmEventTelemetry.ReasonTag, code));
+            VmEventTelemetry.Duration.Record(total.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>(VmEventTelemetry.OutcomeTag, outcome));
+            return r with { Stages = stages, ElapsedMs = total.ElapsedMilliseconds };
+        }
 
         // Parse and filter: what is not an event goes to poison at once; what is not ours is dropped with its reason.
         if (vmEvent is null)
@@ -100,6 +122,7 @@ public sealed class EventProcessor
 
         var vm = vmEvent.ParsedVmId!;
         var step = "State";
+        stage.Start(step);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -113,6 +136,7 @@ public sealed class EventProcessor
             }
 
             step = "VmLookup";
+            stage.Start(step);
             watch.Restart();
             VmNetworkInfo info;
             try
@@ -158,6 +182,7 @@ public sealed class EventProcessor
             if (!string.IsNullOrEmpty(_options.DbServer))
             {
                 step = "DatabaseCheck";
+                stage.Start(step);
                 watch.Restart();
                 var check = await DbConnectionChecker.CheckAsync(new DbCheckRequest
                 {
@@ -180,8 +205,18 @@ public sealed class EventProcessor
             }
 
             step = "Runbook";
+            stage.Start(step);
             watch.Restart();
             var jobId = RunbookJobNames.ForVm(info.VmId, _options.RunbookName!);
+            var parameters = new Dictionary<string, object?>
+            {
+                ["VmName"] = info.VmName,
+                ["VmResourceId"] = info.VmResourceId,
+                ["PrivateIpAddress"] = info.PrivateIpAddress,
+                ["CorrelationId"] = vmEvent.CorrelationId,
+            };
+            // The runbook's own logs can be joined with this event's trace (every attempt shares the trace id).
+            if (activity is not null) parameters["TraceId"] = activity.TraceId.ToHexString();
             var job = await _arm.StartRunbookAsync(new RunbookJobRequest
             {
                 AutomationAccountId = _options.AutomationAccountId!,
@@ -189,17 +224,12 @@ public sealed class EventProcessor
                 RunOn = _options.HybridWorkerGroup,
                 JobId = jobId,
                 KnownNew = firstClaim && !force,
-                Parameters = new Dictionary<string, object?>
-                {
-                    ["VmName"] = info.VmName,
-                    ["VmResourceId"] = info.VmResourceId,
-                    ["PrivateIpAddress"] = info.PrivateIpAddress,
-                    ["CorrelationId"] = vmEvent.CorrelationId,
-                },
+                Parameters = parameters,
             }, cancellationToken).ConfigureAwait(false);
             stages[step] = watch.ElapsedMilliseconds;
 
             step = "Route";
+            stage.Start(step);
             watch.Restart();
             await _state.TryWriteAsync(vm, new OnboardingState
             {
@@ -219,12 +249,15 @@ public sealed class EventProcessor
                 IsTransient = e is OperationCanceledException or TimeoutException or HttpRequestException or IOException || AzureFailure.AsRequestFailure(e) is not null,
             };
             var text = $"{step}: {error.ErrorId}: {SecretRedactor.PatternsOnly.Redact(error.Message)}";
+            stage.Fail(error.ErrorId);
+            stage.Start("Route");
             if (error.ErrorId == ErrorIds.ArmThrottled)
             {
                 // Throttling is not a failure of the event: no attempt is used up, however long a burst lasts. The message
                 // waits in the retry queue for the quota window the service named (plus jitter, so that deferred
                 // messages do not return together) and comes back as the same attempt.
                 var wait = RetrySchedule.ThrottledDelay(error.RetryAfter);
+                VmEventTelemetry.ThrottleDeferrals.Add(1);
                 var deferred = (envelope with { Attempt = attempt - 1, Reason = Throttled }).WithHistory(DateTimeOffset.UtcNow, Throttled, text);
                 await _queues.RouteAsync(await Settled().ConfigureAwait(false), QueueKind.Retry, deferred.Serialize(), wait, cancellationToken).ConfigureAwait(false);
                 await RecordAsync(vm, OnboardingStatus.Failed, attempt - 1, text, cancellationToken).ConfigureAwait(false);

@@ -30,6 +30,21 @@ public sealed class MessageEnvelopeTests
     }
 
     [Fact]
+    public void Serialize_ATraceContext_ShouldComeBack_AndAnEnvelopeWithoutOneShouldReadAsNone()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var traced = new MessageEnvelope { Attempt = 1, FirstSeen = Seen, Original = "{}", TraceParent = traceParent };
+        var plain = new MessageEnvelope { Attempt = 1, FirstSeen = Seen, Original = "{}" };
+
+        Assert.True(MessageEnvelope.TryParse(traced.Serialize(), out var read));
+        Assert.True(MessageEnvelope.TryParse(plain.Serialize(), out var readPlain));
+
+        Assert.Equal(traceParent, read!.TraceParent);
+        Assert.Null(readPlain!.TraceParent);
+        Assert.DoesNotContain("traceParent", plain.Serialize());
+    }
+
+    [Fact]
     public void Serialize_AResult_ShouldComeBackAsTheSameJson()
     {
         var envelope = new MessageEnvelope { FirstSeen = Seen, Original = "{}", Result = "{\"jobId\":\"abc\",\"ms\":12}" };

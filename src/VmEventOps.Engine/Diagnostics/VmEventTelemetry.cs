@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace VmEventOps.Engine.Diagnostics;
+
+/// <summary>
+/// The module's traces and metrics, with the standard .NET API: an <see cref="ActivitySource"/> and a <see cref="Meter"/>
+/// named <c>VmEventOps</c>. Nothing is recorded unless a listener (an exporter) subscribes; tags carry identifiers and
+/// outcomes, never a message body, an error text or a setting, so no secret can reach them.
+/// </summary>
+public static class VmEventTelemetry
+{
+    /// <summary>The name of the activity source and of the meter.</summary>
+    public const string Name = "VmEventOps";
+
+    /// <summary>Traces: one activity per processed message, a child per stage.</summary>
+    public static readonly ActivitySource Source = new(Name, typeof(VmEventTelemetry).Assembly.GetName().Version?.ToString(3));
+
+    /// <summary>Metrics.</summary>
+    public static readonly Meter Meter = new(Name, typeof(VmEventTelemetry).Assembly.GetName().Version?.ToString(3));
+
+    /// <summary>Messages processed, by outcome and reason code.</summary>
+    public static readonly Counter<long> Events = Meter.CreateCounter<long>("vmeventops.events", "{message}", "Messages processed, by outcome and reason code.");
+
+    /// <summary>Messages deferred because Azure throttled (no attempt used up).</summary>
+    public static readonly Counter<long> ThrottleDeferrals = Meter.CreateCounter<long>("vmeventops.throttle.deferrals", "{message}", "Messages deferred to the retry queue because Azure throttled.");
+
+    /// <summary>End-to-end duration of processing one message.</summary>
+    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("vmeventops.event.duration", "ms", "Time to process one message, receipt to routing.");
+
+    /// <summary>Duration of one stage.</summary>
+    public static readonly Histogram<double> StageDuration = Meter.CreateHistogram<double>("vmeventops.stage.duration", "ms", "Time of one stage of processing a message.");
+
+    // Tag names.
+    public const string EventIdTag = "vmeventops.event_id";
+    public const string CorrelationIdTag = "vmeventops.correlation_id";
+    public const string VmResourceIdTag = "vmeventops.vm_resource_id";
+    public const string AttemptTag = "vmeventops.attempt";
+    public const string OutcomeTag = "vmeventops.outcome";
+    public const string ReasonTag = "vmeventops.reason";
+    public const string StageTag = "vmeventops.stage";
+    public const string QueueTag = "vmeventops.queue";
+
+    /// <summary>
+    /// A reason as a short, bounded code for tags and metrics, never its detail: "Stage: ErrorId: message" (an error) is
+    /// the error id, "Code:detail" or "Code detail" (a reject, "Onboarded 2026-…") is the code.
+    /// </summary>
+    public static string ReasonCode(string? reason)
+    {
+        if (string.IsNullOrEmpty(reason)) return "None";
+        var errorParts = reason.Split(": ", 3);
+        var code = errorParts.Length == 3 ? errorParts[1] : reason.Split(':', ' ')[0];
+        return code.Length is > 0 and <= 64 && code.All(c => char.IsLetterOrDigit(c) || c is '_' or '-') ? code : "Other";
+    }
+}

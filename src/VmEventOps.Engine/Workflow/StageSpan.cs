@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using VmEventOps.Engine.Diagnostics;
+
+namespace VmEventOps.Engine.Workflow;
+
+/// <summary>
+/// The current stage of processing one message: a child activity of the message's activity (when traces are listened
+/// to) and a sample of the stage-duration histogram (always). One stage at a time: starting the next ends the last.
+/// </summary>
+internal sealed class StageSpan(Activity? parent) : IDisposable
+{
+    private readonly Stopwatch _clock = new();
+    private string? _name;
+    private Activity? _span;
+
+    /// <summary>Ends the current stage and starts <paramref name="name"/>.</summary>
+    public void Start(string name)
+    {
+        End();
+        _name = name;
+        _clock.Restart();
+        // Under the message's activity even when an awaited call left another current.
+        _span = parent is null ? null : VmEventTelemetry.Source.StartActivity(name, ActivityKind.Internal, parent.Context);
+        _span?.SetTag(VmEventTelemetry.StageTag, name);
+    }
+
+    /// <summary>Marks the current stage failed (with a bounded code, never an error text) and ends it.</summary>
+    public void Fail(string code)
+    {
+        _span?.SetStatus(ActivityStatusCode.Error, code);
+        End();
+    }
+
+    /// <summary>Ends the current stage, if any.</summary>
+    public void End()
+    {
+        if (_name is null) return;
+        _span?.Dispose();
+        VmEventTelemetry.StageDuration.Record(_clock.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>(VmEventTelemetry.StageTag, _name));
+        _name = null;
+        _span = null;
+    }
+
+    public void Dispose() => End();
+}

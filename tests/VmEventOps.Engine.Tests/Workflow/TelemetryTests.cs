@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using VmEventOps.Emulators;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Tests.Infrastructure;
+using VmEventOps.Engine.Workflow;
+
+namespace VmEventOps.Engine.Tests.Workflow;
+
+/// <summary>
+/// Traces and metrics through the OpenTelemetry SDK's in-memory exporters, against Azurite and the emulators. In the
+/// Azurite collection, whose tests run one at a time: no other test processes a message meanwhile, so metric counts are
+/// this test's alone.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDisposable
+{
+    private const string Sub = "11111111-2222-3333-4444-555555555555";
+    private const string PlantedSecret = "Planted-Client-Secret-7c2d";
+    private readonly TempDirectory _temp = new();
+    private ArmEmulator _arm = null!;
+
+    public async Task InitializeAsync() => _arm = await ArmEmulator.StartAsync(TestTrust.Certificate);
+
+    public async Task DisposeAsync() => await _arm.DisposeAsync();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task AnEventThatFailsTwiceThenSucceeds_ShouldBeOneTraceAcrossItsAttempts_AndCountEachOutcomeOnce()
+    {
+        var spans = new List<Activity>();
+        var metrics = new List<MetricSnapshot>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(VmEventTelemetry.Name).AddInMemoryExporter(spans).Build();
+        using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(VmEventTelemetry.Name).AddInMemoryExporter(metrics).Build();
+        var database = Path.Combine(_temp.Path, "late.db");
+        var options = WorkflowTestOptions.For(azurite, _arm) with
+        {
+            DbProvider = DbProvider.Sqlite, DbServer = database, ClientSecret = PlantedSecret,
+            RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(1),
+        };
+        var queues = QueueManager.Create(options, NullHostLog.Instance);
+        var processor = EventProcessor.Create(options, NullHostLog.Instance);
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-traced", ["10.0.4.10"]);
+        await queues.SendAsync(QueueKind.Main, queues.EncodeForMainQueue(VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow)), null, CancellationToken.None);
+
+        // Attempts 1 and 2: the VM's database is not there yet; attempt 3: it is.
+        var results = new List<VmEventResult>
+        {
+            await processor.ProcessAsync((await queues.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None)).Single(), false, CancellationToken.None),
+        };
+        for (var attempt = 2; attempt <= 3; attempt++)
+        {
+            if (attempt == 3)
+            {
+                await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
+                await connection.OpenAsync();
+            }
+
+            var retry = await ReceiveWhenDue(queues);
+            results.Add(await processor.ProcessAsync(retry, false, CancellationToken.None));
+        }
+
+        tracing.ForceFlush();
+        metering.ForceFlush();
+
+        Assert.Equal([VmEventOutcome.RetryScheduled, VmEventOutcome.RetryScheduled, VmEventOutcome.Succeeded], results.Select(r => r.Outcome));
+        var messages = spans.Where(s => s.OperationName == "VmEventOps.ProcessMessage" && (string?)s.GetTagItem(VmEventTelemetry.VmResourceIdTag) == VmResourceId.Parse(vm.Id).Value).ToList();
+        Assert.Equal(3, messages.Count);
+        Assert.Single(messages.Select(m => m.TraceId).Distinct());
+        Assert.Equal(default, messages[0].ParentSpanId);
+        Assert.Equal(messages[0].SpanId, messages[1].ParentSpanId);   // each attempt continues the one before
+        Assert.Equal(messages[1].SpanId, messages[2].ParentSpanId);
+        Assert.Equal([1, 2, 3], messages.Select(m => (int)m.GetTagItem(VmEventTelemetry.AttemptTag)!));
+        Assert.Equal(["RetryScheduled", "RetryScheduled", "Succeeded"], messages.Select(m => (string)m.GetTagItem(VmEventTelemetry.OutcomeTag)!));
+        Assert.Equal(ErrorIds.DbCheckFailed, messages[0].GetTagItem(VmEventTelemetry.ReasonTag));
+
+        string[] StagesOf(Activity message) => spans.Where(s => s.ParentSpanId == message.SpanId && s.TraceId == message.TraceId && !messages.Contains(s)).Select(s => s.OperationName).ToArray();
+        Assert.Equal(["Parse", "State", "VmLookup", "DatabaseCheck", "Route"], StagesOf(messages[0]));
+        Assert.Equal(["Parse", "State", "VmLookup", "DatabaseCheck", "Runbook", "Route"], StagesOf(messages[2]));
+        Assert.Equal(ActivityStatusCode.Error, spans.Single(s => s.ParentSpanId == messages[0].SpanId && s.OperationName == "DatabaseCheck").Status);
+
+        // The runbook job carries the trace id, so its logs can be joined with the trace.
+        var job = Assert.Single(_arm.Model.Jobs.Values, j => j.Parameters["VmName"] == "\"vm-traced\"");
+        Assert.Equal($"\"{messages[0].TraceId.ToHexString()}\"", job.Parameters["TraceId"]);
+
+        var events = metrics.Where(m => m.Name == "vmeventops.events").SelectMany(Points).ToList();
+        Assert.Equal(2, events.Where(p => p.Tags["vmeventops.outcome"] == "RetryScheduled").Sum(p => p.Value));
+        Assert.Equal(1, events.Where(p => p.Tags["vmeventops.outcome"] == "Succeeded").Sum(p => p.Value));
+        Assert.Contains(metrics, m => m.Name == "vmeventops.stage.duration");
+        Assert.Contains(metrics, m => m.Name == "vmeventops.event.duration");
+
+        // No secret in any span: not the planted client secret, not the storage account key.
+        var accountKey = AzuriteFixture.AccountKey;
+        foreach (var text in spans.SelectMany(s => s.TagObjects.Select(t => $"{t.Key}={t.Value}").Append(s.StatusDescription ?? string.Empty).Append(s.DisplayName)))
+        {
+            Assert.DoesNotContain(PlantedSecret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(accountKey, text, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<VmEventMessage> ReceiveWhenDue(QueueManager queues)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            var due = await queues.ReceiveAsync(QueueKind.Retry, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None);
+            if (due.Count > 0) return due[0];
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("The retry never came due.");
+    }
+
+    private static List<(Dictionary<string, string?> Tags, long Value)> Points(MetricSnapshot metric)
+    {
+        var points = new List<(Dictionary<string, string?> Tags, long Value)>();
+        foreach (var point in metric.MetricPoints)
+        {
+            var tags = new Dictionary<string, string?>();
+            foreach (var tag in point.Tags) tags[tag.Key] = tag.Value?.ToString();
+            points.Add((tags, point.GetSumLong()));
+        }
+
+        return points;
+    }
+}
