@@ -19,8 +19,11 @@ internal sealed class StageSpan(Activity? parent) : IDisposable
         End();
         _name = name;
         _clock.Restart();
-        // Under the message's activity even when an awaited call left another current.
-        _span = parent is null ? null : VmEventTelemetry.Source.StartActivity(name, ActivityKind.Internal, parent.Context);
+        // Under the message's activity. Started from the current one when that is it, so that ending the stage makes the
+        // message's activity current again (and the Azure SDK's own activities nest under ours); from its context otherwise.
+        _span = parent is null ? null
+            : Activity.Current == parent ? VmEventTelemetry.Source.StartActivity(name, ActivityKind.Internal)
+            : VmEventTelemetry.Source.StartActivity(name, ActivityKind.Internal, parent.Context);
         _span?.SetTag(VmEventTelemetry.StageTag, name);
     }
 

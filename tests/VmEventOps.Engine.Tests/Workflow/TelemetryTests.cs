@@ -84,6 +84,7 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         Assert.Equal(["Parse", "State", "VmLookup", "DatabaseCheck", "Route"], StagesOf(messages[0]));
         Assert.Equal(["Parse", "State", "VmLookup", "DatabaseCheck", "Runbook", "Route"], StagesOf(messages[2]));
         Assert.Equal(ActivityStatusCode.Error, spans.Single(s => s.ParentSpanId == messages[0].SpanId && s.OperationName == "DatabaseCheck").Status);
+        Assert.All(spans.Where(s => s.ParentSpanId == messages[2].SpanId && !messages.Contains(s)), s => Assert.Same(messages[2], s.Parent));
 
         // The runbook job carries the trace id, so its logs can be joined with the trace.
         var job = Assert.Single(_arm.Model.Jobs.Values, j => j.Parameters["VmName"] == "\"vm-traced\"");
