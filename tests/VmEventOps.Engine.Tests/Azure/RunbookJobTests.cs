@@ -19,6 +19,16 @@ public sealed class RunbookJobTests : IAsyncLifetime
 
     private ArmGateway Gateway() => ArmGateway.Create(new VmEventOptions { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity }, NullHostLog.Instance);
 
+    // An account that accepts quotaPerSecond new jobs per second, and a gateway whose pacer allows jobsPerSecond.
+    private ArmGateway PacedGatewayOverQuota(int jobsPerSecond, int quotaPerSecond)
+    {
+        _arm.JobQuota = new JobQuota(quotaPerSecond, TimeSpan.FromSeconds(1));
+        return ArmGateway.Create(new VmEventOptions
+        {
+            ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity, AutomationJobsPerWindow = jobsPerSecond, AutomationJobWindow = TimeSpan.FromSeconds(1),
+        }, NullHostLog.Instance);
+    }
+
     private static RunbookJobRequest Request(Guid? jobId = null, string runbook = "Onboard-Vm") => new()
     {
         AutomationAccountId = Account,
@@ -130,11 +140,7 @@ public sealed class RunbookJobTests : IAsyncLifetime
     public async Task Start_ManyAtOnceWithThePacerAtTheQuota_ShouldNeverCauseA429()
     {
         // One process alone: its pacer keeps it inside the account's quota, whatever the latency.
-        _arm.JobQuota = new JobQuota(5, TimeSpan.FromSeconds(1));
-        var gateway = ArmGateway.Create(new VmEventOptions
-        {
-            ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity, AutomationJobsPerWindow = 5, AutomationJobWindow = TimeSpan.FromSeconds(1),
-        }, NullHostLog.Instance);
+        var gateway = PacedGatewayOverQuota(jobsPerSecond: 5, quotaPerSecond: 5);
 
         var jobs = await Task.WhenAll(Enumerable.Range(0, 15).Select(_ => gateway.StartRunbookAsync(Request(), CancellationToken.None)));
 
@@ -147,11 +153,7 @@ public sealed class RunbookJobTests : IAsyncLifetime
     public async Task Start_WhenOtherProcessesShareTheQuota_ShouldWaitOutEach429AndStartEveryJobOnce()
     {
         // The pacer allows four times what the account accepts, as four processes would together.
-        _arm.JobQuota = new JobQuota(5, TimeSpan.FromSeconds(1));
-        var gateway = ArmGateway.Create(new VmEventOptions
-        {
-            ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity, AutomationJobsPerWindow = 20, AutomationJobWindow = TimeSpan.FromSeconds(1),
-        }, NullHostLog.Instance);
+        var gateway = PacedGatewayOverQuota(jobsPerSecond: 20, quotaPerSecond: 5);
 
         var jobs = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => gateway.StartRunbookAsync(Request(), CancellationToken.None)));
 
