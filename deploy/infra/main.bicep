@@ -72,6 +72,9 @@ param alertEmail string = ''
 @maxValue(730)
 param logRetentionDays int = 30
 
+@description('Send the module\'s traces and metrics (one request per processed message, a dependency per stage) to the Application Insights resource the Functions host uses.')
+param exportModuleTelemetry bool = true
+
 var suffix = uniqueString(resourceGroup().id, baseName)
 var storageAccountName = take('st${baseName}${suffix}', 24)
 var functionAppName = 'func-${baseName}-${suffix}'
@@ -287,6 +290,11 @@ var vmEventOpsSettings = [
   {
     name: 'VMEVENTOPS_DBPASSWORD'
     value: dbPassword
+  }
+  {
+    // The module's own spans and metrics (one request per message, a dependency per stage) beside the host's telemetry.
+    name: 'VMEVENTOPS_APPLICATIONINSIGHTSCONNECTIONSTRING'
+    value: exportModuleTelemetry ? appInsights.properties.ConnectionString : ''
   }
 ]
 

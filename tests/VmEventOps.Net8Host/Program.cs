@@ -3,12 +3,12 @@ using System.Reflection;
 using System.Runtime.Loader;
 using System.Text.Json;
 
-// Usage: VmEventOps.Net8Host <module folder> <storage connection string>
-// Prints one JSON object: the runtime version, the queue rows the engine read, and where each
-// assembly of interest was loaded from.
-if (args.Length != 2)
+// Usage: VmEventOps.Net8Host <module folder> <storage connection string> <trace file>
+// Prints one JSON object: the runtime version, the queue rows the engine read, the spans the engine's
+// telemetry export wrote to the trace file, and where each assembly of interest was loaded from.
+if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: VmEventOps.Net8Host <module folder> <storage connection string>");
+    Console.Error.WriteLine("usage: VmEventOps.Net8Host <module folder> <storage connection string> <trace file>");
     return 2;
 }
 
@@ -25,7 +25,17 @@ var engine = AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName("
 var optionsType = engine.GetType("VmEventOps.Engine.Configuration.VmEventOptions", throwOnError: true)!;
 var options = Activator.CreateInstance(optionsType)!;
 optionsType.GetProperty("StorageConnectionString")!.SetValue(options, args[1]);
+optionsType.GetProperty("TraceFile")!.SetValue(options, Path.GetFullPath(args[2]));
 var log = engine.GetType("VmEventOps.Engine.Diagnostics.NullHostLog", throwOnError: true)!.GetField("Instance")!.GetValue(null);
+
+// The OpenTelemetry SDK loads beside DiagnosticSource 10 in the module's context, and a span of the engine's source is exported.
+var export = engine.GetType("VmEventOps.Engine.Diagnostics.TelemetryExport", throwOnError: true)!;
+export.GetMethod("Apply")!.Invoke(null, [options, log]);
+var source = engine.GetType("VmEventOps.Engine.Diagnostics.VmEventTelemetry", throwOnError: true)!.GetField("Source")!.GetValue(null)!;
+var startActivity = source.GetType().GetMethod("StartActivity", [typeof(string), source.GetType().Assembly.GetType("System.Diagnostics.ActivityKind")!])!;
+var activityKind = Enum.ToObject(source.GetType().Assembly.GetType("System.Diagnostics.ActivityKind", throwOnError: true)!, 0);
+((IDisposable?)startActivity.Invoke(source, ["Net8Host.Probe", activityKind]))?.Dispose();
+export.GetMethod("Shutdown")!.Invoke(null, null);
 var managerType = engine.GetType("VmEventOps.Engine.Queues.QueueManager", throwOnError: true)!;
 var manager = managerType.GetMethod("Create")!.Invoke(null, [options, log])!;
 var thresholds = Activator.CreateInstance(engine.GetType("VmEventOps.Engine.Queues.QueueHealthThresholds", throwOnError: true)!);
@@ -34,13 +44,15 @@ await task;
 var rows = (IEnumerable)task.GetType().GetProperty("Result")!.GetValue(task)!;
 
 var loaded = AppDomain.CurrentDomain.GetAssemblies()
-    .Where(a => a.GetName().Name is "VmEventOps.Engine" or "Azure.Core" or "System.Text.Json" or "Azure.Storage.Queues")
+    .Where(a => a.GetName().Name is "VmEventOps.Engine" or "Azure.Core" or "System.Text.Json" or "Azure.Storage.Queues"
+        or "System.Diagnostics.DiagnosticSource" or "OpenTelemetry" or "Azure.Monitor.OpenTelemetry.Exporter")
     .Select(a => new { a.GetName().Name, Version = a.GetName().Version?.ToString(), Context = AssemblyLoadContext.GetLoadContext(a)?.Name, a.Location })
     .ToArray();
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     Runtime = Environment.Version.ToString(),
     Queues = rows.Cast<object>().Select(r => r.ToString()).ToArray(),
+    Spans = File.ReadAllLines(args[2]),
     Loaded = loaded,
 }));
 return 0;

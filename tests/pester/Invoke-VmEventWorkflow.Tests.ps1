@@ -62,6 +62,25 @@ Import-Module '$script:Module'
         $result.Reason | Should -Be 'OutOfScope'
     }
 
+    It 'writes every span of the onboarding to VMEVENTOPS_TRACEFILE, and no secret' {
+        $traceFile = Join-Path $TestDrive 'traces/vmeventops.jsonl'
+        $planted = 'Planted-Otlp-Key-5e1c'
+        $vm = $script:Emulators.Vms[1]
+        $environment = $script:Environment + @{ VMEVENTOPS_TRACEFILE = $traceFile; VMEVENTOPS_OTLPHEADERS = "x-api-key=$planted" }
+        $result = Invoke-FreshPwsh -Environment $environment -Script @"
+Import-Module '$script:Module'
+`$verbose = Invoke-VmEventWorkflow -VmResourceId '$($vm.Id)' -Verbose 4>&1 | Where-Object { `$_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+[pscustomobject]@{ Verbose = @(`$verbose) }
+"@
+        $result.Verbose | Should -Contain "Telemetry export: trace file $traceFile."
+        ($result.Verbose -join "`n") | Should -Not -Match $planted
+        $spans = Get-Content $traceFile | ConvertFrom-Json
+        $message = $spans | Where-Object { $_.name -eq 'VmEventOps.ProcessMessage' -and $_.tags.'vmeventops.vm_resource_id' -eq $vm.Id }
+        $message.tags.'vmeventops.outcome' | Should -Be 'Succeeded'
+        ($spans | Where-Object parentSpanId -eq $message.spanId).name | Should -Be 'Parse', 'State', 'VmLookup', 'DatabaseCheck', 'Runbook', 'Route'
+        Get-Content $traceFile -Raw | Should -Not -Match $planted
+    }
+
     It 'dead-letters a queue item that is not an event, with the reason' {
         $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; Invoke-VmEventWorkflow -QueueItem 'not json at all' | Select-Object @{ n = 'Outcome'; e = { `"`$(`$_.Outcome)`" } }, Reason"
         $result.Outcome | Should -Be 'DeadLettered'

@@ -71,7 +71,7 @@ Describe 'Loading on the .NET 8 runtime of PowerShell 7.4' {
     # loads the built module folder exactly as PowerShell's import does (see tests/VmEventOps.Net8Host).
     BeforeAll {
         $hostPath = if ($env:VMEVENTOPSTEST_NET8HOST) { $env:VMEVENTOPSTEST_NET8HOST } else { Join-Path (Split-Path (Split-Path (Get-TestModulePath))) 'net8host/VmEventOps.Net8Host' }
-        $output = & $hostPath (Split-Path (Get-TestModulePath)) $script:Azurite.ConnectionString
+        $output = & $hostPath (Split-Path (Get-TestModulePath)) $script:Azurite.ConnectionString (Join-Path $TestDrive 'net8-traces.jsonl')
         $LASTEXITCODE | Should -Be 0
         $script:Result = $output | ConvertFrom-Json
     }
@@ -87,6 +87,15 @@ Describe 'Loading on the .NET 8 runtime of PowerShell 7.4' {
         $private = $json | Where-Object Context -eq 'VmEventOps'
         $private.Version | Should -Be '10.0.0.0'
         $private.Location | Should -Match 'Dependencies[\\/]System\.Text\.Json\.dll$'
+    }
+
+    It 'exports the engine''s spans with the OpenTelemetry SDK, DiagnosticSource 10 private beside the runtime''s 8.0' {
+        $span = $script:Result.Spans | ConvertFrom-Json
+        $span.name | Should -Be 'Net8Host.Probe'
+        $span.source | Should -Be 'VmEventOps'
+        ($script:Result.Loaded | Where-Object Name -eq 'OpenTelemetry').Context | Should -Be 'VmEventOps'
+        $diagnostics = $script:Result.Loaded | Where-Object Name -eq 'System.Diagnostics.DiagnosticSource'
+        ($diagnostics | Where-Object Context -eq 'VmEventOps').Version | Should -Be '10.0.0.0'
     }
 
     It 'keeps Azure.Core and the engine in the module''s context' {

@@ -176,6 +176,7 @@ public sealed partial class ArmGateway
             Retry.MaxRetries = 5;
             Retry.Delay = TimeSpan.FromSeconds(1);
             Retry.MaxDelay = TimeSpan.FromSeconds(30);
+            AddPolicy(ArmRequestMetricsPolicy.Instance, HttpPipelinePosition.PerRetry);
         }
     }
 }

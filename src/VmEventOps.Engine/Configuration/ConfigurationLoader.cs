@@ -103,6 +103,11 @@ public sealed class ConfigurationLoader
             if (layer != ConfigurationLayer.Default) _log.Verbose($"{definition.Name} = {Show(definition, value!.Text)} ({value.Origin}).");
         }
 
+        if (options.TraceFile is { Length: > 0 } traceFile)
+        {
+            options = options with { TraceFile = Path.GetFullPath(traceFile, request.BaseDirectory ?? System.Environment.CurrentDirectory) };
+        }
+
         return new VmEventConfiguration(options, settings, settingsPath, file?.Environment, new SecretRedactor(secrets));
     }
 

@@ -171,4 +171,20 @@ public sealed record VmEventOptions
 
     [Setting("Longest delay between two attempts.")]
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromHours(1);
+
+    // Telemetry export: nothing leaves the process unless one of these is set
+    [Setting("Write every span as one JSON line to this file (appended, its folder created; shared safely by several processes). Relative paths are resolved against the current location.")]
+    public string? TraceFile { get; init; }
+
+    [Setting("Send traces and metrics to this OTLP endpoint (an OpenTelemetry Collector, Jaeger, Grafana, ...), such as http://localhost:4317.")]
+    public Uri? OtlpEndpoint { get; init; }
+
+    [Setting("OTLP transport: Grpc (port 4317 by convention) or HttpProtobuf (port 4318; /v1/traces and /v1/metrics are appended).")]
+    public OtlpTransport OtlpProtocol { get; init; } = OtlpTransport.Grpc;
+
+    [Setting("Headers sent with every OTLP request, as name=value pairs separated by commas (an API key of a hosted backend).", Secret = SecretKind.Whole)]
+    public string? OtlpHeaders { get; init; }
+
+    [Setting("Send traces and metrics to Application Insights (Azure Monitor). With Authorization=AAD in it, the module's own credential signs the requests.", Secret = SecretKind.Whole)]
+    public string? ApplicationInsightsConnectionString { get; init; }
 }

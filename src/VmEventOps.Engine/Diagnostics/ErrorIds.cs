@@ -87,6 +87,9 @@ public static class ErrorIds
     /// <summary>Storage is not configured: neither a connection string nor an account or service URI.</summary>
     public const string StorageNotConfigured = "VmStorageNotConfigured";
 
+    /// <summary>Telemetry export was asked for but cannot start: the trace file cannot be written, or a connection string is not one.</summary>
+    public const string TelemetryExportFailed = "VmTelemetryExportFailed";
+
     /// <summary>The operation was stopped (Ctrl+C or a cancelled token).</summary>
     public const string OperationStopped = "VmOperationStopped";
 

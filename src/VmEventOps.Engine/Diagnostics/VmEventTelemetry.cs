@@ -31,6 +31,16 @@ public static class VmEventTelemetry
     /// <summary>Duration of one stage.</summary>
     public static readonly Histogram<double> StageDuration = Meter.CreateHistogram<double>("vmeventops.stage.duration", "ms", "Time of one stage of processing a message.");
 
+    /// <summary>Requests to Azure Resource Manager (each try, Azure.Core's retries included), by operation and status.</summary>
+    public static readonly Counter<long> ArmRequests = Meter.CreateCounter<long>("vmeventops.arm.requests", "{request}", "Requests to Azure Resource Manager, each try counted, by operation and HTTP status (0: no answer).");
+
+    /// <summary>Duration of one request to Azure Resource Manager.</summary>
+    public static readonly Histogram<double> ArmDuration = Meter.CreateHistogram<double>("vmeventops.arm.duration", "ms", "Time of one request to Azure Resource Manager, by operation and HTTP status.");
+
+    /// <summary>Messages in each queue, as a running worker last counted them.</summary>
+    public static readonly ObservableGauge<long> QueueDepth = Meter.CreateObservableGauge("vmeventops.queue.depth", QueueDepths.Observe, "{message}",
+        "Approximate number of messages in each queue (scheduled retries included), counted by running workers.");
+
     // Tag names.
     public const string EventIdTag = "vmeventops.event_id";
     public const string CorrelationIdTag = "vmeventops.correlation_id";
@@ -40,6 +50,9 @@ public static class VmEventTelemetry
     public const string ReasonTag = "vmeventops.reason";
     public const string StageTag = "vmeventops.stage";
     public const string QueueTag = "vmeventops.queue";
+    public const string QueueNameTag = "vmeventops.queue_name";
+    public const string ArmOperationTag = "vmeventops.arm.operation";
+    public const string HttpStatusTag = "http.response.status_code";
 
     /// <summary>
     /// A reason as a short, bounded code for tags and metrics, never its detail: "Stage: ErrorId: message" (an error) is

@@ -34,6 +34,8 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (settings.MaxRunTime is { } runTime) limit.CancelAfter(runTime);
         string? reason = null;
+        using var counting = CancellationTokenSource.CreateLinkedTokenSource(limit.Token);
+        var depths = new QueueDepthMonitor(queues, log).RunAsync(settings.QueueDepthInterval, counting.Token);
 
         void Report()
         {
@@ -151,6 +153,9 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
+        await counting.CancelAsync().ConfigureAwait(false);
+        await depths.ConfigureAwait(false);
+        TelemetryExport.Flush(TimeSpan.FromSeconds(5));
         Report();
         log.Progress(new HostProgress(3, "VmEventOps worker", "Done", 100, Completed: true));
         return new WorkerSummary { Processed = processed, Outcomes = outcomes, Elapsed = clock.Elapsed, StoppedBecause = reason };

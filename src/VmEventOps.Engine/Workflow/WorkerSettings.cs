@@ -29,6 +29,9 @@ public sealed record WorkerSettings
     /// <summary>Longest wait between polls of empty queues (the Functions queue listener's maxPollingInterval).</summary>
     public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the queues are counted for the vmeventops.queue.depth gauge (only while a metrics exporter listens).</summary>
+    public TimeSpan QueueDepthInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The queues to read, in order of preference.</summary>
     public IReadOnlyList<QueueKind> Queues { get; init; } = [QueueKind.Main];
 }

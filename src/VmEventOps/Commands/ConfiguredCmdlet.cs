@@ -35,6 +35,16 @@ public abstract class ConfiguredCmdlet : VmEventOpsCmdlet
         };
         var configuration = Run(() => new ConfigurationLoader(Log).Load(request));
         Log.Redactor = configuration.Redactor;
+        if (ExportsTelemetry) Run(() => ApplyTelemetryExport(configuration.Options));
         return configuration;
+    }
+
+    /// <summary>False for cmdlets that only show settings: they start no exporter.</summary>
+    private protected virtual bool ExportsTelemetry => true;
+
+    private bool ApplyTelemetryExport(VmEventOptions options)
+    {
+        Engine.Diagnostics.TelemetryExport.Apply(options, Log);
+        return true;
     }
 }

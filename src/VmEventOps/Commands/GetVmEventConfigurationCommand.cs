@@ -41,6 +41,9 @@ public sealed class GetVmEventConfigurationCommand : ConfiguredCmdlet
     private VmEventConfiguration? _configuration;
 
     /// <inheritdoc />
+    private protected override bool ExportsTelemetry => false;
+
+    /// <inheritdoc />
     protected override void ProcessInput()
     {
         _configuration ??= LoadConfiguration();

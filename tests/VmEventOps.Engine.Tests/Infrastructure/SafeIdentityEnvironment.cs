@@ -28,6 +28,8 @@ internal static class SafeIdentityEnvironment
         }
 
         Environment.SetEnvironmentVariable("AZURE_POD_IDENTITY_AUTHORITY_HOST", ClosedLoopback);
+        // The Azure Monitor exporter reports its own use to a Microsoft endpoint unless told not to: nothing leaves this machine.
+        Environment.SetEnvironmentVariable("APPLICATIONINSIGHTS_STATSBEAT_DISABLED", "true");
         _emulator = ManagedIdentityEmulator.StartAsync().GetAwaiter().GetResult();
         Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", _emulator.AppServiceEndpoint.ToString());
         Environment.SetEnvironmentVariable("IDENTITY_HEADER", _emulator.IdentityHeader);

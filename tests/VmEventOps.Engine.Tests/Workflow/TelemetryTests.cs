@@ -93,6 +93,13 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         var events = metrics.Where(m => m.Name == "vmeventops.events").SelectMany(Points).ToList();
         Assert.Equal(2, events.Where(p => p.Tags["vmeventops.outcome"] == "RetryScheduled").Sum(p => p.Value));
         Assert.Equal(1, events.Where(p => p.Tags["vmeventops.outcome"] == "Succeeded").Sum(p => p.Value));
+        // Each try of each ARM request, by operation and status (other collections may call ARM meanwhile: at least ours).
+        var arm = metrics.Where(m => m.Name == "vmeventops.arm.requests").SelectMany(Points).ToList();
+        long Arm(string operation, string status) => arm.Where(p => p.Tags[VmEventTelemetry.ArmOperationTag] == operation && p.Tags[VmEventTelemetry.HttpStatusTag] == status).Sum(p => p.Value);
+        Assert.True(Arm("Microsoft.Compute/virtualMachines/read", "200") >= 3);
+        Assert.True(Arm("Microsoft.Network/networkInterfaces/read", "200") >= 3);
+        Assert.True(Arm("Microsoft.Automation/automationAccounts/jobs/write", "201") >= 1);
+        Assert.Contains(metrics, m => m.Name == "vmeventops.arm.duration");
         Assert.Contains(metrics, m => m.Name == "vmeventops.stage.duration");
         Assert.Contains(metrics, m => m.Name == "vmeventops.event.duration");
 
@@ -103,6 +110,33 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
             Assert.DoesNotContain(PlantedSecret, text, StringComparison.Ordinal);
             Assert.DoesNotContain(accountKey, text, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task QueueDepthMonitor_WhileAnExporterListens_ShouldReportEachQueuesCount_ScheduledRetriesIncluded()
+    {
+        var metrics = new List<MetricSnapshot>();
+        using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(VmEventTelemetry.Name).AddInMemoryExporter(metrics).Build();
+        var options = azurite.UniqueQueues();
+        var queues = QueueManager.Create(options, NullHostLog.Instance);
+        await queues.SendAsync(QueueKind.Retry, "{}", TimeSpan.FromHours(1), CancellationToken.None);   // invisible, still counted
+        await queues.SendAsync(QueueKind.Retry, "{}", TimeSpan.FromHours(1), CancellationToken.None);
+        await queues.SendAsync(QueueKind.Poison, "{}", null, CancellationToken.None);
+        await queues.CountAsync(QueueKind.Main, CancellationToken.None);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await new QueueDepthMonitor(queues, NullHostLog.Instance).RunAsync(TimeSpan.FromMinutes(1), stop.Token);
+        metering.ForceFlush();
+
+        var depths = metrics.Where(m => m.Name == "vmeventops.queue.depth").SelectMany(m => m.MetricPoints.ToArray().Select(p =>
+        {
+            var tags = new Dictionary<string, string?>();
+            foreach (var tag in p.Tags) tags[tag.Key] = tag.Value?.ToString();
+            return (Name: tags[VmEventTelemetry.QueueNameTag], Kind: tags[VmEventTelemetry.QueueTag], Value: p.GetGaugeLastValueLong());
+        })).ToList();
+        Assert.Contains((options.RetryQueueName, "Retry", 2L), depths);
+        Assert.Contains((options.PoisonQueueName, "Poison", 1L), depths);
+        Assert.Contains((options.QueueName, "Main", 0L), depths);
     }
 
     private static async Task<VmEventMessage> ReceiveWhenDue(QueueManager queues)

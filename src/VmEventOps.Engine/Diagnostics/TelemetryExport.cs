@@ -1,0 +1,212 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Identity;
+
+namespace VmEventOps.Engine.Diagnostics;
+
+/// <summary>
+/// Sends the module's traces and metrics where the settings say (TraceFile, OtlpEndpoint, ApplicationInsightsConnectionString),
+/// with the OpenTelemetry SDK; nothing when none is set. Listening is process-wide in .NET, so export is too: the exporters
+/// follow the settings of the latest call, are rebuilt only when those change (never in a Function app, where every call has
+/// the same settings), and are flushed when the process exits.
+/// </summary>
+public static class TelemetryExport
+{
+    private static readonly object Gate = new();
+    private static TelemetryExportTargets _current = TelemetryExportTargets.From(new VmEventOptions());
+    private static TracerProvider? _tracing;
+    private static MeterProvider? _metrics;
+    private static bool _exitHooked;
+
+    /// <summary>What is exported now, in words (no header or connection string).</summary>
+    public static string Targets => Volatile.Read(ref _current).ToString();
+
+    /// <summary>Exports to what <paramref name="options"/> name from now on (to nothing when they name nothing).</summary>
+    public static void Apply(VmEventOptions options, IHostLog log)
+    {
+        var targets = TelemetryExportTargets.From(options);
+        if (Volatile.Read(ref _current) == targets) return;
+        lock (Gate)
+        {
+            if (_current == targets) return;
+            StopExporters();
+            if (!targets.IsEmpty) StartExporters(targets, options);
+            Volatile.Write(ref _current, targets);
+            if (!_exitHooked)
+            {
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
+                _exitHooked = true;
+            }
+        }
+
+        log.Verbose($"Telemetry export: {targets}.");
+    }
+
+    /// <summary>Sends what the exporters hold now (a worker that stops, a test); false when that took longer than <paramref name="timeout"/>.</summary>
+    public static bool Flush(TimeSpan timeout)
+    {
+        lock (Gate)
+        {
+            var milliseconds = (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue);
+            var traced = _tracing?.ForceFlush(milliseconds) ?? true;
+            var measured = _metrics?.ForceFlush(milliseconds) ?? true;
+            return traced && measured;
+        }
+    }
+
+    /// <summary>Flushes and stops every exporter (process exit).</summary>
+    public static void Shutdown()
+    {
+        lock (Gate)
+        {
+            StopExporters();
+            Volatile.Write(ref _current, TelemetryExportTargets.From(new VmEventOptions()));
+        }
+    }
+
+    private static void StartExporters(TelemetryExportTargets targets, VmEventOptions options)
+    {
+        var version = typeof(TelemetryExport).Assembly.GetName().Version?.ToString(3);
+        // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, when set, win over the defaults (they are read last).
+        void Describe(ResourceBuilder resource) => resource
+            .AddService(VmEventTelemetry.Name, serviceVersion: version)
+            .AddTelemetrySdk()
+            .AddEnvironmentVariableDetector();
+
+        var tracing = Sdk.CreateTracerProviderBuilder().ConfigureResource(Describe).AddSource(VmEventTelemetry.Name);
+        var metrics = Sdk.CreateMeterProviderBuilder().ConfigureResource(Describe).AddMeter(VmEventTelemetry.Name);
+        var exportsMetrics = false;
+        var monitor = targets.ApplicationInsightsConnectionString is { } connectionString ? DescribeAzureMonitor(connectionString, options) : null;
+        JsonLinesSpanExporter? file = null;
+        try
+        {
+            if (targets.TraceFile is { } path)
+            {
+                file = OpenTraceFile(path);
+                // Written as each span ends: a line costs microseconds, and nothing waits in memory for a process that is killed.
+                tracing.AddProcessor(new SimpleActivityExportProcessor(file));
+            }
+
+            if (targets.OtlpEndpoint is { } endpoint)
+            {
+                tracing.AddOtlpExporter(o => DescribeOtlp(o, targets, endpoint, "v1/traces"));
+                metrics.AddOtlpExporter(o => DescribeOtlp(o, targets, endpoint, "v1/metrics"));
+                exportsMetrics = true;
+            }
+
+            if (monitor is not null)
+            {
+                tracing.AddAzureMonitorTraceExporter(o => Copy(monitor, o));
+                metrics.AddAzureMonitorMetricExporter(o => Copy(monitor, o));
+                exportsMetrics = true;
+            }
+
+            _tracing = tracing.Build();
+            _metrics = exportsMetrics ? metrics.Build() : null;
+        }
+        catch (Exception e) when (e is not VmEventOpsException)
+        {
+            _tracing?.Dispose();
+            _tracing = null;
+            file?.Dispose();
+            // The exception's own text may quote a connection string or a header: only its type is kept.
+            throw new VmEventOpsException(ErrorIds.TelemetryExportFailed, VmErrorCategory.InvalidArgument,
+                $"Telemetry export to {targets} could not start ({e.GetType().Name}): check OtlpEndpoint, OtlpHeaders and ApplicationInsightsConnectionString.",
+                targets.ToString());
+        }
+    }
+
+    private static JsonLinesSpanExporter OpenTraceFile(string path)
+    {
+        try
+        {
+            return new JsonLinesSpanExporter(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new VmEventOpsException(ErrorIds.TelemetryExportFailed, VmErrorCategory.ResourceUnavailable,
+                $"TraceFile {path} cannot be written: {e.Message}", path, e);
+        }
+    }
+
+    private static void DescribeOtlp(OtlpExporterOptions otlp, TelemetryExportTargets targets, Uri endpoint, string signalPath)
+    {
+        otlp.Protocol = targets.OtlpProtocol == OtlpTransport.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+        // Over HTTP the SDK posts to the endpoint as given in code; collectors listen on /v1/traces and /v1/metrics below their base address.
+        otlp.Endpoint = targets.OtlpProtocol == OtlpTransport.Grpc ? endpoint : new Uri(new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/"), signalPath);
+        if (targets.OtlpHeaders is { } headers) otlp.Headers = headers;
+    }
+
+    private static AzureMonitorExporterOptions DescribeAzureMonitor(string connectionString, VmEventOptions options)
+    {
+        RequireConnectionString(connectionString);
+        var monitor = new AzureMonitorExporterOptions
+        {
+            ConnectionString = connectionString,
+            // Every onboarding is kept: the exporter's default (5 traces a second, rate-limited) would set the sampler of the
+            // whole provider and drop most traces of a burst from the trace file and OTLP too.
+            SamplingRatio = 1.0F,
+            TracesPerSecond = null,
+            // Live Metrics polls a Microsoft endpoint all the time the process runs; a module should not start that unasked.
+            EnableLiveMetrics = false,
+        };
+        // A resource with local authentication disabled takes Entra tokens only ("Authorization=AAD" in its connection string).
+        if (connectionString.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase)) monitor.Credential = TokenProvider.For(options).Credential;
+        return monitor;
+    }
+
+    /// <summary>
+    /// The exporter takes any text and fails later, silently, on its background thread: check the shape now (an
+    /// InstrumentationKey GUID, https endpoints), so a wrong setting is a clear error when the command starts.
+    /// </summary>
+    private static void RequireConnectionString(string connectionString)
+    {
+        string? problem;
+        try
+        {
+            var parts = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            problem = !parts.TryGetValue("InstrumentationKey", out var key) || !Guid.TryParse(key as string, out _)
+                ? "it holds no InstrumentationKey that is a GUID"
+                : new[] { "IngestionEndpoint", "LiveEndpoint" }.FirstOrDefault(name => parts.TryGetValue(name, out var endpoint)
+                    && !(Uri.TryCreate(endpoint as string, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)) is { } bad
+                    ? $"its {bad} is not an absolute https URI"
+                    : null;
+        }
+        catch (ArgumentException)
+        {
+            problem = "it is not a list of name=value pairs separated by semicolons";
+        }
+
+        if (problem is not null)
+        {
+            throw new VmEventOpsException(ErrorIds.TelemetryExportFailed, VmErrorCategory.InvalidArgument,
+                $"ApplicationInsightsConnectionString is not an Application Insights connection string: {problem}. Copy it from the resource's Overview page.",
+                "ApplicationInsightsConnectionString");
+        }
+    }
+
+    private static void Copy(AzureMonitorExporterOptions from, AzureMonitorExporterOptions to)
+    {
+        to.ConnectionString = from.ConnectionString;
+        to.Credential = from.Credential;
+        to.SamplingRatio = from.SamplingRatio;
+        to.TracesPerSecond = from.TracesPerSecond;
+        to.EnableLiveMetrics = from.EnableLiveMetrics;
+    }
+
+    private static void StopExporters()
+    {
+        // Shutdown flushes first; a backend that does not answer costs at most five seconds each.
+        _tracing?.Shutdown(5000);
+        _tracing?.Dispose();
+        _metrics?.Shutdown(5000);
+        _metrics?.Dispose();
+        _tracing = null;
+        _metrics = null;
+    }
+}

@@ -1,0 +1,26 @@
+using VmEventOps.Engine.Configuration;
+
+namespace VmEventOps.Engine.Diagnostics;
+
+/// <summary>Where traces and metrics go, as the settings ask; equal targets need no new exporters.</summary>
+internal sealed record TelemetryExportTargets(
+    string? TraceFile, Uri? OtlpEndpoint, OtlpTransport OtlpProtocol, string? OtlpHeaders, string? ApplicationInsightsConnectionString)
+{
+    public static TelemetryExportTargets From(VmEventOptions options) => new(
+        Blank(options.TraceFile), options.OtlpEndpoint, options.OtlpProtocol, Blank(options.OtlpHeaders), Blank(options.ApplicationInsightsConnectionString));
+
+    /// <summary>True when nothing is to be exported.</summary>
+    public bool IsEmpty => TraceFile is null && OtlpEndpoint is null && ApplicationInsightsConnectionString is null;
+
+    /// <summary>The targets in words, without a header or a connection string.</summary>
+    public override string ToString()
+    {
+        var targets = new List<string>();
+        if (TraceFile is not null) targets.Add($"trace file {TraceFile}");
+        if (OtlpEndpoint is not null) targets.Add($"OTLP {OtlpEndpoint.GetLeftPart(UriPartial.Authority)} ({OtlpProtocol})");
+        if (ApplicationInsightsConnectionString is not null) targets.Add("Application Insights");
+        return targets.Count == 0 ? "nothing" : string.Join(", ", targets);
+    }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

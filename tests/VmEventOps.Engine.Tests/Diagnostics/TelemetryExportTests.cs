@@ -1,0 +1,188 @@
+using System.Text;
+using System.Text.Json;
+using VmEventOps.Emulators;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Tests.Infrastructure;
+using VmEventOps.Engine.Workflow;
+
+namespace VmEventOps.Engine.Tests.Diagnostics;
+
+/// <summary>
+/// Export by configuration, through the real OpenTelemetry SDK and exporters: a trace file, an OTLP collector over
+/// HTTP/protobuf and gRPC, and Application Insights ingestion (the collector emulator), each fed by one onboarding
+/// against Azurite and the ARM emulator. Export is process-wide, so these run in the Azurite collection (one at a time)
+/// and stop exporting when done.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetime, IDisposable
+{
+    private const string Sub = WorkflowTestOptions.Subscription;
+    private const string PlantedSecret = "Planted-Client-Secret-91fe";
+    private const string PlantedHeader = "Planted-Api-Key-33ab";
+    private const string InstrumentationKey = "5f1d9c1e-7c55-4b6e-9a43-0c2b1f0e8d11";
+    private readonly TempDirectory _temp = new();
+    private ArmEmulator _arm = null!;
+    private TelemetryCollectorEmulator _collector = null!;
+
+    public async Task InitializeAsync()
+    {
+        _arm = await ArmEmulator.StartAsync(TestTrust.Certificate);
+        _collector = await TelemetryCollectorEmulator.StartAsync(TestTrust.Certificate);
+    }
+
+    public async Task DisposeAsync()
+    {
+        TelemetryExport.Shutdown();
+        await _collector.DisposeAsync();
+        await _arm.DisposeAsync();
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task TraceFile_ShouldHoldOneJsonLinePerSpan_WithTheStagesUnderTheMessage_AndNoSecret()
+    {
+        var path = Path.Combine(_temp.Path, "traces", "vmeventops.jsonl");
+        var options = Options() with { TraceFile = path };
+        TelemetryExport.Apply(options, NullHostLog.Instance);
+
+        var vm = await OnboardAsync(options, "vm-filed");
+
+        var lines = File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var message = Assert.Single(lines, l => l.GetProperty("name").GetString() == "VmEventOps.ProcessMessage" && Tag(l, VmEventTelemetry.VmResourceIdTag) == vm.Value);
+        Assert.Equal("Consumer", message.GetProperty("kind").GetString());
+        Assert.Equal("Succeeded", Tag(message, VmEventTelemetry.OutcomeTag));
+        Assert.Equal(1, message.GetProperty("tags").GetProperty(VmEventTelemetry.AttemptTag).GetInt32());
+        Assert.True(message.GetProperty("durationMs").GetDouble() > 0);
+        Assert.True(DateTimeOffset.Parse(message.GetProperty("time").GetString()!) > DateTimeOffset.UtcNow.AddMinutes(-5));
+        var stages = lines.Where(l => l.TryGetProperty("parentSpanId", out var parent) && parent.GetString() == message.GetProperty("spanId").GetString())
+            .Select(l => l.GetProperty("name").GetString()!).ToArray();
+        Assert.Equal(["Parse", "State", "VmLookup", "DatabaseCheck", "Runbook", "Route"], stages);
+        AssertNoSecret(File.ReadAllText(path));
+
+        // Export off again: the next onboarding writes nothing.
+        TelemetryExport.Apply(options with { TraceFile = null }, NullHostLog.Instance);
+        var before = File.ReadAllLines(path).Length;
+        await OnboardAsync(options with { TraceFile = null }, "vm-unfiled");
+        Assert.Equal(before, File.ReadAllLines(path).Length);
+    }
+
+    [Fact]
+    public void TraceFile_ThatCannotBeWritten_ShouldFailWithItsErrorId()
+    {
+        var blocker = Path.Combine(_temp.Path, "a-file");
+        File.WriteAllText(blocker, "not a folder");
+        var failure = Assert.Throws<VmEventOpsException>(() => TelemetryExport.Apply(new VmEventOptions { TraceFile = Path.Combine(blocker, "traces.jsonl") }, NullHostLog.Instance));
+        Assert.Equal(ErrorIds.TelemetryExportFailed, failure.ErrorId);
+        Assert.Contains(blocker, failure.Message, StringComparison.Ordinal);
+        Assert.Equal("nothing", TelemetryExport.Targets);
+    }
+
+    [Theory]
+    [InlineData(OtlpTransport.HttpProtobuf, "http", "/v1/traces", "/v1/metrics", "application/x-protobuf")]
+    [InlineData(OtlpTransport.Grpc, "grpc", "/opentelemetry.proto.collector.trace.v1.TraceService/Export", "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", "application/grpc")]
+    public async Task Otlp_ShouldReceiveTheSpansAndMetrics_WithTheConfiguredHeaders(OtlpTransport transport, string protocol, string tracesPath, string metricsPath, string contentType)
+    {
+        var options = Options() with { OtlpEndpoint = _collector.BaseUri, OtlpProtocol = transport, OtlpHeaders = $"x-api-key={PlantedHeader}" };
+        TelemetryExport.Apply(options, NullHostLog.Instance);
+
+        var vm = await OnboardAsync(options, "vm-otlp-" + protocol);
+        Assert.True(TelemetryExport.Flush(TimeSpan.FromSeconds(20)));
+
+        var traces = _collector.Requests.Where(r => r.Protocol == protocol && r.Signal == "traces").ToList();
+        Assert.NotEmpty(traces);
+        Assert.All(traces, r =>
+        {
+            Assert.Equal(tracesPath, r.Path);
+            Assert.StartsWith(contentType, r.ContentType);
+            Assert.Equal(PlantedHeader, r.Headers["x-api-key"]);
+        });
+        if (transport == OtlpTransport.Grpc) Assert.All(traces, r => Assert.Equal("HTTP/2", r.HttpVersion));
+        Assert.Contains(traces, r => r.Contains("VmEventOps.ProcessMessage") && r.Contains(vm.Value) && r.Contains("DatabaseCheck"));
+        Assert.Contains(traces, r => r.Contains("service.name") && r.Contains("VmEventOps"));
+
+        var metrics = _collector.Requests.Where(r => r.Protocol == protocol && r.Signal == "metrics").ToList();
+        Assert.Contains(metrics, r => r.Path == metricsPath && r.Contains("vmeventops.events") && r.Contains("vmeventops.stage.duration"));
+        foreach (var request in traces.Concat(metrics)) AssertNoSecret(Encoding.UTF8.GetString(request.Body));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ApplicationInsights_ShouldReceiveTheMessageAsARequest_AndTheStagesAsDependencies(bool entraAuthorization)
+    {
+        var connectionString = $"InstrumentationKey={InstrumentationKey};IngestionEndpoint={_collector.BaseUri}" + (entraAuthorization ? ";Authorization=AAD" : string.Empty);
+        var options = Options() with { ApplicationInsightsConnectionString = connectionString };
+        TelemetryExport.Apply(options, NullHostLog.Instance);
+
+        var vm = await OnboardAsync(options, "vm-monitored-" + entraAuthorization.ToString().ToLowerInvariant());
+        Assert.True(TelemetryExport.Flush(TimeSpan.FromSeconds(20)));
+
+        var items = _collector.TrackedItems;
+        Assert.All(items, i => Assert.Equal(InstrumentationKey, i.GetProperty("iKey").GetString()));
+        var request = Assert.Single(items, i => i.GetProperty("data").GetProperty("baseType").GetString() == "RequestData"
+            && Property(i, VmEventTelemetry.VmResourceIdTag) == vm.Value);
+        var data = request.GetProperty("data").GetProperty("baseData");
+        Assert.Equal("VmEventOps.ProcessMessage", data.GetProperty("name").GetString());
+        Assert.True(data.GetProperty("success").GetBoolean());
+        Assert.Equal("Succeeded", Property(request, VmEventTelemetry.OutcomeTag));
+        var operation = request.GetProperty("tags").GetProperty("ai.operation.id").GetString();
+        var stages = items.Where(i => i.GetProperty("data").GetProperty("baseType").GetString() == "RemoteDependencyData"
+                && i.GetProperty("tags").GetProperty("ai.operation.id").GetString() == operation)
+            .Select(i => i.GetProperty("data").GetProperty("baseData").GetProperty("name").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "Parse", "State", "VmLookup", "DatabaseCheck", "Runbook", "Route" }, stages);
+        Assert.Contains(items, i => i.GetProperty("data").GetProperty("baseType").GetString() == "MetricData");
+
+        var tracks = _collector.Requests.Where(r => r.Signal == "track").ToList();
+        if (entraAuthorization) Assert.All(tracks, r => Assert.StartsWith("Bearer ", r.Headers["Authorization"]));
+        else Assert.All(tracks, r => Assert.False(r.Headers.ContainsKey("Authorization")));
+        foreach (var track in tracks) AssertNoSecret(Encoding.UTF8.GetString(track.Body));
+    }
+
+    [Fact]
+    public void ApplicationInsights_WithAConnectionStringThatIsNotOne_ShouldFailWithoutQuotingIt()
+    {
+        var failure = Assert.Throws<VmEventOpsException>(() =>
+            TelemetryExport.Apply(new VmEventOptions { ApplicationInsightsConnectionString = "InstrumentationKey=" + PlantedSecret }, NullHostLog.Instance));
+        Assert.Equal(ErrorIds.TelemetryExportFailed, failure.ErrorId);
+        Assert.DoesNotContain(PlantedSecret, failure.ToString(), StringComparison.Ordinal);
+    }
+
+    private VmEventOptions Options() => WorkflowTestOptions.For(azurite, _arm) with
+    {
+        DbProvider = DbProvider.Sqlite, DbServer = Path.Combine(_temp.Path, "app.db"), ClientSecret = PlantedSecret,
+    };
+
+    /// <summary>One VM created, its event sent, received and processed to Succeeded.</summary>
+    private async Task<VmResourceId> OnboardAsync(VmEventOptions options, string name)
+    {
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={options.DbServer};Pooling=False"))
+        {
+            await connection.OpenAsync();
+        }
+
+        var vm = VmResourceId.Parse(_arm.Model.AddVm(Sub, "rg-app", name, ["10.0.5.10"]).Id);
+        var queues = QueueManager.Create(options, NullHostLog.Instance);
+        await queues.SendAsync(QueueKind.Main, queues.EncodeForMainQueue(VmWriteEventFactory.Create(vm, null, null, DateTimeOffset.UtcNow)), null, CancellationToken.None);
+        var message = (await queues.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None)).Single();
+        var result = await EventProcessor.Create(options, NullHostLog.Instance).ProcessAsync(message, false, CancellationToken.None);
+        Assert.Equal(VmEventOutcome.Succeeded, result.Outcome);
+        return vm;
+    }
+
+    private static string? Tag(JsonElement span, string name) =>
+        span.GetProperty("tags").TryGetProperty(name, out var value) ? value.ToString() : null;
+
+    private static string? Property(JsonElement item, string name) =>
+        item.GetProperty("data").GetProperty("baseData").TryGetProperty("properties", out var properties) && properties.TryGetProperty(name, out var value) ? value.GetString() : null;
+
+    private static void AssertNoSecret(string text)
+    {
+        Assert.DoesNotContain(PlantedSecret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(PlantedHeader, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(AzuriteFixture.AccountKey, text, StringComparison.Ordinal);
+    }
+}
