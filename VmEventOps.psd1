@@ -15,6 +15,7 @@
         'Get-VmEventConfiguration'
         'Get-VmEventMessage'
         'Get-VmEventQueueStatus'
+        'Get-VmEventTrail'
         'Get-VmNetworkInfo'
         'Get-VmOnboardingState'
         'Get-VmRunbookJob'

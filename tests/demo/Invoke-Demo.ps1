@@ -38,6 +38,17 @@ Write-Host "== Queues"
 Get-VmEventQueueStatus | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
 Write-Host "== Onboarding state"
 Get-VmOnboardingState | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
+Write-Host "== What happened to vm-demo-03? (Get-VmEventTrail)"
+$trail = @(Get-VmEventTrail -VmResourceId $vm3)
+$trail | Format-Table | Out-String -Width 160 | Write-Host
+Write-Host "== Its trace in VMEVENTOPS_TRACEFILE ($env:VMEVENTOPS_TRACEFILE)"
+$spans = @(Get-Content $env:VMEVENTOPS_TRACEFILE | ConvertFrom-Json)
+$attempts = @($spans | Where-Object { $_.name -eq 'VmEventOps.ProcessMessage' -and $_.tags.'vmeventops.vm_resource_id' -eq $vm3 })
+$attempts | ForEach-Object {
+    $attempt = $_
+    $stages = ($spans | Where-Object { $_.parentSpanId -eq $attempt.spanId -and $_.name -ne 'VmEventOps.ProcessMessage' } | ForEach-Object { '{0} {1:0} ms{2}' -f $_.name, $_.durationMs, $(if ($_.status -eq 'Error') { ' (failed)' }) }) -join ', '
+    [pscustomobject]@{ TraceId = $_.traceId; Attempt = $_.tags.'vmeventops.attempt'; Outcome = $_.tags.'vmeventops.outcome'; Ms = [int]$_.durationMs; Stages = $stages }
+} | Format-Table -AutoSize -Wrap | Out-String -Width 160 | Write-Host
 
 # The demo checks itself: the run must end as the story says.
 $byVm = $results | Group-Object VmName -AsHashTable -AsString
@@ -49,5 +60,7 @@ foreach ($name in $expected.Keys) { if ($byVm[$name].Outcome -notcontains $expec
 if (@($byVm['vm-demo-01'].Outcome | Where-Object { "$_" -eq 'AlreadyOnboarded' }).Count -lt 1) { $problems += 'the update of vm-demo-01 was not AlreadyOnboarded' }
 if ($byVm['vm-demo-03'].Outcome -notcontains 'RetryScheduled' -or $byVm['vm-demo-03'].Outcome -notcontains 'Succeeded') { $problems += 'vm-demo-03 was not retried to success' }
 if (@($results | Where-Object { "$($_.Outcome)" -eq 'DeadLettered' }).Count -ne 1) { $problems += 'the malformed message was not dead-lettered' }
+if (($trail | Where-Object Source -eq 'State').Status -join ',' -ne 'FirstSeen,RetryScheduled,Succeeded') { $problems += "vm-demo-03's trail does not show its retry and success" }
+if ($attempts.Count -ne 2 -or @($attempts.traceId | Sort-Object -Unique).Count -ne 1) { $problems += "vm-demo-03's two attempts are not one trace in the trace file" }
 if ($problems) { throw "The demo did not end as expected: $($problems -join '; ')" }
-Write-Host 'Demo complete: 3 VMs onboarded once each, a duplicate and an update recognised, a forged event ignored, a bad message in poison.'
+Write-Host 'Demo complete: 3 VMs onboarded once each, a duplicate and an update recognised, a forged event ignored, a bad message in poison; one VM''s story told by its trail and its trace.'

@@ -182,6 +182,8 @@ function Invoke-DemoWorkflow {
             VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo'
             VMEVENTOPS_DBPROVIDER = 'Sqlite'; VMEVENTOPS_DBSERVER = (Join-Path $databases '{VmName}.db')
             VMEVENTOPS_RETRYBASEDELAY = '2'; VMEVENTOPS_RETRYMAXDELAY = '2'
+            # Every span as a JSON line: the demo shows one event's trace across its attempts.
+            VMEVENTOPS_TRACEFILE = (Join-Path $WorkFolder 'traces.jsonl')
         }
         foreach ($name in $settings.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $settings[$name]) }
         & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $script:RepoRoot 'tests/demo/Invoke-Demo.ps1') `

@@ -61,37 +61,26 @@ public sealed class EventProcessor
     {
         async Task<VmEventMessage> Settled() => settle is null ? message : await settle().ConfigureAwait(false);
 
-        var total = Stopwatch.StartNew();
         var stages = new Dictionary<string, long>();
         var attempt = message.Attempt + 1;
         var envelope = MessageEnvelope.TryParse(message.Body, out var existing) && existing is not null
             ? existing
             : new MessageEnvelope { Attempt = message.Attempt, FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow, Original = message.Body, History = message.History, TraceParent = message.TraceParent };
 
-        // One activity per message, continuing the trace of the event's earlier attempts (their context travels in the
-        // envelope), with a child per stage. Without a listener no activity exists and none of this costs anything.
-        ActivityContext.TryParse(envelope.TraceParent, null, out var earlier);
-        using var activity = VmEventTelemetry.Source.StartActivity("VmEventOps.ProcessMessage", ActivityKind.Consumer, earlier);
-        if (activity is not null) envelope = envelope with { TraceParent = activity.Id };
-        activity?.SetTag(VmEventTelemetry.QueueTag, message.Queue.ToString()).SetTag(VmEventTelemetry.AttemptTag, attempt);
-        using var stage = new StageSpan(activity);
+        // One activity per message in the trace of the event's earlier attempts, a child per stage; the next attempt continues it.
+        using var telemetry = new MessageTelemetry(envelope.TraceParent, message.Queue, attempt);
+        var stage = telemetry.Stage;
+        if (telemetry.Activity is { } activity) envelope = envelope with { TraceParent = activity.Id };
 
         stage.Start("Parse");
         var vmEvent = message.Event is null ? null : _filter.Apply(message.Event);
         var result = new VmEventResult { Outcome = VmEventOutcome.Ignored, EventId = vmEvent?.EventId, VmResourceId = vmEvent?.VmResourceId, VmName = vmEvent?.VmName, Attempt = attempt, DequeueCount = message.DequeueCount };
-        activity?.SetTag(VmEventTelemetry.EventIdTag, vmEvent?.EventId).SetTag(VmEventTelemetry.CorrelationIdTag, vmEvent?.CorrelationId)
-            .SetTag(VmEventTelemetry.VmResourceIdTag, vmEvent?.ParsedVmId?.Value);
+        telemetry.Describe(vmEvent);
 
         VmEventResult Done(VmEventResult r)
         {
-            stage.End();
-            var code = VmEventTelemetry.ReasonCode(r.Reason);
-            var outcome = r.Outcome.ToString();
-            activity?.SetTag(VmEventTelemetry.OutcomeTag, outcome).SetTag(VmEventTelemetry.ReasonTag, code).SetTag(VmEventTelemetry.AttemptTag, r.Attempt);
-            if (r.Outcome == VmEventOutcome.DeadLettered) activity?.SetStatus(ActivityStatusCode.Error, code);
-            VmEventTelemetry.Events.Add(1, new KeyValuePair<string, object?>(VmEventTelemetry.OutcomeTag, outcome), new KeyValuePair<string, object?>(VmEventTelemetry.ReasonTag, code));
-            VmEventTelemetry.Duration.Record(total.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>(VmEventTelemetry.OutcomeTag, outcome));
-            return r with { Stages = stages, ElapsedMs = total.ElapsedMilliseconds };
+            telemetry.Complete(r.Outcome, r.Reason, r.Attempt);
+            return r with { Stages = stages, ElapsedMs = (long)telemetry.Elapsed.TotalMilliseconds };
         }
 
         // Parse and filter: what is not an event goes to poison at once; what is not ours is dropped with its reason.
@@ -163,6 +152,7 @@ public sealed class EventProcessor
             var claimed = await _state.TryWriteAsync(vm, new OnboardingState
             {
                 VmResourceId = vm.Value, VmId = info.VmId, State = OnboardingStatus.InProgress, Attempts = attempt, FirstSeen = state?.FirstSeen ?? envelope.FirstSeen,
+                TraceId = telemetry.TraceId,
             }, state, cancellationToken).ConfigureAwait(false);
             // No record of this VM before our claim: no earlier attempt can have started its job, so the job's
             // idempotency GET is not needed (a 409 from the PUT would still be adopted).
@@ -216,7 +206,7 @@ public sealed class EventProcessor
                 ["CorrelationId"] = vmEvent.CorrelationId,
             };
             // The runbook's own logs can be joined with this event's trace (every attempt shares the trace id).
-            if (activity is not null) parameters["TraceId"] = activity.TraceId.ToHexString();
+            if (telemetry.TraceId is { } traceId) parameters["TraceId"] = traceId;
             var job = await _arm.StartRunbookAsync(new RunbookJobRequest
             {
                 AutomationAccountId = _options.AutomationAccountId!,
@@ -234,6 +224,7 @@ public sealed class EventProcessor
             await _state.TryWriteAsync(vm, new OnboardingState
             {
                 VmResourceId = vm.Value, VmId = info.VmId, State = OnboardingStatus.Succeeded, Attempts = attempt, JobId = job.JobId, FirstSeen = claimed?.FirstSeen,
+                History = OnboardingState.Append(claimed?.History, new OnboardingAttempt(DateTimeOffset.UtcNow, attempt, nameof(VmEventOutcome.Succeeded), job.AlreadyExisted ? "JobAlreadyStarted" : "JobStarted")),
             }, claimed, cancellationToken).ConfigureAwait(false);
             var summary = JsonSerializer.Serialize(new { outcome = "Succeeded", vmId = info.VmId, jobId = job.JobId, job.AlreadyExisted, info.PrivateIpAddress, at = DateTimeOffset.UtcNow });
             await _queues.RouteAsync(await Settled().ConfigureAwait(false), QueueKind.Succeeded, (envelope with { Attempt = attempt, Reason = "Succeeded", Result = summary })
@@ -249,6 +240,8 @@ public sealed class EventProcessor
                 IsTransient = e is OperationCanceledException or TimeoutException or HttpRequestException or IOException || AzureFailure.AsRequestFailure(e) is not null,
             };
             var text = $"{step}: {error.ErrorId}: {SecretRedactor.PatternsOnly.Redact(error.Message)}";
+            // The attempt ended now, before its message moves: the record and the envelope share this time.
+            var ended = DateTimeOffset.UtcNow;
             stage.Fail(error.ErrorId);
             stage.Start("Route");
             if (error.ErrorId == ErrorIds.ArmThrottled)
@@ -258,24 +251,26 @@ public sealed class EventProcessor
                 // messages do not return together) and comes back as the same attempt.
                 var wait = RetrySchedule.ThrottledDelay(error.RetryAfter);
                 VmEventTelemetry.ThrottleDeferrals.Add(1);
-                var deferred = (envelope with { Attempt = attempt - 1, Reason = Throttled }).WithHistory(DateTimeOffset.UtcNow, Throttled, text);
+                var deferred = (envelope with { Attempt = attempt - 1, Reason = Throttled }).WithHistory(ended, Throttled, text);
                 await _queues.RouteAsync(await Settled().ConfigureAwait(false), QueueKind.Retry, deferred.Serialize(), wait, cancellationToken).ConfigureAwait(false);
-                await RecordAsync(vm, OnboardingStatus.Failed, attempt - 1, text, cancellationToken).ConfigureAwait(false);
-                return Done(result with { Outcome = VmEventOutcome.RetryScheduled, Reason = Throttled, Attempt = attempt - 1, NextAttemptOn = DateTimeOffset.UtcNow + wait });
+                var due = ended + wait;
+                await RecordAsync(vm, OnboardingStatus.Failed, new OnboardingAttempt(ended, attempt - 1, nameof(VmEventOutcome.RetryScheduled), text), due, cancellationToken).ConfigureAwait(false);
+                return Done(result with { Outcome = VmEventOutcome.RetryScheduled, Reason = Throttled, Attempt = attempt - 1, NextAttemptOn = due });
             }
 
             var next = envelope with { Attempt = attempt, Reason = text };
-            next = next.WithHistory(DateTimeOffset.UtcNow, step, text);
+            next = next.WithHistory(ended, step, text);
             if (error.IsTransient && _retry.CanRetry(attempt))
             {
                 var delay = _retry.DelayAfter(attempt);
                 await _queues.RouteAsync(await Settled().ConfigureAwait(false), QueueKind.Retry, next.Serialize(), delay, cancellationToken).ConfigureAwait(false);
-                await RecordAsync(vm, OnboardingStatus.Failed, attempt, text, cancellationToken).ConfigureAwait(false);
-                return Done(result with { Outcome = VmEventOutcome.RetryScheduled, Reason = text, NextAttemptOn = DateTimeOffset.UtcNow + delay });
+                var due = ended + delay;
+                await RecordAsync(vm, OnboardingStatus.Failed, new OnboardingAttempt(ended, attempt, nameof(VmEventOutcome.RetryScheduled), text), due, cancellationToken).ConfigureAwait(false);
+                return Done(result with { Outcome = VmEventOutcome.RetryScheduled, Reason = text, NextAttemptOn = due });
             }
 
             await DeadLetterAsync(await Settled().ConfigureAwait(false), next, cancellationToken).ConfigureAwait(false);
-            await RecordAsync(vm, OnboardingStatus.DeadLettered, attempt, text, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(vm, OnboardingStatus.DeadLettered, new OnboardingAttempt(ended, attempt, nameof(VmEventOutcome.DeadLettered), text), null, cancellationToken).ConfigureAwait(false);
             return Done(result with { Outcome = VmEventOutcome.DeadLettered, Reason = text });
         }
     }
@@ -288,13 +283,17 @@ public sealed class EventProcessor
     private bool IsClaimedElsewhere(OnboardingState? state) =>
         state is { State: OnboardingStatus.InProgress, UpdatedOn: { } updated } && DateTimeOffset.UtcNow - updated < _options.MessageLease;
 
-    private async Task RecordAsync(VmResourceId vm, OnboardingStatus status, int attempt, string error, CancellationToken cancellationToken)
+    private async Task RecordAsync(VmResourceId vm, OnboardingStatus status, OnboardingAttempt ended, DateTimeOffset? nextAttemptOn, CancellationToken cancellationToken)
     {
         try
         {
             var current = await _state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
             if (current?.State == OnboardingStatus.Succeeded) return; // another worker finished it meanwhile
-            await _state.TryWriteAsync(vm, new OnboardingState { VmResourceId = vm.Value, VmId = current?.VmId, State = status, Attempts = attempt, LastError = error, JobId = current?.JobId }, current, cancellationToken).ConfigureAwait(false);
+            await _state.TryWriteAsync(vm, new OnboardingState
+            {
+                VmResourceId = vm.Value, VmId = current?.VmId, State = status, Attempts = ended.Attempt, LastError = ended.Reason, JobId = current?.JobId,
+                NextAttemptOn = nextAttemptOn, History = OnboardingState.Append(current?.History, ended),
+            }, current, cancellationToken).ConfigureAwait(false);
         }
         catch (VmEventOpsException e)
         {

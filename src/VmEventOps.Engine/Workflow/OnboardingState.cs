@@ -23,6 +23,22 @@ public sealed record OnboardingState
 
     public DateTimeOffset? UpdatedOn { get; init; }
 
+    /// <summary>When the scheduled retry comes due (its message is invisible until then, so no queue can show it).</summary>
+    public DateTimeOffset? NextAttemptOn { get; init; }
+
+    /// <summary>The trace of the event's attempts (W3C trace id), when traces were recorded.</summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>How each attempt ended, oldest first (the last <see cref="MaxHistory"/>).</summary>
+    public IReadOnlyList<OnboardingAttempt> History { get; init; } = [];
+
+    /// <summary>Attempts kept in <see cref="History"/>.</summary>
+    public const int MaxHistory = 20;
+
+    /// <summary>The history with <paramref name="attempt"/> appended (oldest dropped past <see cref="MaxHistory"/>, reasons cut to 500 characters).</summary>
+    public static IReadOnlyList<OnboardingAttempt> Append(IReadOnlyList<OnboardingAttempt>? history, OnboardingAttempt attempt) =>
+        (history ?? []).Append(attempt with { Reason = attempt.Reason is { Length: > 500 } reason ? reason[..500] : attempt.Reason }).TakeLast(MaxHistory).ToArray();
+
     /// <summary>The row's ETag: the next write succeeds only if nobody wrote in between.</summary>
     internal string? ETag { get; init; }
 }

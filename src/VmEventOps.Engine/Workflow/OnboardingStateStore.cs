@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using VmEventOps.Engine.Azure;
@@ -71,6 +72,10 @@ public sealed class OnboardingStateStore
             ["LastError"] = state.LastError is { Length: > 2000 } error ? error[..2000] : state.LastError,
             ["FirstSeen"] = state.FirstSeen ?? previous?.FirstSeen ?? DateTimeOffset.UtcNow,
             ["UpdatedOn"] = DateTimeOffset.UtcNow,
+            ["NextAttemptOn"] = state.NextAttemptOn,
+            ["TraceId"] = state.TraceId ?? previous?.TraceId,
+            // A write that brings no history keeps the one before (a claim, a record written by an older version).
+            ["History"] = JsonSerializer.Serialize(state.History.Count > 0 ? state.History : previous?.History ?? [], OnboardingHistoryJson.Default.IReadOnlyListOnboardingAttempt),
         };
         try
         {
@@ -119,8 +124,24 @@ public sealed class OnboardingStateStore
         LastError = entity.GetString("LastError"),
         FirstSeen = entity.GetDateTimeOffset("FirstSeen"),
         UpdatedOn = entity.GetDateTimeOffset("UpdatedOn"),
+        NextAttemptOn = entity.GetDateTimeOffset("NextAttemptOn"),
+        TraceId = entity.GetString("TraceId"),
+        History = ReadHistory(entity.GetString("History")),
         ETag = entity.ETag.ToString(),
     };
+
+    private static IReadOnlyList<OnboardingAttempt> ReadHistory(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return [];
+        try
+        {
+            return JsonSerializer.Deserialize(json, OnboardingHistoryJson.Default.IReadOnlyListOnboardingAttempt) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];   // bookkeeping only: a damaged history must not stop the workflow
+        }
+    }
 
     private static string Partition(VmResourceId vm) => vm.SubscriptionId.ToString("D");
 

@@ -30,7 +30,8 @@ internal sealed class StageSpan(Activity? parent) : IDisposable
     /// <summary>Marks the current stage failed (with a bounded code, never an error text) and ends it.</summary>
     public void Fail(string code)
     {
-        _span?.SetStatus(ActivityStatusCode.Error, code);
+        // As a tag too: some exporters (Azure Monitor's) drop a status description.
+        _span?.SetStatus(ActivityStatusCode.Error, code).SetTag(VmEventTelemetry.ReasonTag, code);
         End();
     }
 

@@ -119,6 +119,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
         TelemetryExport.Apply(options, NullHostLog.Instance);
 
         var vm = await OnboardAsync(options, "vm-monitored-" + entraAuthorization.ToString().ToLowerInvariant());
+        var failing = await OnboardAsync(options with { DbServer = Path.Combine(_temp.Path, "missing", "none.db") }, "vm-monitored-failing-" + entraAuthorization.ToString().ToLowerInvariant(), VmEventOutcome.RetryScheduled);
         Assert.True(TelemetryExport.Flush(TimeSpan.FromSeconds(20)));
 
         var items = _collector.TrackedItems;
@@ -135,6 +136,15 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
             .Select(i => i.GetProperty("data").GetProperty("baseData").GetProperty("name").GetString()).ToHashSet();
         Assert.Superset(new HashSet<string?> { "Parse", "State", "VmLookup", "DatabaseCheck", "Runbook", "Route" }, stages);
         Assert.Contains(items, i => i.GetProperty("data").GetProperty("baseType").GetString() == "MetricData");
+
+        // The failed stage of the other VM's attempt: a failed dependency with the reason code (what the README's queries count).
+        var retried = Assert.Single(items, i => i.GetProperty("data").GetProperty("baseType").GetString() == "RequestData" && Property(i, VmEventTelemetry.VmResourceIdTag) == failing.Value);
+        Assert.Equal("RetryScheduled", Property(retried, VmEventTelemetry.OutcomeTag));
+        var failedStage = Assert.Single(items, i => i.GetProperty("data").GetProperty("baseType").GetString() == "RemoteDependencyData"
+            && i.GetProperty("tags").GetProperty("ai.operation.id").GetString() == retried.GetProperty("tags").GetProperty("ai.operation.id").GetString()
+            && i.GetProperty("data").GetProperty("baseData").GetProperty("name").GetString() == "DatabaseCheck");
+        Assert.False(failedStage.GetProperty("data").GetProperty("baseData").GetProperty("success").GetBoolean());
+        Assert.Equal(ErrorIds.DbCheckFailed, Property(failedStage, VmEventTelemetry.ReasonTag));
 
         var tracks = _collector.Requests.Where(r => r.Signal == "track").ToList();
         if (entraAuthorization) Assert.All(tracks, r => Assert.StartsWith("Bearer ", r.Headers["Authorization"]));
@@ -156,11 +166,12 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
         DbProvider = DbProvider.Sqlite, DbServer = Path.Combine(_temp.Path, "app.db"), ClientSecret = PlantedSecret,
     };
 
-    /// <summary>One VM created, its event sent, received and processed to Succeeded.</summary>
-    private async Task<VmResourceId> OnboardAsync(VmEventOptions options, string name)
+    /// <summary>One VM created, its event sent, received and processed (to Succeeded unless told otherwise; its database is there only then).</summary>
+    private async Task<VmResourceId> OnboardAsync(VmEventOptions options, string name, VmEventOutcome expected = VmEventOutcome.Succeeded)
     {
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={options.DbServer};Pooling=False"))
+        if (expected == VmEventOutcome.Succeeded)
         {
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={options.DbServer};Pooling=False");
             await connection.OpenAsync();
         }
 
@@ -169,7 +180,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
         await queues.SendAsync(QueueKind.Main, queues.EncodeForMainQueue(VmWriteEventFactory.Create(vm, null, null, DateTimeOffset.UtcNow)), null, CancellationToken.None);
         var message = (await queues.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None)).Single();
         var result = await EventProcessor.Create(options, NullHostLog.Instance).ProcessAsync(message, false, CancellationToken.None);
-        Assert.Equal(VmEventOutcome.Succeeded, result.Outcome);
+        Assert.Equal(expected, result.Outcome);
         return vm;
     }
 

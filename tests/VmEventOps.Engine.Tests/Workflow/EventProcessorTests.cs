@@ -165,7 +165,41 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
         var poisoned = Assert.Single(await Queues(options).PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None));
         Assert.Equal(2, poisoned.History.Count);
         Assert.Equal(0, _arm.Calls("job-put"));
-        Assert.Equal(OnboardingStatus.DeadLettered, (await OnboardingStateStore.Create(options).GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None))!.State);
+        var state = (await OnboardingStateStore.Create(options).GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None))!;
+        Assert.Equal(OnboardingStatus.DeadLettered, state.State);
+        // The record keeps how each attempt ended (the trail's source: a scheduled retry's message cannot be seen), at the
+        // times the envelope history has; the dead-lettered record has no retry due.
+        Assert.Equal([(1, "RetryScheduled"), (2, "DeadLettered")], state.History.Select(h => (h.Attempt, h.Outcome)));
+        Assert.All(state.History, h => Assert.StartsWith("DatabaseCheck: VmDbCheckFailed: ", h.Reason));
+        Assert.Equal(poisoned.History.Select(h => h.Time), state.History.Select(h => h.Time));
+        Assert.Null(state.NextAttemptOn);
+    }
+
+    [Fact]
+    public async Task Process_ARetryScheduled_ShouldRecordWhenItComesDue_AndTheClaimShouldKeepTheHistory()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-due", ["10.0.0.13"]);
+        var missing = _options with { DbServer = Path.Combine(_temp.Path, "later.db"), RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(1) };
+        var store = OnboardingStateStore.Create(missing);
+
+        var first = await Processor(missing).ProcessAsync(await Enqueue(EventFor(vm)), false, CancellationToken.None);
+        var waiting = (await store.GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None))!;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={missing.DbServer};Pooling=False"))
+        {
+            await connection.OpenAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var retried = (await Queues(missing).ReceiveAsync(QueueKind.Retry, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None)).Single();
+        var second = await Processor(missing).ProcessAsync(retried, false, CancellationToken.None);
+        var done = (await store.GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None))!;
+
+        Assert.Equal(VmEventOutcome.RetryScheduled, first.Outcome);
+        Assert.Equal(first.NextAttemptOn, waiting.NextAttemptOn);
+        Assert.Equal(VmEventOutcome.Succeeded, second.Outcome);
+        Assert.Null(done.NextAttemptOn);
+        Assert.Equal([(1, "RetryScheduled"), (2, "Succeeded")], done.History.Select(h => (h.Attempt, h.Outcome)));
+        Assert.Equal("JobStarted", done.History[^1].Reason);
     }
 
     [Fact]

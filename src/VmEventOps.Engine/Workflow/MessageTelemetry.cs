@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+
+namespace VmEventOps.Engine.Workflow;
+
+/// <summary>
+/// The traces and metrics of processing one message: its activity (continuing the trace of the event's earlier attempts,
+/// whose context travels in the envelope), the current stage, and at the end the outcome's tags, counter and duration.
+/// Without a listener no activity exists, and only the duration samples remain.
+/// </summary>
+internal sealed class MessageTelemetry : IDisposable
+{
+    private readonly Stopwatch _total = Stopwatch.StartNew();
+
+    public MessageTelemetry(string? traceParent, QueueKind queue, int attempt)
+    {
+        ActivityContext.TryParse(traceParent, null, out var earlier);
+        Activity = VmEventTelemetry.Source.StartActivity("VmEventOps.ProcessMessage", ActivityKind.Consumer, earlier);
+        Activity?.SetTag(VmEventTelemetry.QueueTag, queue.ToString()).SetTag(VmEventTelemetry.AttemptTag, attempt);
+        Stage = new StageSpan(Activity);
+    }
+
+    /// <summary>The message's activity (null when nobody listens).</summary>
+    public Activity? Activity { get; }
+
+    /// <summary>The stage in progress.</summary>
+    public StageSpan Stage { get; }
+
+    /// <summary>The W3C trace id, when traces are recorded.</summary>
+    public string? TraceId => Activity?.TraceId.ToHexString();
+
+    /// <summary>Time since the message was taken up.</summary>
+    public TimeSpan Elapsed => _total.Elapsed;
+
+    /// <summary>Tags the event the message holds (ids only).</summary>
+    public void Describe(VmEvent? vmEvent) =>
+        Activity?.SetTag(VmEventTelemetry.EventIdTag, vmEvent?.EventId).SetTag(VmEventTelemetry.CorrelationIdTag, vmEvent?.CorrelationId)
+            .SetTag(VmEventTelemetry.VmResourceIdTag, vmEvent?.ParsedVmId?.Value);
+
+    /// <summary>Ends the stage, tags the outcome (a bounded reason code, never its text) and counts it.</summary>
+    public void Complete(VmEventOutcome outcome, string? reason, int attempt)
+    {
+        Stage.End();
+        var code = VmEventTelemetry.ReasonCode(reason);
+        var name = outcome.ToString();
+        Activity?.SetTag(VmEventTelemetry.OutcomeTag, name).SetTag(VmEventTelemetry.ReasonTag, code).SetTag(VmEventTelemetry.AttemptTag, attempt);
+        if (outcome == VmEventOutcome.DeadLettered) Activity?.SetStatus(ActivityStatusCode.Error, code);
+        VmEventTelemetry.Events.Add(1, new KeyValuePair<string, object?>(VmEventTelemetry.OutcomeTag, name), new KeyValuePair<string, object?>(VmEventTelemetry.ReasonTag, code));
+        VmEventTelemetry.Duration.Record(_total.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>(VmEventTelemetry.OutcomeTag, name));
+    }
+
+    public void Dispose()
+    {
+        Stage.Dispose();
+        Activity?.Dispose();
+    }
+}
