@@ -22,6 +22,8 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
     private const string Sub = WorkflowTestOptions.Subscription;
     private const string PlantedSecret = "Planted-Client-Secret-91fe";
     private const string PlantedHeader = "Planted-Api-Key-33ab";
+    private const string PlantedDbPassword = "Planted-Db-Password-4a7e";
+    private const string PlantedToken = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJwbGFudGVkIn0.planted-token-signature";
     private const string InstrumentationKey = "5f1d9c1e-7c55-4b6e-9a43-0c2b1f0e8d11";
     private readonly TempDirectory _temp = new();
     private ArmEmulator _arm = null!;
@@ -61,6 +63,10 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
         var stages = lines.Where(l => l.TryGetProperty("parentSpanId", out var parent) && parent.GetString() == message.GetProperty("spanId").GetString())
             .Select(l => l.GetProperty("name").GetString()!).ToArray();
         Assert.Equal(["Parse", "State", "VmLookup", "DatabaseCheck", "Runbook", "Route"], stages);
+        // A database password and an access token in the settings, and an attempt that fails on the password: still no secret in a span.
+        var planted = options with { DbPassword = PlantedDbPassword, AccessToken = PlantedToken };
+        await OnboardAsync(planted, "vm-filed-secret", VmEventOutcome.RetryScheduled);
+        Assert.Contains(File.ReadAllLines(path), l => l.Contains("vm-filed-secret", StringComparison.Ordinal) && l.Contains("RetryScheduled", StringComparison.Ordinal));
         AssertNoSecret(File.ReadAllText(path));
 
         // Export off again: the next onboarding writes nothing.
@@ -194,6 +200,8 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         Assert.DoesNotContain(PlantedSecret, text, StringComparison.Ordinal);
         Assert.DoesNotContain(PlantedHeader, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(PlantedDbPassword, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(PlantedToken, text, StringComparison.Ordinal);
         Assert.DoesNotContain(AzuriteFixture.AccountKey, text, StringComparison.Ordinal);
     }
 }
