@@ -25,7 +25,7 @@ internal sealed class JsonLinesSpanExporter : BaseExporter<Activity>
         Path = path;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
-        // Mutex names are machine-wide on Windows with Global\, per user session on Unix: both cover the writers that share a file.
+        // A Global\ name: every process on the machine that writes this file takes the same lock.
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(OperatingSystem.IsWindows() ? path.ToUpperInvariant() : path)))[..32];
         _appendLock = new Mutex(false, @"Global\VmEventOps.TraceFile." + key);
         _json = new Utf8JsonWriter(_buffer);

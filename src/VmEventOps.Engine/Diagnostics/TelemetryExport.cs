@@ -18,7 +18,7 @@ namespace VmEventOps.Engine.Diagnostics;
 public static class TelemetryExport
 {
     private static readonly object Gate = new();
-    private static TelemetryExportTargets _current = TelemetryExportTargets.From(new VmEventOptions());
+    private static TelemetryExportTargets _current = TelemetryExportTargets.None;
     private static TracerProvider? _tracing;
     private static MeterProvider? _metrics;
     private static bool _exitHooked;
@@ -65,7 +65,7 @@ public static class TelemetryExport
         lock (Gate)
         {
             StopExporters();
-            Volatile.Write(ref _current, TelemetryExportTargets.From(new VmEventOptions()));
+            Volatile.Write(ref _current, TelemetryExportTargets.None);
         }
     }
 
@@ -81,7 +81,8 @@ public static class TelemetryExport
         var tracing = Sdk.CreateTracerProviderBuilder().ConfigureResource(Describe).AddSource(VmEventTelemetry.Name);
         var metrics = Sdk.CreateMeterProviderBuilder().ConfigureResource(Describe).AddMeter(VmEventTelemetry.Name);
         var exportsMetrics = false;
-        var monitor = targets.ApplicationInsightsConnectionString is { } connectionString ? DescribeAzureMonitor(connectionString, options) : null;
+        // Checked, and the credential chosen, before anything is opened.
+        var monitorCredential = targets.ApplicationInsightsConnectionString is { } connectionString ? AzureMonitorCredential(connectionString, options) : null;
         JsonLinesSpanExporter? file = null;
         try
         {
@@ -99,10 +100,10 @@ public static class TelemetryExport
                 exportsMetrics = true;
             }
 
-            if (monitor is not null)
+            if (targets.ApplicationInsightsConnectionString is { } monitored)
             {
-                tracing.AddAzureMonitorTraceExporter(o => Copy(monitor, o));
-                metrics.AddAzureMonitorMetricExporter(o => Copy(monitor, o));
+                tracing.AddAzureMonitorTraceExporter(o => DescribeAzureMonitor(o, monitored, monitorCredential));
+                metrics.AddAzureMonitorMetricExporter(o => DescribeAzureMonitor(o, monitored, monitorCredential));
                 exportsMetrics = true;
             }
 
@@ -142,22 +143,24 @@ public static class TelemetryExport
         if (targets.OtlpHeaders is { } headers) otlp.Headers = headers;
     }
 
-    private static AzureMonitorExporterOptions DescribeAzureMonitor(string connectionString, VmEventOptions options)
+    /// <summary>The credential that signs Azure Monitor requests: the module's own when the resource takes Entra tokens only, else none.</summary>
+    private static global::Azure.Core.TokenCredential? AzureMonitorCredential(string connectionString, VmEventOptions options)
     {
         RequireConnectionString(connectionString);
-        var monitor = new AzureMonitorExporterOptions
-        {
-            ConnectionString = connectionString,
-            // Every onboarding is kept: the exporter's default (5 traces a second, rate-limited) would set the sampler of the
-            // whole provider and drop most traces of a burst from the trace file and OTLP too.
-            SamplingRatio = 1.0F,
-            TracesPerSecond = null,
-            // Live Metrics polls a Microsoft endpoint all the time the process runs; a module should not start that unasked.
-            EnableLiveMetrics = false,
-        };
         // A resource with local authentication disabled takes Entra tokens only ("Authorization=AAD" in its connection string).
-        if (connectionString.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase)) monitor.Credential = TokenProvider.For(options).Credential;
-        return monitor;
+        return connectionString.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) ? TokenProvider.For(options).Credential : null;
+    }
+
+    private static void DescribeAzureMonitor(AzureMonitorExporterOptions monitor, string connectionString, global::Azure.Core.TokenCredential? credential)
+    {
+        monitor.ConnectionString = connectionString;
+        monitor.Credential = credential;
+        // Every onboarding is kept: the exporter's default (5 traces a second, rate-limited) would set the sampler of the
+        // whole provider and drop most traces of a burst from the trace file and OTLP too.
+        monitor.SamplingRatio = 1.0F;
+        monitor.TracesPerSecond = null;
+        // Live Metrics polls a Microsoft endpoint all the time the process runs; a module should not start that unasked.
+        monitor.EnableLiveMetrics = false;
     }
 
     /// <summary>
@@ -188,15 +191,6 @@ public static class TelemetryExport
                 $"ApplicationInsightsConnectionString is not an Application Insights connection string: {problem}. Copy it from the resource's Overview page.",
                 "ApplicationInsightsConnectionString");
         }
-    }
-
-    private static void Copy(AzureMonitorExporterOptions from, AzureMonitorExporterOptions to)
-    {
-        to.ConnectionString = from.ConnectionString;
-        to.Credential = from.Credential;
-        to.SamplingRatio = from.SamplingRatio;
-        to.TracesPerSecond = from.TracesPerSecond;
-        to.EnableLiveMetrics = from.EnableLiveMetrics;
     }
 
     private static void StopExporters()

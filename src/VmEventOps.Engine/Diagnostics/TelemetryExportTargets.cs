@@ -9,6 +9,9 @@ internal sealed record TelemetryExportTargets(
     public static TelemetryExportTargets From(VmEventOptions options) => new(
         Blank(options.TraceFile), options.OtlpEndpoint, options.OtlpProtocol, Blank(options.OtlpHeaders), Blank(options.ApplicationInsightsConnectionString));
 
+    /// <summary>Nothing to export.</summary>
+    public static readonly TelemetryExportTargets None = From(new VmEventOptions());
+
     /// <summary>True when nothing is to be exported.</summary>
     public bool IsEmpty => TraceFile is null && OtlpEndpoint is null && ApplicationInsightsConnectionString is null;
 
@@ -17,7 +20,8 @@ internal sealed record TelemetryExportTargets(
     {
         var targets = new List<string>();
         if (TraceFile is not null) targets.Add($"trace file {TraceFile}");
-        if (OtlpEndpoint is not null) targets.Add($"OTLP {OtlpEndpoint.GetLeftPart(UriPartial.Authority)} ({OtlpProtocol})");
+        // Scheme, host and port only: user information in the URI would be a credential.
+        if (OtlpEndpoint is not null) targets.Add($"OTLP {OtlpEndpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Port, UriFormat.UriEscaped)} ({OtlpProtocol})");
         if (ApplicationInsightsConnectionString is not null) targets.Add("Application Insights");
         return targets.Count == 0 ? "nothing" : string.Join(", ", targets);
     }

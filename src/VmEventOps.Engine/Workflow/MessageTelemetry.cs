@@ -19,6 +19,7 @@ internal sealed class MessageTelemetry : IDisposable
         ActivityContext.TryParse(traceParent, null, out var earlier);
         Activity = VmEventTelemetry.Source.StartActivity("VmEventOps.ProcessMessage", ActivityKind.Consumer, earlier);
         Activity?.SetTag(VmEventTelemetry.QueueTag, queue.ToString()).SetTag(VmEventTelemetry.AttemptTag, attempt);
+        TraceId = Activity?.TraceId.ToHexString();
         Stage = new StageSpan(Activity);
     }
 
@@ -29,7 +30,7 @@ internal sealed class MessageTelemetry : IDisposable
     public StageSpan Stage { get; }
 
     /// <summary>The W3C trace id, when traces are recorded.</summary>
-    public string? TraceId => Activity?.TraceId.ToHexString();
+    public string? TraceId { get; }
 
     /// <summary>Time since the message was taken up.</summary>
     public TimeSpan Elapsed => _total.Elapsed;

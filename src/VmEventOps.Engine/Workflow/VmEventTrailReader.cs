@@ -52,7 +52,8 @@ public sealed class VmEventTrailReader(OnboardingStateStore states, QueueManager
             yield return Entry(updated, state.State.ToString()) with { Attempt = state.Attempts, Reason = redactor.Redact(state.LastError) };
         }
 
-        if (state.NextAttemptOn is { } due && state.State != OnboardingStatus.Succeeded)
+        // Set only while a retry is scheduled: every other write of the record clears it.
+        if (state.NextAttemptOn is { } due)
         {
             yield return Entry(due, "RetryDue") with { Source = "RetryQueue", Attempt = state.Attempts + 1, Reason = "Scheduled: its message is invisible until then" };
         }
@@ -66,7 +67,7 @@ public sealed class VmEventTrailReader(OnboardingStateStore states, QueueManager
             log.Warning($"Queue {queues.NameOf(kind)} holds about {count} messages; only the first {QueueManager.MaxBatch} could be looked at for {vm.Name} (Azure Queue Storage peeks no further). The onboarding record above is complete.");
         }
 
-        return peeked.Where(m => (m.Event?.ParsedVmId ?? (VmResourceId.TryParse(m.Event?.VmResourceId, out var id) ? id : null)) == vm)
+        return peeked.Where(m => m.Event?.ParsedVmId == vm)
             .Select(m => new VmEventTrailEntry
             {
                 // The envelope's last entry is when the message was routed, to the millisecond; the queue keeps whole seconds.

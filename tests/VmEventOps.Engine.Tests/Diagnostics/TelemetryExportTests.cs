@@ -167,6 +167,19 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.DoesNotContain(PlantedSecret, failure.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Targets_InWords_ShouldNameNoCredentialOfTheEndpointAndNoHeaderOrConnectionString()
+    {
+        var targets = TelemetryExportTargets.From(new VmEventOptions
+        {
+            OtlpEndpoint = new Uri("https://collector-user:Planted-Url-Password-1f@collector.example:4318/otlp"),
+            OtlpHeaders = $"x-api-key={PlantedHeader}",
+            ApplicationInsightsConnectionString = $"InstrumentationKey={InstrumentationKey}",
+        });
+
+        Assert.Equal("OTLP https://collector.example:4318 (Grpc), Application Insights", targets.ToString());
+    }
+
     private VmEventOptions Options() => WorkflowTestOptions.For(azurite, _arm) with
     {
         DbProvider = DbProvider.Sqlite, DbServer = Path.Combine(_temp.Path, "app.db"), ClientSecret = PlantedSecret,

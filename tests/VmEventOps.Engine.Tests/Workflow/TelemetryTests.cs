@@ -90,11 +90,11 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         var job = Assert.Single(_arm.Model.Jobs.Values, j => j.Parameters["VmName"] == "\"vm-traced\"");
         Assert.Equal($"\"{messages[0].TraceId.ToHexString()}\"", job.Parameters["TraceId"]);
 
-        var events = metrics.Where(m => m.Name == "vmeventops.events").SelectMany(Points).ToList();
+        var events = metrics.Where(m => m.Name == "vmeventops.events").SelectMany(m => Points(m)).ToList();
         Assert.Equal(2, events.Where(p => p.Tags["vmeventops.outcome"] == "RetryScheduled").Sum(p => p.Value));
         Assert.Equal(1, events.Where(p => p.Tags["vmeventops.outcome"] == "Succeeded").Sum(p => p.Value));
         // Each try of each ARM request, by operation and status (other collections may call ARM meanwhile: at least ours).
-        var arm = metrics.Where(m => m.Name == "vmeventops.arm.requests").SelectMany(Points).ToList();
+        var arm = metrics.Where(m => m.Name == "vmeventops.arm.requests").SelectMany(m => Points(m)).ToList();
         long Arm(string operation, string status) => arm.Where(p => p.Tags[VmEventTelemetry.ArmOperationTag] == operation && p.Tags[VmEventTelemetry.HttpStatusTag] == status).Sum(p => p.Value);
         Assert.True(Arm("Microsoft.Compute/virtualMachines/read", "200") >= 3);
         Assert.True(Arm("Microsoft.Network/networkInterfaces/read", "200") >= 3);
@@ -128,12 +128,8 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         await new QueueDepthMonitor(queues, NullHostLog.Instance).RunAsync(TimeSpan.FromMinutes(1), stop.Token);
         metering.ForceFlush();
 
-        var depths = metrics.Where(m => m.Name == "vmeventops.queue.depth").SelectMany(m => m.MetricPoints.ToArray().Select(p =>
-        {
-            var tags = new Dictionary<string, string?>();
-            foreach (var tag in p.Tags) tags[tag.Key] = tag.Value?.ToString();
-            return (Name: tags[VmEventTelemetry.QueueNameTag], Kind: tags[VmEventTelemetry.QueueTag], Value: p.GetGaugeLastValueLong());
-        })).ToList();
+        var depths = metrics.Where(m => m.Name == "vmeventops.queue.depth").SelectMany(m => Points(m, p => p.GetGaugeLastValueLong()))
+            .Select(p => (Name: p.Tags[VmEventTelemetry.QueueNameTag], Kind: p.Tags[VmEventTelemetry.QueueTag], p.Value)).ToList();
         Assert.Contains((options.RetryQueueName, "Retry", 2L), depths);
         Assert.Contains((options.PoisonQueueName, "Poison", 1L), depths);
         Assert.Contains((options.QueueName, "Main", 0L), depths);
@@ -151,14 +147,15 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         throw new TimeoutException("The retry never came due.");
     }
 
-    private static List<(Dictionary<string, string?> Tags, long Value)> Points(MetricSnapshot metric)
+    /// <summary>Each point of a metric with its tags; a counter's sum unless <paramref name="value"/> reads another value.</summary>
+    private static List<(Dictionary<string, string?> Tags, long Value)> Points(MetricSnapshot metric, Func<MetricPoint, long>? value = null)
     {
         var points = new List<(Dictionary<string, string?> Tags, long Value)>();
         foreach (var point in metric.MetricPoints)
         {
             var tags = new Dictionary<string, string?>();
             foreach (var tag in point.Tags) tags[tag.Key] = tag.Value?.ToString();
-            points.Add((tags, point.GetSumLong()));
+            points.Add((tags, value is null ? point.GetSumLong() : value(point)));
         }
 
         return points;
