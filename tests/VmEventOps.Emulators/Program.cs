@@ -17,6 +17,8 @@ var userAssigned = identity.AddUserAssigned("id-vmeventops");
 var certificates = Environment.GetEnvironmentVariable("VMEVENTOPSTEST_CERTIFICATES")
     ?? throw new InvalidOperationException("Set VMEVENTOPSTEST_CERTIFICATES to the folder written by 'certificate <dir>'.");
 await using var arm = await ArmEmulator.StartAsync(TestCertificate.Load(certificates));
+// Key Vault's secrets API: tests put secrets with PUT /_emulator/secrets/{name} (body: the value) and faults with POST /_emulator/faults.
+await using var keyVault = await KeyVaultEmulator.StartAsync(TestCertificate.Load(certificates), identity.TenantId);
 const string subscription = "11111111-2222-3333-4444-555555555555";
 var vms = new[]
 {
@@ -43,6 +45,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     ArmEndpoint = arm.BaseUri.ToString(),
     AutomationAccountId = $"/subscriptions/{subscription}/resourceGroups/rg-demo/providers/Microsoft.Automation/automationAccounts/aa-demo",
     Vms = vms.Select(v => new { v.Id, v.Name, VmId = v.VmId.ToString() }),
+    KeyVaultUri = keyVault.VaultUri.ToString(),
     IdentityEndpoint = identity.AppServiceEndpoint.ToString(),
     ImdsHost = identity.BaseUri.ToString(),
     identity.IdentityHeader,

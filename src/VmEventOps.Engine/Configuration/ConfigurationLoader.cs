@@ -2,6 +2,7 @@ using System.Collections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.KeyVault;
 
 namespace VmEventOps.Engine.Configuration;
 
@@ -83,24 +84,36 @@ public sealed class ConfigurationLoader
             Meta(EnvironmentMeta, file?.Environment, environmentLayer, environmentOrigin, "Named environment section of the settings file."),
         };
         var secrets = new List<string?>();
+        var references = new List<KeyVaultSettingReference>();
         foreach (var definition in SettingsCatalog.All)
         {
             var index = Array.FindLastIndex(providers, p => p.TryGet(definition.Name, out _));
             var value = index < 0 ? null : layers[index][definition.Name];
             var layer = index < 0 ? ConfigurationLayer.Default : (ConfigurationLayer)index;
-            if (value is not null) definition.Property.SetValue(options, value.Value);
-            if (definition.IsSecret) secrets.Add(value?.Text);
+            if (value?.Reference is { } reference)
+            {
+                // Read from the vault later (KeyVaultReferenceResolver), with the credential the other settings describe.
+                references.Add(new KeyVaultSettingReference(definition, reference, value.Origin));
+            }
+            else if (value is not null)
+            {
+                definition.Property.SetValue(options, value.Value);
+                if (definition.IsSecret) secrets.Add(value.Text);
+            }
+
+            var shown = value is null ? null : value.Reference is null ? Show(definition, value.Text) : SecretRedactor.Mask;
             settings.Add(new VmEventSetting
             {
                 Name = definition.Name,
-                Value = value is null ? null : Show(definition, value.Text),
+                Value = shown,
                 Source = layer,
                 Origin = value?.Origin ?? "built-in",
                 IsSecret = definition.IsSecret,
+                KeyVaultSecret = value?.Reference?.ToString(),
                 EnvironmentVariable = definition.EnvironmentVariable,
                 Description = definition.Description,
             });
-            if (layer != ConfigurationLayer.Default) _log.Verbose($"{definition.Name} = {Show(definition, value!.Text)} ({value.Origin}).");
+            if (layer != ConfigurationLayer.Default) _log.Verbose($"{definition.Name} = {shown}{(value!.Reference is null ? string.Empty : " from " + value.Reference)} ({value.Origin}).");
         }
 
         if (options.TraceFile is { Length: > 0 } traceFile)
@@ -108,7 +121,7 @@ public sealed class ConfigurationLoader
             options = options with { TraceFile = Path.GetFullPath(traceFile, request.BaseDirectory ?? System.Environment.CurrentDirectory) };
         }
 
-        return new VmEventConfiguration(options, settings, settingsPath, file?.Environment, new SecretRedactor(secrets));
+        return new VmEventConfiguration(options, settings, settingsPath, file?.Environment, new SecretRedactor(secrets), references);
     }
 
     /// <summary>How a value is shown: secrets masked, connection strings with their keys masked.</summary>

@@ -36,6 +36,9 @@ public sealed partial class SecretRedactor
             .ToArray();
     }
 
+    /// <summary>A redactor that also knows <paramref name="secretValues"/> (secrets read later, such as from Key Vault).</summary>
+    public SecretRedactor With(IEnumerable<string?> secretValues) => new(_secrets.Concat(secretValues));
+
     /// <summary>Masks every known secret value and every key-like pattern in <paramref name="text"/>.</summary>
     public string Redact(string? text)
     {

@@ -1,4 +1,5 @@
 using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.KeyVault;
 
 namespace VmEventOps.Engine.Configuration;
 
@@ -7,6 +8,7 @@ internal static class SettingValueReader
 {
     public static LayerValue Read(SettingDefinition definition, string text, string origin)
     {
+        if (KeyVaultReference.IsReference(text)) return ReadReference(definition, text, origin);
         if (definition.TryParse(text, out var value, out var problem))
         {
             return new LayerValue(definition, text, value, origin);
@@ -21,6 +23,17 @@ internal static class SettingValueReader
             definition.Name);
     }
 
+    /// <summary>Checks a resolved secret as if it had been written in the setting (its text is never shown).</summary>
+    public static object? ReadResolved(SettingDefinition definition, string value, KeyVaultReference reference)
+    {
+        if (definition.TryParse(value, out var parsed, out var problem)) return parsed;
+        throw new VmEventOpsException(
+            ErrorIds.InvalidSettingValue,
+            VmErrorCategory.InvalidArgument,
+            $"Setting {definition.Name} comes from {reference}, whose value is not valid: {problem}.",
+            definition.Name);
+    }
+
     public static VmEventOpsException Unknown(string name, string origin) => new(
         ErrorIds.UnknownSetting,
         VmErrorCategory.InvalidData,
@@ -32,6 +45,30 @@ internal static class SettingValueReader
         VmErrorCategory.InvalidData,
         $"{origin} sets '{name}' more than once; keep one.",
         name);
+
+    // Only secrets come from Key Vault: every other setting is safe to show and to keep in a file.
+    private static LayerValue ReadReference(SettingDefinition definition, string text, string origin)
+    {
+        if (!definition.IsSecret)
+        {
+            throw new VmEventOpsException(
+                ErrorIds.KeyVaultReferenceInvalid,
+                VmErrorCategory.InvalidArgument,
+                $"Setting {definition.Name} in {origin} holds a Key Vault reference, but only secret settings may ({string.Join(", ", SettingsCatalog.All.Where(d => d.IsSecret).Select(d => d.Name))}).",
+                definition.Name);
+        }
+
+        if (!KeyVaultReference.TryParse(text, out var reference, out var problem))
+        {
+            throw new VmEventOpsException(
+                ErrorIds.KeyVaultReferenceInvalid,
+                VmErrorCategory.InvalidArgument,
+                $"Setting {definition.Name} in {origin} holds a Key Vault reference that is not valid: {problem}.",
+                definition.Name);
+        }
+
+        return new LayerValue(definition, text, null, origin, reference);
+    }
 
     private static string Truncate(string text) => text.Length <= 80 ? text : text[..77] + "...";
 }

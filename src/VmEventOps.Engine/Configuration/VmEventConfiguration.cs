@@ -1,18 +1,23 @@
+using VmEventOps.Engine.KeyVault;
+
 namespace VmEventOps.Engine.Configuration;
 
 /// <summary>The result of loading configuration: typed options for the managers, and the settings as shown to people.</summary>
 public sealed class VmEventConfiguration
 {
-    internal VmEventConfiguration(VmEventOptions options, IReadOnlyList<VmEventSetting> settings, string? settingsPath, string? environment, SecretRedactor redactor)
+    internal VmEventConfiguration(
+        VmEventOptions options, IReadOnlyList<VmEventSetting> settings, string? settingsPath, string? environment, SecretRedactor redactor,
+        IReadOnlyList<KeyVaultSettingReference>? keyVaultReferences = null)
     {
         Options = options;
         Settings = settings;
         SettingsPath = settingsPath;
         Environment = environment;
         Redactor = redactor;
+        KeyVaultReferences = keyVaultReferences ?? [];
     }
 
-    /// <summary>The validated settings.</summary>
+    /// <summary>The validated settings. A secret setting that holds a Key Vault reference is null here until it is resolved.</summary>
     public VmEventOptions Options { get; }
 
     /// <summary>Every setting with its masked value and source, meta settings first.</summary>
@@ -26,4 +31,20 @@ public sealed class VmEventConfiguration
 
     /// <summary>Masks this configuration's secret values (and key-like patterns) in any text.</summary>
     public SecretRedactor Redactor { get; }
+
+    /// <summary>The secret settings whose values are still to be read from Key Vault; empty once resolved.</summary>
+    public IReadOnlyList<KeyVaultSettingReference> KeyVaultReferences { get; }
+
+    /// <summary>This configuration with its Key Vault references replaced by the values read, which the redactor then masks too.</summary>
+    internal VmEventConfiguration WithResolvedSecrets(IReadOnlyList<(KeyVaultSettingReference Reference, string Value)> resolved)
+    {
+        var options = Options with { };
+        foreach (var (reference, value) in resolved)
+        {
+            reference.Setting.Property.SetValue(options, SettingValueReader.ReadResolved(reference.Setting, value, reference.Reference));
+        }
+
+        var left = KeyVaultReferences.Where(r => !resolved.Any(x => x.Reference == r)).ToArray();
+        return new VmEventConfiguration(options, Settings, SettingsPath, Environment, Redactor.With(resolved.Select(r => r.Value)), left);
+    }
 }

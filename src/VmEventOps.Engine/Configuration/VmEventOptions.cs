@@ -105,6 +105,14 @@ public sealed record VmEventOptions
     [Setting("An access token passed in for local work (AuthMode Token).", Secret = SecretKind.Whole)]
     public string? AccessToken { get; init; }
 
+    // Key Vault references (@Microsoft.KeyVault(...)) in secret settings
+    [Setting("How long a secret read from Key Vault is kept in the process before it is read again (0: every time).")]
+    public TimeSpan KeyVaultCacheDuration { get; init; } = TimeSpan.FromMinutes(10);
+
+    [Setting("DNS suffix of vaults named by VaultName= in a Key Vault reference (vault.azure.cn, vault.usgovcloudapi.net in other clouds).",
+        Pattern = "^[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)+$", PatternDescription = "a DNS suffix such as vault.azure.net")]
+    public string KeyVaultDnsSuffix { get; init; } = "vault.azure.net";
+
     // Automation
     [Setting("Resource ID of the Azure Automation account that runs the onboarding runbook.",
         Pattern = "^(?i)/subscriptions/" + Guid + "/resourceGroups/[-\\w.()]{1,90}/providers/Microsoft\\.Automation/automationAccounts/[-\\w]{6,50}$",

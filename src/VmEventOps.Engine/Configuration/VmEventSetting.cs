@@ -18,6 +18,12 @@ public sealed record VmEventSetting
     /// <summary>True when the value is a secret and is never shown as is.</summary>
     public bool IsSecret { get; init; }
 
+    /// <summary>The Key Vault secret the value is read from, as <c>KeyVault(vault/name)</c>; null when the value is written in the setting.</summary>
+    public string? KeyVaultSecret { get; init; }
+
+    /// <summary>For a Key Vault reference checked by Get-VmEventConfiguration -Validate: whether it resolved; otherwise null.</summary>
+    public bool? Resolved { get; init; }
+
     /// <summary>The environment variable that sets it.</summary>
     public required string EnvironmentVariable { get; init; }
 

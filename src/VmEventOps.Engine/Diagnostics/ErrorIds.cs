@@ -90,6 +90,21 @@ public static class ErrorIds
     /// <summary>Telemetry export was asked for but cannot start: the trace file cannot be written, or a connection string is not one.</summary>
     public const string TelemetryExportFailed = "VmTelemetryExportFailed";
 
+    /// <summary>A setting holds a Key Vault reference that is malformed, or a reference where only secrets may have one.</summary>
+    public const string KeyVaultReferenceInvalid = "VmKeyVaultReferenceInvalid";
+
+    /// <summary>A referenced secret (or its version) does not exist in the vault.</summary>
+    public const string KeyVaultSecretNotFound = "VmKeyVaultSecretNotFound";
+
+    /// <summary>The vault refused the identity (the message names the role it needs), or the secret is disabled.</summary>
+    public const string KeyVaultAccessDenied = "VmKeyVaultAccessDenied";
+
+    /// <summary>The vault still answered 429 after the client's retries.</summary>
+    public const string KeyVaultThrottled = "VmKeyVaultThrottled";
+
+    /// <summary>The vault could not be reached or answered with an error other than the above.</summary>
+    public const string KeyVaultRequestFailed = "VmKeyVaultRequestFailed";
+
     /// <summary>The operation was stopped (Ctrl+C or a cancelled token).</summary>
     public const string OperationStopped = "VmOperationStopped";
 

@@ -35,9 +35,18 @@ public abstract class ConfiguredCmdlet : VmEventOpsCmdlet
         };
         var configuration = Run(() => new ConfigurationLoader(Log).Load(request));
         Log.Redactor = configuration.Redactor;
+        if (ResolvesKeyVaultReferences && configuration.KeyVaultReferences.Count > 0)
+        {
+            configuration = Run(token => Engine.KeyVault.KeyVaultReferenceResolver.ResolveAsync(configuration, Log, token));
+            Log.Redactor = configuration.Redactor;
+        }
+
         if (ExportsTelemetry) Run(() => ApplyTelemetryExport(configuration.Options));
         return configuration;
     }
+
+    /// <summary>False for cmdlets that only show settings: they read no secret from Key Vault unless asked to.</summary>
+    private protected virtual bool ResolvesKeyVaultReferences => true;
 
     /// <summary>False for cmdlets that only show settings: they start no exporter.</summary>
     private protected virtual bool ExportsTelemetry => true;

@@ -61,6 +61,9 @@ public sealed class ConvertFromVmEventCommand : ConfiguredCmdlet
         }
     }
 
+    /// <inheritdoc />
+    private protected override bool ResolvesKeyVaultReferences => false; // only AllowedScopes is read
+
     private EventFilter CreateFilter()
     {
         var parameters = new Dictionary<string, string>();

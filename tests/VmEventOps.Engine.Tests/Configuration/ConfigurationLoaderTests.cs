@@ -348,4 +348,60 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal(["Settings", "Environment"], names[..2]);
         Assert.Equal(SettingsCatalog.All.Select(s => s.Name), names[2..]);
     }
+
+    [Fact]
+    public void Load_KeyVaultReferenceInASecretSetting_ShouldKeepItForResolutionAndShowItMaskedWithItsVault()
+    {
+        var file = _temp.Write("settings.json", """{ "DbPassword": "@Microsoft.KeyVault(VaultName=kv-onboarding;SecretName=db-password)", "DbUser": "app" }""");
+
+        var configuration = Load(file);
+
+        Assert.Null(configuration.Options.DbPassword);
+        var reference = Assert.Single(configuration.KeyVaultReferences);
+        Assert.Equal("DbPassword", reference.Name);
+        Assert.Equal(new Uri("https://kv-onboarding.vault.azure.net/"), reference.Reference.VaultUriIn(configuration.Options.KeyVaultDnsSuffix));
+        var setting = Setting(configuration, "DbPassword");
+        Assert.Equal("***", setting.Value);
+        Assert.Equal("KeyVault(kv-onboarding/db-password)", setting.KeyVaultSecret);
+        Assert.Equal(ConfigurationLayer.SettingsFile, setting.Source);
+        Assert.Null(Setting(configuration, "DbUser").KeyVaultSecret);
+        Assert.Contains(_log.Verbose, m => m == $"DbPassword = *** from KeyVault(kv-onboarding/db-password) ({setting.Origin}).");
+    }
+
+    [Fact]
+    public void Load_KeyVaultReferenceOverriddenByAValue_ShouldUseTheValue()
+    {
+        _environment["VMEVENTOPS_DBPASSWORD"] = "@Microsoft.KeyVault(VaultName=kv-onboarding;SecretName=db-password)";
+
+        var configuration = Load(parameters: new() { ["DbPassword"] = "typed-in-secret" });
+
+        Assert.Equal("typed-in-secret", configuration.Options.DbPassword);
+        Assert.Empty(configuration.KeyVaultReferences);
+        Assert.Null(Setting(configuration, "DbPassword").KeyVaultSecret);
+    }
+
+    [Fact]
+    public void Load_KeyVaultReferenceInASettingThatIsNotSecret_ShouldBeRefused()
+    {
+        _environment["VMEVENTOPS_DBSERVER"] = "@Microsoft.KeyVault(VaultName=kv-onboarding;SecretName=db-server)";
+
+        var error = Assert.Throws<VmEventOpsException>(() => Load());
+
+        Assert.Equal(ErrorIds.KeyVaultReferenceInvalid, error.ErrorId);
+        Assert.Contains("only secret settings may", error.Message);
+        Assert.Contains("DbPassword", error.Message);
+    }
+
+    [Fact]
+    public void Load_MalformedKeyVaultReference_ShouldSayWhatIsWrongWithoutRepeatingIt()
+    {
+        _environment["VMEVENTOPS_CLIENTSECRET"] = "@Microsoft.KeyVault(SecretUri=http://kv-onboarding.vault.azure.net/secrets/sp-Secret-Text-42)";
+
+        var error = Assert.Throws<VmEventOpsException>(() => Load());
+
+        Assert.Equal(ErrorIds.KeyVaultReferenceInvalid, error.ErrorId);
+        Assert.Contains("Setting ClientSecret in environment variable VMEVENTOPS_CLIENTSECRET", error.Message);
+        Assert.Contains("must be an https URI", error.Message);
+        Assert.DoesNotContain("sp-Secret-Text-42", error.Message);
+    }
 }

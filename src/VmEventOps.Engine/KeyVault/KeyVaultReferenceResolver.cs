@@ -1,0 +1,94 @@
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Identity;
+
+namespace VmEventOps.Engine.KeyVault;
+
+/// <summary>
+/// Replaces the Key Vault references of a configuration by the secrets they name, read with the module's own
+/// credential (the identity the other settings describe) and kept per process for KeyVaultCacheDuration. App Service
+/// resolves such references in app settings itself; this does it wherever the module runs.
+/// </summary>
+public static class KeyVaultReferenceResolver
+{
+    // Settings the credential itself is built from: when one of them is a reference, it cannot be read with the credential it completes.
+    private static readonly string[] IdentitySecrets = [nameof(VmEventOptions.ClientSecret), nameof(VmEventOptions.ClientCertificatePassword), nameof(VmEventOptions.AccessToken)];
+
+    /// <summary>The configuration with every reference resolved (from the cache while it is fresh); the first failure, in settings order, is thrown.</summary>
+    public static async Task<VmEventConfiguration> ResolveAsync(VmEventConfiguration configuration, IHostLog log, CancellationToken cancellationToken)
+    {
+        if (configuration.KeyVaultReferences.Count == 0) return configuration;
+        var reads = await ReadAllAsync(configuration, refresh: false, log, cancellationToken).ConfigureAwait(false);
+        if (reads.FirstOrDefault(r => r.Failure is not null).Failure is { } failure) throw failure;
+        return configuration.WithResolvedSecrets(reads.Select(r => (r.Reference, r.Value!)).ToArray());
+    }
+
+    /// <summary>
+    /// Reads every reference now (not from the cache) and reports, per setting, whether it resolved; the values are
+    /// not kept in the result. For an admin checking a configuration before deploying it.
+    /// </summary>
+    public static async Task<KeyVaultValidation> ValidateAsync(VmEventConfiguration configuration, IHostLog log, CancellationToken cancellationToken)
+    {
+        if (configuration.KeyVaultReferences.Count == 0) return new KeyVaultValidation(configuration.Settings, []);
+        IReadOnlyList<(KeyVaultSettingReference Reference, string? Value, VmEventOpsException? Failure)> reads;
+        try
+        {
+            reads = await ReadAllAsync(configuration, refresh: true, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VmEventOpsException e)
+        {
+            // No credential for the vault at all: every reference is unresolved, for the same reason.
+            reads = configuration.KeyVaultReferences.Select(r => (r, (string?)null, (VmEventOpsException?)e)).ToArray();
+        }
+
+        var outcome = reads.ToDictionary(r => r.Reference.Name, r => r.Failure is null, StringComparer.OrdinalIgnoreCase);
+        var settings = configuration.Settings
+            .Select(s => outcome.TryGetValue(s.Name, out var resolved) ? s with { Resolved = resolved } : s)
+            .ToArray();
+        var failures = reads.Where(r => r.Failure is not null).Select(r => r.Failure!).Distinct().ToArray();
+        return new KeyVaultValidation(settings, failures);
+    }
+
+    private static async Task<IReadOnlyList<(KeyVaultSettingReference Reference, string? Value, VmEventOpsException? Failure)>> ReadAllAsync(
+        VmEventConfiguration configuration, bool refresh, IHostLog log, CancellationToken cancellationToken)
+    {
+        var options = configuration.Options;
+        var provider = Provider(configuration);
+        var reads = configuration.KeyVaultReferences.Select(async reference =>
+        {
+            var vault = reference.Reference.VaultUriIn(options.KeyVaultDnsSuffix);
+            var secret = new Uri(vault, $"secrets/{reference.Reference.SecretName}/{reference.Reference.Version}");
+            log.Verbose($"Reading {reference.Name} from {reference.Reference} ({vault.Host}){(refresh ? string.Empty : $", kept for {options.KeyVaultCacheDuration}")}.");
+            try
+            {
+                var value = await KeyVaultSecretCache.Shared.GetAsync(
+                    provider.Credential, secret, options.KeyVaultCacheDuration, refresh,
+                    () => KeyVaultSecretReader.ReadAsync(reference, vault, provider.Credential, options.AuthMode, CancellationToken.None),
+                    cancellationToken).ConfigureAwait(false);
+                return (reference, (string?)value, (VmEventOpsException?)null);
+            }
+            catch (VmEventOpsException e)
+            {
+                return (reference, null, e);
+            }
+        });
+        return await Task.WhenAll(reads).ConfigureAwait(false);
+    }
+
+    private static TokenProvider Provider(VmEventConfiguration configuration)
+    {
+        try
+        {
+            return TokenProvider.For(configuration.Options);
+        }
+        catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.AuthNotConfigured
+            && configuration.KeyVaultReferences.FirstOrDefault(r => IdentitySecrets.Contains(r.Name)) is { } reference)
+        {
+            throw new VmEventOpsException(
+                ErrorIds.KeyVaultReferenceInvalid, VmErrorCategory.InvalidArgument,
+                $"Setting {reference.Name} ({reference.Origin}) is a Key Vault reference, but AuthMode {configuration.Options.AuthMode} needs its value to get the token that reads the vault. " +
+                "Read it with another identity: AuthMode Auto, ManagedIdentity, WorkloadIdentity or AzureCli (the service principal is then used for everything else once the secret is read).",
+                reference.Name, e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Azure;
+using Azure.Core;
+using Azure.Security.KeyVault.Secrets;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
+
+namespace VmEventOps.Engine.KeyVault;
+
+/// <summary>
+/// Reads one secret through Azure.Security.KeyVault.Secrets (its bearer challenge flow, retries with Retry-After)
+/// and turns every failure into an error that names the setting, the vault and the secret — never a value.
+/// </summary>
+internal static class KeyVaultSecretReader
+{
+    private const string ReaderRole = "Key Vault Secrets User";
+
+    // One client per vault and identity, per process: connections and the SDK's challenge cache are reused.
+    private static readonly ConcurrentDictionary<(Uri Vault, TokenCredential Credential), SecretClient> Clients = new();
+
+    public static async Task<string> ReadAsync(
+        KeyVaultSettingReference setting, Uri vault, TokenCredential credential, AuthMode mode, CancellationToken cancellationToken)
+    {
+        var reference = setting.Reference;
+        var client = Clients.GetOrAdd((vault, credential), key => new SecretClient(key.Vault, key.Credential, ClientOptions(key.Vault)));
+        try
+        {
+            var secret = await client.GetSecretAsync(reference.SecretName, reference.Version, cancellationToken).ConfigureAwait(false);
+            return secret.Value.Value ?? string.Empty;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Failure(setting, mode, e);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.LastOrDefault() is RequestFailedException last)
+        {
+            // Azure.Core's retries end in an AggregateException of every try when the vault could not be reached.
+            throw Failure(setting, mode, last);
+        }
+        catch (VmEventOpsException e)
+        {
+            // The credential could not get a token for the vault: keep its id and reason, say what it was for.
+            throw new VmEventOpsException(e.ErrorId, e.Category, $"{About(setting)}: {e.Message}", setting.Name, e) { IsTransient = e.IsTransient };
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("challenge", StringComparison.OrdinalIgnoreCase))
+        {
+            // The SDK refuses a bearer challenge whose resource is not the vault's domain (a spoofed or misconfigured host).
+            throw new VmEventOpsException(
+                ErrorIds.KeyVaultRequestFailed, VmErrorCategory.AuthenticationError,
+                $"{About(setting)}: the vault's authentication challenge does not match its host {vault.Host}, so no token was sent. Check the vault URI in the reference.",
+                setting.Name, e);
+        }
+    }
+
+    /// <summary>Only a vault on this machine (an emulator) may answer a challenge for another domain: no loopback address can be in vault.azure.net.</summary>
+    internal static SecretClientOptions ClientOptions(Uri vault)
+    {
+        var options = new SecretClientOptions { DisableChallengeResourceVerification = KeyVaultReference.IsLoopbackHost(vault) };
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromSeconds(0.5);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
+        return options;
+    }
+
+    private static VmEventOpsException Failure(KeyVaultSettingReference setting, AuthMode mode, RequestFailedException e)
+    {
+        var reference = setting.Reference;
+        var answered = e.Status == 0 ? "could not be reached" : $"answered {e.Status} {e.ErrorCode}{InnerCode(e) switch { null => string.Empty, var inner => $" ({inner})" }}";
+        return e.Status switch
+        {
+            404 => new VmEventOpsException(
+                ErrorIds.KeyVaultSecretNotFound, VmErrorCategory.ObjectNotFound,
+                $"{About(setting)}: the vault has no secret '{reference.SecretName}'{(reference.Version is null ? string.Empty : $" with version {reference.Version}")}. Create it, or correct the reference. Key Vault {answered}.",
+                setting.Name, e),
+            403 when InnerCode(e) == "SecretDisabled" => new VmEventOpsException(
+                ErrorIds.KeyVaultAccessDenied, VmErrorCategory.PermissionDenied,
+                $"{About(setting)}: the secret{(reference.Version is null ? string.Empty : " version")} is disabled. Enable it, or reference another version.",
+                setting.Name, e),
+            401 or 403 => new VmEventOpsException(
+                ErrorIds.KeyVaultAccessDenied, VmErrorCategory.PermissionDenied,
+                $"{About(setting)}: the vault refused the module's identity (AuthMode {mode}). Grant that identity the role '{ReaderRole}' on the vault or the secret (in a vault that uses access policies: the Get permission on secrets). Key Vault {answered}.",
+                setting.Name, e),
+            429 => new VmEventOpsException(
+                ErrorIds.KeyVaultThrottled, VmErrorCategory.LimitsExceeded,
+                $"{About(setting)}: the vault is throttling requests; try again later. Key Vault {answered}.",
+                setting.Name, e) { IsTransient = true, RetryAfter = RetryAfter(e) },
+            _ => new VmEventOpsException(
+                ErrorIds.KeyVaultRequestFailed, VmErrorCategory.ConnectionError,
+                $"{About(setting)}: Key Vault {answered}.",
+                setting.Name, e) { IsTransient = e.Status is 0 or 408 or >= 500 },
+        };
+    }
+
+    private static string About(KeyVaultSettingReference setting) =>
+        $"Setting {setting.Name} ({setting.Origin}) could not be read from Key Vault '{setting.Reference.VaultName}', secret '{setting.Reference.SecretName}'";
+
+    // Key Vault's error body: {"error":{"code":"Forbidden","message":"...","innererror":{"code":"ForbiddenByRbac"}}}
+    private static string? InnerCode(RequestFailedException e)
+    {
+        try
+        {
+            var content = e.GetRawResponse()?.Content;
+            if (content is null || content.ToMemory().Length == 0) return null;
+            using var document = JsonDocument.Parse(content.ToMemory());
+            return document.RootElement.TryGetProperty("error", out var error) && error.TryGetProperty("innererror", out var inner)
+                && inner.TryGetProperty("code", out var code) ? code.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static TimeSpan? RetryAfter(RequestFailedException e) =>
+        e.GetRawResponse()?.Headers.TryGetValue("Retry-After", out var text) == true && int.TryParse(text, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
+}
