@@ -10,7 +10,12 @@ Import-Module $ModulePath
 $vm1, $vm2, $vm3, $elsewhere = $VmIds -split ","
 $results = [System.Collections.Generic.List[object]]::new()
 
-Write-Host "`n== 1. Event Grid delivers: three new VMs, a duplicate, a VM outside the allowed scope, a malformed message"
+Write-Host "`n== 0. The settings: the storage connection string is a Key Vault reference, read with the managed identity"
+$secretSettings = Get-VmEventConfiguration -Name StorageConnectionString, AuthMode -Validate
+$secretSettings | Format-Table | Out-String -Width 120 | Write-Host
+if (-not ($secretSettings | Where-Object Name -EQ StorageConnectionString).Resolved) { throw 'The storage connection string did not resolve from Key Vault.' }
+
+Write-Host "== 1. Event Grid delivers: three new VMs, a duplicate, a VM outside the allowed scope, a malformed message"
 $null = Send-VmEventMessage -VmResourceId $vm1 -Reason 'demo: new VM'
 $null = Send-VmEventMessage -VmResourceId $vm2 -Reason 'demo: new VM'
 $null = Send-VmEventMessage -VmResourceId $vm3 -Reason 'demo: new VM, its database is not up yet'

@@ -177,8 +177,10 @@ function Invoke-DemoWorkflow {
         # Two VMs have their database already (SQLite files named after them); vm-demo-03's comes up later.
         foreach ($name in 'vm-demo-01', 'vm-demo-02') { Set-Content (Join-Path $databases "$name.db") -Value $null }
         $settings = Get-EmulatorEnvironment $emulators
+        # The storage connection string lives in Key Vault (the emulator); the setting holds only a reference to it.
+        Invoke-RestMethod -SkipCertificateCheck -Method Put -Uri "$($emulators.KeyVaultUri)_emulator/secrets/storage" -Body $azurite.ConnectionString -ContentType 'text/plain' | Out-Null
         $settings += @{
-            VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString
+            VMEVENTOPS_STORAGECONNECTIONSTRING = "@Microsoft.KeyVault(SecretUri=$($emulators.KeyVaultUri)secrets/storage)"
             VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo'
             VMEVENTOPS_DBPROVIDER = 'Sqlite'; VMEVENTOPS_DBSERVER = (Join-Path $databases '{VmName}.db')
             VMEVENTOPS_RETRYBASEDELAY = '2'; VMEVENTOPS_RETRYMAXDELAY = '2'
