@@ -129,7 +129,7 @@ public sealed class ConfigurationLoader
     {
         SecretKind.Whole => SecretRedactor.Mask,
         SecretKind.ConnectionString => SecretRedactor.RedactConnectionString(text),
-        _ => text,
+        _ => definition.ValueType == typeof(Uri) ? SecretRedactor.PatternsOnly.Redact(text) : text, // user:password@ in a URI
     };
 
     private static Dictionary<string, LayerValue> Defaults() =>

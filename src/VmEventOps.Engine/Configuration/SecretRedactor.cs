@@ -49,6 +49,7 @@ public sealed partial class SecretRedactor
         }
 
         text = KeyValuePattern().Replace(text, m => m.Groups["key"].Value + m.Groups["sep"].Value + Mask);
+        text = UserInfoPattern().Replace(text, m => m.Groups["scheme"].Value + Mask + "@");
         text = BearerPattern().Replace(text, "Bearer " + Mask);
         return JwtPattern().Replace(text, Mask);
     }
@@ -81,6 +82,10 @@ public sealed partial class SecretRedactor
 
     [GeneratedRegex(@"(?<key>\b(?:AccountKey|SharedAccessSignature|SharedAccessKey|Password|Pwd|sig|AccessToken|ClientSecret|client_secret|access_token)\b)(?<sep>""?\s*[=:]\s*""?)[^;&""\s,]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KeyValuePattern();
+
+    // The user information of a URI (https://user:password@host): a password in a URI is still a password.
+    [GeneratedRegex(@"(?<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s:]+:[^/@\s]*@", RegexOptions.CultureInvariant)]
+    private static partial Regex UserInfoPattern();
 
     [GeneratedRegex(@"\bBearer\s+[A-Za-z0-9\-._~+/]+=*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BearerPattern();

@@ -404,4 +404,16 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Contains("must be an https URI", error.Message);
         Assert.DoesNotContain("sp-Secret-Text-42", error.Message);
     }
+
+    [Fact]
+    public void Load_UriWithUserInformation_ShouldShowItMasked()
+    {
+        _environment["VMEVENTOPS_OTLPENDPOINT"] = "https://otel:S3cr3t-pw@collector.example:4318/";
+
+        var configuration = Load();
+
+        Assert.Equal("https://***@collector.example:4318/", Setting(configuration, "OtlpEndpoint").Value);
+        Assert.Equal("S3cr3t-pw", configuration.Options.OtlpEndpoint!.UserInfo.Split(':')[1]);
+        Assert.DoesNotContain("S3cr3t-pw", _log.AllText);
+    }
 }

@@ -24,6 +24,8 @@ public sealed class SecretRedactorTests
     [InlineData("Authorization: Bearer abc.def.ghi", "Authorization: Bearer ***")]
     [InlineData("token eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig here", "token *** here")]
     [InlineData("{\"access_token\":\"secretvalue\"}", "{\"access_token\":\"***\"}")]
+    [InlineData("export to https://otel:S3cr3t-pw@collector.example:4318/v1", "export to https://***@collector.example:4318/v1")]
+    [InlineData("https://collector.example:4318/ and mailto:a@b", "https://collector.example:4318/ and mailto:a@b")]
     public void Redact_ShouldMaskKeyLikePatterns(string text, string expected) =>
         Assert.Equal(expected, SecretRedactor.PatternsOnly.Redact(text));
 
