@@ -51,9 +51,18 @@ param dbName string = ''
 @description('Database user.')
 param dbUser string = ''
 
-@description('Database password (a Key Vault reference works as well: @Microsoft.KeyVault(SecretUri=...)).')
+@description('Database password (a Key Vault reference works as well: @Microsoft.KeyVault(SecretUri=...)). With useKeyVault it is stored in the vault instead; empty leaves the vault\'s secret as it is.')
 @secure()
 param dbPassword string = ''
+
+@description('Keep the database password in Key Vault: the app setting becomes a Key Vault reference that App Service resolves with the app\'s identity.')
+param useKeyVault bool = false
+
+@description('With useKeyVault: resource ID of an existing vault in RBAC mode to use (empty: a new vault in this resource group).')
+param existingKeyVaultId string = ''
+
+@description('With useKeyVault, for a new vault: purge protection (it cannot be turned off again).')
+param keyVaultPurgeProtection bool = true
 
 @description('Attempts per event before it goes to the poison queue.')
 @minValue(1)
@@ -77,6 +86,10 @@ param exportModuleTelemetry bool = true
 
 var suffix = uniqueString(resourceGroup().id, baseName)
 var storageAccountName = take('st${baseName}${suffix}', 24)
+var keyVaultName = empty(existingKeyVaultId) ? take('kv${baseName}${suffix}', 24) : last(split(existingKeyVaultId, '/'))
+var keyVaultSubscriptionId = empty(existingKeyVaultId) ? subscription().subscriptionId : split(existingKeyVaultId, '/')[2]
+var keyVaultResourceGroupName = empty(existingKeyVaultId) ? resourceGroup().name : split(existingKeyVaultId, '/')[4]
+var dbPasswordSecretName = 'vmeventops-db-password'
 var functionAppName = 'func-${baseName}-${suffix}'
 var queueNames = {
   main: 'vm-events'
@@ -298,6 +311,53 @@ var vmEventOpsSettings = [
   }
 ]
 
+// The Functions host's own settings.
+var hostSettings = [
+  {
+    name: 'FUNCTIONS_EXTENSION_VERSION'
+    value: '~4'
+  }
+  {
+    name: 'FUNCTIONS_WORKER_RUNTIME'
+    value: 'powershell'
+  }
+  {
+    // The host's own storage (timers, locks) through the app's identity.
+    name: 'AzureWebJobsStorage__accountName'
+    value: storage.name
+  }
+  {
+    name: 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING'
+    value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};EndpointSuffix=${environment().suffixes.storage};AccountKey=${storage.listKeys().keys[0].value}'
+  }
+  {
+    name: 'WEBSITE_CONTENTSHARE'
+    value: toLower(functionAppName)
+  }
+  {
+    // Zip deploy: the app runs from the package it was given.
+    name: 'WEBSITE_RUN_FROM_PACKAGE'
+    value: '1'
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: appInsights.properties.ConnectionString
+  }
+  {
+    // The queue trigger's connection ("connection": "VmEventStorage" in ValidationFunction/function.json),
+    // identity-based.
+    name: 'VmEventStorage__queueServiceUri'
+    value: storage.properties.primaryEndpoints.queue
+  }
+]
+
+// Empty VMEVENTOPS_* settings are left out: the module's defaults apply. With useKeyVault the password setting is left
+// out here too: it points into the vault, so it comes with vaultSettings below, once the app may read the vault.
+var siteSettings = concat(
+  hostSettings,
+  filter(vmEventOpsSettings, setting => !empty(setting.value) && !(useKeyVault && setting.name == 'VMEVENTOPS_DBPASSWORD'))
+)
+
 resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   name: functionAppName
   location: location
@@ -314,48 +374,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       use32BitWorkerProcess: false
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
-      appSettings: concat(
-        [
-          {
-            name: 'FUNCTIONS_EXTENSION_VERSION'
-            value: '~4'
-          }
-          {
-            name: 'FUNCTIONS_WORKER_RUNTIME'
-            value: 'powershell'
-          }
-          {
-            // The host's own storage (timers, locks) through the app's identity.
-            name: 'AzureWebJobsStorage__accountName'
-            value: storage.name
-          }
-          {
-            name: 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING'
-            value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};EndpointSuffix=${environment().suffixes.storage};AccountKey=${storage.listKeys().keys[0].value}'
-          }
-          {
-            name: 'WEBSITE_CONTENTSHARE'
-            value: toLower(functionAppName)
-          }
-          {
-            // Zip deploy: the app runs from the package it was given.
-            name: 'WEBSITE_RUN_FROM_PACKAGE'
-            value: '1'
-          }
-          {
-            name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
-            value: appInsights.properties.ConnectionString
-          }
-          {
-            // The queue trigger's connection ("connection": "VmEventStorage" in ValidationFunction/function.json),
-            // identity-based.
-            name: 'VmEventStorage__queueServiceUri'
-            value: storage.properties.primaryEndpoints.queue
-          }
-        ],
-        // Empty VMEVENTOPS_* settings are left out: the module's defaults apply.
-        filter(vmEventOpsSettings, setting => !empty(setting.value))
-      )
+      appSettings: siteSettings
     }
   }
 }
@@ -378,6 +397,33 @@ resource functionDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-p
       }
     ]
   }
+}
+
+// ---------------------------------------------------------------- Key Vault (useKeyVault): the database password
+module keyVault 'modules/key-vault.bicep' = if (useKeyVault) {
+  name: 'vmeventops-key-vault'
+  scope: resourceGroup(keyVaultSubscriptionId, keyVaultResourceGroupName)
+  params: {
+    vaultName: keyVaultName
+    createVault: empty(existingKeyVaultId)
+    location: location
+    enablePurgeProtection: keyVaultPurgeProtection
+    workspaceId: workspace.id
+    principalId: functionApp.identity.principalId
+    dbPasswordSecretName: dbPasswordSecretName
+    dbPassword: dbPassword
+  }
+}
+
+// Every app setting again, now with the password as a Key Vault reference. It reads the module's output, so ARM writes
+// it only after the whole module, the role assignment included, has finished: App Service resolves the reference when
+// the settings change, and a first resolution without the role would leave the literal reference in place.
+resource vaultSettings 'Microsoft.Web/sites/config@2025-03-01' = if (useKeyVault) {
+  parent: functionApp
+  name: 'appsettings'
+  properties: union(toObject(siteSettings, setting => setting.name, setting => setting.value), {
+    VMEVENTOPS_DBPASSWORD: '@Microsoft.KeyVault(SecretUri=${keyVault!.outputs.dbCredentialUri})'
+  })
 }
 
 // ---------------------------------------------------------------- the Function app's roles
@@ -540,3 +586,5 @@ output storageAccountName string = storage.name
 output functionPrincipalId string = functionApp.identity.principalId
 output systemTopicName string = topic.outputs.name
 output workspaceId string = workspace.id
+output keyVaultName string = useKeyVault ? keyVault!.outputs.name : ''
+output keyVaultUri string = useKeyVault ? keyVault!.outputs.uri : ''

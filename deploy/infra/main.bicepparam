@@ -1,4 +1,5 @@
-// Parameters for one environment; copy per environment (test, prod) and deploy with
+// Parameters for a deployment by hand; the pipelines (deploy/pipelines) use environments/test.bicepparam and
+// environments/prod.bicepparam. Deploy with
 //   az deployment group create -g <rg> -f deploy/infra/main.bicep -p deploy/infra/main.bicepparam
 using 'main.bicep'
 

@@ -2,6 +2,8 @@
 # tests/TestPackages), and the compiled ARM template checked for what the design depends on.
 BeforeDiscovery {
     $script:BicepFiles = @(Get-ChildItem (Join-Path $PSScriptRoot '../../deploy/infra') -Recurse -Filter '*.bicep' | ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
+    # The pipelines' parameter files: one per environment, each with the database password in Key Vault.
+    $script:EnvironmentFiles = @(Get-ChildItem (Join-Path $PSScriptRoot '../../deploy/infra/environments') -Filter '*.bicepparam' | ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
 }
 
 BeforeAll {
@@ -55,7 +57,27 @@ Describe 'Bicep' {
         $params = Invoke-Bicep build-params (Join-Path $PSScriptRoot '../../deploy/infra/main.bicepparam') --outfile (Join-Path $TestDrive 'main.parameters.json')
         $params.ExitCode | Should -Be 0
         $params.Output | Should -BeNullOrEmpty
-        (Get-Content -Raw (Join-Path $TestDrive 'main.parameters.json') | ConvertFrom-Json).parameters.automationAccountId.value | Should -Match '/providers/Microsoft.Automation/automationAccounts/'
+        $parameters = (Get-Content -Raw (Join-Path $TestDrive 'main.parameters.json') | ConvertFrom-Json -AsHashtable).parameters
+        $parameters.automationAccountId.value | Should -Match '/providers/Microsoft.Automation/automationAccounts/'
+        # Key Vault stays off unless asked for: the plain secure parameter, as before the option existed.
+        $parameters.ContainsKey('useKeyVault') | Should -BeFalse
+        $script:Template.parameters.useKeyVault.defaultValue | Should -BeFalse
+    }
+
+    It 'builds and lints <Name> with Key Vault on, the password read from the environment at deployment time' -ForEach $script:EnvironmentFiles {
+        $marker = "from-the-environment-$([guid]::NewGuid().ToString('n'))"
+        $outFile = Join-Path $TestDrive "$Name.json"
+        $params = Invoke-WithEnvironment @{ VMEVENTOPS_DBPASSWORD = $marker } { Invoke-Bicep build-params $Path --outfile $outFile }
+        $params.ExitCode | Should -Be 0
+        $params.Output | Should -BeNullOrEmpty
+        $lint = Invoke-Bicep lint $Path
+        $lint.ExitCode | Should -Be 0
+        $lint.Output | Should -BeNullOrEmpty
+        $parameters = (Get-Content -Raw $outFile | ConvertFrom-Json).parameters
+        $parameters.useKeyVault.value | Should -BeTrue
+        $parameters.dbPassword.value | Should -Be $marker
+        $parameters.automationAccountId.value | Should -Match '/providers/Microsoft.Automation/automationAccounts/'
+        Get-Content -Raw $Path | Should -Match "(?m)^using '\.\./main\.bicep'$" -Because 'each environment deploys the one template'
     }
 }
 
@@ -113,7 +135,7 @@ Describe 'The compiled template' {
 
     It 'grants every role the workflow needs' {
         $roleAssignments = Get-Resource 'Microsoft.Authorization/roleAssignments'
-        $roleAssignments.Count | Should -Be 6   # the storage loop, two for Event Grid, a reader per scope kind, the Automation loop
+        $roleAssignments.Count | Should -Be 7   # the storage loop, two for Event Grid, a reader per scope kind, the Automation loop, the vault's
         $expected = [ordered]@{
             'Storage Queue Data Contributor'    = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
             'Storage Table Data Contributor'    = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -123,13 +145,14 @@ Describe 'The compiled template' {
             'Automation Runbook Operator'       = '5fb5aef8-1081-4b8e-bb16-9d5d0385bab5'
             'Storage Queue Data Message Sender' = 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
             'Storage Blob Data Contributor'     = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+            'Key Vault Secrets User'            = '4633458b-17de-408a-b874-0445c86b69e6'
         }
         foreach ($role in $expected.Keys) { $script:Text | Should -Match $expected[$role] -Because $role }
     }
 
     It 'sends the logs to Log Analytics and alerts on the retry and poison depths the retry pass logs' {
         (Get-Resource 'Microsoft.OperationalInsights/workspaces').Count | Should -Be 1
-        (Get-Resource 'Microsoft.Insights/diagnosticSettings').Count | Should -Be 3
+        (Get-Resource 'Microsoft.Insights/diagnosticSettings').Count | Should -Be 4   # queues, Function app, topic, a new vault
         $alert = (Get-Resource 'Microsoft.Insights/scheduledQueryRules')[0].properties
         $query = $alert.criteria.allOf[0].query
         $query | Should -Match 'VmEventOpsQueueStatus '
@@ -138,5 +161,76 @@ Describe 'The compiled template' {
         $query | Should -Match "substring\(Message, $($prefix.Length)\)"
         Get-Content -Raw (Join-Path $PSScriptRoot '../../deploy/functionapp/RetryFunction/run.ps1') | Should -Match ([regex]::Escape("'$prefix' +"))
         $query | Should -Match 'Poison > 0'
+    }
+}
+
+# ARM evaluates conditions at deployment time, so both cases are in the one compiled template: what useKeyVault switches
+# on is checked through its condition, what it switches off through the expression that leaves it out.
+Describe 'The compiled template with useKeyVault' {
+    BeforeAll {
+        $script:VaultModule = (Get-Resource 'Microsoft.Resources/deployments') | Where-Object name -EQ 'vmeventops-key-vault'
+        $script:VaultResources = @($script:VaultModule.properties.template.resources)
+    }
+
+    It 'creates the vault only when asked, in RBAC mode with soft delete and purge protection, audited to Log Analytics' {
+        $script:VaultModule.condition | Should -Be "[parameters('useKeyVault')]"
+        $vaults = @(Get-Resource 'Microsoft.KeyVault/vaults')
+        $vaults.Count | Should -Be 1
+        $vaults[0].condition | Should -Be "[parameters('createVault')]"
+        $properties = $vaults[0].properties
+        $properties.enableRbacAuthorization | Should -BeTrue
+        $properties.enableSoftDelete | Should -BeTrue
+        $properties.enablePurgeProtection | Should -Be "[if(parameters('enablePurgeProtection'), true(), null())]"
+        $script:Template.parameters.keyVaultPurgeProtection.defaultValue | Should -BeTrue
+        $properties.publicNetworkAccess | Should -Be 'Enabled'
+        $audit = @($script:VaultResources | Where-Object type -EQ 'Microsoft.Insights/diagnosticSettings')
+        $audit.Count | Should -Be 1
+        $audit[0].scope | Should -Match "Microsoft.KeyVault/vaults"
+        $audit[0].properties.logs.category | Should -Be 'AuditEvent'
+        $script:VaultModule.properties.parameters.workspaceId.value | Should -Match 'Microsoft.OperationalInsights/workspaces'
+    }
+
+    It 'lets the Function app''s identity read the vault''s secrets (Key Vault Secrets User)' {
+        $assignments = @($script:VaultResources | Where-Object type -EQ 'Microsoft.Authorization/roleAssignments')
+        $assignments.Count | Should -Be 1
+        $script:VaultModule.properties.template.variables.keyVaultSecretsUser | Should -Be '4633458b-17de-408a-b874-0445c86b69e6'
+        $assignments[0].properties.roleDefinitionId | Should -Match "roleDefinitions', variables\('keyVaultSecretsUser'\)"
+        $assignments[0].scope | Should -Match "Microsoft.KeyVault/vaults"
+        $assignments[0].name | Should -Match '^\[guid\('   # the same name on every deployment: redeploying does not add one
+        $assignments[0].properties.principalId | Should -Be "[parameters('principalId')]"
+        $script:VaultModule.properties.parameters.principalId.value | Should -Match "resourceId\('Microsoft.Web/sites', variables\('functionAppName'\)\).*\.identity\.principalId"
+    }
+
+    It 'stores the password as the vault''s secret, and only when one is given' {
+        $script:Template.variables.dbPasswordSecretName | Should -Be 'vmeventops-db-password'
+        $secret = @($script:VaultResources | Where-Object type -EQ 'Microsoft.KeyVault/vaults/secrets')
+        $secret.Count | Should -Be 1
+        $secret[0].condition | Should -Be "[not(empty(parameters('dbPassword')))]"
+        $secret[0].properties.value | Should -Be "[parameters('dbPassword')]"
+        $script:VaultModule.properties.template.parameters.dbPassword.type | Should -Be 'securestring'
+        $script:VaultModule.properties.parameters.dbPassword.value | Should -Be "[parameters('dbPassword')]"
+    }
+
+    It 'sets VMEVENTOPS_DBPASSWORD to a Key Vault reference after the role assignment when on' {
+        $settings = @(Get-Resource 'Microsoft.Web/sites/config' | Where-Object { $_.name -match "'appsettings'" })
+        $settings.Count | Should -Be 1
+        $settings[0].condition | Should -Be "[parameters('useKeyVault')]"
+        $settings[0].properties | Should -Match ([regex]::Escape("createObject('VMEVENTOPS_DBPASSWORD', format('@Microsoft.KeyVault(SecretUri={0})', reference(") + ".*'vmeventops-key-vault'.*\.outputs\.dbCredentialUri\.value\)\)")
+        # The versionless URI of the secret, so a new version is picked up without a deployment.
+        $script:VaultModule.properties.template.outputs.dbCredentialUri.value | Should -Be "[format('{0}secrets/{1}', reference(resourceId('Microsoft.KeyVault/vaults', parameters('vaultName')), '2024-11-01').vaultUri, parameters('dbPasswordSecretName'))]"
+        # Written only once the module (the secret and the role assignment) has finished.
+        @($settings[0].dependsOn | Where-Object { $_ -match "'Microsoft.Resources/deployments', 'vmeventops-key-vault'" }).Count | Should -Be 1
+    }
+
+    It 'sets VMEVENTOPS_DBPASSWORD to the secure parameter itself when off, and leaves it out of the site''s own settings when on' {
+        $appSettings = (Get-Resource 'Microsoft.Web/sites')[0].properties.siteConfig.appSettings
+        $appSettings | Should -Match ([regex]::Escape("createObject('name', 'VMEVENTOPS_DBPASSWORD', 'value', parameters('dbPassword'))"))
+        $appSettings | Should -Match ([regex]::Escape("not(and(parameters('useKeyVault'), equals(lambdaVariables('setting').name, 'VMEVENTOPS_DBPASSWORD')))"))
+        $script:Template.parameters.dbPassword.type | Should -Be 'securestring'
+    }
+
+    It 'reports the vault in the outputs when used' {
+        $script:Template.outputs.keyVaultName.value | Should -Match "^\[if\(parameters\('useKeyVault'\), reference\(.*'vmeventops-key-vault'.*\.outputs\.name\.value, ''\)\]$"
+        $script:Template.outputs.keyVaultUri.value | Should -Match "^\[if\(parameters\('useKeyVault'\), reference\(.*'vmeventops-key-vault'.*\.outputs\.uri\.value, ''\)\]$"
     }
 }
