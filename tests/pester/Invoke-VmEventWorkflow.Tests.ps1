@@ -32,6 +32,21 @@ Describe 'Invoke-VmEventWorkflow' {
         $result.States | Should -Be 0
     }
 
+    It 'receives nothing from the queues with Start-VmEventWorker -WhatIf or Start-VmEventRetry -WhatIf' {
+        $environment = $script:Environment.Clone()
+        $environment.VMEVENTOPS_QUEUENAME = "$($script:Environment.VMEVENTOPS_QUEUENAME)-whatif"
+        $result = Invoke-FreshPwsh -Environment $environment -Script @"
+Import-Module '$script:Module'
+`$null = Send-VmEventMessage -VmResourceId '$($script:Vm.Id)'
+`$output = @(Start-VmEventWorker -UntilEmpty -IncludeRetry -WhatIf) + @(Start-VmEventRetry -WhatIf)
+`$main = Get-VmEventQueueStatus | Where-Object Queue -EQ Main
+[pscustomobject]@{ Output = `$output.Count; Waiting = `$main.ApproximateCount; States = @(Get-VmOnboardingState).Count }
+"@
+        $result.Output | Should -Be 0
+        $result.Waiting | Should -Be 1
+        $result.States | Should -Be 0
+    }
+
     It 'onboards a VM, then finds the same VM in a decoded queue item already onboarded' {
         $result = Invoke-FreshPwsh -Environment $script:Environment -Script @"
 Import-Module '$script:Module'

@@ -9,13 +9,13 @@ namespace VmEventOps.Commands;
 /// <para type="description">The timer-triggered retry of the original design. Messages in the retry queue stay invisible until their
 /// backoff has passed; this processes those that are due, each with the workflow of Invoke-VmEventWorkflow: onboarded, scheduled again
 /// with a longer delay, or sent to poison after the last attempt. Writes each VmEventResult, progress while it runs, and a summary;
-/// Get-VmEventQueueStatus afterwards tells the backlog.</para>
+/// Get-VmEventQueueStatus afterwards tells the backlog. -WhatIf says which queue it would process, without receiving a message.</para>
 /// <example>
 ///   <code>Start-VmEventRetry -TimeBudget 00:04:00</code>
 ///   <para>run.ps1 of a timer-triggered Function every five minutes: retries for at most four.</para>
 /// </example>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "VmEventRetry")]
+[Cmdlet(VerbsLifecycle.Start, "VmEventRetry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(VmEventResult), typeof(WorkerSummary))]
 public sealed class StartVmEventRetryCommand : ConfiguredCmdlet
 {
@@ -32,6 +32,7 @@ public sealed class StartVmEventRetryCommand : ConfiguredCmdlet
     protected override void ProcessInput()
     {
         var options = LoadConfiguration().Options;
+        if (!ShouldProcess($"queue {options.RetryQueueName}", "Retry the due messages")) return;
         var worker = new QueueWorker(EventProcessor.Create(options, Log), QueueManager.Create(options, Log), Log);
         var settings = new WorkerSettings
         {

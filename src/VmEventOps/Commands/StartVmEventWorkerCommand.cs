@@ -12,6 +12,8 @@ namespace VmEventOps.Commands;
 /// every 30 seconds, like the Functions queue listener). Several workers, on one machine or many, can share the queues: a message is
 /// processed by one of them, and a VM is onboarded once. Writes each VmEventResult as it completes, a progress line while it runs, and
 /// a summary at the end.</para>
+/// <para type="description">-WhatIf loads the settings (and reads any Key Vault reference among them) and says which queues it would
+/// process, without receiving a message.</para>
 /// <para type="description">Ctrl+C stops it cleanly: messages being processed are finished, nothing received is left half done, and
 /// messages still waiting their turn are made visible again at once. -MaxRunTime stops it after that long.</para>
 /// <example>
@@ -23,7 +25,7 @@ namespace VmEventOps.Commands;
 ///   <para>Runs for five minutes (an Automation runbook on a schedule) and counts the outcomes.</para>
 /// </example>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "VmEventWorker")]
+[Cmdlet(VerbsLifecycle.Start, "VmEventWorker", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(VmEventResult), typeof(WorkerSummary))]
 public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
 {
@@ -55,6 +57,8 @@ public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
     protected override void ProcessInput()
     {
         var options = LoadConfiguration().Options;
+        var queues = IncludeRetry ? $"{options.QueueName} and {options.RetryQueueName}" : options.QueueName;
+        if (!ShouldProcess($"queue {queues}", "Receive, onboard and route messages")) return;
         var worker = new QueueWorker(EventProcessor.Create(options, Log), QueueManager.Create(options, Log), Log);
         var settings = new WorkerSettings
         {
