@@ -101,6 +101,9 @@ Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
         $report.Poisoned | Should -Be 0
         $log = ($report.Invocations.Information) -join "`n"
         $log | Should -Match 'Succeeded JobStarted .*vm-demo-01'
+        # The delivery count comes from $TriggerMetadata through -TriggerMetadata: every message was delivered once.
+        $log | Should -Match '\(dequeue 1\): Succeeded'
+        $log | Should -Not -Match '\(dequeue 0\)'
         $log | Should -Match 'AlreadyOnboarded'
         $log | Should -Match 'Ignored OutOfScope .*vm-elsewhere'
         $log | Should -Match 'DeadLettered'

@@ -32,6 +32,19 @@ Describe 'Invoke-VmEventWorkflow' {
         $result.States | Should -Be 0
     }
 
+    It 'keeps the queue trigger''s message id and delivery count from -TriggerMetadata' {
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script @"
+Import-Module '$script:Module'
+`$item = '{"id":"9","eventType":"Microsoft.Resources.ResourceWriteSuccess","subject":"/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-other/providers/Microsoft.Compute/virtualMachines/vm-x","data":{"operationName":"Microsoft.Compute/virtualMachines/write","resourceUri":"/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-other/providers/Microsoft.Compute/virtualMachines/vm-x"}}'
+`$r = Invoke-VmEventWorkflow `$item -TriggerMetadata @{ Id = 'a1b2c3'; DequeueCount = 3; InsertionTime = [DateTimeOffset]::UtcNow; PopReceipt = 'x' }
+`$plain = Invoke-VmEventWorkflow `$item
+[pscustomobject]@{ Outcome = "`$(`$r.Outcome)"; DequeueCount = `$r.DequeueCount; Without = `$plain.DequeueCount }
+"@
+        $result.Outcome | Should -Be 'Ignored'
+        $result.DequeueCount | Should -Be 3
+        $result.Without | Should -Be 0
+    }
+
     It 'receives nothing from the queues with Start-VmEventWorker -WhatIf or Start-VmEventRetry -WhatIf' {
         $environment = $script:Environment.Clone()
         $environment.VMEVENTOPS_QUEUENAME = "$($script:Environment.VMEVENTOPS_QUEUENAME)-whatif"

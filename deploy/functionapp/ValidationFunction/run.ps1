@@ -6,8 +6,9 @@
 # then shows the message again after visibilityTimeout, and the workflow's state record and job name make the repeat safe.
 param($QueueItem, $TriggerMetadata)
 
-$result = Invoke-VmEventWorkflow -QueueItem $QueueItem -ErrorAction Stop
+# The trigger's metadata gives the result the message's id and delivery count (how often the host has shown it).
+$result = Invoke-VmEventWorkflow -QueueItem $QueueItem -TriggerMetadata $TriggerMetadata -ErrorAction Stop
 
 foreach ($r in $result) {
-    Write-Information ('VmEventOps message {0} (dequeue {1}): {2} {3} {4}' -f $TriggerMetadata.Id, $TriggerMetadata.DequeueCount, $r.Outcome, $r.Reason, $r.VmResourceId)
+    Write-Information ('VmEventOps message {0} (dequeue {1}): {2} {3} {4}' -f $TriggerMetadata.Id, $r.DequeueCount, $r.Outcome, $r.Reason, $r.VmResourceId)
 }

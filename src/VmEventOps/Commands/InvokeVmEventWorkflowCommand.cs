@@ -17,7 +17,7 @@ namespace VmEventOps.Commands;
 /// <para type="description">In a Functions queue trigger the host already took the message off the queue and completes it when the
 /// function returns, so the workflow only writes to the destination queue. Outputs a VmEventResult.</para>
 /// <example>
-///   <code>param($QueueItem, $TriggerMetadata) Invoke-VmEventWorkflow -QueueItem $QueueItem</code>
+///   <code>param($QueueItem, $TriggerMetadata) Invoke-VmEventWorkflow -QueueItem $QueueItem -TriggerMetadata $TriggerMetadata</code>
 ///   <para>run.ps1 of the Functions queue trigger on the main queue.</para>
 /// </example>
 /// <example>
@@ -44,6 +44,11 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
     /// <summary><para type="description">Onboard even when the VM's state says it was onboarded already (the job of that name is still found, not started twice).</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
+
+    /// <summary><para type="description">The queue trigger's $TriggerMetadata: the message's Id, DequeueCount and InsertionTime are kept
+    /// with the result and the message's history (without it, DequeueCount is 0 and the message id "(host)").</para></summary>
+    [Parameter(Position = 1, ParameterSetName = QueueItemSet)]
+    public object? TriggerMetadata { get; set; }
 
     private EventProcessor? _processor;
     private string? _mainQueue;
@@ -75,7 +80,13 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
         }
 
         if (!ShouldProcess(target, "Onboard")) return;
-        var message = EventProcessor.Detached(body, QueueKind.Main, _mainQueue!);
+        var trigger = QueueTriggerMetadata.Read(TriggerMetadata);
+        var message = EventProcessor.Detached(body, QueueKind.Main, _mainQueue!) with
+        {
+            MessageId = trigger.MessageId ?? "(host)",
+            DequeueCount = trigger.DequeueCount,
+            InsertedOn = trigger.InsertedOn,
+        };
         WriteObject(Run(token => _processor.ProcessAsync(message, Force, token)));
     }
 }
