@@ -40,6 +40,19 @@ public sealed class LocalDatabaseCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_SqliteWithAPassword_ShouldBeASettingsErrorThatIsNotTransient()
+    {
+        var error = await Assert.ThrowsAsync<VmEventOpsException>(() => Check(new DbCheckRequest
+        {
+            Provider = DbProvider.Sqlite, Server = NewSqliteFile(), Password = Secrets.Secure("sqlite-password-value"),
+        }));
+
+        Assert.Equal(ErrorIds.DbNotConfigured, error.ErrorId);
+        Assert.False(error.IsTransient);
+        Assert.DoesNotContain("sqlite-password-value", error.Message);
+    }
+
+    [Fact]
     public async Task Check_SqliteFileThatDoesNotExist_ShouldSayDatabaseNotFoundAndCreateNothing()
     {
         var path = Path.Combine(_temp.Path, "missing.db");

@@ -146,6 +146,21 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Process_SqliteCheckWithAPassword_ShouldDeadLetterAtOnceAsSettingsToFix()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-sqlite-pw", ["10.0.0.9"]);
+
+        var result = await Processor(_options with { DbPassword = "never-works-with-sqlite" })
+            .ProcessAsync(await Enqueue(EventFor(vm)), false, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.DeadLettered, result.Outcome); // not retried: no attempt can succeed
+        Assert.Equal(1, result.Attempt);
+        Assert.Contains(ErrorIds.DbNotConfigured, result.Reason);
+        Assert.DoesNotContain("never-works-with-sqlite", result.Reason);
+        Assert.Equal(0, _arm.Calls("job-put"));
+    }
+
+    [Fact]
     public async Task Process_WhenTheDatabaseCheckFails_ShouldScheduleARetryThenDeadLetterAfterTheLastAttempt()
     {
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-nodb", ["10.0.0.9"]);
