@@ -15,6 +15,7 @@ public sealed class VmEventConfiguration
         Environment = environment;
         Redactor = redactor;
         KeyVaultReferences = keyVaultReferences ?? [];
+        AsLoaded = options;
     }
 
     /// <summary>The validated settings. A secret setting that holds a Key Vault reference is null here until it is resolved.</summary>
@@ -32,8 +33,14 @@ public sealed class VmEventConfiguration
     /// <summary>Masks this configuration's secret values (and key-like patterns) in any text.</summary>
     public SecretRedactor Redactor { get; }
 
-    /// <summary>The secret settings whose values are still to be read from Key Vault; empty once resolved.</summary>
+    /// <summary>The secret settings whose values are read from Key Vault.</summary>
     public IReadOnlyList<KeyVaultSettingReference> KeyVaultReferences { get; }
+
+    /// <summary>True once the Key Vault references are resolved into <see cref="Options"/>.</summary>
+    public bool SecretsResolved { get; private init; }
+
+    /// <summary>The options as loaded, before any reference was resolved: the identity that reads the vault is built from these.</summary>
+    internal VmEventOptions AsLoaded { get; private init; }
 
     /// <summary>This configuration with its Key Vault references replaced by the values read, which the redactor then masks too.</summary>
     internal VmEventConfiguration WithResolvedSecrets(IReadOnlyList<(KeyVaultSettingReference Reference, string Value)> resolved)
@@ -44,7 +51,10 @@ public sealed class VmEventConfiguration
             reference.Setting.Property.SetValue(options, SettingValueReader.ReadResolved(reference.Setting, value, reference.Reference));
         }
 
-        var left = KeyVaultReferences.Where(r => !resolved.Any(x => x.Reference == r)).ToArray();
-        return new VmEventConfiguration(options, Settings, SettingsPath, Environment, Redactor.With(resolved.Select(r => r.Value)), left);
+        return new VmEventConfiguration(options, Settings, SettingsPath, Environment, Redactor.With(resolved.Select(r => r.Value)), KeyVaultReferences)
+        {
+            SecretsResolved = true,
+            AsLoaded = AsLoaded,
+        };
     }
 }

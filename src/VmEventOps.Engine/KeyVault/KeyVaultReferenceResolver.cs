@@ -17,7 +17,7 @@ public static class KeyVaultReferenceResolver
     /// <summary>The configuration with every reference resolved (from the cache while it is fresh); the first failure, in settings order, is thrown.</summary>
     public static async Task<VmEventConfiguration> ResolveAsync(VmEventConfiguration configuration, IHostLog log, CancellationToken cancellationToken)
     {
-        if (configuration.KeyVaultReferences.Count == 0) return configuration;
+        if (configuration.KeyVaultReferences.Count == 0 || configuration.SecretsResolved) return configuration;
         var reads = await ReadAllAsync(configuration, refresh: false, log, cancellationToken).ConfigureAwait(false);
         if (reads.FirstOrDefault(r => r.Failure is not null).Failure is { } failure) throw failure;
         return configuration.WithResolvedSecrets(reads.Select(r => (r.Reference, r.Value!)).ToArray());
@@ -49,23 +49,31 @@ public static class KeyVaultReferenceResolver
         return new KeyVaultValidation(settings, failures);
     }
 
+    /// <summary>
+    /// The current value of one secret setting, for work that outlives a cache period (Start-VmEventWorker): a Key Vault
+    /// reference is read again once KeyVaultCacheDuration has passed, so a rotated secret is picked up without a restart;
+    /// when the vault cannot be read then, the last value read is kept (with a warning), as App Service does. A setting
+    /// without a reference gives its value. <paramref name="configuration"/> must be resolved already.
+    /// </summary>
+    public static Func<CancellationToken, Task<string?>> SecretSource(VmEventConfiguration configuration, string setting, IHostLog log)
+    {
+        var definition = SettingsCatalog.Find(setting) ?? throw new ArgumentException($"'{setting}' is not a setting.", nameof(setting));
+        var current = (string?)definition.Property.GetValue(configuration.Options);
+        var reference = configuration.KeyVaultReferences.FirstOrDefault(r => r.Setting == definition);
+        if (reference is null || !configuration.SecretsResolved) return _ => Task.FromResult(current);
+        var provider = Provider(configuration);
+        return new RefreshingSecret(reference, current, token => ReadAsync(reference, configuration.AsLoaded, provider, refresh: false, log, token), log).GetAsync;
+    }
+
     private static async Task<IReadOnlyList<(KeyVaultSettingReference Reference, string? Value, VmEventOpsException? Failure)>> ReadAllAsync(
         VmEventConfiguration configuration, bool refresh, IHostLog log, CancellationToken cancellationToken)
     {
-        var options = configuration.Options;
         var provider = Provider(configuration);
         var reads = configuration.KeyVaultReferences.Select(async reference =>
         {
-            var vault = reference.Reference.VaultUriIn(options.KeyVaultDnsSuffix);
-            var secret = new Uri(vault, $"secrets/{reference.Reference.SecretName}/{reference.Reference.Version}");
-            log.Verbose($"Reading {reference.Name} from {reference.Reference} ({vault.Host}){(refresh ? string.Empty : $", kept for {options.KeyVaultCacheDuration}")}.");
             try
             {
-                var value = await KeyVaultSecretCache.Shared.GetAsync(
-                    provider.Credential, secret, options.KeyVaultCacheDuration, refresh,
-                    () => KeyVaultSecretReader.ReadAsync(reference, vault, provider.Credential, options.AuthMode, CancellationToken.None),
-                    cancellationToken).ConfigureAwait(false);
-                return (reference, (string?)value, (VmEventOpsException?)null);
+                return (reference, (string?)await ReadAsync(reference, configuration.AsLoaded, provider, refresh, log, cancellationToken).ConfigureAwait(false), (VmEventOpsException?)null);
             }
             catch (VmEventOpsException e)
             {
@@ -75,18 +83,34 @@ public static class KeyVaultReferenceResolver
         return await Task.WhenAll(reads).ConfigureAwait(false);
     }
 
+    private static Task<string> ReadAsync(
+        KeyVaultSettingReference reference, VmEventOptions options, TokenProvider provider, bool refresh, IHostLog log, CancellationToken cancellationToken)
+    {
+        var vault = reference.Reference.VaultUriIn(options.KeyVaultDnsSuffix);
+        var secret = new Uri(vault, $"secrets/{reference.Reference.SecretName}/{reference.Reference.Version}");
+        return KeyVaultSecretCache.Shared.GetAsync(
+            provider.Credential, secret, options.KeyVaultCacheDuration, refresh,
+            () =>
+            {
+                log.Verbose($"Reading {reference.Name} from {reference.Reference} ({vault.Host}){(refresh ? string.Empty : $", kept for {options.KeyVaultCacheDuration}")}.");
+                return KeyVaultSecretReader.ReadAsync(reference, vault, provider.Credential, options.AuthMode, CancellationToken.None);
+            },
+            cancellationToken);
+    }
+
     private static TokenProvider Provider(VmEventConfiguration configuration)
     {
         try
         {
-            return TokenProvider.For(configuration.Options);
+            // The identity the settings describe without their references (a referenced client secret cannot read itself).
+            return TokenProvider.For(configuration.AsLoaded);
         }
         catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.AuthNotConfigured
             && configuration.KeyVaultReferences.FirstOrDefault(r => IdentitySecrets.Contains(r.Name)) is { } reference)
         {
             throw new VmEventOpsException(
                 ErrorIds.KeyVaultReferenceInvalid, VmErrorCategory.InvalidArgument,
-                $"Setting {reference.Name} ({reference.Origin}) is a Key Vault reference, but AuthMode {configuration.Options.AuthMode} needs its value to get the token that reads the vault. " +
+                $"Setting {reference.Name} ({reference.Origin}) is a Key Vault reference, but AuthMode {configuration.AsLoaded.AuthMode} needs its value to get the token that reads the vault. " +
                 "Read it with another identity: AuthMode Auto, ManagedIdentity, WorkloadIdentity or AzureCli (the service principal is then used for everything else once the secret is read).",
                 reference.Name, e);
         }

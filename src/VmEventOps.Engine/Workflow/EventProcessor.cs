@@ -24,10 +24,12 @@ public sealed class EventProcessor
     private readonly IHostLog _log;
     private readonly EventFilter _filter;
     private readonly RetrySchedule _retry;
+    private readonly Func<CancellationToken, Task<string?>> _dbPassword;
 
-    internal EventProcessor(VmEventOptions options, QueueManager queues, OnboardingStateStore state, ArmGateway arm, IHostLog log)
+    internal EventProcessor(VmEventOptions options, QueueManager queues, OnboardingStateStore state, ArmGateway arm, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null)
     {
         _options = options;
+        _dbPassword = dbPassword ?? (_ => Task.FromResult(options.DbPassword));
         _queues = queues;
         _state = state;
         _arm = arm;
@@ -41,9 +43,12 @@ public sealed class EventProcessor
         }
     }
 
-    /// <summary>The processor for these settings, on the process-wide clients.</summary>
-    public static EventProcessor Create(VmEventOptions options, IHostLog log) =>
-        new(options, QueueManager.Create(options, log), OnboardingStateStore.Create(options), ArmGateway.Create(options, log), log);
+    /// <summary>
+    /// The processor for these settings, on the process-wide clients. <paramref name="dbPassword"/> gives the database
+    /// password per check (a Key Vault reference read again as its cache period passes); DbPassword by default.
+    /// </summary>
+    public static EventProcessor Create(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
+        new(options, QueueManager.Create(options, log), OnboardingStateStore.Create(options), ArmGateway.Create(options, log), log, dbPassword);
 
     /// <summary>Reads a message body (text, or the object a host decoded) as a message the host already took from <paramref name="queue"/>.</summary>
     public static VmEventMessage Detached(string body, QueueKind queue, string queueName) =>
@@ -174,6 +179,7 @@ public sealed class EventProcessor
                 step = "DatabaseCheck";
                 stage.Start(step);
                 watch.Restart();
+                var password = await _dbPassword(cancellationToken).ConfigureAwait(false);
                 var check = await DbConnectionChecker.CheckAsync(new DbCheckRequest
                 {
                     Provider = _options.DbProvider,
@@ -181,7 +187,7 @@ public sealed class EventProcessor
                     Port = _options.DbPort,
                     Database = _options.DbName,
                     UserName = _options.DbUser,
-                    Password = _options.DbPassword is null ? null : new System.Net.NetworkCredential(string.Empty, _options.DbPassword).SecurePassword,
+                    Password = password is null ? null : new System.Net.NetworkCredential(string.Empty, password).SecurePassword,
                     Encryption = _options.DbEncryption,
                 }, _options, _log, cancellationToken).ConfigureAwait(false);
                 stages[step] = watch.ElapsedMilliseconds;

@@ -35,7 +35,7 @@ public abstract class ConfiguredCmdlet : VmEventOpsCmdlet
         };
         var configuration = Run(() => new ConfigurationLoader(Log).Load(request));
         Log.Redactor = configuration.Redactor;
-        if (ResolvesKeyVaultReferences && configuration.KeyVaultReferences.Count > 0)
+        if (ResolvesKeyVaultReferences && configuration.KeyVaultReferences.Count > 0 && !configuration.SecretsResolved)
         {
             configuration = Run(token => Engine.KeyVault.KeyVaultReferenceResolver.ResolveAsync(configuration, Log, token));
             Log.Redactor = configuration.Redactor;

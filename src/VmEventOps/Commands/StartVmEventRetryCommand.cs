@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.KeyVault;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Workflow;
 
@@ -31,9 +33,12 @@ public sealed class StartVmEventRetryCommand : ConfiguredCmdlet
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        var options = LoadConfiguration().Options;
+        var configuration = LoadConfiguration();
+        var options = configuration.Options;
         if (!ShouldProcess($"queue {options.RetryQueueName}", "Retry the due messages")) return;
-        var worker = new QueueWorker(EventProcessor.Create(options, Log), QueueManager.Create(options, Log), Log);
+        // The database password may be a Key Vault reference: read again as its cache period passes, so a rotated one is picked up.
+        var dbPassword = KeyVaultReferenceResolver.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
+        var worker = new QueueWorker(EventProcessor.Create(options, Log, dbPassword), QueueManager.Create(options, Log), Log);
         var settings = new WorkerSettings
         {
             Lease = options.MessageLease,

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.KeyVault;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Workflow;
 
@@ -56,10 +58,13 @@ public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        var options = LoadConfiguration().Options;
+        var configuration = LoadConfiguration();
+        var options = configuration.Options;
         var queues = IncludeRetry ? $"{options.QueueName} and {options.RetryQueueName}" : options.QueueName;
         if (!ShouldProcess($"queue {queues}", "Receive, onboard and route messages")) return;
-        var worker = new QueueWorker(EventProcessor.Create(options, Log), QueueManager.Create(options, Log), Log);
+        // The database password may be a Key Vault reference: read again as its cache period passes, so a rotated one is picked up.
+        var dbPassword = KeyVaultReferenceResolver.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
+        var worker = new QueueWorker(EventProcessor.Create(options, Log, dbPassword), QueueManager.Create(options, Log), Log);
         var settings = new WorkerSettings
         {
             Lease = options.MessageLease,

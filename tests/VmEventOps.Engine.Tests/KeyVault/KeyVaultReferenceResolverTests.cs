@@ -53,7 +53,8 @@ public sealed class KeyVaultReferenceResolverTests : IAsyncLifetime
         Assert.Null(loaded.Options.DbPassword);
         Assert.Equal(Planted, resolved.Options.DbPassword);
         Assert.Equal("onboarding", resolved.Options.DbUser);
-        Assert.Empty(resolved.KeyVaultReferences);
+        Assert.True(resolved.SecretsResolved);
+        Assert.False(loaded.SecretsResolved);
         var setting = resolved.Settings.Single(s => s.Name == "DbPassword");
         Assert.Equal("***", setting.Value);
         Assert.Equal($"KeyVault({_vault.VaultUri.Authority}/db-password)", setting.KeyVaultSecret);
@@ -246,5 +247,38 @@ public sealed class KeyVaultReferenceResolverTests : IAsyncLifetime
         Assert.Equal(ErrorIds.KeyVaultSecretNotFound, Assert.Single(validation.Failures).ErrorId);
         Assert.Equal(2, _vault.Reads("db-password"));
         Assert.DoesNotContain(Planted, string.Join("\n", validation.Settings.Select(s => s.ToString())));
+    }
+
+    [Fact]
+    public async Task SecretSource_ShouldPickUpARotatedSecretAfterTheCachePeriodAndKeepTheLastValueWhileTheVaultFails()
+    {
+        _vault.SetSecret("db-password", "first-password");
+        var resolved = await Resolve(Load(("VMEVENTOPS_DBPASSWORD", Reference("db-password")), ("VMEVENTOPS_KEYVAULTCACHEDURATION", "0")));
+        var source = KeyVaultReferenceResolver.SecretSource(resolved, "DbPassword", _log);
+        Assert.Equal("first-password", resolved.Options.DbPassword);
+
+        _vault.SetSecret("db-password", Planted);
+        Assert.Equal(Planted, await source(CancellationToken.None));
+
+        _vault.Fail(403, count: 2);
+        Assert.Equal(Planted, await source(CancellationToken.None));
+        Assert.Equal(Planted, await source(CancellationToken.None));
+        var outage = Assert.Single(_log.Warnings);
+        Assert.Contains("'Key Vault Secrets User'", outage);
+        Assert.Contains("is used until the vault can be read again", outage);
+
+        _vault.SetSecret("db-password", "third-password");
+        Assert.Equal("third-password", await source(CancellationToken.None));
+        Assert.Equal(2, _log.Warnings.Count());
+        Assert.DoesNotContain(Planted, _log.AllText);
+    }
+
+    [Fact]
+    public async Task SecretSource_ForASettingWithoutAReference_ShouldGiveItsValue()
+    {
+        var resolved = await Resolve(Load(("VMEVENTOPS_DBPASSWORD", "written-in-the-setting")));
+
+        Assert.Equal("written-in-the-setting", await KeyVaultReferenceResolver.SecretSource(resolved, "DbPassword", _log)(CancellationToken.None));
+        Assert.Equal(0, _vault.Requests);
     }
 }

@@ -2,8 +2,10 @@ using Azure.Storage.Queues;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Database;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.KeyVault;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
@@ -41,7 +43,8 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public void Dispose() => _temp.Dispose();
 
-    private EventProcessor Processor(VmEventOptions? options = null) => EventProcessor.Create(options ?? _options, NullHostLog.Instance);
+    private EventProcessor Processor(VmEventOptions? options = null, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
+        EventProcessor.Create(options ?? _options, NullHostLog.Instance, dbPassword);
 
     private QueueManager Queues(VmEventOptions? options = null) => QueueManager.Create(options ?? _options, NullHostLog.Instance);
 
@@ -143,6 +146,38 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
         var poisoned = Assert.Single(await Queues().PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None));
         Assert.Equal("Malformed:UnknownSchema", poisoned.Reason);
         Assert.Equal(0, await Count(QueueKind.Main));
+    }
+
+    [Fact]
+    public async Task Process_WithTheDatabasePasswordFromKeyVault_ShouldUseARotatedPasswordWithoutANewProcessor()
+    {
+        DatabaseServers.EnsureListening(DatabaseServers.PostgreSqlPort);
+        await using var vault = await KeyVaultEmulator.StartAsync(TestTrust.Certificate, SafeIdentityEnvironment.Emulator.TenantId);
+        vault.SetSecret("db-password", "not-the-password-yet");
+        var environment = new System.Collections.Hashtable
+        {
+            ["VMEVENTOPS_AUTHMODE"] = "ManagedIdentity",
+            ["VMEVENTOPS_KEYVAULTCACHEDURATION"] = "0",
+            ["VMEVENTOPS_DBPASSWORD"] = $"@Microsoft.KeyVault(SecretUri={vault.VaultUri}secrets/db-password)",
+        };
+        var configuration = await KeyVaultReferenceResolver.ResolveAsync(
+            new ConfigurationLoader(NullHostLog.Instance, () => environment).Load(new ConfigurationRequest()), NullHostLog.Instance, CancellationToken.None);
+        var options = _options with
+        {
+            DbProvider = DbProvider.PostgreSql, DbServer = DatabaseServers.Host, DbPort = DatabaseServers.PostgreSqlPort,
+            DbName = DatabaseServers.Database, DbUser = DatabaseServers.User, DbPassword = configuration.Options.DbPassword, DbEncryption = DbEncryption.Optional,
+        };
+        var processor = Processor(options, KeyVaultReferenceResolver.SecretSource(configuration, "DbPassword", NullHostLog.Instance));
+
+        var before = await processor.ProcessAsync(await Enqueue(EventFor(_arm.Model.AddVm(Sub, "rg-app", "vm-kv-1", ["10.0.0.21"]))), false, CancellationToken.None);
+        vault.SetSecret("db-password", DatabaseServers.Password); // rotated in the vault: the running processor reads it at its next check
+        var after = await processor.ProcessAsync(await Enqueue(EventFor(_arm.Model.AddVm(Sub, "rg-app", "vm-kv-2", ["10.0.0.22"]))), false, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.RetryScheduled, before.Outcome);
+        Assert.Equal("Login LoginFailed", before.DbCheck);
+        Assert.Equal(VmEventOutcome.Succeeded, after.Outcome);
+        Assert.StartsWith("OK (PostgreSql", after.DbCheck);
+        Assert.Equal(3, vault.Reads("db-password"));
     }
 
     [Fact]
