@@ -43,9 +43,14 @@ var task = (Task)managerType.GetMethod("GetStatusAsync")!.Invoke(manager, [thres
 await task;
 var rows = (IEnumerable)task.GetType().GetProperty("Result")!.GetValue(task)!;
 
+// The Key Vault SDK loads in the module's context too: the options the module reads a loopback vault with.
+var clientOptions = engine.GetType("VmEventOps.Engine.KeyVault.KeyVaultSecretReader", throwOnError: true)!
+    .GetMethod("ClientOptions", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [new Uri("https://127.0.0.1:8443/")])!;
+var loopbackChallengeUnchecked = (bool)clientOptions.GetType().GetProperty("DisableChallengeResourceVerification")!.GetValue(clientOptions)!;
+
 var loaded = AppDomain.CurrentDomain.GetAssemblies()
     .Where(a => a.GetName().Name is "VmEventOps.Engine" or "Azure.Core" or "System.Text.Json" or "Azure.Storage.Queues"
-        or "System.Diagnostics.DiagnosticSource" or "OpenTelemetry" or "Azure.Monitor.OpenTelemetry.Exporter")
+        or "System.Diagnostics.DiagnosticSource" or "OpenTelemetry" or "Azure.Monitor.OpenTelemetry.Exporter" or "Azure.Security.KeyVault.Secrets")
     .Select(a => new { a.GetName().Name, Version = a.GetName().Version?.ToString(), Context = AssemblyLoadContext.GetLoadContext(a)?.Name, a.Location })
     .ToArray();
 Console.WriteLine(JsonSerializer.Serialize(new
@@ -53,6 +58,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     Runtime = Environment.Version.ToString(),
     Queues = rows.Cast<object>().Select(r => r.ToString()).ToArray(),
     Spans = File.ReadAllLines(args[2]),
+    LoopbackChallengeUnchecked = loopbackChallengeUnchecked,
     Loaded = loaded,
 }));
 return 0;

@@ -98,6 +98,11 @@ Describe 'Loading on the .NET 8 runtime of PowerShell 7.4' {
         ($diagnostics | Where-Object Context -eq 'VmEventOps').Version | Should -Be '10.0.0.0'
     }
 
+    It 'loads the Key Vault SDK in the module''s context' {
+        ($script:Result.Loaded | Where-Object Name -eq 'Azure.Security.KeyVault.Secrets').Context | Should -Be 'VmEventOps'
+        $script:Result.LoopbackChallengeUnchecked | Should -BeTrue
+    }
+
     It 'keeps Azure.Core and the engine in the module''s context' {
         ($script:Result.Loaded | Where-Object Name -in 'Azure.Core', 'VmEventOps.Engine').Context | Sort-Object -Unique | Should -Be 'VmEventOps'
     }
