@@ -18,7 +18,15 @@ public sealed partial class ArmGateway
     /// the caller knows the name is new): an existing job of that name is adopted (<see cref="VmRunbookJob.AlreadyExisted"/>),
     /// and so is the one that Automation reports as existing when the PUT races another worker.
     /// </summary>
-    public async Task<VmRunbookJob> StartRunbookAsync(RunbookJobRequest request, CancellationToken cancellationToken)
+    public Task<VmRunbookJob> StartRunbookAsync(RunbookJobRequest request, CancellationToken cancellationToken) =>
+        StartRunbookAsync(request, cancellationToken, deferral: CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="StartRunbookAsync(RunbookJobRequest, CancellationToken)"/>; when <paramref name="deferral"/> is cancelled
+    /// (a worker stopping) while the start waits for a job slot, it gives the slot up and fails VmArmThrottled at once, so
+    /// the caller defers the message instead of holding the stop for up to AutomationJobMaxWait.
+    /// </summary>
+    internal async Task<VmRunbookJob> StartRunbookAsync(RunbookJobRequest request, CancellationToken cancellationToken, CancellationToken deferral)
     {
         var account = AccountPath(request.AutomationAccountId);
         if (request.JobId is { } named && !request.KnownNew && await FindJobAsync(account, request.AutomationAccountId, named, cancellationToken).ConfigureAwait(false) is { } existing)
@@ -37,13 +45,13 @@ public sealed partial class ArmGateway
                 runOn = request.RunOn ?? string.Empty,
             },
         };
-        return await PutJobPacedAsync(account, request, jobId, body, cancellationToken).ConfigureAwait(false);
+        return await PutJobPacedAsync(account, request, jobId, body, cancellationToken, deferral).ConfigureAwait(false);
     }
 
     // The job PUT, paced per account: a process never exceeds the quota by itself, and waits out a 429 instead of
     // repeating it. Held no longer than a message should be (AutomationJobMaxWait, 5 min: inside the Functions timeout of
     // host.json, while the lease is renewed); past that it fails VmArmThrottled and the caller defers the work.
-    private async Task<VmRunbookJob> PutJobPacedAsync(string account, RunbookJobRequest request, Guid jobId, object body, CancellationToken cancellationToken)
+    private async Task<VmRunbookJob> PutJobPacedAsync(string account, RunbookJobRequest request, Guid jobId, object body, CancellationToken cancellationToken, CancellationToken deferral)
     {
         var what = $"Starting runbook {request.RunbookName} as job {jobId}";
         var pacer = AutomationJobPacer.For(_options.ArmEndpoint, request.AutomationAccountId, _options.AutomationJobsPerWindow, _options.AutomationJobWindow);
@@ -51,7 +59,7 @@ public sealed partial class ArmGateway
         var maxWait = _options.AutomationJobMaxWait;
         while (true)
         {
-            var slot = await pacer.AcquireAsync(maxWait - (DateTimeOffset.UtcNow - waitingSince), cancellationToken).ConfigureAwait(false);
+            var slot = await pacer.AcquireAsync(maxWait - (DateTimeOffset.UtcNow - waitingSince), cancellationToken, deferral).ConfigureAwait(false);
             var waited = DateTimeOffset.UtcNow - waitingSince;
             if (waited > TimeSpan.FromSeconds(1)) _log.Verbose($"Runbook job {jobId}: waited {waited.TotalSeconds:0} s for a slot of the Automation account's job quota ({pacer.Limit} per {_options.AutomationJobWindow.TotalSeconds:0} s).");
             HttpMessage responseMessage;

@@ -64,9 +64,10 @@ public sealed class AutomationJobPacer
 
     /// <summary>
     /// Waits for a slot to start a job. When the slot is further away than <paramref name="maxWait"/>, takes none and fails
-    /// with <see cref="ErrorIds.ArmThrottled"/> (Retry-After: the wait), so the caller defers its work instead of holding it.
+    /// with <see cref="ErrorIds.ArmThrottled"/> (Retry-After: the wait), so the caller defers its work instead of holding it;
+    /// the same when <paramref name="deferral"/> is cancelled while it waits (its worker is stopping).
     /// </summary>
-    public async Task<Slot> AcquireAsync(TimeSpan maxWait, CancellationToken cancellationToken)
+    public async Task<Slot> AcquireAsync(TimeSpan maxWait, CancellationToken cancellationToken, CancellationToken deferral = default)
     {
         var deadline = _time.GetUtcNow() + maxWait;
         var slot = new Slot();
@@ -74,6 +75,7 @@ public sealed class AutomationJobPacer
         while (true)
         {
             TimeSpan wait;
+            DateTimeOffset until;
             lock (_lock)
             {
                 var now = _time.GetUtcNow();
@@ -81,26 +83,28 @@ public sealed class AutomationJobPacer
                 _slots.Remove(slot);
                 // A first request queues behind those already waiting; a caller that woke up checks only what was sent.
                 var at = NextFree(now, includeWaiting: others);
-                if (at > deadline)
+                if (at > deadline || (at > now && deferral.IsCancellationRequested))
                 {
-                    throw new VmEventOpsException(ErrorIds.ArmThrottled, VmErrorCategory.LimitsExceeded,
-                        $"Automation account {_account}: the next job slot of this process is {(at - now).TotalSeconds:0} s away ({CurrentLimit} jobs per {_window.TotalSeconds:0} s); the work is deferred.", _account)
-                    {
-                        IsTransient = true,
-                        RetryAfter = at - now,
-                    };
+                    throw Deferred(at - now, at > deadline ? "the work is deferred" : "the worker is stopping, so the work is deferred");
                 }
 
                 slot.At = at;
                 slot.Sent = at <= now;
                 _slots.Add(slot);
                 wait = at - now;
+                until = at;
             }
 
             if (wait <= TimeSpan.Zero) return slot;
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deferral);
             try
             {
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, _time, waiting.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                Release(slot);
+                throw Deferred(until - _time.GetUtcNow(), "the worker is stopping, so the work is deferred");
             }
             catch
             {
@@ -113,6 +117,13 @@ public sealed class AutomationJobPacer
             others = false;
         }
     }
+
+    private VmEventOpsException Deferred(TimeSpan wait, string why) => new(ErrorIds.ArmThrottled, VmErrorCategory.LimitsExceeded,
+        $"Automation account {_account}: the next job slot of this process is {Math.Max(0, wait.TotalSeconds):0} s away ({CurrentLimit} jobs per {_window.TotalSeconds:0} s); {why}.", _account)
+    {
+        IsTransient = true,
+        RetryAfter = wait > TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1),
+    };
 
     /// <summary>The service created the job: the slot counts from now.</summary>
     public void Completed(Slot slot)

@@ -62,7 +62,8 @@ public sealed class EventProcessor
     /// Processes one message; <paramref name="settle"/>, when given, is called before the message is deleted or moved:
     /// it stops lease renewal and returns the message with its latest pop receipt.
     /// </summary>
-    internal async Task<VmEventResult> ProcessAsync(VmEventMessage message, bool force, Func<Task<VmEventMessage>>? settle, CancellationToken cancellationToken)
+    internal async Task<VmEventResult> ProcessAsync(
+        VmEventMessage message, bool force, Func<Task<VmEventMessage>>? settle, CancellationToken cancellationToken, CancellationToken deferral = default)
     {
         async Task<VmEventMessage> Settled() => settle is null ? message : await settle().ConfigureAwait(false);
 
@@ -221,7 +222,7 @@ public sealed class EventProcessor
                 JobId = jobId,
                 KnownNew = firstClaim && !force,
                 Parameters = parameters,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, deferral).ConfigureAwait(false);
             stages[step] = watch.ElapsedMilliseconds;
 
             step = "Route";

@@ -236,8 +236,9 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
 
             try
             {
-                // A started message is finished even when the run is stopping: leaving it half done helps no one.
-                return await processor.ProcessAsync(message, force: false, Settle, CancellationToken.None).ConfigureAwait(false);
+                // A started message is finished even when the run is stopping: leaving it half done helps no one. Only a
+                // wait for a job slot is cut short: the message is deferred to the retry queue (no attempt used up).
+                return await processor.ProcessAsync(message, force: false, Settle, CancellationToken.None, deferral: stopping).ConfigureAwait(false);
             }
             finally
             {

@@ -17,7 +17,9 @@ namespace VmEventOps.Commands;
 /// <para type="description">-WhatIf loads the settings (and reads any Key Vault reference among them) and says which queues it would
 /// process, without receiving a message.</para>
 /// <para type="description">Ctrl+C stops it cleanly: messages being processed are finished, nothing received is left half done, and
-/// messages still waiting their turn are made visible again at once. -MaxRunTime stops it after that long.</para>
+/// messages still waiting their turn are made visible again at once. A message waiting for a slot of the Automation account's job
+/// quota is not held for it: it goes to the retry queue at once, due when the slot would have been, without using an attempt.
+/// -MaxRunTime stops it after that long, the same way.</para>
 /// <example>
 ///   <code>Start-VmEventWorker -Concurrency 16 -IncludeRetry</code>
 ///   <para>Runs until Ctrl+C, onboarding every VM whose event reaches the main or the retry queue.</para>

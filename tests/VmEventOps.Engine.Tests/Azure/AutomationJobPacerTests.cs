@@ -41,6 +41,40 @@ public sealed class AutomationJobPacerTests
     }
 
     [Fact]
+    public async Task Acquire_WhenItsWorkerStopsWhileWaiting_ShouldGiveTheSlotUpAndDeferAtOnce()
+    {
+        var pacer = Pacer(perWindow: 1);
+        await Completed(pacer, 1);
+        using var stopping = new CancellationTokenSource();
+
+        var waiting = pacer.AcquireAsync(Long, CancellationToken.None, stopping.Token);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(waiting.IsCompleted);
+        stopping.Cancel();
+
+        var deferred = await Assert.ThrowsAsync<VmEventOpsException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(ErrorIds.ArmThrottled, deferred.ErrorId);
+        Assert.True(deferred.IsTransient);
+        Assert.Equal(TimeSpan.FromSeconds(20), deferred.RetryAfter);
+        Assert.Contains("the worker is stopping", deferred.Message);
+        // The slot it gave up is free for the next caller when the window allows.
+        var next = pacer.AcquireAsync(Long, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(20));
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Acquire_WhenItsWorkerIsStoppingButASlotIsFree_ShouldGrantIt()
+    {
+        using var stopping = new CancellationTokenSource();
+        stopping.Cancel();
+
+        var slot = await Pacer().AcquireAsync(Long, CancellationToken.None, stopping.Token);
+
+        Assert.NotNull(slot);
+    }
+
+    [Fact]
     public async Task Acquire_ShouldCountASlotFromTheAnswer_NotFromTheRequest()
     {
         // The service counted the job somewhere between request and answer: a window after the answer is always safe.

@@ -103,6 +103,30 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_StoppedWhileAMessageWaitsForAJobSlot_ShouldDeferItToTheRetryQueueInsteadOfHoldingTheStop()
+    {
+        // One job per minute, and up to five minutes of waiting allowed: the second message waits for the quota.
+        _options = _options with { AutomationJobsPerWindow = 1, AutomationJobWindow = TimeSpan.FromMinutes(1) };
+        var vms = Enumerable.Range(0, 2).Select(i => _arm.Model.AddVm(Sub, "rg-app", $"vm-paced-{i}", [$"10.0.4.{i + 10}"])).ToArray();
+        foreach (var vm in vms) await Enqueue(VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow));
+        var results = new List<VmEventResult>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var summary = await Worker().RunAsync(new WorkerSettings { Concurrency = 2, BatchSize = 2 }, r => { lock (results) results.Add(r); }, stop.Token);
+
+        Assert.Equal("Stopped", summary.StoppedBecause);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(30));   // not the minute the slot was away
+        Assert.Equal(2, results.Count);
+        Assert.Single(results, r => r.Outcome == VmEventOutcome.Succeeded);
+        var deferred = results.Single(r => r.Outcome == VmEventOutcome.RetryScheduled);
+        Assert.Equal("Throttled", deferred.Reason);
+        Assert.Equal(0, deferred.Attempt);
+        Assert.Single(_arm.Model.Jobs);
+        Assert.Empty(await QueueManager.Create(_options, NullHostLog.Instance).PeekAsync(QueueKind.Main, 32, null, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Run_WhenTheHostFailsToTakeAResult_ShouldStopAndReportItInsteadOfLosingIt()
     {
         var vms = Enumerable.Range(0, 3).Select(i => _arm.Model.AddVm(Sub, "rg-app", $"vm-host-{i}", [$"10.0.3.{i + 10}"])).ToArray();
