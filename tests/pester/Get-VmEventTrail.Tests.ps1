@@ -79,7 +79,8 @@ Describe 'Get-VmEventTrail' {
     }
 
     It 'shows a VM in poison with the reason and every stage that failed, and no planted secret' {
-        $vm = $script:Emulators.Vms[1]   # 10.0.1.7; its database never comes up
+        # A database password with the Sqlite check can never work (no encryption): the settings error sends the VM to poison.
+        $vm = $script:Emulators.Vms[1]
         $planted = 'Planted-Db-Password-8d2f'
         $environment = $script:Environment + @{ VMEVENTOPS_MAXATTEMPTS = '1'; VMEVENTOPS_DBPASSWORD = $planted }
         $outcome = Invoke-FreshPwsh -Environment $environment -Script "Import-Module '$script:Module'; `"`$((Invoke-VmEventWorkflow -VmResourceId '$($vm.Id)').Outcome)`""
@@ -90,9 +91,9 @@ Describe 'Get-VmEventTrail' {
         $trail.Entries.Source | Should -Be 'State', 'State', 'PoisonQueue'
         $poison = $trail.Entries[2]
         $poison.Attempt | Should -Be 1
-        $poison.Reason | Should -Match '^DatabaseCheck: VmDbCheckFailed: '
+        $poison.Reason | Should -Match '^DatabaseCheck: VmDbNotConfigured: '
         $poison.History | Should -Be 'DatabaseCheck'
-        $poison.HistoryErrors | Should -Match '^DatabaseCheck: VmDbCheckFailed: .* failed at Login'
+        $poison.HistoryErrors | Should -Match '^DatabaseCheck: VmDbNotConfigured: A password was given for a Sqlite check'
         $poison.TraceId | Should -BeNullOrEmpty   # no exporter listened: no trace was recorded
         $trail.Everything | Should -Not -Match $planted
         $trail.Table | Should -Not -Match $planted
