@@ -187,6 +187,9 @@ Describe 'ApiFunction (HTTP)' {
             @{ Method = 'GET'; Path = '/api/vm-events/onboard'; Query = @{ code = $script:Key } }
             @{ Method = 'GET'; Path = '/api/vm-events/reboot'; Query = @{ code = $script:Key } }
             @{ Method = 'GET'; Path = '/api/vm-events/status' }
+            @{ Method = 'GET'; Path = '/api/vm-events/trail'; Query = @{ code = $script:Key; vmResourceId = $script:VmId } }
+            @{ Method = 'GET'; Path = '/api/vm-events/trail'; Query = @{ code = $script:Key; vmResourceId = 'not-a-vm' } }
+            @{ Method = 'GET'; Path = '/api/vm-events/trail'; Query = @{ code = $script:Key } }
         )
         $script:JobsBefore = Get-JobCount
         $script:Api = Invoke-FunctionHost ApiFunction -Environment $script:ApiSettings -Requests $requests
@@ -231,6 +234,20 @@ Describe 'ApiFunction (HTTP)' {
         (Get-Body 8).error.code | Should -Be 'VmApiUnknownAction'
         $script:Responses[9].StatusCode | Should -Be 401
         @($script:Api.Invocations | Where-Object { $_.Errors }) | Should -BeNullOrEmpty
+    }
+
+    It 'tells what happened to a VM on GET trail, in time order, and answers a bad or missing VM ID with 400' {
+        $script:Responses[10].StatusCode | Should -Be 200 -Because $script:Responses[10].Body
+        $trail = Get-Body 10
+        $trail.vmResourceId | Should -Be $script:VmId
+        $trail.entries.source | Should -Contain 'State'
+        $trail.entries.source | Should -Contain 'SucceededQueue'
+        ($trail.entries | Where-Object source -EQ 'SucceededQueue')[0].status | Should -Be 'Succeeded'
+        @($trail.entries.time) | Should -Be @($trail.entries.time | Sort-Object)
+        $script:Responses[11].StatusCode | Should -Be 400
+        (Get-Body 11).error.code | Should -Be 'VmInvalidResourceId'
+        $script:Responses[12].StatusCode | Should -Be 400
+        (Get-Body 12).error.code | Should -Be 'VmApiMissingVmResourceId'
     }
 
     It 'shows no secret in any response or log' {

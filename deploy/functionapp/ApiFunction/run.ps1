@@ -1,5 +1,7 @@
 # HTTP API (function key required):
 #   GET  /api/vm-events/status                      the four queues' depths and health (Get-VmEventQueueStatus)
+#   GET  /api/vm-events/trail?vmResourceId=/subscriptions/.../virtualMachines/vm-01
+#                                                   what happened to that VM, in time order (Get-VmEventTrail)
 #   POST /api/vm-events/onboard  {"vmResourceId": "/subscriptions/.../virtualMachines/vm-01", "force": true}
 #                                                   onboards one VM again (Invoke-VmEventWorkflow -VmResourceId)
 # Answers JSON. Bad input is a 400 with {"error": {"code", "message"}}; the code is a stable ErrorId.
@@ -43,6 +45,23 @@ try {
             Send-Response OK @{ healthy = -not ($status | Where-Object { -not $_.healthy }); queues = @($status) }
             return
         }
+        'trail' {
+            if ($method -ne 'GET') { Send-Error MethodNotAllowed 'VmApiMethodNotAllowed' "Use GET for 'trail'."; return }
+            $vmResourceId = Get-Setting $null 'vmResourceId'
+            if ($vmResourceId -isnot [string] -or -not $vmResourceId.Trim()) {
+                Send-Error BadRequest 'VmApiMissingVmResourceId' 'vmResourceId is required: the VM resource ID, in the query string.'
+                return
+            }
+            # A VM ID that does not parse is a non-terminating error of the cmdlet: made terminating, it becomes the 400 below.
+            $entries = foreach ($entry in Get-VmEventTrail -VmResourceId $vmResourceId -ErrorAction Stop -WarningAction SilentlyContinue) {
+                [ordered]@{
+                    time = $entry.Time.ToString('o'); source = $entry.Source; status = $entry.Status; attempt = $entry.Attempt; reason = $entry.Reason
+                    messageId = $entry.MessageId; dequeueCount = $entry.DequeueCount; jobId = if ($entry.JobId) { "$($entry.JobId)" }; traceId = $entry.TraceId
+                }
+            }
+            Send-Response OK ([ordered]@{ vmResourceId = $vmResourceId; entries = @($entries) })
+            return
+        }
         'onboard' {
             if ($method -ne 'POST') { Send-Error MethodNotAllowed 'VmApiMethodNotAllowed' "Use POST for 'onboard'."; return }
             $body = $Request.Body
@@ -69,7 +88,7 @@ try {
             return
         }
         default {
-            Send-Error NotFound 'VmApiUnknownAction' "Unknown action '$action': use GET vm-events/status or POST vm-events/onboard."
+            Send-Error NotFound 'VmApiUnknownAction' "Unknown action '$action': use GET vm-events/status, GET vm-events/trail or POST vm-events/onboard."
         }
     }
 }
