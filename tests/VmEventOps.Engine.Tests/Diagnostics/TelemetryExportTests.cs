@@ -197,8 +197,8 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
 
         var vm = VmResourceId.Parse(_arm.Model.AddVm(Sub, "rg-app", name, ["10.0.5.10"]).Id);
         var queues = QueueManager.Create(options, NullHostLog.Instance);
-        await queues.SendAsync(QueueKind.Main, queues.EncodeForMainQueue(VmWriteEventFactory.Create(vm, null, null, DateTimeOffset.UtcNow)), null, CancellationToken.None);
-        var message = (await queues.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None)).Single();
+        await queues.SendToMainAsync(QueueTestMessages.EventFor(vm.Value));
+        var message = await queues.ReceiveOneAsync();
         var result = await EventProcessor.Create(options, NullHostLog.Instance).ProcessAsync(message, false, CancellationToken.None);
         Assert.Equal(expected, result.Outcome);
         return vm;

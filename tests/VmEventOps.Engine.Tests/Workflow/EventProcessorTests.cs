@@ -51,11 +51,11 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
     private async Task<VmEventMessage> Enqueue(string json)
     {
         var queues = Queues();
-        await queues.SendAsync(QueueKind.Main, queues.EncodeForMainQueue(json), null, CancellationToken.None);
-        return (await queues.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None)).Single();
+        await queues.SendToMainAsync(json);
+        return await queues.ReceiveOneAsync();
     }
 
-    private static string EventFor(ArmVm vm) => VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow);
+    private static string EventFor(ArmVm vm) => QueueTestMessages.EventFor(vm.Id);
 
     private async Task<int> Count(QueueKind kind) => await Queues().CountAsync(kind, CancellationToken.None);
 

@@ -27,8 +27,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private async Task Enqueue(string json)
     {
-        var queues = QueueManager.Create(_options, NullHostLog.Instance);
-        await queues.SendAsync(QueueKind.Main, queues.EncodeForMainQueue(json), null, CancellationToken.None);
+        await QueueManager.Create(_options, NullHostLog.Instance).SendToMainAsync(json);
     }
 
     [Fact]

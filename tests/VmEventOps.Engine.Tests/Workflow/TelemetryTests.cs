@@ -47,12 +47,12 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         var queues = QueueManager.Create(options, NullHostLog.Instance);
         var processor = EventProcessor.Create(options, NullHostLog.Instance);
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-traced", ["10.0.4.10"]);
-        await queues.SendAsync(QueueKind.Main, queues.EncodeForMainQueue(VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow)), null, CancellationToken.None);
+        await queues.SendToMainAsync(QueueTestMessages.EventFor(vm.Id));
 
         // Attempts 1 and 2: the VM's database is not there yet; attempt 3: it is.
         var results = new List<VmEventResult>
         {
-            await processor.ProcessAsync((await queues.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), null, CancellationToken.None)).Single(), false, CancellationToken.None),
+            await processor.ProcessAsync(await queues.ReceiveOneAsync(), false, CancellationToken.None),
         };
         for (var attempt = 2; attempt <= 3; attempt++)
         {
