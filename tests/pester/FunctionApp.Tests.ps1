@@ -77,6 +77,8 @@ Describe 'The Function app layout' {
 Describe 'ValidationFunction (queue trigger)' {
     It 'onboards new VMs, completes duplicates and foreign VMs, and poisons what is not an event' {
         $settings = New-AppSettings
+        # Spans to a file: each event's trace must continue the invocation that delivered it ($TraceContext).
+        $settings.VMEVENTOPS_TRACEFILE = Join-Path $TestDrive 'function-traces.jsonl'
         $vms = $script:Emulators.Vms
         $jobsBefore = Get-JobCount
         # As Event Grid writes: one event per message, base64. Then a batch (array) of two, a duplicate, a VM outside
@@ -108,6 +110,13 @@ Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
         $log | Should -Match 'Ignored OutOfScope .*vm-elsewhere'
         $log | Should -Match 'DeadLettered'
         $log | Should -Match 'Ignored SplitBatch:2'
+        # Every message span is a child of its invocation's span: one operation per invocation in Application Insights.
+        $spans = @(Get-Content $settings.VMEVENTOPS_TRACEFILE | ConvertFrom-Json | Where-Object name -EQ 'VmEventOps.ProcessMessage')
+        $spans.Count | Should -Be 7
+        foreach ($invocation in $report.Invocations) {
+            $null, $traceId, $spanId, $null = $invocation.TraceParent -split '-'
+            @($spans | Where-Object { $_.traceId -eq $traceId -and $_.parentSpanId -eq $spanId }).Count | Should -Be 1 -Because $invocation.TraceParent
+        }
         $counts = Get-QueueCounts $settings
         $counts.Main | Should -Be 0
         $counts.Succeeded | Should -Be 3

@@ -7,8 +7,8 @@
     - puts the app's Modules folder on PSModulePath, and adds the type accelerators [HttpResponseContext] and
       [HttpRequestContext] (stand-ins with the worker's property names and types);
     - runs profile.ps1 once per runspace (Import-Module of the .ps1, in the global scope);
-    - binds each input binding of function.json to the run.ps1 parameter of the same name, and $TriggerMetadata when
-      the script declares it; a string that is a JSON object or array arrives as the hashtable/array that
+    - binds each input binding of function.json to the run.ps1 parameter of the same name, $TriggerMetadata when the
+      script declares it, and $TraceContext (Traceparent, Tracestate, Attributes: the host's invocation context) likewise; a string that is a JSON object or array arrives as the hashtable/array that
       JsonObject.ConvertFromJson(..., returnHashtable: true) makes of it, as the worker converts it;
     - gives Push-OutputBinding, which accepts only output bindings declared in function.json;
     - counts the invocation failed when run.ps1 throws (a non-terminating error is only logged).
@@ -101,6 +101,12 @@ function Invoke-RunScript([hashtable] $Inputs, [hashtable] $TriggerMetadata) {
     foreach ($name in $Inputs.Keys) { if ($name -in $parameters) { $bound[$name] = $Inputs[$name] } }
     if ('TriggerMetadata' -in $parameters) { $bound.TriggerMetadata = $TriggerMetadata }
     $invocation = [ordered]@{ Succeeded = $true; Error = $null; Output = @(); Information = @(); Warnings = @(); Errors = @(); Outputs = @{} }
+    if ('TraceContext' -in $parameters) {
+        # A W3C traceparent of the host's invocation span, as the host hands the worker in each InvocationRequest.
+        $traceParent = '00-{0}-{1}-01' -f [guid]::NewGuid().ToString('n'), [guid]::NewGuid().ToString('n').Substring(0, 16)
+        $bound.TraceContext = [pscustomobject]@{ Traceparent = $traceParent; Tracestate = ''; Attributes = @{} }
+        $invocation.TraceParent = $traceParent
+    }
     # The worker's runspace keeps PowerShell's defaults: a non-terminating error is logged and the invocation goes on.
     $ErrorActionPreference = 'Continue'
     try {

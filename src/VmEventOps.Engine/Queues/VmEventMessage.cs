@@ -53,6 +53,12 @@ public sealed record VmEventMessage
     /// <summary>The W3C trace context of the event's latest attempt (from the envelope), when traces were recorded.</summary>
     public string? TraceParent { get; init; }
 
+    /// <summary>
+    /// The W3C trace context of the host invocation that delivered the message (a Functions trigger's TraceContext): the
+    /// parent of a fresh event's trace, and a link from a later attempt's.
+    /// </summary>
+    public string? HostTraceParent { get; init; }
+
     /// <summary>The original event message body, verbatim (inside the envelope, if any).</summary>
     public required string Body { get; init; }
 

@@ -74,7 +74,7 @@ public sealed class EventProcessor
             : new MessageEnvelope { Attempt = message.Attempt, FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow, Original = message.Body, History = message.History, TraceParent = message.TraceParent };
 
         // One activity per message in the trace of the event's earlier attempts, a child per stage; the next attempt continues it.
-        using var telemetry = new MessageTelemetry(envelope.TraceParent, message.Queue, attempt);
+        using var telemetry = new MessageTelemetry(envelope.TraceParent, message.Queue, attempt, message.HostTraceParent);
         var stage = telemetry.Stage;
         if (telemetry.Activity is { } activity) envelope = envelope with { TraceParent = activity.Id };
 

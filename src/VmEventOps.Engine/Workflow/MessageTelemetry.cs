@@ -7,17 +7,22 @@ namespace VmEventOps.Engine.Workflow;
 
 /// <summary>
 /// The traces and metrics of processing one message: its activity (continuing the trace of the event's earlier attempts,
-/// whose context travels in the envelope), the current stage, and at the end the outcome's tags, counter and duration.
+/// whose context travels in the envelope; a fresh event's under the host invocation that delivered it, when the host
+/// says which), the current stage, and at the end the outcome's tags, counter and duration.
 /// Without a listener no activity exists, and only the duration samples remain.
 /// </summary>
 internal sealed class MessageTelemetry : IDisposable
 {
     private readonly Stopwatch _total = Stopwatch.StartNew();
 
-    public MessageTelemetry(string? traceParent, QueueKind queue, int attempt)
+    public MessageTelemetry(string? traceParent, QueueKind queue, int attempt, string? hostTraceParent = null)
     {
-        ActivityContext.TryParse(traceParent, null, out var earlier);
-        Activity = VmEventTelemetry.Source.StartActivity("VmEventOps.ProcessMessage", ActivityKind.Consumer, earlier);
+        var continues = ActivityContext.TryParse(traceParent, null, out var earlier);
+        var hosted = ActivityContext.TryParse(hostTraceParent, null, out var host);
+        // One trace per event across its attempts; the invocation that delivered a later attempt is linked, not the parent.
+        var parent = continues ? earlier : hosted ? host : default;
+        ActivityLink[]? links = continues && hosted ? [new ActivityLink(host)] : null;
+        Activity = VmEventTelemetry.Source.StartActivity("VmEventOps.ProcessMessage", ActivityKind.Consumer, parent, links: links);
         Activity?.SetTag(VmEventTelemetry.QueueTag, queue.ToString()).SetTag(VmEventTelemetry.AttemptTag, attempt);
         TraceId = Activity?.TraceId.ToHexString();
         Stage = new StageSpan(Activity);

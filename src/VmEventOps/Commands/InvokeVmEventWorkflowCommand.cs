@@ -17,7 +17,7 @@ namespace VmEventOps.Commands;
 /// <para type="description">In a Functions queue trigger the host already took the message off the queue and completes it when the
 /// function returns, so the workflow only writes to the destination queue. Outputs a VmEventResult.</para>
 /// <example>
-///   <code>param($QueueItem, $TriggerMetadata) Invoke-VmEventWorkflow -QueueItem $QueueItem -TriggerMetadata $TriggerMetadata</code>
+///   <code>param($QueueItem, $TriggerMetadata, $TraceContext) Invoke-VmEventWorkflow -QueueItem $QueueItem -TriggerMetadata $TriggerMetadata -TraceParent $TraceContext.Traceparent</code>
 ///   <para>run.ps1 of the Functions queue trigger on the main queue.</para>
 /// </example>
 /// <example>
@@ -49,6 +49,15 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
     /// with the result and the message's history (without it, DequeueCount is 0 and the message id "(host)").</para></summary>
     [Parameter(Position = 1, ParameterSetName = QueueItemSet)]
     public object? TriggerMetadata { get; set; }
+
+    /// <summary><para type="description">The W3C traceparent of the invocation that delivered the message: in a Functions app,
+    /// $TraceContext.Traceparent (declare $TraceContext in run.ps1's param block). The event's trace then starts under the host's
+    /// invocation, so Application Insights shows both in one operation; a later attempt of the event links to it. Ignored when
+    /// empty or not a traceparent.</para></summary>
+    [Parameter]
+    [AllowNull]
+    [AllowEmptyString]
+    public string? TraceParent { get; set; }
 
     private EventProcessor? _processor;
     private string? _mainQueue;
@@ -86,6 +95,7 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
             MessageId = trigger.MessageId ?? "(host)",
             DequeueCount = trigger.DequeueCount,
             InsertedOn = trigger.InsertedOn,
+            HostTraceParent = string.IsNullOrWhiteSpace(TraceParent) ? null : TraceParent.Trim(),
         };
         WriteObject(Run(token => _processor.ProcessAsync(message, Force, token)));
     }

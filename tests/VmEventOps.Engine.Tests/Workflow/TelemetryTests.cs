@@ -135,6 +135,63 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         Assert.Contains((options.QueueName, "Main", 0L), depths);
     }
 
+    [Fact]
+    public async Task AMessageDeliveredByAHostInvocation_ShouldStartItsTraceUnderIt_AndALaterAttemptShouldOnlyLinkToItsHost()
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(VmEventTelemetry.Name).AddInMemoryExporter(spans).Build();
+        var database = Path.Combine(_temp.Path, "hosted.db");   // not there for the first attempt: it is retried
+        var options = WorkflowTestOptions.For(azurite, _arm) with
+        {
+            DbProvider = DbProvider.Sqlite, DbServer = database, RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(1),
+        };
+        var processor = EventProcessor.Create(options, NullHostLog.Instance);
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-hosted", ["10.0.4.11"]);
+        var host = ActivityContext.Parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+        var laterHost = ActivityContext.Parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null);
+        var delivered = EventProcessor.Detached(QueueTestMessages.EventFor(vm.Id), QueueKind.Main, options.QueueName) with
+        {
+            HostTraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        };
+
+        var first = await processor.ProcessAsync(delivered, false, CancellationToken.None);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            await connection.OpenAsync();
+        }
+
+        var retry = await ReceiveWhenDue(QueueManager.Create(options, NullHostLog.Instance)) with { HostTraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
+        var second = await processor.ProcessAsync(retry, false, CancellationToken.None);
+        tracing.ForceFlush();
+
+        Assert.Equal((VmEventOutcome.RetryScheduled, VmEventOutcome.Succeeded), (first.Outcome, second.Outcome));
+        var messages = spans.Where(s => s.OperationName == "VmEventOps.ProcessMessage" && (string?)s.GetTagItem(VmEventTelemetry.VmResourceIdTag) == VmResourceId.Parse(vm.Id).Value).ToList();
+        Assert.Equal(2, messages.Count);
+        Assert.Equal(host.TraceId, messages[0].TraceId);        // under the invocation that delivered it
+        Assert.Equal(host.SpanId, messages[0].ParentSpanId);
+        Assert.Equal(host.TraceId, messages[1].TraceId);        // the event's one trace goes on ...
+        Assert.Equal(messages[0].SpanId, messages[1].ParentSpanId);
+        Assert.Equal(laterHost, Assert.Single(messages[1].Links).Context);   // ... and links the invocation of the retry
+        Assert.Empty(messages[0].Links);
+    }
+
+    [Fact]
+    public async Task AMessageWithAHostTraceParentThatIsNotOne_ShouldStartATraceOfItsOwn()
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(VmEventTelemetry.Name).AddInMemoryExporter(spans).Build();
+        var options = WorkflowTestOptions.For(azurite, _arm);
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-hosted-bad", ["10.0.4.12"]);
+        var delivered = EventProcessor.Detached(QueueTestMessages.EventFor(vm.Id), QueueKind.Main, options.QueueName) with { HostTraceParent = "not-a-traceparent" };
+
+        var result = await EventProcessor.Create(options, NullHostLog.Instance).ProcessAsync(delivered, false, CancellationToken.None);
+        tracing.ForceFlush();
+
+        Assert.Equal(VmEventOutcome.Succeeded, result.Outcome);
+        var message = Assert.Single(spans, s => s.OperationName == "VmEventOps.ProcessMessage" && (string?)s.GetTagItem(VmEventTelemetry.VmResourceIdTag) == VmResourceId.Parse(vm.Id).Value);
+        Assert.Equal(default, message.ParentSpanId);
+    }
+
     private static async Task<VmEventMessage> ReceiveWhenDue(QueueManager queues)
     {
         for (var i = 0; i < 40; i++)
