@@ -8,4 +8,11 @@ Import-Module VmEventOps -ErrorAction Stop
 
 # Fail the cold start, not the first event, when the settings are wrong: names, values and files are checked here
 # (secrets are shown as ***).
-$null = Get-VmEventConfiguration -ErrorAction Stop
+$settings = Get-VmEventConfiguration -ErrorAction Stop
+
+# App Service resolves @Microsoft.KeyVault(...) app settings itself; one it could not resolve (the role not yet
+# granted, the secret missing) reaches the app as the reference text. Say so now, with the vault, the secret and the
+# role, instead of at the first event; the invocations then try again with the module's own read of the vault.
+if ($settings | Where-Object KeyVaultSecret) {
+    $null = Get-VmEventConfiguration -Validate -ErrorAction Continue
+}

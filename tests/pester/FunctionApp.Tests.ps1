@@ -166,6 +166,24 @@ Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
         $counts.Succeeded + $counts.Retry + $counts.Poison | Should -Be 0
         (Invoke-FreshPwsh -Environment $settings -Script "Import-Module '$script:Module'; (Get-VmEventQueueStatus | Where-Object Queue -eq Main).Exists") | Should -BeTrue
     }
+
+    It 'reports at the cold start a Key Vault reference App Service could not resolve, naming the secret, and starts clean once the secret exists' {
+        # App Service leaves an unresolvable reference as its text: the profile says why; the invocation fails until it is fixed.
+        $settings = New-AppSettings
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($script:Emulators.Vms[0].Id)' | Out-Null"
+        $settings.VMEVENTOPS_OTLPHEADERS = "@Microsoft.KeyVault(SecretUri=$($script:Emulators.KeyVaultUri)secrets/otlp-headers)"
+        $broken = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $broken.ProfileErrors | Should -Match "VmKeyVaultSecretNotFound|secret 'otlp-headers'"
+        $broken.ProfileErrors -join "`n" | Should -Match "Key Vault '127\.0\.0\.1:\d+', secret 'otlp-headers'"
+        $broken.Invocations[0].Succeeded | Should -BeFalse
+        $broken.Invocations[0].Error | Should -Match '^VmKeyVaultSecretNotFound'
+
+        # The secret created in the vault: the next cold start is clean and the message is onboarded (the host showed it again).
+        Invoke-RestMethod -SkipCertificateCheck -Method Put -Uri "$($script:Emulators.KeyVaultUri)_emulator/secrets/otlp-headers" -Body 'x-api-key=unused' -ContentType 'text/plain' | Out-Null
+        Start-Sleep -Seconds 1
+        $fixed = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $fixed.ProfileErrors | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'RetryFunction (timer)' {

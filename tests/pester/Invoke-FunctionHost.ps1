@@ -166,8 +166,10 @@ $result = [ordered]@{ Function = $FunctionName; ProfileErrors = @(); Invocations
 $profilePath = Join-Path $AppRoot 'profile.ps1'
 if (Test-Path $profilePath) {
     try {
-        $profileRecords = Import-Module $profilePath -Global -ErrorAction Continue *>&1
-        $result.ProfileErrors = @($profileRecords | Where-Object { $_ -is [Management.Automation.ErrorRecord] } | ForEach-Object { "$_" })
+        # The worker logs every error the profile writes (its error stream is the app's log); a script module's body
+        # writes its non-terminating errors to -ErrorVariable, not to the redirected streams.
+        $profileRecords = Import-Module $profilePath -Global -ErrorAction Continue -ErrorVariable profileErrors *>&1
+        $result.ProfileErrors = @(@($profileRecords | Where-Object { $_ -is [Management.Automation.ErrorRecord] }) + @($profileErrors) | ForEach-Object { "$_" } | Select-Object -Unique)
         Remove-Module -FullyQualifiedName $profilePath -Force -ErrorAction SilentlyContinue
     }
     catch { $result.ProfileErrors += "$_" }
