@@ -25,7 +25,7 @@ internal static class ArmFailure
             return new VmEventOpsException(ErrorIds.ArmThrottled, VmErrorCategory.LimitsExceeded, SecretRedactor.PatternsOnly.Redact(text), target)
             {
                 IsTransient = true,
-                RetryAfter = RetryAfter(response),
+                RetryAfter = AzureFailure.RetryAfter(response),
             };
         }
 
@@ -58,16 +58,6 @@ internal static class ArmFailure
         {
             return ("Unknown", response.ReasonPhrase);
         }
-    }
-
-    // Retry-After as seconds or as an HTTP date; ARM also sends x-ms-ratelimit-reset-after style headers only sometimes.
-    private static TimeSpan? RetryAfter(Response response)
-    {
-        if (!response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value)) return null;
-        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(seconds);
-        return DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && at > DateTimeOffset.UtcNow
-            ? at - DateTimeOffset.UtcNow
-            : null;
     }
 
     private static string Header(Response response, string name) => response.Headers.TryGetValue(name, out var value) ? value! : "none";

@@ -42,5 +42,15 @@ internal static class AzureFailure
         _ => null,
     };
 
+    /// <summary>How long a service asked to wait: Retry-After as seconds or as an HTTP date; null when it did not say.</summary>
+    public static TimeSpan? RetryAfter(Response? response)
+    {
+        if (response is null || !response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value)) return null;
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(seconds);
+        return DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && at > DateTimeOffset.UtcNow
+            ? at - DateTimeOffset.UtcNow
+            : null;
+    }
+
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }

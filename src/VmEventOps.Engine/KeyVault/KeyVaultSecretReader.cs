@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
+using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
 
@@ -29,14 +30,10 @@ internal static class KeyVaultSecretReader
             var secret = await client.GetSecretAsync(reference.SecretName, reference.Version, cancellationToken).ConfigureAwait(false);
             return secret.Value.Value ?? string.Empty;
         }
-        catch (RequestFailedException e)
-        {
-            throw Failure(setting, mode, e);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.LastOrDefault() is RequestFailedException last)
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
         {
             // Azure.Core's retries end in an AggregateException of every try when the vault could not be reached.
-            throw Failure(setting, mode, last);
+            throw Failure(setting, mode, failure);
         }
         catch (VmEventOpsException e)
         {
@@ -84,7 +81,7 @@ internal static class KeyVaultSecretReader
             429 => new VmEventOpsException(
                 ErrorIds.KeyVaultThrottled, VmErrorCategory.LimitsExceeded,
                 $"{About(setting)}: the vault is throttling requests; try again later. Key Vault {answered}.",
-                setting.Name, e) { IsTransient = true, RetryAfter = RetryAfter(e) },
+                setting.Name, e) { IsTransient = true, RetryAfter = AzureFailure.RetryAfter(e.GetRawResponse()) },
             _ => new VmEventOpsException(
                 ErrorIds.KeyVaultRequestFailed, VmErrorCategory.ConnectionError,
                 $"{About(setting)}: Key Vault {answered}.",
@@ -111,7 +108,4 @@ internal static class KeyVaultSecretReader
             return null;
         }
     }
-
-    private static TimeSpan? RetryAfter(RequestFailedException e) =>
-        e.GetRawResponse()?.Headers.TryGetValue("Retry-After", out var text) == true && int.TryParse(text, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
 }
