@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Azure.Core;
+using VmEventOps.Engine.Caching;
 
 namespace VmEventOps.Engine.Identity;
 
@@ -13,7 +13,7 @@ internal sealed class CachingCredential(TokenCredential inner, TimeProvider time
     /// <summary>How long before expiry a token is renewed.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<string, Lazy<Task<AccessToken>>> _tokens = new(StringComparer.Ordinal);
+    private readonly SingleFlightCache<string, AccessToken> _tokens = new(StringComparer.Ordinal);
 
     /// <summary>The credential that does the work.</summary>
     public TokenCredential Inner => inner;
@@ -28,29 +28,12 @@ internal sealed class CachingCredential(TokenCredential inner, TimeProvider time
     public async Task<(AccessToken Token, bool FromCache)> GetAsync(TokenRequestContext requestContext, bool forceRefresh, CancellationToken cancellationToken)
     {
         var key = string.Join(" ", requestContext.Scopes) + "|" + requestContext.TenantId;
-        while (true)
-        {
-            var entry = _tokens.GetOrAdd(key, _ => Fetch(requestContext));
-            var fresh = !entry.IsValueCreated || !entry.Value.IsCompleted;
-            try
-            {
-                // The request itself is not cancelled with one caller: others may be waiting for it.
-                var token = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (fresh) return (token, false); // as new as it gets, whatever its lifetime
-                if (!forceRefresh && token.ExpiresOn - time.GetUtcNow() > RefreshMargin) return (token, true);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                _tokens.TryRemove(KeyValuePair.Create(key, entry));
-                throw;
-            }
-
-            // Stale, or a refresh was asked for: drop this entry (unless another caller already replaced it) and fetch anew.
-            forceRefresh = false;
-            _tokens.TryRemove(KeyValuePair.Create(key, entry));
-        }
+        var (token, created) = await _tokens.GetAsync(
+            key,
+            () => inner.GetTokenAsync(requestContext, CancellationToken.None).AsTask(),
+            kept => kept.ExpiresOn - time.GetUtcNow() > RefreshMargin,
+            forceRefresh,
+            cancellationToken).ConfigureAwait(false);
+        return (token, !created);
     }
-
-    private Lazy<Task<AccessToken>> Fetch(TokenRequestContext requestContext) =>
-        new(() => inner.GetTokenAsync(requestContext, CancellationToken.None).AsTask(), LazyThreadSafetyMode.ExecutionAndPublication);
 }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using VmEventOps.Engine.Caching;
 
 namespace VmEventOps.Engine.KeyVault;
 
@@ -12,7 +12,7 @@ internal sealed class KeyVaultSecretCache(TimeProvider time)
     /// <summary>The process's cache.</summary>
     public static readonly KeyVaultSecretCache Shared = new(TimeProvider.System);
 
-    private readonly ConcurrentDictionary<(object Identity, string Secret), Lazy<Task<(string Value, DateTimeOffset ReadAt)>>> _entries = new();
+    private readonly SingleFlightCache<(object Identity, string Secret), (string Value, DateTimeOffset ReadAt)> _secrets = new();
 
     /// <summary>
     /// The secret from the cache while it is younger than <paramref name="duration"/>; otherwise (or with
@@ -21,29 +21,12 @@ internal sealed class KeyVaultSecretCache(TimeProvider time)
     public async Task<string> GetAsync(
         object identity, Uri secret, TimeSpan duration, bool refresh, Func<Task<string>> read, CancellationToken cancellationToken)
     {
-        var key = (identity, secret.AbsoluteUri.ToLowerInvariant());
-        while (true)
-        {
-            var entry = _entries.GetOrAdd(key, _ => new(async () => (await read().ConfigureAwait(false), time.GetUtcNow()), LazyThreadSafetyMode.ExecutionAndPublication));
-            var fresh = !entry.IsValueCreated || !entry.Value.IsCompleted;
-            try
-            {
-                var (value, readAt) = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (fresh) return value; // read for this very call
-                if (!refresh && time.GetUtcNow() - readAt < duration) return value;
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                _entries.TryRemove(KeyValuePair.Create(key, entry));
-                throw;
-            }
-
-            // Stale, or a fresh read was asked for: drop this entry (unless another caller already replaced it) and read anew.
-            refresh = false;
-            _entries.TryRemove(KeyValuePair.Create(key, entry));
-        }
+        var ((value, _), _) = await _secrets.GetAsync(
+            (identity, secret.AbsoluteUri.ToLowerInvariant()),
+            async () => (await read().ConfigureAwait(false), time.GetUtcNow()),
+            kept => time.GetUtcNow() - kept.ReadAt < duration,
+            refresh,
+            cancellationToken).ConfigureAwait(false);
+        return value;
     }
-
-    /// <summary>Forgets every secret (tests).</summary>
-    internal void Clear() => _entries.Clear();
 }
