@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace VmEventOps.Emulators;
 
@@ -70,11 +64,7 @@ public sealed class ArmEmulator : IAsyncDisposable
 
     public static async Task<ArmEmulator> StartAsync(X509Certificate2 certificate, ArmModel? model = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
-        var app = builder.Build();
+        var app = LoopbackServer.Create(certificate);
         var emulator = new ArmEmulator(app, model ?? new ArmModel());
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}", (Delegate)emulator.GetVm);
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}", (Delegate)emulator.GetNic);
@@ -85,9 +75,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         app.MapGet(JobPath, (Delegate)emulator.GetJob);
         app.MapGet(JobPath + "/output", (Delegate)emulator.GetJobOutput);
         app.MapGet(JobPath + "/streams", (Delegate)emulator.GetJobStreams);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        emulator.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
+        emulator.BaseUri = await LoopbackServer.StartAsync(app);
         return emulator;
     }
 

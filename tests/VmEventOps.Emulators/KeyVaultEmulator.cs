@@ -1,16 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace VmEventOps.Emulators;
 
@@ -75,11 +69,7 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
 
     public static async Task<KeyVaultEmulator> StartAsync(X509Certificate2 certificate, string tenantId)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
-        var app = builder.Build();
+        var app = LoopbackServer.Create(certificate);
         var emulator = new KeyVaultEmulator(app, tenantId);
         app.MapGet("/secrets/{name}/{version?}", (Delegate)emulator.GetSecret);
         app.MapPut("/_emulator/secrets/{name}", async (HttpContext context, string name) =>
@@ -94,9 +84,7 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
             return Results.NoContent();
         });
         app.MapGet("/_emulator/reads", () => Results.Json(new Dictionary<string, int>(emulator._reads) { ["*requests"] = emulator.Requests, ["*challenges"] = emulator.Challenges }));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        emulator.VaultUri = new Uri(address.EndsWith('/') ? address : address + "/");
+        emulator.VaultUri = await LoopbackServer.StartAsync(app);
         return emulator;
     }
 
@@ -118,7 +106,7 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
         }
 
         var claims = Claims(authorization["Bearer ".Length..]);
-        var audience = claims?.GetValueOrDefault("aud")?.TrimEnd('/');
+        var audience = claims?.Audience?.TrimEnd('/');
         if (!string.Equals(audience, Audience, StringComparison.OrdinalIgnoreCase))
         {
             Interlocked.Increment(ref _challenges);
@@ -126,7 +114,7 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
         }
 
         _reads.AddOrUpdate(name, 1, (_, n) => n + 1);
-        var objectId = claims!.GetValueOrDefault("oid");
+        var objectId = claims!.Value.ObjectId;
         if (!_granted.IsEmpty && (objectId is null || !_granted.ContainsKey(objectId)))
         {
             return Forbidden(context, objectId);
@@ -187,21 +175,17 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
 
     private static IResult Error(int status, string code, string message) => Results.Json(new { error = new { code, message } }, statusCode: status);
 
-    // The payload of a JWT (the emulators' tokens are unsigned: the audience and object id are what a vault checks here).
-    private static Dictionary<string, string?>? Claims(string token)
+    // The audience and object id of a bearer token (the emulators' tokens are unsigned: these are what a vault checks here).
+    private static (string? Audience, string? ObjectId)? Claims(string token)
     {
-        var parts = token.Split('.');
-        if (parts.Length != 3) return null;
         try
         {
-            var payload = parts[1].Replace('-', '+').Replace('_', '/');
-            payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
-            using var document = JsonDocument.Parse(Convert.FromBase64String(payload));
-            return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.ToString());
+            var jwt = new JsonWebToken(token);
+            return (jwt.Audiences.FirstOrDefault(), jwt.TryGetPayloadValue<string>("oid", out var objectId) ? objectId : null);
         }
-        catch (Exception e) when (e is FormatException or JsonException)
+        catch (ArgumentException)
         {
-            return null;
+            return null;   // not a JWT
         }
     }
 

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace VmEventOps.Emulators;
 
@@ -72,19 +67,14 @@ public sealed class ManagedIdentityEmulator : IAsyncDisposable
 
     public static async Task<ManagedIdentityEmulator> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackServer.Create(certificate: null);   // plain HTTP, as the platform's identity endpoints are
         var emulator = new ManagedIdentityEmulator(app);
         app.MapGet(AppServicePath, (Delegate)emulator.AppService);
         app.MapGet(ImdsPath, (Delegate)emulator.Imds);
         // An IMDS without the v2 (certificate) protocol, as most VMs have: MSAL probes it first and falls back to v1.
         app.MapGet("/metadata/identity/getplatformmetadata", (HttpContext c) => { c.Response.Headers.Server = ImdsServer; return Error(400, "Bad request: cred-api-version 2.0 is not supported."); });
         app.MapGet("/_emulator/requests", () => Results.Json(new Dictionary<string, int> { ["appService"] = emulator.AppServiceRequests, ["imds"] = emulator.ImdsRequests }));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        emulator.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
+        emulator.BaseUri = await LoopbackServer.StartAsync(app);
         return emulator;
     }
 

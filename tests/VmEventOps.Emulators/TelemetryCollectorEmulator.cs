@@ -1,18 +1,11 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.IO.Compression;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace VmEventOps.Emulators;
 
@@ -44,24 +37,14 @@ public sealed class TelemetryCollectorEmulator : IAsyncDisposable
 
     public static async Task<TelemetryCollectorEmulator> StartAsync(X509Certificate2 certificate)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.UseHttps(certificate);
-        }));
-        var app = builder.Build();
+        var app = LoopbackServer.Create(certificate);   // gRPC needs its HTTP/2
         var emulator = new TelemetryCollectorEmulator(app);
         app.MapPost("/v1/traces", context => emulator.ServeOtlpHttp(context, "traces"));
         app.MapPost("/v1/metrics", context => emulator.ServeOtlpHttp(context, "metrics"));
         app.MapPost(GrpcTraces, context => emulator.ServeOtlpGrpc(context, "traces"));
         app.MapPost(GrpcMetrics, context => emulator.ServeOtlpGrpc(context, "metrics"));
         app.MapPost("/v2.1/track", (Delegate)emulator.ServeTrack);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        emulator.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
+        emulator.BaseUri = await LoopbackServer.StartAsync(app);
         return emulator;
     }
 
