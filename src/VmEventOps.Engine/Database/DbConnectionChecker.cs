@@ -21,11 +21,11 @@ public static class DbConnectionChecker
     {
         var driver = Driver(request.Provider);
         var password = request.Password is null ? null : new NetworkCredential(string.Empty, request.Password).Password;
-        if (request.Provider == DbProvider.Sqlite && !string.IsNullOrEmpty(password))
+        if (driver.PasswordRefusal is { } refusal && !string.IsNullOrEmpty(password))
         {
-            // The bundled SQLite has no encryption: a password can never work, so this is settings to fix, not a database to wait for.
+            // A password that can never work is settings to fix, not a database to wait for.
             throw new VmEventOpsException(ErrorIds.DbNotConfigured, VmErrorCategory.InvalidArgument,
-                "A password was given for a Sqlite check, but the module's SQLite has no encryption (SQLCipher) to open a protected file with: leave DbPassword (or -Credential) empty for Sqlite.",
+                $"A password was given for a {request.Provider} check, but {refusal}: leave DbPassword (or -Credential) empty for {request.Provider}.",
                 request.Server);
         }
 

@@ -8,6 +8,9 @@ internal interface IDbDriver
     /// <summary>False for file databases (Sqlite): no DNS or TCP stage.</summary>
     bool UsesNetwork { get; }
 
+    /// <summary>Null when the engine takes a password; otherwise why a password can never work with it.</summary>
+    string? PasswordRefusal { get; }
+
     /// <summary>A closed connection, pooling off (a check must really connect), timeouts from <paramref name="connectTimeout"/>.</summary>
     DbConnection Create(DbCheckRequest request, string? password, string? accessToken, int connectTimeout);
 

@@ -7,6 +7,8 @@ internal sealed class PostgreSqlDriver : IDbDriver
 {
     public bool UsesNetwork => true;
 
+    public string? PasswordRefusal => null;
+
     public DbConnection Create(DbCheckRequest request, string? password, string? accessToken, int connectTimeout)
     {
         var builder = new NpgsqlConnectionStringBuilder

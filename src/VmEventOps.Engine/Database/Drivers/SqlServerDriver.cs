@@ -11,6 +11,8 @@ internal sealed class SqlServerDriver : IDbDriver
 
     public bool UsesNetwork => true;
 
+    public string? PasswordRefusal => null;
+
     public DbConnection Create(DbCheckRequest request, string? password, string? accessToken, int connectTimeout)
     {
         var builder = new SqlConnectionStringBuilder

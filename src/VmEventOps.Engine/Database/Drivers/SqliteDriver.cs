@@ -8,6 +8,9 @@ internal sealed class SqliteDriver : IDbDriver
 {
     public bool UsesNetwork => false;
 
+    // The bundled SQLite has no encryption: a password can never open anything.
+    public string? PasswordRefusal => "the module's SQLite has no encryption (SQLCipher) to open a protected file with";
+
     public DbConnection Create(DbCheckRequest request, string? password, string? accessToken, int connectTimeout)
     {
         var builder = new SqliteConnectionStringBuilder
@@ -17,7 +20,6 @@ internal sealed class SqliteDriver : IDbDriver
             Pooling = false,
             DefaultTimeout = connectTimeout,
         };
-        if (!string.IsNullOrEmpty(password)) builder.Password = password;
         return new SqliteConnection(builder.ConnectionString);
     }
 
