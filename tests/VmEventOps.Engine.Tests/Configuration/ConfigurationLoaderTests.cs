@@ -266,13 +266,13 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void Load_WithInvalidSecret_ShouldNotRepeatTheSecretInTheError()
     {
-        var file = _temp.Write("settings.json", """{ "StorageConnectionString": ["AccountKey=abc"] }""");
+        var file = _temp.Write("settings.json", """{ "StorageConnectionString": ["AccountKey=pl4nted-Secr3t-Qz"] }""");
         _environment["VMEVENTOPS_DBPASSWORD"] = "   ";
 
         var error = Assert.Throws<VmEventOpsException>(() => Load(file));
 
         Assert.Equal(ErrorIds.InvalidSettingValue, error.ErrorId);
-        Assert.DoesNotContain("abc", error.Message);
+        Assert.DoesNotContain("pl4nted-Secr3t-Qz", error.Message);
     }
 
     [Fact]
