@@ -71,7 +71,7 @@ function Start-TestAzurite {
     <#
     .SYNOPSIS
         Starts Azurite in memory on free loopback ports (or, with -Location, on disk, and on given ports to restart
-        it); returns an object with ConnectionString, QueueUri, TableUri, ports and Process. Stop it with Stop-TestAzurite.
+        it); returns an object with ConnectionString (blob, queue and table endpoints), QueueUri, TableUri, BlobUri, ports and Process. Stop it with Stop-TestAzurite.
     #>
     param([string] $Location, [int] $BlobPort = 0, [int] $QueuePort = 0, [int] $TablePort = 0)
     $azurite = Join-Path $script:RepoRoot 'node_modules/azurite/dist/src/azurite.js'
@@ -103,7 +103,8 @@ function Start-TestAzurite {
         Process          = $process
         QueueUri         = "$($urls.Queue)/$account"
         TableUri         = "$($urls.Table)/$account"
-        ConnectionString = "DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;QueueEndpoint=$($urls.Queue)/$account;TableEndpoint=$($urls.Table)/$account"
+        BlobUri          = "$($urls.Blob)/$account"
+        ConnectionString = "DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=$($urls.Blob)/$account;QueueEndpoint=$($urls.Queue)/$account;TableEndpoint=$($urls.Table)/$account"
         AccountKey       = $key
         Ports            = @{ Blob = ([uri]$urls.Blob).Port; Queue = ([uri]$urls.Queue).Port; Table = ([uri]$urls.Table).Port }
         Location         = $Location

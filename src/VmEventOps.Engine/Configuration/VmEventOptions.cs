@@ -27,6 +27,13 @@ public sealed record VmEventOptions
     [Setting("Table service URI, for token authentication (sovereign clouds, private endpoints).")]
     public Uri? TableServiceUri { get; init; }
 
+    [Setting("Blob service URI, for token authentication: where originals too large to wrap in an envelope are kept (claim check). From StorageAccountName when empty.")]
+    public Uri? BlobServiceUri { get; init; }
+
+    [Setting("Blob container of originals too large to wrap in an envelope (claim check): the envelope points at the blob, nothing is cut.",
+        Pattern = "^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$", PatternDescription = "a container name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")]
+    public string LargeMessageContainerName { get; init; } = "vm-events-large";
+
     [Setting("Main queue that Event Grid writes to.", Pattern = QueueNamePattern, PatternDescription = QueueNameRule)]
     public string QueueName { get; init; } = "vm-events";
 

@@ -8,7 +8,12 @@ namespace VmEventOps.Engine.Events;
 /// </summary>
 public static class EventObjectParser
 {
-    private static readonly JsonSerializerOptions Options = new() { MaxDepth = 64 };
+    // Deeper than the parser's 64 levels, so a graph the host cut at its own limit can still be written down (for
+    // poison, as evidence) and is then refused by the parser.
+    private static readonly JsonSerializerOptions Options = new() { MaxDepth = 80 };
+
+    /// <summary>The reason of a graph nested deeper than the parser reads (or a cycle).</summary>
+    public static readonly string TooDeep = RejectReasons.Malformed("TooDeep");
 
     /// <summary>
     /// Parses a graph of dictionaries (string keys), lists and primitives. Anything that cannot be

@@ -16,6 +16,11 @@ public static class EventParser
 {
     private const int MaxDepth = 64;
 
+    // Longest texts kept of an event's fields (Event Grid's own are far shorter: ids are GUIDs, topics ARM IDs).
+    private const int MaxIdLength = 256;
+    private const int MaxNameLength = 256;
+    private const int MaxTextLength = 2048;
+
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth };
 
     private static readonly string[] CallerClaims =
@@ -28,16 +33,18 @@ public static class EventParser
     public static EventParseResult Parse(string? body)
     {
         if (string.IsNullOrWhiteSpace(body)) return Failed(null, "NotJson");
-        var trimmed = body.AsSpan().Trim().TrimStart('\uFEFF');
+        // A byte order mark (a file saved by an editor, a tool that writes one) is not part of the JSON.
+        var text = WithoutBom(body.AsMemory());
+        var trimmed = text.Span;
         if (trimmed.IsEmpty) return Failed(null, "NotJson");
-        if (trimmed[0] is '{' or '[') return Parse(body.AsMemory());
+        if (trimmed[0] is '{' or '[') return Parse(text);
 
         // Base64, as Event Grid writes: decoded into a pooled buffer and parsed as UTF-8 there, without a string copy of
         // the JSON (every event takes this path, so it is the hot one).
         var buffer = ArrayPool<byte>.Shared.Rent(trimmed.Length * 3 / 4 + 3);
         try
         {
-            return TryDecodeBase64Json(trimmed, buffer, out var json) ? Parse(json) : Failed(null, "NotJson");
+            return TryDecodeBase64Json(trimmed.TrimEnd(), buffer, out var json) ? Parse(json) : Failed(null, "NotJson");
         }
         finally
         {
@@ -46,6 +53,9 @@ public static class EventParser
     }
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    // Leading white space and a byte order mark go; what follows is the body as it was (JSON allows trailing white space).
+    private static ReadOnlyMemory<char> WithoutBom(ReadOnlyMemory<char> text) => text.TrimStart().TrimStart('\uFEFF').TrimStart();
 
     /// <summary>Base64 of UTF-8 JSON decoded into <paramref name="buffer"/>: the JSON's bytes (after a BOM), or false.</summary>
     private static bool TryDecodeBase64Json(ReadOnlySpan<char> base64, byte[] buffer, out ReadOnlyMemory<byte> json)
@@ -105,13 +115,14 @@ public static class EventParser
     public static string? Decode(string? body)
     {
         if (string.IsNullOrWhiteSpace(body)) return null;
-        var trimmed = body.AsSpan().Trim().TrimStart('\uFEFF');
-        if (trimmed.Length > 0 && trimmed[0] is '{' or '[') return body;
+        var text = WithoutBom(body.AsMemory());
+        var trimmed = text.Span;
+        if (trimmed.Length > 0 && trimmed[0] is '{' or '[') return text.Length == body.Length ? body : text.ToString();
 
         var buffer = ArrayPool<byte>.Shared.Rent(trimmed.Length * 3 / 4 + 3);
         try
         {
-            return TryDecodeBase64Json(trimmed, buffer, out var json) ? Encoding.UTF8.GetString(json.Span) : null;
+            return TryDecodeBase64Json(trimmed.TrimEnd(), buffer, out var json) ? Encoding.UTF8.GetString(json.Span) : null;
         }
         finally
         {
@@ -138,6 +149,20 @@ public static class EventParser
         new([], [new EventParseFailure(index, RejectReasons.Malformed(detail))]);
 
     private static (VmEvent? Event, string? Problem) ReadEvent(JsonElement element)
+    {
+        try
+        {
+            return ReadFields(element);
+        }
+        catch (InvalidOperationException)
+        {
+            // A string the event names holds a lone surrogate escape ("\ud800"): valid JSON, but no text. Nothing Azure
+            // writes looks like that, so the event is not read (its message goes to poison with this reason).
+            return (null, "InvalidUnicode");
+        }
+    }
+
+    private static (VmEvent? Event, string? Problem) ReadFields(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object) return (null, "NotAnObject");
         EventSchema schema;
@@ -167,23 +192,24 @@ public static class EventParser
         var subject = Text(element, "subject");
         var resourceUri = Text(data.Value, "resourceUri") ?? subject;
         VmResourceId.TryParse(resourceUri, out var vmId);
+        // Every text is the writer's choice: kept bounded and free of line breaks, identifiers only when they are one.
         return (new VmEvent
         {
-            EventId = id,
-            EventType = type,
+            EventId = InputText.Clean(id, MaxIdLength),
+            EventType = InputText.Clean(type, MaxNameLength),
             Schema = schema,
             EventTime = DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null,
-            Subject = subject,
-            Topic = topic,
-            OperationName = Text(data.Value, "operationName") ?? Text(ObjectOrEncoded(data.Value, "authorization"), "action"),
-            Status = Text(data.Value, "status"),
+            Subject = InputText.Clean(subject, MaxTextLength),
+            Topic = InputText.Clean(topic, MaxTextLength),
+            OperationName = InputText.Clean(Text(data.Value, "operationName") ?? Text(ObjectOrEncoded(data.Value, "authorization"), "action"), MaxNameLength),
+            Status = InputText.Clean(Text(data.Value, "status"), MaxNameLength),
             VmResourceId = vmId?.Value,
-            SubscriptionId = vmId?.SubscriptionId.ToString("D") ?? Text(data.Value, "subscriptionId"),
+            SubscriptionId = vmId?.SubscriptionId.ToString("D") ?? InputText.Identifier(Text(data.Value, "subscriptionId")),
             ResourceGroupName = vmId?.ResourceGroupName,
             VmName = vmId?.Name,
-            CorrelationId = Text(data.Value, "correlationId"),
-            Caller = Caller(ObjectOrEncoded(data.Value, "claims")),
-            TenantId = Text(data.Value, "tenantId"),
+            CorrelationId = InputText.Identifier(Text(data.Value, "correlationId")),
+            Caller = InputText.Clean(Caller(ObjectOrEncoded(data.Value, "claims")), MaxNameLength),
+            TenantId = InputText.Identifier(Text(data.Value, "tenantId")),
             Raw = element.GetRawText(),
             ParsedVmId = vmId,
         }, null);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -10,7 +11,12 @@ namespace VmEventOps.Engine.Queues;
 /// What the retry, succeeded and poison queues hold: a one-line JSON header (attempt, first seen,
 /// reason, capped history, result), a newline, then the original message body verbatim. The original
 /// is never escaped or re-encoded, so it comes back byte for byte and costs no more than itself;
-/// history is trimmed oldest-first to fit the 64 KiB queue limit, the original never.
+/// history is trimmed oldest-first to fit the 64 KiB queue limit, the original never. An original too large to wrap
+/// at all is kept in a blob instead (claim check: <see cref="OriginalBlob"/> names it, the text after the header is empty).
+/// Anyone who can write to a queue can write a body shaped like this one: what <see cref="TryParse"/> reads is clamped
+/// and cleaned (attempt within 0..<see cref="MaxAttemptValue"/>, history capped and free of line breaks, a trace context
+/// only when it is a valid W3C traceparent), and the workflow takes the attempt count that decides poison from the
+/// onboarding state, not from here.
 /// </summary>
 public sealed record MessageEnvelope
 {
@@ -25,6 +31,11 @@ public sealed record MessageEnvelope
 
     /// <summary>Characters kept of one error text.</summary>
     public const int MaxErrorLength = 1024;
+
+    /// <summary>The largest attempt count read from a body (MaxAttempts is at most 100).</summary>
+    public const int MaxAttemptValue = 100;
+
+    private const int MaxStageLength = 64;
 
     private const string HeaderStart = "{\"envelope\":\"" + Format + "\"";
 
@@ -52,14 +63,36 @@ public sealed record MessageEnvelope
     /// <summary>A result document (JSON text), for the succeeded queue.</summary>
     public string? Result { get; init; }
 
-    /// <summary>The original message body, verbatim.</summary>
+    /// <summary>The original message body, verbatim (empty while it is kept in <see cref="OriginalBlob"/>).</summary>
     public required string Original { get; init; }
 
-    /// <summary>This envelope with one more history entry (error text capped, entries capped).</summary>
+    /// <summary>
+    /// The claim check of an original too large to wrap: the name of the blob that holds it (the lower-case hex SHA-256
+    /// of its UTF-8 bytes, so the same original is stored once and a reader can check what it got). Null when inline.
+    /// </summary>
+    public string? OriginalBlob { get; init; }
+
+    /// <summary>This envelope with one more history entry (texts cleaned and capped, entries capped).</summary>
     public MessageEnvelope WithHistory(DateTimeOffset time, string stage, string? error)
     {
-        var entry = new EnvelopeHistoryEntry(time, stage, error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error);
+        var entry = new EnvelopeHistoryEntry(time, InputText.Clean(stage, MaxStageLength)!, InputText.Clean(error, MaxErrorLength));
         return this with { History = History.Append(entry).TakeLast(MaxHistory).ToArray() };
+    }
+
+    /// <summary>This envelope with its original kept in the blob <paramref name="blobName"/> instead of inline.</summary>
+    public MessageEnvelope WithOriginalIn(string blobName) => this with { OriginalBlob = blobName, Original = string.Empty };
+
+    /// <summary>The message text, or null when even without history the original does not fit (see <see cref="Serialize"/>).</summary>
+    public string? TrySerialize()
+    {
+        try
+        {
+            return Serialize();
+        }
+        catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.MessageTooLarge)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -73,7 +106,7 @@ public sealed record MessageEnvelope
         var history = History;
         while (true)
         {
-            var header = JsonSerializer.Serialize(new Header(Format, Attempt, FirstSeen, Reason, history, Result is null ? null : JsonDocument.Parse(Result).RootElement, TraceParent), Json);
+            var header = JsonSerializer.Serialize(new Header(Format, Attempt, FirstSeen, InputText.Clean(Reason, MaxErrorLength), history, Result is null ? null : JsonDocument.Parse(Result).RootElement, TraceParent, OriginalBlob), Json);
             if (Encoding.UTF8.GetByteCount(header) + 1 + originalBytes <= MaxMessageBytes) return header + "\n" + Original;
             if (history.Count == 0)
             {
@@ -87,7 +120,10 @@ public sealed record MessageEnvelope
         }
     }
 
-    /// <summary>Reads a message body written by <see cref="Serialize"/> (plain or base64); false for anything else.</summary>
+    /// <summary>
+    /// Reads a message body shaped as written by <see cref="Serialize"/> (plain or base64); false for anything else. Never
+    /// throws: whatever the bytes, a body is an envelope (its fields clamped and cleaned) or not one.
+    /// </summary>
     public static bool TryParse(string? body, out MessageEnvelope? envelope)
     {
         envelope = null;
@@ -96,27 +132,37 @@ public sealed record MessageEnvelope
         if (text is null || !text.StartsWith(HeaderStart, StringComparison.Ordinal)) return false;
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
         if (newline < 0) return false;
+        Header? header;
         try
         {
-            var header = JsonSerializer.Deserialize<Header>(text.AsSpan(0, newline), Json);
-            if (header is null) return false;
-            envelope = new MessageEnvelope
-            {
-                Attempt = header.Attempt,
-                FirstSeen = header.FirstSeen,
-                Reason = header.Reason,
-                History = header.History ?? [],
-                Result = header.Result?.GetRawText(),
-                TraceParent = header.TraceParent,
-                Original = text[(newline + 1)..],
-            };
-            return true;
+            header = JsonSerializer.Deserialize<Header>(text.AsSpan(0, newline), Json);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
         {
+            // Not ours after all (a lone surrogate, a wrong type, a number out of range): read as a plain body.
             return false;
         }
+
+        if (header is null) return false;
+        var blob = header.OriginalBlob;
+        if (blob is not null && !IsBlobName(blob)) return false;
+        envelope = new MessageEnvelope
+        {
+            Attempt = Math.Clamp(header.Attempt, 0, MaxAttemptValue),
+            FirstSeen = header.FirstSeen,
+            Reason = InputText.Clean(header.Reason, MaxErrorLength),
+            History = (header.History ?? []).Where(h => h is not null).TakeLast(MaxHistory)
+                .Select(h => new EnvelopeHistoryEntry(h.Time, InputText.Clean(h.Stage ?? string.Empty, MaxStageLength)!, InputText.Clean(h.Error, MaxErrorLength))).ToArray(),
+            Result = header.Result?.ValueKind == JsonValueKind.Object ? header.Result.Value.GetRawText() : null,
+            TraceParent = ActivityContext.TryParse(header.TraceParent, null, out _) ? header.TraceParent : null,
+            Original = blob is null ? text[(newline + 1)..] : string.Empty,
+            OriginalBlob = blob,
+        };
+        return true;
     }
+
+    /// <summary>True for a claim-check blob name: 64 lower-case hex digits.</summary>
+    public static bool IsBlobName(string name) => name.Length == 64 && name.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
 
     private sealed record Header(
         string Envelope,
@@ -125,7 +171,8 @@ public sealed record MessageEnvelope
         string? Reason,
         IReadOnlyList<EnvelopeHistoryEntry>? History,
         JsonElement? Result,
-        string? TraceParent);
+        string? TraceParent,
+        string? OriginalBlob);
 }
 
 /// <summary>One step of an event's history: when, at which stage, and the error if it failed.</summary>

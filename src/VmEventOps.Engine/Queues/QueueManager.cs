@@ -22,6 +22,9 @@ public sealed class QueueManager
     /// <summary>The poison reason of a message too large to wrap in an envelope.</summary>
     public const string TooLargeReason = "TooLarge";
 
+    /// <summary>The reason of an envelope whose claim-check blob is gone or does not hold what its name says.</summary>
+    public static readonly string ClaimCheckMissingReason = RejectReasons.Malformed("ClaimCheckMissing");
+
     // Queues known to exist, per process: created on first use, once.
     private static readonly ConcurrentDictionary<string, Lazy<Task>> Created = new(StringComparer.Ordinal);
 
@@ -31,13 +34,15 @@ public sealed class QueueManager
     private readonly VmEventOptions _options;
     private readonly IHostLog _log;
     private readonly TimeProvider _time;
+    private readonly LargeMessageStore? _large;
 
-    internal QueueManager(QueueServiceClient service, VmEventOptions options, IHostLog log, TimeProvider time)
+    internal QueueManager(QueueServiceClient service, VmEventOptions options, IHostLog log, TimeProvider time, LargeMessageStore? large = null)
     {
         _service = service;
         _options = options;
         _log = log;
         _time = time;
+        _large = large;
     }
 
     /// <summary>Runs between the send and the delete of a move; tests use it to simulate a crash there.</summary>
@@ -48,15 +53,20 @@ public sealed class QueueManager
     {
         // A connection string carries its own key; otherwise the identity's token (Storage Queue Data Contributor).
         var credential = string.IsNullOrWhiteSpace(options.StorageConnectionString) ? Identity.TokenProvider.For(options).Credential : null;
-        return new(StorageClients.Queues(options, credential), options, log, TimeProvider.System);
+        var blobs = StorageClients.Blobs(options, credential);
+        var large = blobs is null ? null : new LargeMessageStore(blobs.GetBlobContainerClient(options.LargeMessageContainerName));
+        return new(StorageClients.Queues(options, credential), options, log, TimeProvider.System, large);
     }
+
+    /// <summary>True when originals too large to wrap can be kept in a blob (the settings say where the blob service is).</summary>
+    public bool HasLargeMessageStore => _large is not null;
 
     /// <summary>The configured name of a queue.</summary>
     public string NameOf(QueueKind kind) => QueueNames.For(kind, _options);
 
     /// <summary>Looks at up to 32 messages from the front of a queue without changing anything.</summary>
     public Task<IReadOnlyList<VmEventMessage>> PeekAsync(QueueKind kind, int maxMessages, EventFilter? filter, CancellationToken cancellationToken) =>
-        ReadAsync(kind, "Peeking", filter, async queue =>
+        ReadAsync(kind, "Peeking", filter, cancellationToken, async queue =>
         {
             var peeked = await queue.PeekMessagesAsync(Math.Clamp(maxMessages, 1, MaxBatch), cancellationToken).ConfigureAwait(false);
             return peeked.Value.Select(m => (Stored(kind, queue, m.MessageId, m.InsertedOn, m.ExpiresOn, m.DequeueCount), m.Body.ToString()));
@@ -64,7 +74,7 @@ public sealed class QueueManager
 
     /// <summary>Receives up to 32 messages and hides them for <paramref name="lease"/>; each comes with its pop receipt.</summary>
     public Task<IReadOnlyList<VmEventMessage>> ReceiveAsync(QueueKind kind, int maxMessages, TimeSpan lease, EventFilter? filter, CancellationToken cancellationToken) =>
-        ReadAsync(kind, "Receiving from", filter, async queue =>
+        ReadAsync(kind, "Receiving from", filter, cancellationToken, async queue =>
         {
             var received = await queue.ReceiveMessagesAsync(Math.Clamp(maxMessages, 1, MaxBatch), lease, cancellationToken).ConfigureAwait(false);
             return received.Value.Select(m => (
@@ -127,6 +137,23 @@ public sealed class QueueManager
         }
     }
 
+    /// <summary>
+    /// Sends one event's JSON to the main queue: encoded as configured; as plain JSON when the encoding would pass the
+    /// queue limit (the reader takes both); in a claim-check envelope when even that does not fit.
+    /// </summary>
+    public async Task<string> SendEventAsync(string json, CancellationToken cancellationToken)
+    {
+        var encoded = EncodeForMainQueue(json);
+        if (Encoding.UTF8.GetByteCount(encoded) > MessageEnvelope.MaxMessageBytes)
+        {
+            encoded = Encoding.UTF8.GetByteCount(json) <= MessageEnvelope.MaxMessageBytes
+                ? json
+                : await WrapAsync(new MessageEnvelope { FirstSeen = _time.GetUtcNow(), Original = json }, QueueKind.Main, "(batch item)", cancellationToken).ConfigureAwait(false);
+        }
+
+        return await SendAsync(QueueKind.Main, encoded, delay: null, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Encodes an event for the main queue as configured (base64, as Event Grid writes, or text).</summary>
     public string EncodeForMainQueue(string json) =>
         _options.MessageEncoding == QueueMessageFormat.Base64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) : json;
@@ -184,22 +211,61 @@ public sealed class QueueManager
 
     /// <summary>
     /// Routes a message to poison in <paramref name="envelope"/> (a move when received, a send when the host took it).
-    /// An original too large to wrap goes to poison as it is (reason TooLarge, logged as a warning), so it is never lost.
+    /// An original too large to wrap is kept in a blob and the envelope points at it (see <see cref="WrapAsync"/>).
     /// </summary>
-    public async Task<string> DeadLetterAsync(VmEventMessage message, MessageEnvelope envelope, CancellationToken cancellationToken)
+    public Task<string> DeadLetterAsync(VmEventMessage message, MessageEnvelope envelope, CancellationToken cancellationToken) =>
+        RouteEnvelopeAsync(message, QueueKind.Poison, envelope, delay: null, cancellationToken);
+
+    /// <summary>Puts <paramref name="envelope"/> in <paramref name="destination"/> as <see cref="RouteAsync"/> does, wrapped by <see cref="WrapAsync"/>.</summary>
+    public async Task<string> RouteEnvelopeAsync(VmEventMessage message, QueueKind destination, MessageEnvelope envelope, TimeSpan? delay, CancellationToken cancellationToken)
     {
-        string body;
-        try
+        var body = await WrapAsync(envelope, destination, message.MessageId, cancellationToken).ConfigureAwait(false);
+        return await RouteAsync(message, destination, body, delay, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The message text of an envelope. When even without history the original does not fit in a queue message, the
+    /// original goes to the large message store (claim check) and the envelope points at it. Without a store (the
+    /// settings name no blob endpoint) the original travels as it is, without its header, when it fits, with a warning:
+    /// the attempt count and the history are in the onboarding state, so nothing that decides is lost.
+    /// </summary>
+    public async Task<string> WrapAsync(MessageEnvelope envelope, QueueKind destination, string messageId, CancellationToken cancellationToken)
+    {
+        if (envelope.TrySerialize() is { } text) return text;
+        if (_large is not null)
         {
-            body = envelope.Serialize();
-        }
-        catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.MessageTooLarge)
-        {
-            _log.Warning($"Message {message.MessageId} goes to {NameOf(QueueKind.Poison)} as it is (reason {TooLargeReason}): {e.Message}");
-            body = envelope.Original;
+            var name = await _large.PutAsync(envelope.Original, cancellationToken).ConfigureAwait(false);
+            _log.Verbose($"Message {messageId}: its original ({Encoding.UTF8.GetByteCount(envelope.Original)} bytes) is too large to wrap; kept as blob {name} in {_large.ContainerName}.");
+            return envelope.WithOriginalIn(name).Serialize();
         }
 
-        return await RouteAsync(message, QueueKind.Poison, body, delay: null, cancellationToken).ConfigureAwait(false);
+        if (Encoding.UTF8.GetByteCount(envelope.Original) <= MessageEnvelope.MaxMessageBytes)
+        {
+            _log.Warning($"Message {messageId} goes to {NameOf(destination)} as it is, without its envelope (reason {TooLargeReason}): it is too large to wrap, and " +
+                $"no blob endpoint is configured to keep it aside (BlobServiceUri, or BlobEndpoint in the connection string). Its reason: {envelope.Reason}");
+            return envelope.Original;
+        }
+
+        throw new VmEventOpsException(ErrorIds.MessageTooLarge, VmErrorCategory.LimitsExceeded,
+            $"Message {messageId} ({Encoding.UTF8.GetByteCount(envelope.Original)} bytes) is larger than a queue message and no blob endpoint is configured to keep it " +
+            "(BlobServiceUri, or BlobEndpoint in the connection string).", messageId);
+    }
+
+    /// <summary>
+    /// A message whose envelope points at a claim-check blob, with its original read from there and its events parsed;
+    /// when the blob is gone (or holds something else) it stays a message without events, reason ClaimCheckMissing.
+    /// </summary>
+    public async Task<VmEventMessage> ResolveAsync(VmEventMessage message, EventFilter? filter, CancellationToken cancellationToken)
+    {
+        if (message.OriginalBlob is not { } name || message.Events.Count > 0) return message;
+        var original = _large is null ? null : await _large.GetAsync(name, cancellationToken).ConfigureAwait(false);
+        if (original is null)
+        {
+            _log.Warning($"Message {message.MessageId} in {message.QueueName} points at blob {name}, which {(_large is null ? "cannot be read: no blob endpoint is configured" : $"is not in {_large.ContainerName} (or does not hold what its name says)")}.");
+            return message with { ParseFailures = [ClaimCheckMissingReason] };
+        }
+
+        return MessageReader.WithOriginal(message, original, filter) with { OriginalBlob = name };
     }
 
     /// <summary>Extends (or shortens) a lease; returns the message with its new pop receipt.</summary>
@@ -294,12 +360,18 @@ public sealed class QueueManager
 
     // Peek and receive differ only in the call; a missing queue holds nothing.
     private async Task<IReadOnlyList<VmEventMessage>> ReadAsync(
-        QueueKind kind, string verb, EventFilter? filter, Func<QueueClient, Task<IEnumerable<(VmEventMessage Message, string Body)>>> read)
+        QueueKind kind, string verb, EventFilter? filter, CancellationToken cancellationToken, Func<QueueClient, Task<IEnumerable<(VmEventMessage Message, string Body)>>> read)
     {
         var queue = Client(kind);
         try
         {
-            return (await read(queue).ConfigureAwait(false)).Select(m => MessageReader.Read(m.Message, m.Body, filter)).ToArray();
+            var messages = (await read(queue).ConfigureAwait(false)).Select(m => MessageReader.Read(m.Message, m.Body, filter)).ToArray();
+            for (var i = 0; i < messages.Length; i++)
+            {
+                if (messages[i].OriginalBlob is not null) messages[i] = await ResolveAsync(messages[i], filter, cancellationToken).ConfigureAwait(false);
+            }
+
+            return messages;
         }
         catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 })
         {

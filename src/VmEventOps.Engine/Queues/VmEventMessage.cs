@@ -62,6 +62,12 @@ public sealed record VmEventMessage
     /// <summary>The original event message body, verbatim (inside the envelope, if any).</summary>
     public required string Body { get; init; }
 
+    /// <summary>
+    /// The claim check of an original too large to wrap: the blob in the large message store that holds it (null when
+    /// the original travels inside the message).
+    /// </summary>
+    public string? OriginalBlob { get; init; }
+
     /// <summary>The lease on it: set only when the message was received (not peeked).</summary>
     public string? PopReceipt { get; init; }
 }

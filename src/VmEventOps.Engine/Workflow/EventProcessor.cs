@@ -65,13 +65,71 @@ public sealed class EventProcessor
     internal async Task<VmEventResult> ProcessAsync(
         VmEventMessage message, bool force, Func<Task<VmEventMessage>>? settle, CancellationToken cancellationToken, CancellationToken deferral = default)
     {
+        try
+        {
+            return await ProcessCoreAsync(message, force, settle, cancellationToken, deferral).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnprocessable(e, cancellationToken))
+        {
+            // Something about this message that no step foresaw (it is never transient: storage away is, and leaves the
+            // message where it is). It must not come back and stop its consumer again: poison, with the reason.
+            var settled = settle is null ? message : await settle().ConfigureAwait(false);
+            var error = e as VmEventOpsException;
+            var reason = InputText.Clean($"Unprocessable: {error?.ErrorId ?? ErrorIds.Unexpected}: {SecretRedactor.PatternsOnly.Redact(error?.Message ?? $"{e.GetType().Name}: {e.Message}")}", MessageEnvelope.MaxErrorLength);
+            _log.Warning($"Message {message.MessageId} in {message.QueueName} could not be processed and goes to poison: {reason}");
+            var envelope = new MessageEnvelope
+            {
+                Attempt = Math.Clamp(message.Attempt, 0, _options.MaxAttempts) + 1,
+                FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow,
+                Original = message.OriginalBlob is null ? message.Body : string.Empty,
+                OriginalBlob = message.OriginalBlob,
+                History = message.History,
+                Reason = reason,
+            }.WithHistory(DateTimeOffset.UtcNow, "Process", reason);
+            await DeadLetterAsync(settled, envelope, cancellationToken).ConfigureAwait(false);
+            return new VmEventResult
+            {
+                Outcome = VmEventOutcome.DeadLettered, Reason = reason, EventId = message.Event?.EventId, VmResourceId = message.Event?.VmResourceId,
+                VmName = message.Event?.VmName, Attempt = envelope.Attempt, DequeueCount = message.DequeueCount,
+            };
+        }
+    }
+
+    // Only a failure no step foresaw is the message's (a bug its bytes found): an error with an id of its own (storage,
+    // identity, settings) is the environment's, and a transient one (a service away, a timeout) leaves the message for
+    // redelivery, as does a stop.
+    private static bool IsUnprocessable(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        _ when cancellationToken.IsCancellationRequested => false,
+        OperationCanceledException or TimeoutException or HttpRequestException or IOException => false,
+        VmEventOpsException known => known.ErrorId == ErrorIds.Unexpected && !known.IsTransient,
+        _ => AzureFailure.AsRequestFailure(e) is null,
+    };
+
+    private async Task<VmEventResult> ProcessCoreAsync(
+        VmEventMessage message, bool force, Func<Task<VmEventMessage>>? settle, CancellationToken cancellationToken, CancellationToken deferral)
+    {
         async Task<VmEventMessage> Settled() => settle is null ? message : await settle().ConfigureAwait(false);
 
+        // A claim check: the original is in the large message store (a message the host took holds only the pointer).
+        if (message.OriginalBlob is not null && message.Events.Count == 0 && message.ParseFailures.Count == 0)
+        {
+            var resolved = await _queues.ResolveAsync(message, filter: null, cancellationToken).ConfigureAwait(false);
+            message = resolved with { PopReceipt = message.PopReceipt };
+        }
+
         var stages = new Dictionary<string, long>();
-        var attempt = message.Attempt + 1;
-        var envelope = MessageEnvelope.TryParse(message.Body, out var existing) && existing is not null
-            ? existing
-            : new MessageEnvelope { Attempt = message.Attempt, FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow, Original = message.Body, History = message.History, TraceParent = message.TraceParent };
+        // What a body says of earlier attempts is clamped here; once the VM is known, its onboarding state decides.
+        var attempt = Math.Clamp(message.Attempt, 0, _options.MaxAttempts) + 1;
+        var envelope = new MessageEnvelope
+        {
+            Attempt = attempt - 1,
+            FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow,
+            Original = message.OriginalBlob is null ? message.Body : string.Empty,
+            OriginalBlob = message.OriginalBlob,
+            History = message.History,
+            TraceParent = message.TraceParent,
+        };
 
         // One activity per message in the trace of the event's earlier attempts, a child per stage; the next attempt continues it.
         using var telemetry = new MessageTelemetry(envelope.TraceParent, message.Queue, attempt, message.HostTraceParent);
@@ -97,18 +155,20 @@ public sealed class EventProcessor
             return Done(result with { Outcome = VmEventOutcome.DeadLettered, Reason = reason });
         }
 
-        if (message.Events.Count > 1)
+        if (message.Events.Count > 1 || message.ParseFailures.Count > 0)
         {
-            // A batch (Event Grid writes one event per message; other producers may not): each event becomes a
-            // message of its own, sent before the batch is completed, so none is lost and each gets its outcome.
-            foreach (var each in message.Events)
+            // A batch (Event Grid writes one event per message; other producers may not).
+            var split = await SplitBatchAsync(message, cancellationToken).ConfigureAwait(false);
+            if (split.DeadLetterReason is { } batchReason)
             {
-                await _queues.SendAsync(QueueKind.Main, _queues.EncodeForMainQueue(each.Raw), delay: null, cancellationToken).ConfigureAwait(false);
+                await DeadLetterAsync(await Settled().ConfigureAwait(false), (envelope with { Attempt = attempt, Reason = batchReason }).WithHistory(DateTimeOffset.UtcNow, "Parse", batchReason), cancellationToken).ConfigureAwait(false);
+                return Done(result with { Outcome = VmEventOutcome.DeadLettered, Reason = batchReason });
             }
 
             await CompleteAsync(await Settled().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            return Done(result with { Reason = $"SplitBatch:{message.Events.Count}" });
+            return Done(result with { Reason = split.Summary });
         }
+
         if (!vmEvent.Accepted)
         {
             await CompleteAsync(await Settled().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -123,6 +183,14 @@ public sealed class EventProcessor
         {
             var state = await _state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
             stages[step] = watch.ElapsedMilliseconds;
+            // The attempts an onboarding in progress has used are counted in its state record, which a queue writer
+            // cannot forge: whatever a body claims (fewer, to buy attempts; more, to push a VM to poison), the record decides.
+            if (state is { State: OnboardingStatus.Failed or OnboardingStatus.InProgress })
+            {
+                attempt = Math.Clamp(state.Attempts, 0, _options.MaxAttempts) + 1;
+                result = result with { Attempt = attempt };
+            }
+
             if (!force && IsClaimedElsewhere(state))
             {
                 // Another worker is onboarding this VM right now (a duplicate event): its message carries the work.
@@ -210,7 +278,7 @@ public sealed class EventProcessor
                 ["VmName"] = info.VmName,
                 ["VmResourceId"] = info.VmResourceId,
                 ["PrivateIpAddress"] = info.PrivateIpAddress,
-                ["CorrelationId"] = vmEvent.CorrelationId,
+                ["CorrelationId"] = vmEvent.CorrelationId,   // an identifier or null: never the writer's free text
             };
             // The runbook's own logs can be joined with this event's trace (every attempt shares the trace id).
             if (telemetry.TraceId is { } traceId) parameters["TraceId"] = traceId;
@@ -234,8 +302,8 @@ public sealed class EventProcessor
                 History = OnboardingState.Append(claimed?.History, new OnboardingAttempt(DateTimeOffset.UtcNow, attempt, nameof(VmEventOutcome.Succeeded), job.AlreadyExisted ? "JobAlreadyStarted" : "JobStarted")),
             }, claimed, cancellationToken).ConfigureAwait(false);
             var summary = JsonSerializer.Serialize(new { outcome = "Succeeded", vmId = info.VmId, jobId = job.JobId, job.AlreadyExisted, info.PrivateIpAddress, at = DateTimeOffset.UtcNow });
-            await _queues.RouteAsync(await Settled().ConfigureAwait(false), QueueKind.Succeeded, (envelope with { Attempt = attempt, Reason = "Succeeded", Result = summary })
-                .WithHistory(DateTimeOffset.UtcNow, "Runbook", null).Serialize(), delay: null, cancellationToken).ConfigureAwait(false);
+            await _queues.RouteEnvelopeAsync(await Settled().ConfigureAwait(false), QueueKind.Succeeded, (envelope with { Attempt = attempt, Reason = "Succeeded", Result = summary })
+                .WithHistory(DateTimeOffset.UtcNow, "Runbook", null), delay: null, cancellationToken).ConfigureAwait(false);
             stages[step] = watch.ElapsedMilliseconds;
             return Done(result with { Outcome = VmEventOutcome.Succeeded, JobId = job.JobId, Reason = job.AlreadyExisted ? "JobAlreadyStarted" : "JobStarted" });
         }
@@ -246,7 +314,7 @@ public sealed class EventProcessor
             {
                 IsTransient = e is OperationCanceledException or TimeoutException or HttpRequestException or IOException || AzureFailure.AsRequestFailure(e) is not null,
             };
-            var text = $"{step}: {error.ErrorId}: {SecretRedactor.PatternsOnly.Redact(error.Message)}";
+            var text = InputText.Clean($"{step}: {error.ErrorId}: {SecretRedactor.PatternsOnly.Redact(error.Message)}", MessageEnvelope.MaxErrorLength)!;
             // The attempt ended now, before its message moves: the record and the envelope share this time.
             var ended = DateTimeOffset.UtcNow;
             stage.Fail(error.ErrorId);
@@ -259,7 +327,7 @@ public sealed class EventProcessor
                 var wait = RetrySchedule.ThrottledDelay(error.RetryAfter);
                 VmEventTelemetry.ThrottleDeferrals.Add(1);
                 var deferred = (envelope with { Attempt = attempt - 1, Reason = Throttled }).WithHistory(ended, Throttled, text);
-                await _queues.RouteAsync(await Settled().ConfigureAwait(false), QueueKind.Retry, deferred.Serialize(), wait, cancellationToken).ConfigureAwait(false);
+                await _queues.RouteEnvelopeAsync(await Settled().ConfigureAwait(false), QueueKind.Retry, deferred, wait, cancellationToken).ConfigureAwait(false);
                 var due = ended + wait;
                 await RecordAsync(vm, OnboardingStatus.Failed, new OnboardingAttempt(ended, attempt - 1, nameof(VmEventOutcome.RetryScheduled), text), due, cancellationToken).ConfigureAwait(false);
                 return Done(result with { Outcome = VmEventOutcome.RetryScheduled, Reason = Throttled, Attempt = attempt - 1, NextAttemptOn = due });
@@ -270,7 +338,7 @@ public sealed class EventProcessor
             if (error.IsTransient && _retry.CanRetry(attempt))
             {
                 var delay = _retry.DelayAfter(attempt);
-                await _queues.RouteAsync(await Settled().ConfigureAwait(false), QueueKind.Retry, next.Serialize(), delay, cancellationToken).ConfigureAwait(false);
+                await _queues.RouteEnvelopeAsync(await Settled().ConfigureAwait(false), QueueKind.Retry, next, delay, cancellationToken).ConfigureAwait(false);
                 var due = ended + delay;
                 await RecordAsync(vm, OnboardingStatus.Failed, new OnboardingAttempt(ended, attempt, nameof(VmEventOutcome.RetryScheduled), text), due, cancellationToken).ConfigureAwait(false);
                 return Done(result with { Outcome = VmEventOutcome.RetryScheduled, Reason = text, NextAttemptOn = due });
@@ -280,6 +348,33 @@ public sealed class EventProcessor
             await RecordAsync(vm, OnboardingStatus.DeadLettered, new OnboardingAttempt(ended, attempt, nameof(VmEventOutcome.DeadLettered), text), null, cancellationToken).ConfigureAwait(false);
             return Done(result with { Outcome = VmEventOutcome.DeadLettered, Reason = text });
         }
+    }
+
+    /// <summary>Events of one batch message re-queued at most; a larger batch goes to poison whole, none re-queued.</summary>
+    public const int MaxBatchEvents = 100;
+
+    /// <summary>The reason of a batch with more events of ours than <see cref="MaxBatchEvents"/>.</summary>
+    public const string BatchTooLarge = "BatchTooLarge";
+
+    // Each event of a batch that can be ours (a VM write in scope; one per VM) becomes a message of its own, sent before
+    // the batch is completed, so none is lost and each gets its outcome; events that are not ours are counted, not
+    // re-queued. A batch with parts that are not events goes to poison whole, with their reasons, after its events were
+    // re-queued. More events of ours than MaxBatchEvents: nothing is re-queued, the batch goes to poison.
+    private async Task<(string? DeadLetterReason, string Summary)> SplitBatchAsync(VmEventMessage message, CancellationToken cancellationToken)
+    {
+        var events = message.Events.Select(_filter.Apply).ToArray();
+        var ours = events.Where(e => e.Accepted).DistinctBy(e => e.ParsedVmId!.Key).ToArray();
+        var notOurs = events.Where(e => !e.Accepted).GroupBy(e => e.RejectReason).Select(g => $"{g.Count()} {g.Key}").ToArray();
+        if (ours.Length > MaxBatchEvents)
+        {
+            return ($"{BatchTooLarge}:{ours.Length} (at most {MaxBatchEvents} events of ours in one message; none re-queued)", BatchTooLarge);
+        }
+
+        foreach (var each in ours) await _queues.SendEventAsync(each.Raw, cancellationToken).ConfigureAwait(false);
+        var summary = $"SplitBatch:{ours.Length}" + (notOurs.Length == 0 ? string.Empty : $" (not ours: {string.Join(", ", notOurs)})");
+        if (message.ParseFailures.Count == 0) return (null, summary);
+        var failures = string.Join("; ", message.ParseFailures.Take(10)) + (message.ParseFailures.Count > 10 ? $"; {message.ParseFailures.Count - 10} more" : string.Empty);
+        return ($"{failures}; {summary}", summary);
     }
 
     private const string InProgressElsewhere = "InProgressElsewhere";

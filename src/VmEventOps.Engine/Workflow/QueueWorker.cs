@@ -23,6 +23,7 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
         var outcomes = new Dictionary<VmEventOutcome, int>();
         var processed = 0;
         var started = 0;
+        var redeliveries = 0;
         var idle = TimeSpan.Zero;
         var lastReport = TimeSpan.Zero;
         var running = new List<Task>();
@@ -55,11 +56,13 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
             {
                 result = await ProcessWithLeaseAsync(message, settings.Lease, slots, limit.Token).ConfigureAwait(false);
             }
-            catch (VmEventOpsException e) when (e.IsTransient)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // Not even the retry queue could be written: the message stays where it is and comes back when
-                // its lease runs out. Nothing is lost; the worker goes on.
-                log.Warning($"Worker: message {message.MessageId} left for redelivery: {e.Message}");
+                // Not even the retry or poison queue could be written (storage away, a role missing): the message stays
+                // where it is and comes back when its lease runs out. Nothing is lost, and no message stops the worker;
+                // only the host failing to take a result does (below).
+                Interlocked.Increment(ref redeliveries);
+                log.Warning($"Worker: message {message.MessageId} left for redelivery: {(e as VmEventOpsException)?.ErrorId ?? e.GetType().Name}: {e.Message}");
                 return;
             }
 
@@ -158,7 +161,7 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
         TelemetryExport.Flush(TimeSpan.FromSeconds(5));
         Report();
         log.Progress(new HostProgress(3, "VmEventOps worker", "Done", 100, Completed: true));
-        return new WorkerSummary { Processed = processed, Outcomes = outcomes, Elapsed = clock.Elapsed, StoppedBecause = reason };
+        return new WorkerSummary { Processed = processed, Outcomes = outcomes, Elapsed = clock.Elapsed, StoppedBecause = reason, LeftForRedelivery = redeliveries };
     }
 
     private static TimeSpan NextIdle(TimeSpan idle, WorkerSettings settings) =>

@@ -52,7 +52,7 @@ public sealed class ConvertFromVmEventCommand : ConfiguredCmdlet
     {
         _filter ??= CreateFilter();
         var input = InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject;
-        var result = input is string text ? EventParser.Parse(text) : EventObjectParser.Parse(PlainObjectConverter.ToPlain(InputObject)!);
+        var result = input is string text ? EventParser.Parse(text) : FromObject(PlainObjectConverter.Convert(InputObject));
         foreach (var vmEvent in result.Events) WriteObject(_filter.Apply(vmEvent));
         foreach (var failure in result.Failures)
         {
@@ -63,6 +63,10 @@ public sealed class ConvertFromVmEventCommand : ConfiguredCmdlet
 
     /// <inheritdoc />
     private protected override bool ResolvesKeyVaultReferences => false; // only AllowedScopes is read
+
+    private static EventParseResult FromObject(PlainGraph graph) => graph.TooDeep
+        ? new EventParseResult([], [new EventParseFailure(null, EventObjectParser.TooDeep)])
+        : EventObjectParser.Parse(graph.Value!);
 
     private EventFilter CreateFilter()
     {

@@ -74,6 +74,7 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
 
         string body;
         string target;
+        var tooDeep = false;
         if (VmResourceId is not null)
         {
             if (!TryParseVmResourceId(VmResourceId, out var vm)) return;
@@ -84,7 +85,9 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
         else
         {
             var item = QueueItem is PSObject wrapped ? wrapped.BaseObject : QueueItem;
-            body = item as string ?? EventObjectParser.ToJson(PlainObjectConverter.ToPlain(QueueItem)!) ?? string.Empty;
+            var graph = item is string ? default : PlainObjectConverter.Convert(QueueItem);
+            body = item as string ?? EventObjectParser.ToJson(graph.Value!) ?? string.Empty;
+            tooDeep = graph.TooDeep;
             target = "the queue item";
         }
 
@@ -97,6 +100,8 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
             InsertedOn = trigger.InsertedOn,
             HostTraceParent = string.IsNullOrWhiteSpace(TraceParent) ? null : TraceParent.Trim(),
         };
+        // A graph nested too deep (or cyclic) was cut: not an event, whatever the cut form reads as.
+        if (tooDeep) message = message with { Events = [], Event = null, ParseFailures = [EventObjectParser.TooDeep] };
         WriteObject(Run(token => _processor.ProcessAsync(message, Force, token)));
     }
 }

@@ -5,7 +5,7 @@ using VmEventOps.Engine.Configuration;
 namespace VmEventOps.Engine.Tests.Infrastructure;
 
 /// <summary>
-/// Azurite (queues and tables) in memory on free loopback ports, for the tests of one collection.
+/// Azurite (blobs, queues and tables) in memory on free loopback ports, for the tests of one collection.
 /// Azurite comes from the repo's package-lock.json (build.ps1 installs it); a missing install fails
 /// the tests with the command to run, it never skips them.
 /// </summary>
@@ -22,7 +22,14 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
     public Uri TableUri { get; private set; } = null!;
 
+    public Uri BlobUri { get; private set; } = null!;
+
+    /// <summary>The account's connection string with its blob (the claim check), queue and table endpoints.</summary>
     public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobUri};QueueEndpoint={QueueUri};TableEndpoint={TableUri}";
+
+    /// <summary>The same account without its blob endpoint: no claim check is possible.</summary>
+    public string ConnectionStringWithoutBlobs =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};QueueEndpoint={QueueUri};TableEndpoint={TableUri}";
 
     /// <summary>Options on this Azurite with four queues of the caller's own, so tests never see each other's messages.</summary>
@@ -67,7 +74,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         var errors = _process.StandardError.ReadToEndAsync();
         var urls = new Dictionary<string, Uri>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (urls.Count < 2)
+        while (urls.Count < 3)
         {
             var line = await _process.StandardOutput.ReadLineAsync(timeout.Token);
             if (line is null) throw new InvalidOperationException("Azurite exited: " + await errors);
@@ -83,6 +90,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         });
         QueueUri = urls["Queue"];
         TableUri = urls["Table"];
+        BlobUri = urls["Blob"];
     }
 
     public Task DisposeAsync()
@@ -97,7 +105,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    [GeneratedRegex(@"Azurite (Queue|Table) service is successfully listening at (http://\S+)")]
+    [GeneratedRegex(@"Azurite (Blob|Queue|Table) service is successfully listening at (http://\S+)")]
     private static partial Regex Listening();
 }
 

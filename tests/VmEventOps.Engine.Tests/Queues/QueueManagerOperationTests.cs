@@ -1,4 +1,5 @@
 using System.Text;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
@@ -230,7 +231,7 @@ public sealed class QueueManagerDeadLetterTests(AzuriteFixture azurite)
     private static readonly EventFilter AnyScope = new(["*"]);
 
     [Fact]
-    public async Task DeadLetter_AnOriginalTooLargeToWrap_ShouldGoToPoisonAsItIsWithAWarning()
+    public async Task DeadLetter_AnOriginalTooLargeToWrapWithoutABlobStore_ShouldGoToPoisonAsItIsWithAWarning()
     {
         var options = azurite.UniqueQueues();
         var log = new RecordingHostLog();
@@ -246,5 +247,46 @@ public sealed class QueueManagerDeadLetterTests(AzuriteFixture azurite)
         Assert.Equal(original, poisoned.Body);
         Assert.Equal(0, await manager.CountAsync(QueueKind.Main, CancellationToken.None));
         Assert.Contains(log.Warnings, w => w.Contains(QueueManager.TooLargeReason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DeadLetter_AnOriginalTooLargeToWrap_ShouldKeepItInABlobAndTheReasonInTheEnvelope()
+    {
+        var options = azurite.UniqueQueues() with { LargeMessageContainerName = "large" + Guid.NewGuid().ToString("n")[..12] };
+        var manager = QueueManager.Create(options, NullHostLog.Instance);
+        var original = "{\"pad\":\"" + new string('x', MessageEnvelope.MaxMessageBytes - 20) + "\"}";
+        await manager.SendAsync(QueueKind.Main, original, null, CancellationToken.None);
+        var received = (await manager.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), AnyScope, CancellationToken.None))[0];
+        var envelope = new MessageEnvelope { Attempt = 1, FirstSeen = DateTimeOffset.UtcNow, Reason = "Malformed:NotJson", Original = received.Body };
+
+        await manager.DeadLetterAsync(received, envelope, CancellationToken.None);
+        await manager.DeadLetterAsync(received with { PopReceipt = null }, envelope, CancellationToken.None);   // stored once, pointed at twice
+
+        var poisoned = await manager.PeekAsync(QueueKind.Poison, 32, AnyScope, CancellationToken.None);
+        Assert.Equal(2, poisoned.Count);
+        Assert.All(poisoned, p => Assert.Equal((original, "Malformed:NotJson", LargeMessageStore.NameOf(original)), (p.Body, p.Reason, p.OriginalBlob)));
+        var blobs = new BlobContainerClient(azurite.ConnectionString, options.LargeMessageContainerName).GetBlobs().Select(b => b.Name).ToArray();
+        Assert.Equal([LargeMessageStore.NameOf(original)], blobs);
+    }
+
+    [Fact]
+    public async Task Read_AClaimCheckWhoseBlobIsGoneOrChanged_ShouldBeAMessageWithoutEventsAndItsReason()
+    {
+        var options = azurite.UniqueQueues() with { LargeMessageContainerName = "large" + Guid.NewGuid().ToString("n")[..12] };
+        var manager = QueueManager.Create(options, NullHostLog.Instance);
+        var container = new BlobContainerClient(azurite.ConnectionString, options.LargeMessageContainerName);
+        await container.CreateIfNotExistsAsync();
+        var claimed = new string('a', 64);
+        await container.GetBlobClient(claimed).UploadAsync(BinaryData.FromString("{\"not\":\"what the name says\"}"));
+        foreach (var name in new[] { claimed, new string('b', 64) })
+        {
+            await manager.SendAsync(QueueKind.Retry, new MessageEnvelope { Attempt = 1, FirstSeen = DateTimeOffset.UtcNow, Original = string.Empty, OriginalBlob = name }.Serialize(), null, CancellationToken.None);
+        }
+
+        var read = await manager.PeekAsync(QueueKind.Retry, 32, AnyScope, CancellationToken.None);
+
+        Assert.Equal(2, read.Count);
+        Assert.All(read, m => Assert.Equal([QueueManager.ClaimCheckMissingReason], m.ParseFailures));
+        Assert.All(read, m => Assert.Null(m.Event));
     }
 }
