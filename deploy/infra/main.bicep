@@ -241,6 +241,11 @@ var vmEventOpsSettings = [
     value: storage.properties.primaryEndpoints.table
   }
   {
+    // The claim check of messages too large to wrap (container vm-events-large, under Storage Blob Data Owner).
+    name: 'VMEVENTOPS_BLOBSERVICEURI'
+    value: storage.properties.primaryEndpoints.blob
+  }
+  {
     name: 'VMEVENTOPS_QUEUENAME'
     value: queueNames.main
   }

@@ -154,6 +154,28 @@ public sealed class QueueManager
         return await SendAsync(QueueKind.Main, encoded, delay: null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Puts a message's original event, as a fresh message, in <paramref name="destination"/> (an admin's re-queue): moved
+    /// when received, copied when peeked. An original too large for a queue message goes in a claim-check envelope.
+    /// </summary>
+    public async Task<string> RequeueAsync(VmEventMessage message, QueueKind destination, CancellationToken cancellationToken)
+    {
+        var body = message.Body;
+        if (message.OriginalBlob is { } blob && body.Length == 0)
+        {
+            // Its blob could not be read: the pointer travels on, so what there is to find is not lost.
+            body = new MessageEnvelope { FirstSeen = _time.GetUtcNow(), Original = string.Empty, OriginalBlob = blob }.Serialize();
+        }
+        else if (Encoding.UTF8.GetByteCount(body) > MessageEnvelope.MaxMessageBytes)
+        {
+            body = await WrapAsync(new MessageEnvelope { FirstSeen = _time.GetUtcNow(), Original = body }, destination, message.MessageId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return message.PopReceipt is null
+            ? await SendAsync(destination, body, delay: null, cancellationToken).ConfigureAwait(false)
+            : await MoveAsync(message, destination, body, delay: null, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Encodes an event for the main queue as configured (base64, as Event Grid writes, or text).</summary>
     public string EncodeForMainQueue(string json) =>
         _options.MessageEncoding == QueueMessageFormat.Base64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) : json;

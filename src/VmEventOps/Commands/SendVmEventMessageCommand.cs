@@ -103,9 +103,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
         var target = $"message {message.MessageId} in {message.QueueName}";
         var leased = message.PopReceipt is not null;
         if (!ShouldProcess(target, $"{(leased ? "Move" : "Copy")} its original event to queue {manager.NameOf(destination)}")) return;
-        var id = leased
-            ? Run(token => manager.MoveAsync(message, destination, message.Body, delay: null, token))
-            : Run(token => manager.SendAsync(destination, message.Body, delay: null, token));
+        var id = Run(token => manager.RequeueAsync(message, destination, token));
         if (!leased) WriteWarning($"Message {message.MessageId} was peeked, so it was copied and is still in {message.QueueName}. Receive it with Get-VmEventMessage -Lease to move it.");
         WriteObject(new SentMessage
         {
