@@ -65,10 +65,13 @@ Describe 'ConvertFrom-VmEvent' {
         ($script:VmEvent | ConvertFrom-VmEvent).Accepted | Should -BeTrue
     }
 
-    It 'refuses to run without any allowed scope, naming the setting' {
-        $failure = { $script:VmEvent | ConvertFrom-VmEvent } | Should -Throw -PassThru
-        $failure.FullyQualifiedErrorId | Should -Be "VmScopeNotConfigured,$script:CommandId"
-        $failure.ToString() | Should -Match 'VMEVENTOPS_ALLOWEDSCOPES'
+    It 'shows events without any allowed scope as not accepted (ScopeNotConfigured), with one warning naming the setting' {
+        $events = @($script:VmEvent, $script:VmEvent | ConvertFrom-VmEvent -WarningVariable warnings -WarningAction SilentlyContinue)
+        $events.Count | Should -Be 2
+        $events.Accepted | Should -Be @($false, $false)
+        $events.RejectReason | Should -Be @('ScopeNotConfigured', 'ScopeNotConfigured')
+        @($warnings).Count | Should -Be 1
+        "$warnings" | Should -Match 'VMEVENTOPS_ALLOWEDSCOPES'
     }
 
     It 'shows events in a table that fits 120 columns' {

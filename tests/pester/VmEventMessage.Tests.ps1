@@ -37,6 +37,22 @@ Describe 'Send-VmEventMessage and Get-VmEventMessage' {
         [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($message.Body)) | Should -Match '"reason":"Database was down"'
     }
 
+    It 'looks into a queue without any allowed scope: each event not accepted (ScopeNotConfigured), one warning' {
+        $null = Send-VmEventMessage -VmResourceId $script:VmId
+        $null = Send-VmEventMessage -VmResourceId $script:VmId
+        Remove-Item env:VMEVENTOPS_ALLOWEDSCOPES
+
+        $messages = @(Get-VmEventMessage -WarningVariable warnings -WarningAction SilentlyContinue)
+
+        $messages.Count | Should -Be 2
+        $messages.Event.Accepted | Should -Be @($false, $false)
+        $messages.Event.RejectReason | Should -Be @('ScopeNotConfigured', 'ScopeNotConfigured')
+        @($warnings).Count | Should -Be 1
+        "$warnings" | Should -Match 'VMEVENTOPS_ALLOWEDSCOPES'
+        # Only the workflow refuses.
+        { Invoke-VmEventWorkflow -VmResourceId $script:VmId -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'VmScopeNotConfigured*'
+    }
+
     It 'sends nothing with -WhatIf' {
         Send-VmEventMessage -VmResourceId $script:VmId -WhatIf
         Get-VmEventMessage | Should -BeNullOrEmpty

@@ -15,6 +15,10 @@ public sealed class EventFilter
     /// <summary>The operation of a VM create or update.</summary>
     public const string VmWriteOperation = "Microsoft.Compute/virtualMachines/write";
 
+    /// <summary>Why nothing is accepted by a viewing filter without allowed scopes.</summary>
+    public const string ScopeNotConfiguredMessage =
+        "No allowed scope is configured, so no event can be trusted: set AllowedScopes (VMEVENTOPS_ALLOWEDSCOPES) to subscription or resource group IDs, or * to allow any.";
+
     private readonly IReadOnlyList<string> _scopes;
 
     /// <param name="allowedScopes">Subscription or resource group IDs, or <c>*</c>.</param>
@@ -22,15 +26,23 @@ public sealed class EventFilter
     {
         if (allowedScopes.Count == 0)
         {
-            throw new VmEventOpsException(
-                ErrorIds.ScopeNotConfigured,
-                VmErrorCategory.InvalidArgument,
-                "No allowed scope is configured, so no event can be trusted: set AllowedScopes (VMEVENTOPS_ALLOWEDSCOPES) to subscription or resource group IDs, or * to allow any.",
-                "AllowedScopes");
+            throw new VmEventOpsException(ErrorIds.ScopeNotConfigured, VmErrorCategory.InvalidArgument, ScopeNotConfiguredMessage, "AllowedScopes");
         }
 
         _scopes = allowedScopes;
     }
+
+    private EventFilter() => _scopes = [];
+
+    /// <summary>
+    /// A filter for looking only (a peek, a conversion): with allowed scopes it is the workflow's; without, it accepts
+    /// nothing and says <see cref="RejectReasons.ScopeNotConfigured"/>, so a queue can be looked into before it is set up.
+    /// Only the workflow refuses to run without scopes.
+    /// </summary>
+    public static EventFilter ForViewing(IReadOnlyList<string> allowedScopes) => allowedScopes.Count == 0 ? new EventFilter() : new EventFilter(allowedScopes);
+
+    /// <summary>True when no scope is configured (a viewing filter): every event is rejected as ScopeNotConfigured.</summary>
+    public bool IsUnscoped => _scopes.Count == 0;
 
     /// <summary>The event with <see cref="VmEvent.Accepted"/> and <see cref="VmEvent.RejectReason"/> set.</summary>
     public VmEvent Apply(VmEvent vmEvent)
@@ -49,6 +61,7 @@ public sealed class EventFilter
 
         if (vmEvent.Status is not null && !string.Equals(vmEvent.Status, "Succeeded", StringComparison.OrdinalIgnoreCase)) return RejectReasons.NotSucceeded;
         if (vmEvent.ParsedVmId is not { } vmId) return RejectReasons.NotAVirtualMachine;
+        if (IsUnscoped) return RejectReasons.ScopeNotConfigured;
         return _scopes.Any(vmId.IsWithin) ? null : RejectReasons.OutOfScope;
     }
 }

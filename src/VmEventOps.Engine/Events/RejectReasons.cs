@@ -15,6 +15,9 @@ public static class RejectReasons
     /// <summary>The VM lies outside every allowed scope.</summary>
     public const string OutOfScope = "OutOfScope";
 
+    /// <summary>No allowed scope is configured (a read-only cmdlet looking anyway): nothing can be accepted.</summary>
+    public const string ScopeNotConfigured = "ScopeNotConfigured";
+
     /// <summary>The message could not be read as an event; the detail follows the colon.</summary>
     public const string MalformedPrefix = "Malformed:";
 

@@ -12,10 +12,11 @@ namespace VmEventOps.Commands;
 /// event that PowerShell already decoded (a hashtable or object, as the Functions PowerShell worker hands a queue item over).
 /// Writes one VmEvent per event, with Accepted and RejectReason from the filter: only a successful
 /// Microsoft.Compute/virtualMachines/write (ResourceWriteSuccess) on exactly a VM inside an allowed scope is accepted.
-/// Reject reasons: NotVmWrite, NotSucceeded, NotAVirtualMachine, OutOfScope.</para>
+/// Reject reasons: NotVmWrite, NotSucceeded, NotAVirtualMachine, OutOfScope, ScopeNotConfigured.</para>
 /// <para type="description">Input that is not an event gives a non-terminating error with ErrorId VmEventMalformed and the
-/// reason (Malformed:NotJson, Malformed:InvalidJson, Malformed:MissingField:id, ...); the pipeline goes on. With no allowed
-/// scope configured (AllowedScopes or -AllowedScope), the command refuses to run (VmScopeNotConfigured).</para>
+/// reason (Malformed:NotJson, Malformed:InvalidJson, Malformed:InvalidUnicode, Malformed:TooDeep, ...); the pipeline goes
+/// on. With no allowed scope configured (AllowedScopes or -AllowedScope), every event is shown as not accepted, reason
+/// ScopeNotConfigured, with one warning; only the workflow refuses to run then.</para>
 /// <example>
 ///   <code>Get-Content ./event.json -Raw | ConvertFrom-VmEvent -AllowedScope '/subscriptions/00000000-0000-0000-0000-000000000000'</code>
 ///   <para>Reads a saved event and shows whether it would be onboarded.</para>
@@ -72,6 +73,8 @@ public sealed class ConvertFromVmEventCommand : ConfiguredCmdlet
     {
         var parameters = new Dictionary<string, string>();
         if (AllowedScope is not null) parameters[nameof(VmEventOptions.AllowedScopes)] = string.Join(",", AllowedScope);
-        return new EventFilter(LoadConfiguration(parameters).Options.AllowedScopes);
+        var filter = EventFilter.ForViewing(LoadConfiguration(parameters).Options.AllowedScopes);
+        if (filter.IsUnscoped) WriteWarning($"{EventFilter.ScopeNotConfiguredMessage} Each event is shown with Accepted = False (ScopeNotConfigured).");
+        return filter;
     }
 }

@@ -13,7 +13,11 @@ namespace VmEventOps.Commands;
 /// so each message is hidden while the rest are read and made visible again at the end (its DequeueCount rises by one), or
 /// kept hidden for -Lease when that is given too.</para>
 /// <para type="description">Each VmEventMessage shows the attempt count, the last error and the reason of an envelope (retry,
-/// succeeded and poison queues), and the events inside with the filter's Accepted and RejectReason.</para>
+/// succeeded and poison queues), and the events inside with the filter's Accepted and RejectReason. Without AllowedScopes
+/// the queue can still be looked into: every event is then not accepted (ScopeNotConfigured), with one warning. Whatever a
+/// message holds (invalid JSON, a lone surrogate, a forged envelope, a claim-check pointer whose blob is gone), it is shown
+/// with its ParseFailures; a message too large to wrap is shown with its original read back from its blob
+/// (OriginalBlob).</para>
 /// <example>
 ///   <code>Get-VmEventMessage -Queue Poison | Format-List MessageId, Reason, LastError, Attempt</code>
 ///   <para>Shows why messages ended in the poison queue.</para>
@@ -60,11 +64,19 @@ public sealed class GetVmEventMessageCommand : QueueCmdlet
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
     public SwitchParameter All { get; set; }
 
+    private bool _warned;
+
     /// <inheritdoc />
     protected override void ProcessInput()
     {
         var configuration = LoadQueueConfiguration();
-        var filter = new EventFilter(configuration.Options.AllowedScopes);
+        var filter = EventFilter.ForViewing(configuration.Options.AllowedScopes);
+        if (filter.IsUnscoped && !_warned)
+        {
+            _warned = true;
+            WriteWarning($"{EventFilter.ScopeNotConfiguredMessage} The messages are shown with Accepted = False (ScopeNotConfigured).");
+        }
+
         var manager = QueueManager.Create(configuration.Options, Log);
         var queue = Enum.Parse<QueueKind>(Queue, ignoreCase: true);
         IReadOnlyList<VmEventMessage> messages;

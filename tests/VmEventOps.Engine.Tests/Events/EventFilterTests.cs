@@ -74,4 +74,24 @@ public sealed class EventFilterTests
         Assert.Equal(ErrorIds.ScopeNotConfigured, error.ErrorId);
         Assert.Contains("VMEVENTOPS_ALLOWEDSCOPES", error.Message);
     }
+
+    [Fact]
+    public void ForViewing_WithNoScope_ShouldAcceptNothingAndSayScopeNotConfigured()
+    {
+        var filter = EventFilter.ForViewing([]);
+        var vmEvent = filter.Apply(Parse(Samples.VmWriteEvent()));
+
+        Assert.True(filter.IsUnscoped);
+        Assert.False(vmEvent.Accepted);
+        Assert.Equal(RejectReasons.ScopeNotConfigured, vmEvent.RejectReason);
+    }
+
+    [Fact]
+    public void ForViewing_WithScopes_ShouldFilterAsTheWorkflowDoes()
+    {
+        var filter = EventFilter.ForViewing(["*"]);
+
+        Assert.False(filter.IsUnscoped);
+        Assert.True(filter.Apply(Parse(Samples.VmWriteEvent())).Accepted);
+    }
 }
