@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VmEventOps.Completion;
 using VmEventOps.Engine.Configuration;
 
 namespace VmEventOps.Commands;
@@ -21,6 +22,7 @@ public abstract class ConfiguredCmdlet : VmEventOpsCmdlet
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EnvironmentNameCompleter))]
     public string? Environment { get; set; }
 
     /// <summary>Loads the layered configuration for this call; <paramref name="parameters"/> are the top layer.</summary>

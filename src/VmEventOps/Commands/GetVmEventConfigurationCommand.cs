@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VmEventOps.Completion;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.KeyVault;
 
@@ -47,6 +48,7 @@ public sealed class GetVmEventConfigurationCommand : ConfiguredCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SettingNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>

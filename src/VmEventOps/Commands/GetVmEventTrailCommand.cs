@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VmEventOps.Completion;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Commands;
@@ -28,6 +29,7 @@ public sealed class GetVmEventTrailCommand : QueueCmdlet
     /// <summary><para type="description">The VM: its resource ID, or any object with a VmResourceId property (a workflow result, an onboarding record).</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VmResourceIdCompleter))]
     public string? VmResourceId { get; set; }
 
     private VmEventTrailReader? _reader;

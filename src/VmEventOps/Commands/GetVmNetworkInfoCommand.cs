@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VmEventOps.Completion;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
@@ -34,6 +35,7 @@ public sealed class GetVmNetworkInfoCommand : ConfiguredCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ResourceId")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VmResourceIdCompleter))]
     public string? VmResourceId { get; set; }
 
     private ArmGateway? _gateway;

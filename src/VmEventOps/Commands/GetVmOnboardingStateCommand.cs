@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VmEventOps.Completion;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Commands;
@@ -20,6 +21,7 @@ public sealed class GetVmOnboardingStateCommand : QueueCmdlet
     /// <summary><para type="description">The VM whose record to show.</para></summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VmResourceIdCompleter))]
     public string? VmResourceId { get; set; }
 
     /// <summary><para type="description">Only records in this state.</para></summary>

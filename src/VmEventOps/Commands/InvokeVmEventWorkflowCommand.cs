@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VmEventOps.Completion;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Workflow;
@@ -39,6 +40,7 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
     /// <summary><para type="description">A VM to onboard directly, without a queue message.</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = VmSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VmResourceIdCompleter))]
     public string? VmResourceId { get; set; }
 
     /// <summary><para type="description">Onboard even when the VM's state says it was onboarded already (the job of that name is still found, not started twice).</para></summary>

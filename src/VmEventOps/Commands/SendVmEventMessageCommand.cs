@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VmEventOps.Completion;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
@@ -39,6 +40,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VmResourceIdCompleter))]
     public string? VmResourceId { get; set; }
 
     /// <summary>
