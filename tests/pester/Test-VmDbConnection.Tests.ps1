@@ -49,7 +49,7 @@ Describe 'Test-VmDbConnection' {
 
     It 'fits its default view in 120 columns' {
         $text = Test-VmDbConnection -Server 127.0.0.1 -Port 9 -Provider MySql -TimeoutSeconds 2 | Out-String -Width 120
-        $text | Should -Match 'Provider\s+Server\s+Port\s+Success\s+Failed\s+Category'
+        $text | Should -Match 'Server\s+Success\s+Failed\s+Category\s+Message'
         ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 }) | Should -BeNullOrEmpty
     }
 }

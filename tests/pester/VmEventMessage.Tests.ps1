@@ -116,7 +116,7 @@ Describe 'Send-VmEventMessage and Get-VmEventMessage' {
     It 'fits its default view in 120 columns' {
         $null = Send-VmEventMessage -VmResourceId $script:VmId
         $text = Get-VmEventMessage | Out-String -Width 120
-        $text | Should -Match 'MessageId\s+Queue\s+Attempt\s+VmName\s+Accepted\s+Reason'
+        $text | Should -Match 'VmName\s+Queue\s+Attempt\s+Accepted\s+Reason'
         ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 }) | Should -BeNullOrEmpty
     }
 }
