@@ -95,9 +95,8 @@ public sealed class ArmEmulator : IAsyncDisposable
     private Task<IResult> GetVm(HttpContext context) => Serve(context, "vm", ComputeApiVersion, "Microsoft.Compute/virtualMachines/read", () =>
     {
         if (!Model.Vms.TryGetValue(context.Request.Path.Value!, out var vm)) return null;
-        var body = ArmExamples.Vm(vm);
         Model.Read(vm);
-        return Results.Json(body);
+        return Results.Json(ArmExamples.Vm(vm));
     });
 
     private Task<IResult> GetNic(HttpContext context) => Serve(context, "nic", NetworkApiVersion, "Microsoft.Network/networkInterfaces/read", () =>

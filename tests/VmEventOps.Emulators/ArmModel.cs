@@ -40,8 +40,8 @@ public sealed class ArmModel
 
     /// <summary>
     /// Adds a VM still being created, as the create example shows one: provisioningState Creating, its NICs named but not
-    /// there yet (NIC GETs answer 404). Its NICs appear after <paramref name="nicAfterReads"/> GETs of the VM, and it turns
-    /// Succeeded after <paramref name="succeededAfterReads"/> (the same by default).
+    /// there yet (NIC GETs answer 404). The first <paramref name="nicAfterReads"/> GETs of the VM find its NICs missing (0: there
+    /// from the first GET on), and the GETs after <paramref name="succeededAfterReads"/> (the same by default) find it Succeeded.
     /// </summary>
     public ArmVm AddVmBeingCreated(string subscriptionId, string resourceGroup, string name, int nicAfterReads, int? succeededAfterReads = null, params string[][] nicAddresses)
     {
@@ -52,7 +52,7 @@ public sealed class ArmModel
         return vm;
     }
 
-    /// <summary>One GET of the VM: a VM being created moves on (its NICs appear, then it succeeds).</summary>
+    /// <summary>One GET of the VM, before it is answered: a VM being created moves on (its NICs appear, then it succeeds).</summary>
     public void Read(ArmVm vm)
     {
         if (vm.Creation is not { } creation) return;
