@@ -107,6 +107,18 @@ public sealed class EventProcessorArmAnswerTests(AzuriteFixture azurite) : IAsyn
     }
 
     [Fact]
+    public async Task Process_WhenTheMessageLeaseRanOutOnTheWayButNothingNeedsAWait_ShouldStillStartTheJob()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-slow", ["10.0.3.9"]);
+        _arm.Fail("vm", 200, delay: TimeSpan.FromSeconds(2));   // the lookup takes longer than the lease
+
+        var result = await Processor(_options with { MessageLease = TimeSpan.FromSeconds(1) }).ProcessAsync(await Enqueue(vm), false, Soon());
+
+        Assert.Equal(VmEventOutcome.Succeeded, result.Outcome);
+        Assert.Equal(1, _arm.Calls("job-put"));
+    }
+
+    [Fact]
     public async Task Process_AVmBeingDeleted_ShouldBeIgnoredAsVmDeleting()
     {
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-going", ["10.0.3.7"]);
