@@ -178,7 +178,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         if (skip + page.Length < records.Length)
         {
             var query = $"?api-version={AutomationApiVersion}{(filter.Length == 0 ? string.Empty : "&$filter=" + Uri.EscapeDataString(filter))}&$skiptoken={skip + page.Length}";
-            next = new Uri(Model.StreamNextLinkBase ?? BaseUri, path + query).AbsoluteUri;
+            next = Model.RelativeStreamNextLink ? path + query : new Uri(Model.StreamNextLinkBase ?? BaseUri, path + query).AbsoluteUri;
         }
 
         return Results.Json(ArmExamples.StreamPage(job, page, next));

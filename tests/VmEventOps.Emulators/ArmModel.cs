@@ -21,6 +21,9 @@ public sealed class ArmModel
     /// <summary>Where the streams' nextLink points (null: this emulator), to check that a client never follows one elsewhere.</summary>
     public Uri? StreamNextLinkBase { get; set; }
 
+    /// <summary>The streams' nextLink as a path and query only, without scheme and host.</summary>
+    public bool RelativeStreamNextLink { get; set; }
+
     /// <summary>Adds a VM with one NIC per address list (first NIC primary; first address of each NIC primary).</summary>
     public ArmVm AddVm(string subscriptionId, string resourceGroup, string name, params string[][] nicAddresses)
     {

@@ -180,13 +180,21 @@ public sealed partial class ArmGateway
             await ReadListAsync($"{account}/jobs/{job.JobId:D}/streams", _options.AutomationApiVersion, "properties/streamType eq 'Error'",
                 $"Reading the error stream of runbook job {job.JobId}", job.AutomationAccountId, JobOperatorRole, record =>
                 {
-                    var properties = record.GetProperty("properties");
-                    if (string.Equals(Text(properties, "streamType"), "Error", StringComparison.OrdinalIgnoreCase)) errors.Add(Text(properties, "summary") ?? string.Empty);
+                    // The filter asks for error records only; a service that sends others too is read as well.
+                    if (record.ValueKind == JsonValueKind.Object && record.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+                        && string.Equals(Text(properties, "streamType"), "Error", StringComparison.OrdinalIgnoreCase))
+                    {
+                        errors.Add(Text(properties, "summary") ?? string.Empty);
+                    }
                 }, cancellationToken).ConfigureAwait(false);
         }
         catch (VmEventOpsException e)
         {
             failures.Add(e);
+        }
+        catch (JsonException e)
+        {
+            failures.Add(new VmEventOpsException(ErrorIds.ArmRequestFailed, VmErrorCategory.InvalidResult, $"Reading the error stream of runbook job {job.JobId}: the answer is not JSON ({e.Message}).", job.AutomationAccountId, e));
         }
 
         if (job.Exception is { Length: > 0 } exception) errors.Add(exception);

@@ -52,10 +52,11 @@ public sealed partial class ArmGateway
         }
     }
 
-    // Only a link to the ARM endpoint itself (https, same host and port) is followed.
+    // Only a link to the ARM endpoint itself (https, same host and port) is followed; a relative one is taken as on it.
     private Uri NextPage(string link, string what, object target)
     {
         var endpoint = _options.ArmEndpoint;
+        if (link.StartsWith('/') && !link.StartsWith("//", StringComparison.Ordinal)) link = new Uri(endpoint, link).AbsoluteUri;
         if (Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
             && string.Equals(uri.Host, endpoint.Host, StringComparison.OrdinalIgnoreCase) && uri.Port == endpoint.Port)
         {

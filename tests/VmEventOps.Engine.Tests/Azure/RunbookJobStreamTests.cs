@@ -77,6 +77,20 @@ public sealed class RunbookJobStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Wait_WhenANextLinkIsAPathOnly_ShouldFollowItOnTheArmEndpoint()
+    {
+        _arm.Model.StreamPageSize = 10;
+        _arm.Model.RelativeStreamNextLink = true;
+        _arm.Model.Runbooks["Noisy"] = new RunbookScript("Failed", [], Records(15), null);
+
+        var ended = await RunAsync(ArmGateway.Create(Options, NullHostLog.Instance), "Noisy");
+
+        Assert.Equal(Records(15), ended.Errors);
+        Assert.Empty(ended.ReadFailures);
+        Assert.Equal(2, _arm.Calls("job-streams"));
+    }
+
+    [Fact]
     public async Task Wait_WhenTheErrorStreamCannotBeRead_ShouldReturnTheEndedJobWithItsOutputAndTheReadFailure()
     {
         _arm.Model.Runbooks["Onboard-Vm"] = new RunbookScript("Completed", ["Onboarding started", "Onboarded"], [], null);
