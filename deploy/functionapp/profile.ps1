@@ -6,6 +6,19 @@
 # which the platform announces through IDENTITY_ENDPOINT and IDENTITY_HEADER.
 Import-Module VmEventOps -ErrorAction Stop
 
+# The time an invocation has: host.json's functionTimeout (or the AzureFunctionsJobHost__functionTimeout app setting that
+# overrides it). The module never sleeps an ARM Retry-After past it: a longer wait defers the message to the retry queue
+# instead of the host ending the invocation at its timeout (and poisoning the message after maxDequeueCount of them).
+if (-not $env:VMEVENTOPS_INVOCATIONTIMEOUT) {
+    $functionTimeout = $env:AzureFunctionsJobHost__functionTimeout
+    if (-not $functionTimeout) {
+        $hostJson = Join-Path $PSScriptRoot 'host.json'
+        if (Test-Path $hostJson) { $functionTimeout = (Get-Content -Raw $hostJson | ConvertFrom-Json).functionTimeout }
+    }
+    # -1 (Premium and Dedicated plans): no limit.
+    if ($functionTimeout -and "$functionTimeout" -ne '-1') { $env:VMEVENTOPS_INVOCATIONTIMEOUT = "$functionTimeout" }
+}
+
 # Fail the cold start, not the first event, when the settings are wrong: names, values and files are checked here
 # (secrets are shown as ***).
 $settings = Get-VmEventConfiguration -ErrorAction Stop

@@ -48,6 +48,10 @@ if ($StorageAccountName) { $env:VMEVENTOPS_STORAGEACCOUNTNAME = $StorageAccountN
 if ($ManagedIdentityClientId) { $env:VMEVENTOPS_MANAGEDIDENTITYCLIENTID = $ManagedIdentityClientId }
 # The Automation sandbox announces the account's identity the App Service way (IDENTITY_ENDPOINT, IDENTITY_HEADER).
 if (-not $env:VMEVENTOPS_AUTHMODE) { $env:VMEVENTOPS_AUTHMODE = 'ManagedIdentity' }
+# Fair share: the Azure sandbox unloads a job after 3 hours. No ARM Retry-After is slept past that (5 minutes are left for
+# the sandbox's start and the module's import); a longer wait defers its message to the retry queue. On a Hybrid Runbook
+# Worker (no fair share), set the VMEVENTOPS_INVOCATIONTIMEOUT variable as you need.
+if (-not $env:VMEVENTOPS_INVOCATIONTIMEOUT) { $env:VMEVENTOPS_INVOCATIONTIMEOUT = '02:55:00' }
 
 $retry = @{ TimeBudget = [TimeSpan]::FromMinutes($TimeBudgetMinutes) }
 if ($MaxMessages -gt 0) { $retry.MaxMessages = $MaxMessages }

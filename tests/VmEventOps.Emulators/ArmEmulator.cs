@@ -7,9 +7,11 @@ using Microsoft.AspNetCore.Http;
 namespace VmEventOps.Emulators;
 
 /// <summary>
-/// Azure Resource Manager on loopback HTTPS (Azure.Core refuses bearer tokens over plain HTTP): VM and NIC
-/// GETs with the real JSON shapes (see tests/samples/azure), bearer and api-version checks, ARM error bodies
-/// and request-id headers, per-route call counts and injectable faults (status, Retry-After, delay).
+/// Azure Resource Manager on loopback HTTPS (Azure.Core refuses bearer tokens over plain HTTP): VM and NIC GETs and
+/// Automation jobs with bodies built from the official examples (<see cref="ArmExamples"/>, Examples/SOURCES.md), VMs
+/// being created whose NICs appear later, job streams paged with nextLink, bearer and api-version checks, ARM error
+/// bodies and request-id headers, per-route call counts and injectable faults (status, Retry-After, delay; a 429 with or
+/// without the "error" wrapper).
 /// </summary>
 public sealed class ArmEmulator : IAsyncDisposable
 {
@@ -55,11 +57,14 @@ public sealed class ArmEmulator : IAsyncDisposable
     /// <summary>Automation's job quota (null: none): job creations beyond it are answered 429 with Retry-After ("job-throttled").</summary>
     public JobQuota? JobQuota { get; set; }
 
-    /// <summary>Answers the next <paramref name="count"/> requests of a route with a fault.</summary>
-    public void Fail(string route, int status, int count = 1, TimeSpan? retryAfter = null, TimeSpan? delay = null)
+    /// <summary>
+    /// Answers the next <paramref name="count"/> requests of a route with a fault. <paramref name="unwrapped"/>: the body
+    /// without ARM's "error" wrapper (a 429 as Compute documents it, with code OperationNotAllowed and its details).
+    /// </summary>
+    public void Fail(string route, int status, int count = 1, TimeSpan? retryAfter = null, TimeSpan? delay = null, bool unwrapped = false)
     {
         var queue = _faults.GetOrAdd(route, _ => new ConcurrentQueue<ArmFault>());
-        for (var i = 0; i < count; i++) queue.Enqueue(new ArmFault(status, retryAfter, delay));
+        for (var i = 0; i < count; i++) queue.Enqueue(new ArmFault(status, retryAfter, delay, unwrapped));
     }
 
     public static async Task<ArmEmulator> StartAsync(X509Certificate2 certificate, ArmModel? model = null)
@@ -71,6 +76,12 @@ public sealed class ArmEmulator : IAsyncDisposable
         app.MapGet("/_emulator/calls", () => Results.Json(new Dictionary<string, int>(emulator._calls) { ["jobs"] = emulator.Model.Jobs.Count }));
         // When each job was created (Unix ms, in order): the burst benchmark reads how evenly the quota was used.
         app.MapGet("/_emulator/job-times", () => Results.Json(emulator.Model.Jobs.Values.Select(j => j.CreationTime.ToUnixTimeMilliseconds()).Order().ToArray()));
+        // Faults for a test in another process: {"route":"vm","status":429,"count":1,"retryAfterSeconds":1200,"unwrapped":true}.
+        app.MapPost("/_emulator/faults", (FaultRequest f) =>
+        {
+            emulator.Fail(f.Route, f.Status, f.Count ?? 1, f.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null, unwrapped: f.Unwrapped ?? false);
+            return Results.NoContent();
+        });
         app.MapPut(JobPath, (Delegate)emulator.PutJob);
         app.MapGet(JobPath, (Delegate)emulator.GetJob);
         app.MapGet(JobPath + "/output", (Delegate)emulator.GetJobOutput);
@@ -82,10 +93,16 @@ public sealed class ArmEmulator : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     private Task<IResult> GetVm(HttpContext context) => Serve(context, "vm", ComputeApiVersion, "Microsoft.Compute/virtualMachines/read", () =>
-        Model.Vms.TryGetValue(context.Request.Path.Value!, out var vm) ? Results.Json(VmJson(vm)) : null);
+    {
+        if (!Model.Vms.TryGetValue(context.Request.Path.Value!, out var vm)) return null;
+        Model.Read(vm);
+        return Results.Json(ArmExamples.Vm(vm));
+    });
 
     private Task<IResult> GetNic(HttpContext context) => Serve(context, "nic", NetworkApiVersion, "Microsoft.Network/networkInterfaces/read", () =>
-        Model.Nics.TryGetValue(context.Request.Path.Value!, out var nic) ? Results.Json(NicJson(nic)) : null);
+        Model.Nics.TryGetValue(context.Request.Path.Value!, out var nic)
+            ? Results.Json(ArmExamples.Nic(nic, Model.Vms.TryGetValue(nic.VmId, out var vm) ? vm.Location : "westeurope"))
+            : null);
 
     private async Task<IResult> PutJob(HttpContext context)
     {
@@ -129,7 +146,7 @@ public sealed class ArmEmulator : IAsyncDisposable
                 var script = Model.Runbooks.GetValueOrDefault(runbookName) ?? new RunbookScript("Completed", [$"Onboarded by {runbookName}"], [], null);
                 var job = new ArmJob(path, (string)context.Request.RouteValues["job"]!, runbookName, parameters, runOn, script);
                 Model.Jobs[path] = job;
-                return Results.Json(JobJson(job), statusCode: 201);
+                return Results.Json(ArmExamples.Job(job, created: true), statusCode: 201);
             }
         });
     }
@@ -138,48 +155,34 @@ public sealed class ArmEmulator : IAsyncDisposable
     {
         if (!Model.Jobs.TryGetValue(context.Request.Path.Value!, out var job)) return null;
         job.Advance();
-        return Results.Json(JobJson(job));
+        return Results.Json(ArmExamples.Job(job, created: false));
     });
 
     // Job_GetOutput answers text/plain (automation-job-output.json).
     private Task<IResult> GetJobOutput(HttpContext context) => Serve(context, "job-output", AutomationApiVersion, "Microsoft.Automation/automationAccounts/jobs/output/action", () =>
         Model.Jobs.TryGetValue(context.Request.Path.Value![..^"/output".Length], out var job) ? Results.Text(string.Join("\r\n", job.Script.Output), "text/plain") : null);
 
+    // JobStream_ListByJob, paged: StreamPageSize records a page, the rest behind an absolute nextLink with $skiptoken.
     private Task<IResult> GetJobStreams(HttpContext context) => Serve(context, "job-streams", AutomationApiVersion, "Microsoft.Automation/automationAccounts/jobs/streams/read", () =>
     {
-        if (!Model.Jobs.TryGetValue(context.Request.Path.Value![..^"/streams".Length], out var job)) return null;
+        var path = context.Request.Path.Value!;
+        if (!Model.Jobs.TryGetValue(path[..^"/streams".Length], out var job)) return null;
         var filter = context.Request.Query["$filter"].ToString();
-        var streams = job.Script.Errors.Select(e => ("Error", e)).Concat(job.Script.Output.Select(o => ("Output", o)))
-            .Where(s => filter.Length == 0 || filter.Contains($"'{s.Item1}'", StringComparison.OrdinalIgnoreCase))
-            .Select((s, i) => new
-            {
-                id = $"{job.Id}/streams/{i}",
-                properties = new { jobStreamId = $"{job.JobId}:{i}", time = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), streamType = s.Item1, summary = s.Item2 },
-            }).ToArray();
-        return Results.Json(new { value = streams, nextLink = (string?)null });
-    });
-
-    // Shapes as automation-job-get.json (api-version 2024-10-23).
-    private static object JobJson(ArmJob job) => new
-    {
-        id = job.Id,
-        name = job.Name,
-        type = "Microsoft.Automation/AutomationAccounts/Jobs",
-        properties = new
+        var records = job.Script.Errors.Select(e => (Type: "Error", Text: e)).Concat(job.Script.Output.Select(o => (Type: "Output", Text: o)))
+            .Select((r, i) => (Index: i, r.Type, r.Text))
+            .Where(r => filter.Length == 0 || filter.Contains($"'{r.Type}'", StringComparison.OrdinalIgnoreCase))
+            .ToArray();
+        var skip = int.TryParse(context.Request.Query["$skiptoken"], NumberStyles.None, CultureInfo.InvariantCulture, out var token) ? token : 0;
+        var page = records.Skip(skip).Take(Model.StreamPageSize).ToArray();
+        string? next = null;
+        if (skip + page.Length < records.Length)
         {
-            jobId = job.JobId.ToString(),
-            runbook = new { name = job.Runbook },
-            provisioningState = job.IsTerminal ? "Succeeded" : "Processing",
-            creationTime = job.CreationTime.ToString("O", CultureInfo.InvariantCulture),
-            startTime = job.StartTime?.ToString("O", CultureInfo.InvariantCulture),
-            endTime = job.EndTime?.ToString("O", CultureInfo.InvariantCulture),
-            exception = job.Status == job.Script.FinalStatus ? job.Script.Exception : null,
-            status = job.Status,
-            statusDetails = "None",
-            parameters = job.Parameters,
-            runOn = job.RunOn,
-        },
-    };
+            var query = $"?api-version={AutomationApiVersion}{(filter.Length == 0 ? string.Empty : "&$filter=" + Uri.EscapeDataString(filter))}&$skiptoken={skip + page.Length}";
+            next = Model.RelativeStreamNextLink ? path + query : new Uri(Model.StreamNextLinkBase ?? BaseUri, path + query).AbsoluteUri;
+        }
+
+        return Results.Json(ArmExamples.StreamPage(job, page, next));
+    });
 
     private async Task<IResult> Serve(HttpContext context, string route, string apiVersion, string action, Func<IResult?> answer)
     {
@@ -207,6 +210,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         {
             if (fault.Delay is { } delay) await Task.Delay(delay, context.RequestAborted);
             if (fault.RetryAfter is { } wait) context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            if (fault.Status == 429 && fault.Unwrapped) return Results.Json(ArmExamples.ComputeThrottling(), statusCode: 429);
             if (fault.Status != 200)
             {
                 return fault.Status switch
@@ -226,60 +230,7 @@ public sealed class ArmEmulator : IAsyncDisposable
     private static IResult Error(int status, string code, string message) =>
         Results.Json(new { error = new { code, message } }, statusCode: status);
 
-    // Shapes as compute-vm-get.json (api-version 2024-11-01).
-    private static object VmJson(ArmVm vm) => new Dictionary<string, object?>
-    {
-        ["name"] = vm.Name,
-        ["id"] = vm.Id,
-        ["type"] = "Microsoft.Compute/virtualMachines",
-        ["location"] = vm.Location,
-        ["tags"] = vm.Tags,
-        ["etag"] = "\"1\"",
-        ["properties"] = new Dictionary<string, object?>
-        {
-            ["vmId"] = vm.VmId.ToString(),
-            ["hardwareProfile"] = new { vmSize = "Standard_D2s_v5" },
-            ["storageProfile"] = new { osDisk = new { osType = vm.OsType, name = vm.Name + "-osdisk", createOption = "FromImage" } },
-            ["networkProfile"] = new
-            {
-                networkInterfaces = vm.NicIds.Select((id, i) => new Dictionary<string, object?>
-                {
-                    ["id"] = id,
-                    ["properties"] = vm.NicIds.Count > 1 ? new { primary = i == 0 } : null,
-                }).ToArray(),
-            },
-            ["provisioningState"] = vm.ProvisioningState,
-            ["timeCreated"] = vm.TimeCreated.ToString("O", CultureInfo.InvariantCulture),
-        },
-    };
+    private sealed record FaultRequest(string Route, int Status, int? Count, int? RetryAfterSeconds, bool? Unwrapped);
 
-    // Shapes as nic-get.json (api-version 2024-07-01).
-    private static object NicJson(ArmNic nic) => new Dictionary<string, object?>
-    {
-        ["name"] = nic.Id[(nic.Id.LastIndexOf('/') + 1)..],
-        ["id"] = nic.Id,
-        ["location"] = "westeurope",
-        ["properties"] = new Dictionary<string, object?>
-        {
-            ["provisioningState"] = nic.IpConfigurations.All(c => c.PrivateIpAddress is not null) ? "Succeeded" : "Updating",
-            ["ipConfigurations"] = nic.IpConfigurations.Select(c => new Dictionary<string, object?>
-            {
-                ["name"] = c.Name,
-                ["id"] = $"{nic.Id}/ipConfigurations/{c.Name}",
-                ["properties"] = new Dictionary<string, object?>
-                {
-                    ["provisioningState"] = "Succeeded",
-                    ["privateIPAddress"] = c.PrivateIpAddress,
-                    ["privateIPAllocationMethod"] = "Dynamic",
-                    ["publicIPAddress"] = c.PublicIpAddressId is null ? null : new { id = c.PublicIpAddressId },
-                    ["primary"] = c.Primary,
-                    ["privateIPAddressVersion"] = "IPv4",
-                },
-            }).ToArray(),
-            ["primary"] = nic.Primary,
-            ["virtualMachine"] = new { id = nic.VmId },
-        },
-    };
-
-    private sealed record ArmFault(int Status, TimeSpan? RetryAfter, TimeSpan? Delay);
+    private sealed record ArmFault(int Status, TimeSpan? RetryAfter, TimeSpan? Delay, bool Unwrapped = false);
 }

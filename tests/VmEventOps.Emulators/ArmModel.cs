@@ -15,6 +15,15 @@ public sealed class ArmModel
     /// <summary>How each runbook ends; a runbook not listed completes with one output line.</summary>
     public ConcurrentDictionary<string, RunbookScript> Runbooks { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Records per page of JobStream_ListByJob; further records are behind the page's nextLink.</summary>
+    public int StreamPageSize { get; set; } = 100;
+
+    /// <summary>Where the streams' nextLink points (null: this emulator), to check that a client never follows one elsewhere.</summary>
+    public Uri? StreamNextLinkBase { get; set; }
+
+    /// <summary>The streams' nextLink as a path and query only, without scheme and host.</summary>
+    public bool RelativeStreamNextLink { get; set; }
+
     /// <summary>Adds a VM with one NIC per address list (first NIC primary; first address of each NIC primary).</summary>
     public ArmVm AddVm(string subscriptionId, string resourceGroup, string name, params string[][] nicAddresses)
     {
@@ -31,11 +40,55 @@ public sealed class ArmModel
         Vms[id] = vm;
         return vm;
     }
+
+    /// <summary>
+    /// Adds a VM still being created, as the create example shows one: provisioningState Creating, its NICs named but not
+    /// there yet (NIC GETs answer 404). The first <paramref name="nicAfterReads"/> GETs of the VM find its NICs missing (0: there
+    /// from the first GET on), and the GETs after <paramref name="succeededAfterReads"/> (the same by default) find it Succeeded.
+    /// </summary>
+    public ArmVm AddVmBeingCreated(string subscriptionId, string resourceGroup, string name, int nicAfterReads, int? succeededAfterReads = null, params string[][] nicAddresses)
+    {
+        var vm = AddVm(subscriptionId, resourceGroup, name, nicAddresses);
+        vm.ProvisioningState = "Creating";
+        var pending = vm.NicIds.Select(id => Nics.TryRemove(id, out var nic) ? nic : null).OfType<ArmNic>().ToList();
+        vm.Creation = new ArmVmCreation(pending, nicAfterReads, succeededAfterReads ?? nicAfterReads);
+        return vm;
+    }
+
+    /// <summary>One GET of the VM, before it is answered: a VM being created moves on (its NICs appear, then it succeeds).</summary>
+    public void Read(ArmVm vm)
+    {
+        if (vm.Creation is not { } creation) return;
+        lock (creation)
+        {
+            creation.Reads++;
+            if (creation.Reads > creation.NicAfterReads && creation.Pending.Count > 0)
+            {
+                foreach (var nic in creation.Pending) Nics[nic.Id] = nic;
+                creation.Pending.Clear();
+            }
+
+            if (creation.Reads > creation.SucceededAfterReads && vm.ProvisioningState == "Creating") vm.ProvisioningState = "Succeeded";
+        }
+    }
 }
 
 public sealed record ArmVm(string Id, string Name, Guid VmId, string Location, string OsType, DateTimeOffset TimeCreated, Dictionary<string, string> Tags, List<string> NicIds)
 {
+    /// <summary>Creating, Succeeded, Updating, Failed, Deleting, ...</summary>
     public string ProvisioningState { get; set; } = "Succeeded";
+
+    /// <summary>How a VM being created moves on (null: it exists already).</summary>
+    internal ArmVmCreation? Creation { get; set; }
+}
+
+/// <summary>A VM being created: the NICs not there yet, and after how many GETs of the VM they appear and it succeeds.</summary>
+internal sealed class ArmVmCreation(List<ArmNic> pending, int nicAfterReads, int succeededAfterReads)
+{
+    public List<ArmNic> Pending { get; } = pending;
+    public int NicAfterReads { get; } = nicAfterReads;
+    public int SucceededAfterReads { get; } = succeededAfterReads;
+    public int Reads { get; set; }
 }
 
 public sealed record ArmNic(string Id, string VmId, bool Primary, List<ArmIpConfiguration> IpConfigurations);

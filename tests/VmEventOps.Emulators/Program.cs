@@ -28,6 +28,10 @@ var vms = new[]
     arm.Model.AddVm(subscription, "rg-other", "vm-elsewhere", ["10.9.0.4"]),
 };
 
+// A VM still being created, as the create example shows one: its NIC does not exist at the first GET of the VM, the second
+// finds the VM Succeeded with its NIC. Not among Vms (the demo onboards those).
+var creating = arm.Model.AddVmBeingCreated(subscription, "rg-demo", "vm-demo-creating", nicAfterReads: 1, nicAddresses: ["10.0.3.4"]);
+
 // Load tests ask for many more VMs: vm-load-0001 ... in rg-load.
 if (int.TryParse(Environment.GetEnvironmentVariable("VMEVENTOPSTEST_LOAD_VMS"), out var loadVms))
 {
@@ -39,12 +43,15 @@ arm.JobQuota = JobQuota.Parse(Environment.GetEnvironmentVariable("VMEVENTOPSTEST
 
 arm.Model.Runbooks["Onboard-Vm"] = new RunbookScript("Completed", ["Onboarding started", "Onboarded"], [], null);
 arm.Model.Runbooks["Broken"] = new RunbookScript("Failed", ["Onboarding started"], ["Cannot reach the database"], "The term 'Connect-Db' is not recognized.");
+// An error stream longer than a page of JobStream_ListByJob (100 records): read through its nextLink.
+arm.Model.Runbooks["Noisy"] = new RunbookScript("Failed", ["Onboarding started"], Enumerable.Range(1, 150).Select(i => $"Cannot reach 10.0.0.{i}:1433").ToArray(), "Too many failures.");
 
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     ArmEndpoint = arm.BaseUri.ToString(),
     AutomationAccountId = $"/subscriptions/{subscription}/resourceGroups/rg-demo/providers/Microsoft.Automation/automationAccounts/aa-demo",
     Vms = vms.Select(v => new { v.Id, v.Name, VmId = v.VmId.ToString() }),
+    CreatingVm = new { creating.Id, creating.Name, VmId = creating.VmId.ToString() },
     KeyVaultUri = keyVault.VaultUri.ToString(),
     IdentityEndpoint = identity.AppServiceEndpoint.ToString(),
     ImdsHost = identity.BaseUri.ToString(),

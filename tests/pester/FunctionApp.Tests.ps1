@@ -150,6 +150,38 @@ Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
         $counts.Succeeded | Should -Be 1
     }
 
+    It 'defers a message Compute throttles with Retry-After 1200 without using an attempt, well inside functionTimeout' {
+        $settings = New-AppSettings
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($script:Emulators.Vms[2].Id)' | Out-Null"
+        $fault = @{ route = 'vm'; status = 429; retryAfterSeconds = 1200; unwrapped = $true } | ConvertTo-Json -Compress
+        Invoke-RestMethod -Method Post -Uri "$($script:Emulators.ArmEndpoint)_emulator/faults" -Body $fault -ContentType 'application/json' | Out-Null
+
+        $report = Invoke-FunctionHost ValidationFunction -Environment $settings
+
+        $report.Invocations[0].Succeeded | Should -BeTrue -Because $report.Invocations[0].Error
+        $report.Invocations[0].Information | Should -Match 'RetryScheduled Throttled'
+        $report.Poisoned | Should -Be 0
+        $counts = Get-QueueCounts $settings
+        $counts.Retry | Should -Be 1
+        $counts.Poison | Should -Be 0
+    }
+
+    It 'defers a message whose Retry-After is longer than the invocation has left, instead of the host ending the invocation at functionTimeout' {
+        # functionTimeout 30 s (the app setting that overrides host.json, as in Azure); the NIC's Retry-After of 45 s is
+        # within ArmMaxRetryWait, but not within the invocation: profile.ps1 hands the timeout to the module.
+        $settings = New-AppSettings
+        $settings.AzureFunctionsJobHost__functionTimeout = '00:00:30'
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($script:Emulators.Vms[2].Id)' | Out-Null"
+        $fault = @{ route = 'nic'; status = 429; retryAfterSeconds = 45 } | ConvertTo-Json -Compress
+        Invoke-RestMethod -Method Post -Uri "$($script:Emulators.ArmEndpoint)_emulator/faults" -Body $fault -ContentType 'application/json' | Out-Null
+
+        $report = Invoke-FunctionHost ValidationFunction -Environment $settings
+
+        $report.Invocations[0].Succeeded | Should -BeTrue -Because $report.Invocations[0].Error
+        $report.Invocations[0].Information | Should -Match 'RetryScheduled Throttled'
+        (Get-QueueCounts $settings).Retry | Should -Be 1
+    }
+
     It 'fails the invocation when the workflow cannot run, so the host shows the message again' {
         # A setting the module refuses stands for any failure before the message is routed: the profile reports it at
         # the cold start, and every invocation fails instead of completing the message unrouted.

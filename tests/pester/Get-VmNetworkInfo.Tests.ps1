@@ -36,6 +36,29 @@ Describe 'Get-VmNetworkInfo' {
         $result.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'writes VmArmThrottled at once, with the service''s Retry-After, when Compute answers 429 with Retry-After 1200' {
+        # Compute's documented throttling answer: 429, Retry-After 1200, the body without the "error" wrapper.
+        $fault = @{ route = 'vm'; status = 429; retryAfterSeconds = 1200; unwrapped = $true } | ConvertTo-Json -Compress
+        Invoke-RestMethod -Method Post -Uri "$($script:Emulators.ArmEndpoint)_emulator/faults" -Body $fault -ContentType 'application/json' | Out-Null
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; `$found = Get-VmNetworkInfo '$($script:Emulators.Vms[0].Id)' -ErrorVariable problems -ErrorAction SilentlyContinue; [pscustomobject]@{ Found = @(`$found).Count; Id = `$problems[0].FullyQualifiedErrorId; Category = `"`$(`$problems[0].CategoryInfo.Category)`"; Text = `$problems[0].ToString() }"
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 30
+        $result.Found | Should -Be 0
+        $result.Id | Should -Be "VmArmThrottled,$script:CommandId"
+        $result.Category | Should -Be 'LimitsExceeded'
+        $result.Text | Should -Match 'OperationNotAllowed'
+        $result.Text | Should -Match 'asked to wait 1200 s'
+    }
+
+    It 'writes a transient VmCreating for a VM still being created, and reads it once its NIC exists' {
+        $vm = $script:Emulators.CreatingVm
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; `$first = Get-VmNetworkInfo '$($vm.Id)' -ErrorVariable problems -ErrorAction SilentlyContinue; `$second = Get-VmNetworkInfo '$($vm.Id)'; [pscustomobject]@{ First = @(`$first).Count; Id = `$problems[0].FullyQualifiedErrorId; Address = `$second.PrivateIpAddress; State = `$second.ProvisioningState }"
+        $result.First | Should -Be 0
+        $result.Id | Should -Be "VmCreating,$script:CommandId"
+        $result.Address | Should -Be '10.0.3.4'
+        $result.State | Should -Be 'Succeeded'
+    }
+
     It 'fits its default view in 120 columns' {
         $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; [pscustomobject]@{ Text = (Get-VmNetworkInfo '$($script:Emulators.Vms[0].Id)' | Out-String -Width 120) }"
         $result.Text | Should -Match 'VmName\s+PrivateIpAddress\s+Location\s+OsType\s+State'

@@ -11,7 +11,10 @@
       script declares it, and $TraceContext (Traceparent, Tracestate, Attributes: the host's invocation context) likewise; a string that is a JSON object or array arrives as the hashtable/array that
       JsonObject.ConvertFromJson(..., returnHashtable: true) makes of it, as the worker converts it;
     - gives Push-OutputBinding, which accepts only output bindings declared in function.json;
-    - counts the invocation failed when run.ps1 throws (a non-terminating error is only logged).
+    - counts the invocation failed when run.ps1 throws (a non-terminating error is only logged);
+    - ends an invocation that runs past host.json's functionTimeout (or the AzureFunctionsJobHost__functionTimeout app
+      setting that overrides it): the invocation fails and its message is not completed (it shows again after the
+      visibility timeout), so the report ends there.
     What the host does, and this does too:
     - queueTrigger: reads the queue named in function.json (%SETTING% expressions resolved from the environment) over
       the connection named there (an environment variable holding a connection string), decodes the message as
@@ -50,6 +53,20 @@ namespace Microsoft.Azure.Functions.PowerShellWorker
         public Dictionary<string, string> Query { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         public object RawBody { get; set; }
     }
+    // The host's functionTimeout: when an invocation runs past it, the report so far (with that invocation failed) is
+    // written as the last line and the process ends, as the host ends the invocation.
+    public static class InvocationWatchdog
+    {
+        private static System.Threading.Timer timer;
+        public static void Arm(TimeSpan timeout, string reportWhenEnded)
+        {
+            timer = new System.Threading.Timer(_ => { Console.Out.WriteLine(reportWhenEnded); Console.Out.Flush(); Environment.Exit(0); }, null, timeout, System.Threading.Timeout.InfiniteTimeSpan);
+        }
+        public static void Disarm()
+        {
+            if (timer != null) { timer.Dispose(); timer = null; }
+        }
+    }
     public class HttpResponseContext
     {
         public object Body { get; set; }
@@ -65,6 +82,8 @@ $accelerators::Add('HttpResponseContext', [Microsoft.Azure.Functions.PowerShellW
 $accelerators::Add('HttpRequestContext', [Microsoft.Azure.Functions.PowerShellWorker.HttpRequestContext])
 
 $hostJson = Get-Content -Raw (Join-Path $AppRoot 'host.json') | ConvertFrom-Json -AsHashtable
+$functionTimeoutText = if ($env:AzureFunctionsJobHost__functionTimeout) { $env:AzureFunctionsJobHost__functionTimeout } else { "$($hostJson.functionTimeout)" }
+$functionTimeout = if ($functionTimeoutText -and $functionTimeoutText -ne '-1') { [TimeSpan]::Parse($functionTimeoutText, [cultureinfo]::InvariantCulture) } else { $null }
 $functionJson = Get-Content -Raw (Join-Path $AppRoot "$FunctionName/function.json") | ConvertFrom-Json -AsHashtable
 $script = Join-Path $AppRoot "$FunctionName/run.ps1"
 $trigger = $functionJson.bindings | Where-Object { $_.direction -eq 'in' -and $_.type -like '*Trigger' } | Select-Object -First 1
@@ -109,6 +128,12 @@ function Invoke-RunScript([hashtable] $Inputs, [hashtable] $TriggerMetadata) {
     }
     # The worker's runspace keeps PowerShell's defaults: a non-terminating error is logged and the invocation goes on.
     $ErrorActionPreference = 'Continue'
+    if ($functionTimeout) {
+        $ended = [ordered]@{ Succeeded = $false; Error = "FunctionTimeout: the invocation ran past functionTimeout ($functionTimeoutText) and the host ended it; its message shows again after the visibility timeout."; Outputs = @{} }
+        if ($TriggerMetadata.Id) { $ended.MessageId = $TriggerMetadata.Id }
+        $report = [ordered]@{ Function = $result.Function; ProfileErrors = $result.ProfileErrors; Invocations = @($result.Invocations) + @($ended); Poisoned = $result.Poisoned }
+        [Microsoft.Azure.Functions.PowerShellWorker.InvocationWatchdog]::Arm($functionTimeout, ($report | ConvertTo-Json -Depth 8 -Compress))
+    }
     try {
         $records = & $script @bound *>&1
         foreach ($record in $records) {
@@ -125,6 +150,7 @@ function Invoke-RunScript([hashtable] $Inputs, [hashtable] $TriggerMetadata) {
         $invocation.Succeeded = $false
         $invocation.Error = "$($_.FullyQualifiedErrorId): $($_.Exception.Message)"
     }
+    finally { [Microsoft.Azure.Functions.PowerShellWorker.InvocationWatchdog]::Disarm() }
     foreach ($name in $global:FunctionOutputs.Keys) { $invocation.Outputs[$name] = $global:FunctionOutputs[$name] }
     $invocation
 }

@@ -43,6 +43,26 @@ Describe 'Invoke-VmRunbook' {
         $result.Text | Should -Match 'Cannot reach the database'
     }
 
+    It 'returns the ended job with its output when its error stream cannot be read, and writes VmArmForbidden for that part' {
+        # A role without jobs/streams/read: the job, seen Completed, is not lost.
+        $fault = @{ route = 'job-streams'; status = 403 } | ConvertTo-Json -Compress
+        Invoke-RestMethod -Method Post -Uri "$($script:Emulators.ArmEndpoint)_emulator/faults" -Body $fault -ContentType 'application/json' | Out-Null
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; `$job = Invoke-VmRunbook -Wait -ErrorVariable problems -ErrorAction SilentlyContinue -ProgressAction SilentlyContinue; [pscustomobject]@{ Status = `$job.Status; Output = `$job.Output; Count = `$problems.Count; Id = `$problems[0].FullyQualifiedErrorId; Text = `$problems[0].ToString() }"
+        $result.Status | Should -Be 'Completed'
+        $result.Output | Should -Be @('Onboarding started', 'Onboarded')
+        $result.Count | Should -Be 1
+        $result.Id | Should -Be "VmArmForbidden,$script:InvokeId"
+        $result.Text | Should -Match 'error stream'
+    }
+
+    It 'returns every record of an error stream longer than a page (nextLink)' {
+        $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; `$job = Invoke-VmRunbook -RunbookName Noisy -Wait -ErrorVariable problems -ErrorAction SilentlyContinue -ProgressAction SilentlyContinue; [pscustomobject]@{ Status = `$job.Status; Errors = @(`$job.Errors).Count; Last = `$job.Errors[-2]; Id = `$problems[0].FullyQualifiedErrorId }"
+        $result.Status | Should -Be 'Failed'
+        $result.Errors | Should -Be 151   # 150 records on two pages, and the job's exception
+        $result.Last | Should -Be 'Cannot reach 10.0.0.150:1433'
+        $result.Id | Should -Be "VmRunbookJobFailed,$script:InvokeId"
+    }
+
     It 'reads an earlier job with Get-VmRunbookJob through the pipeline' {
         $result = Invoke-FreshPwsh -Environment $script:Environment -Script "Import-Module '$script:Module'; Invoke-VmRunbook -Wait -ProgressAction SilentlyContinue | Get-VmRunbookJob | Select-Object Status, Output"
         $result.Status | Should -Be 'Completed'

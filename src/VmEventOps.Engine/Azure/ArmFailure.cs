@@ -10,10 +10,8 @@ internal static class ArmFailure
 {
     public static VmEventOpsException From(Response response, string what, object? target, string? requiredRole = null)
     {
-        var (code, message) = ReadError(response);
-        var ids = $"x-ms-request-id {Header(response, "x-ms-request-id")}, correlation id {Header(response, "x-ms-correlation-request-id")}";
         var status = response.Status;
-        var text = $"{what} failed: HTTP {status} {code}: {message} ({ids}).";
+        var text = Describe(response, what);
         if (status == 403)
         {
             return new VmEventOpsException(ErrorIds.ArmForbidden, VmErrorCategory.PermissionDenied,
@@ -42,6 +40,27 @@ internal static class ArmFailure
         {
             IsTransient = status is 408 or >= 500,
         };
+    }
+
+    /// <summary>
+    /// A retry that was not waited for: the service named a wait (Retry-After) longer than the request may sleep (see
+    /// <see cref="ArmRetryBudget"/>). VmArmThrottled, transient, with that wait as RetryAfter, whatever the status: the
+    /// service said when to come back, so the workflow defers the message for it without using an attempt.
+    /// </summary>
+    public static VmEventOpsException NotWaited(Response response, TimeSpan wait, string why, string what, object? target) => new(
+        ErrorIds.ArmThrottled, VmErrorCategory.LimitsExceeded,
+        SecretRedactor.PatternsOnly.Redact($"{Describe(response, what)} The service asked to wait {wait.TotalSeconds:0} s, {why}: not waited; try again after it (the workflow defers the message, no attempt used up)."),
+        target)
+    {
+        IsTransient = true,
+        RetryAfter = wait,
+    };
+
+    private static string Describe(Response response, string what)
+    {
+        var (code, message) = ReadError(response);
+        var ids = $"x-ms-request-id {Header(response, "x-ms-request-id")}, correlation id {Header(response, "x-ms-correlation-request-id")}";
+        return $"{what} failed: HTTP {response.Status} {code}: {message} ({ids}).";
     }
 
     /// <summary>The ARM error code and message of a response (<c>{"error":{"code","message"}}</c>).</summary>

@@ -50,13 +50,14 @@ public sealed partial class ArmGateway
 
     // The job PUT, paced per account: a process never exceeds the quota by itself, and waits out a 429 instead of
     // repeating it. Held no longer than a message should be (AutomationJobMaxWait, 5 min: inside the Functions timeout of
-    // host.json, while the lease is renewed); past that it fails VmArmThrottled and the caller defers the work.
+    // host.json, while the lease is renewed) and never past the invocation's deadline (the budget's); past that it fails
+    // VmArmThrottled and the caller defers the work.
     private async Task<VmRunbookJob> PutJobPacedAsync(string account, RunbookJobRequest request, Guid jobId, object body, CancellationToken cancellationToken, CancellationToken deferral)
     {
         var what = $"Starting runbook {request.RunbookName} as job {jobId}";
         var pacer = AutomationJobPacer.For(_options.ArmEndpoint, request.AutomationAccountId, _options.AutomationJobsPerWindow, _options.AutomationJobWindow);
         var waitingSince = DateTimeOffset.UtcNow;
-        var maxWait = _options.AutomationJobMaxWait;
+        var maxWait = _budget.Remaining(waitingSince) is { } left && left < _options.AutomationJobMaxWait ? left : _options.AutomationJobMaxWait;
         while (true)
         {
             var slot = await pacer.AcquireAsync(maxWait - (DateTimeOffset.UtcNow - waitingSince), cancellationToken, deferral).ConfigureAwait(false);
@@ -152,27 +153,52 @@ public sealed partial class ArmGateway
         return ReadJob(document.RootElement, jobId, automationAccountId);
     }
 
+    // The output and the error stream of a job that has ended. A part that cannot be read (a role without jobs/streams/read,
+    // a 404, a throttled read) does not lose the job: it comes back with what was read and the failure in ReadFailures.
     private async Task<VmRunbookJob> WithStreamsAsync(string account, VmRunbookJob job, CancellationToken cancellationToken)
     {
-        // The whole output (Job_GetOutput is text/plain), not the truncated stream summaries.
-        var what = $"Reading the output of runbook job {job.JobId}";
-        using var outputMessage = await SendAsync(RequestMethod.Get, $"{account}/jobs/{job.JobId:D}/output", _options.AutomationApiVersion, body: null, what, job.AutomationAccountId, cancellationToken).ConfigureAwait(false);
-        var output = outputMessage.Response;
-        if (output.Status != 200) throw ArmFailure.From(output, what, job.AutomationAccountId, JobOperatorRole);
-        var lines = output.Content.ToString().Split(["\r\n", "\n"], StringSplitOptions.None);
+        var failures = new List<VmEventOpsException>();
+        IReadOnlyList<string> output = [];
+        try
+        {
+            // The whole output (Job_GetOutput is text/plain), not the truncated stream summaries.
+            var what = $"Reading the output of runbook job {job.JobId}";
+            using var outputMessage = await SendAsync(RequestMethod.Get, $"{account}/jobs/{job.JobId:D}/output", _options.AutomationApiVersion, body: null, what, job.AutomationAccountId, cancellationToken).ConfigureAwait(false);
+            var response = outputMessage.Response;
+            if (response.Status != 200) throw ArmFailure.From(response, what, job.AutomationAccountId, JobOperatorRole);
+            var lines = response.Content.ToString().Split(["\r\n", "\n"], StringSplitOptions.None);
+            output = lines.Length == 1 && lines[0].Length == 0 ? [] : lines;
+        }
+        catch (VmEventOpsException e)
+        {
+            failures.Add(e);
+        }
 
-        what = $"Reading the error stream of runbook job {job.JobId}";
-        using var streamsMessage = await SendAsync(RequestMethod.Get, $"{account}/jobs/{job.JobId:D}/streams", _options.AutomationApiVersion, body: null, what, job.AutomationAccountId, cancellationToken, query: "properties/streamType eq 'Error'").ConfigureAwait(false);
-        var streams = streamsMessage.Response;
-        if (streams.Status != 200) throw ArmFailure.From(streams, what, job.AutomationAccountId, JobOperatorRole);
-        using var list = JsonDocument.Parse(streams.Content.ToMemory());
-        var errors = list.RootElement.GetProperty("value").EnumerateArray()
-            .Select(s => s.GetProperty("properties"))
-            .Where(p => string.Equals(Text(p, "streamType"), "Error", StringComparison.OrdinalIgnoreCase))
-            .Select(p => Text(p, "summary") ?? string.Empty)
-            .ToList();
+        var errors = new List<string>();
+        try
+        {
+            await ReadListAsync($"{account}/jobs/{job.JobId:D}/streams", _options.AutomationApiVersion, "properties/streamType eq 'Error'",
+                $"Reading the error stream of runbook job {job.JobId}", job.AutomationAccountId, JobOperatorRole, record =>
+                {
+                    // The filter asks for error records only; a service that sends others too is read as well.
+                    if (record.ValueKind == JsonValueKind.Object && record.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+                        && string.Equals(Text(properties, "streamType"), "Error", StringComparison.OrdinalIgnoreCase))
+                    {
+                        errors.Add(Text(properties, "summary") ?? string.Empty);
+                    }
+                }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VmEventOpsException e)
+        {
+            failures.Add(e);
+        }
+        catch (JsonException e)
+        {
+            failures.Add(new VmEventOpsException(ErrorIds.ArmRequestFailed, VmErrorCategory.InvalidResult, $"Reading the error stream of runbook job {job.JobId}: the answer is not JSON ({e.Message}).", job.AutomationAccountId, e));
+        }
+
         if (job.Exception is { Length: > 0 } exception) errors.Add(exception);
-        return job with { Output = lines.Length == 1 && lines[0].Length == 0 ? [] : lines, Errors = errors };
+        return job with { Output = output, Errors = errors, ReadFailures = failures };
     }
 
     private static VmRunbookJob ReadJob(JsonElement root, Guid jobId, string automationAccountId)

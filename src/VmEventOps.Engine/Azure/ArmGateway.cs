@@ -14,8 +14,9 @@ namespace VmEventOps.Engine.Azure;
 /// <summary>
 /// The one class that talks to Azure Resource Manager (VMs and NICs here), over the Azure.Core pipeline
 /// with pinned api-versions: bearer tokens from the identity's credential, Azure.Core's retries for
-/// 429/5xx honouring Retry-After. Typed packages (Azure.ResourceManager.Network and .Automation are not
-/// served here) can replace it later without touching a cmdlet.
+/// 429/5xx honouring Retry-After within the invocation's <see cref="ArmRetryBudget"/> (a longer wait is
+/// VmArmThrottled at once), lists read to the end of their nextLinks. Typed packages
+/// (Azure.ResourceManager.Network and .Automation are not served here) can replace it later without touching a cmdlet.
 /// </summary>
 public sealed partial class ArmGateway
 {
@@ -27,39 +28,69 @@ public sealed partial class ArmGateway
     private readonly HttpPipeline _pipeline;
     private readonly VmEventOptions _options;
     private readonly IHostLog _log;
+    private readonly ArmRetryBudget _budget;
 
-    internal ArmGateway(HttpPipeline pipeline, VmEventOptions options, IHostLog log)
+    internal ArmGateway(HttpPipeline pipeline, VmEventOptions options, IHostLog log, ArmRetryBudget budget)
     {
         _pipeline = pipeline;
         _options = options;
         _log = log;
+        _budget = budget;
     }
 
-    /// <summary>The gateway for these settings, on the process-wide pipeline of the identity.</summary>
+    /// <summary>
+    /// The gateway for these settings, on the process-wide pipeline of the identity. The invocation starts now: its ARM waits
+    /// end by InvocationTimeout (<see cref="ArmRetryBudget.For"/>).
+    /// </summary>
     public static ArmGateway Create(VmEventOptions options, IHostLog log)
     {
         var provider = TokenProvider.For(options);
         var scope = TokenProvider.ScopeFor(provider.AudienceFor(TokenResourceType.Arm));
         var pipeline = Pipelines.GetOrAdd((options.ArmEndpoint.AbsoluteUri, provider.Credential), key =>
             HttpPipelineBuilder.Build(new ArmPipelineOptions(), new BearerTokenAuthenticationPolicy(key.Credential, scope)));
-        return new ArmGateway(pipeline, options, log);
+        return new ArmGateway(pipeline, options, log, ArmRetryBudget.For(options, DateTimeOffset.UtcNow));
     }
+
+    /// <summary>This gateway with its waits ending by <paramref name="deadline"/> too (a worker's run, a message's lease); the same pipeline.</summary>
+    internal ArmGateway Within(DateTimeOffset? deadline) => new(_pipeline, _options, _log, _budget.Until(deadline));
 
     /// <summary>
     /// The VM and its addresses: one VM GET, then one GET per NIC, in parallel. A VM that no longer exists is
-    /// <see cref="ErrorIds.VmNotFound"/>; a NIC without a private address yet is a transient <see cref="ErrorIds.NicNotReady"/>.
+    /// <see cref="ErrorIds.VmNotFound"/>, one being deleted <see cref="ErrorIds.VmDeleting"/>, one whose provisioning failed
+    /// <see cref="ErrorIds.VmProvisioningFailed"/>. A VM still being created whose NIC does not exist yet (404) or has no
+    /// private address yet is a transient <see cref="ErrorIds.VmCreating"/>; so is one that names no NIC yet. The NIC of a VM
+    /// that exists answering 404, or without an address, is a transient <see cref="ErrorIds.NicNotReady"/>.
     /// </summary>
     public async Task<VmNetworkInfo> GetVmNetworkInfoAsync(VmResourceId vm, CancellationToken cancellationToken)
     {
-        using var vmDocument = await GetAsync(vm.Value, _options.ComputeApiVersion, $"Reading VM {vm.Name}", vm.Value, notFound: ErrorIds.VmNotFound, cancellationToken).ConfigureAwait(false);
+        using var vmDocument = await GetAsync(vm.Value, _options.ComputeApiVersion, $"Reading VM {vm.Name}", vm.Value, cancellationToken).ConfigureAwait(false)
+            ?? throw new VmEventOpsException(ErrorIds.VmNotFound, VmErrorCategory.ObjectNotFound, $"Reading VM {vm.Name}: it does not exist (deleted, or never created).", vm.Value);
         var root = vmDocument.RootElement;
         var properties = root.GetProperty("properties");
-        var nics = properties.TryGetProperty("networkProfile", out var network) && network.TryGetProperty("networkInterfaces", out var list)
+        var state = Text(properties, "provisioningState");
+        if (string.Equals(state, "Deleting", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new VmEventOpsException(ErrorIds.VmDeleting, VmErrorCategory.ObjectNotFound, $"VM {vm.Name} is being deleted (provisioningState Deleting): nothing to onboard.", vm.Value);
+        }
+
+        if (string.Equals(state, "Failed", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new VmEventOpsException(ErrorIds.VmProvisioningFailed, VmErrorCategory.InvalidResult,
+                $"VM {vm.Name}: its last write failed (provisioningState Failed); see the VM's activity log. A later successful write raises a new event.", vm.Value);
+        }
+
+        var creating = string.Equals(state, "Creating", StringComparison.OrdinalIgnoreCase);
+        var nics = properties.TryGetProperty("networkProfile", out var network) && network.TryGetProperty("networkInterfaces", out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray().Select(n => (Id: n.GetProperty("id").GetString()!, Primary: n.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("primary", out var primary) && primary.ValueKind == JsonValueKind.True)).ToArray()
             : [];
+        if (creating && nics.Length == 0)
+        {
+            throw new VmEventOpsException(ErrorIds.VmCreating, VmErrorCategory.ResourceUnavailable, $"VM {vm.Name} is still being created (provisioningState Creating) and names no network interface yet; try again later.", vm.Value) { IsTransient = true };
+        }
+
         var primaryNic = nics.FirstOrDefault(n => n.Primary).Id ?? nics.FirstOrDefault().Id;
         var ordered = nics.OrderByDescending(n => n.Id == primaryNic).Select(n => n.Id).ToArray();
-        var addresses = await Task.WhenAll(ordered.Select(id => GetNicAddressesAsync(id, vm, cancellationToken))).ConfigureAwait(false);
+        var addresses = await Task.WhenAll(ordered.Select(id => GetNicAddressesAsync(id, vm, creating, cancellationToken))).ConfigureAwait(false);
 
         var info = new VmNetworkInfo
         {
@@ -67,7 +98,7 @@ public sealed partial class ArmGateway
             VmId = Guid.Parse(properties.GetProperty("vmId").GetString()!),
             VmName = vm.Name,
             Location = Text(root, "location"),
-            ProvisioningState = Text(properties, "provisioningState"),
+            ProvisioningState = state,
             OsType = properties.TryGetProperty("storageProfile", out var storage) && storage.TryGetProperty("osDisk", out var disk) ? Text(disk, "osType") : null,
             TimeCreated = Date(properties, "timeCreated"),
             Tags = root.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Object
@@ -78,29 +109,35 @@ public sealed partial class ArmGateway
             PrivateIpAddresses = addresses.SelectMany(a => a.Private).ToArray(),
             PublicIpAddressIds = addresses.SelectMany(a => a.Public).ToArray(),
         };
-        _log.Verbose($"VM {vm.Name}: vmId {info.VmId}, {ordered.Length} NIC(s), private address {info.PrivateIpAddress}.");
+        _log.Verbose($"VM {vm.Name}: vmId {info.VmId}, {state}, {ordered.Length} NIC(s), private address {info.PrivateIpAddress}.");
         return info;
     }
 
-    private async Task<(IReadOnlyList<string> Private, IReadOnlyList<string> Public)> GetNicAddressesAsync(string nicId, VmResourceId vm, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string> Private, IReadOnlyList<string> Public)> GetNicAddressesAsync(string nicId, VmResourceId vm, bool creating, CancellationToken cancellationToken)
     {
-        // The NIC id comes from ARM's answer; it still goes into a URL only if it is exactly a NIC id.
-        if (!NicId().IsMatch(nicId))
+        // The NIC id comes from ARM's answer; it goes into a URL only if it is a NIC id, its name escaped as one path segment.
+        var parsed = NicId().Match(nicId);
+        if (!parsed.Success)
         {
             throw new VmEventOpsException(ErrorIds.ArmRequestFailed, VmErrorCategory.InvalidResult, $"VM {vm.Name} names a network interface '{nicId}' that is not a NIC resource ID.", vm.Value);
         }
 
-        using var document = await GetAsync(nicId, _options.NetworkApiVersion, $"Reading network interface {nicId[(nicId.LastIndexOf('/') + 1)..]} of VM {vm.Name}", vm.Value, notFound: null, cancellationToken).ConfigureAwait(false);
-        var configurations = document.RootElement.GetProperty("properties").GetProperty("ipConfigurations").EnumerateArray()
-            .Select(c => c.GetProperty("properties"))
-            .OrderByDescending(p => p.TryGetProperty("primary", out var primary) && primary.ValueKind == JsonValueKind.True)
-            .ToArray();
+        var nicName = parsed.Groups["name"].Value;
+        var nicPath = parsed.Groups["scope"].Value + Uri.EscapeDataString(nicName);
+        VmEventOpsException NotReady(string what) => creating
+            ? new(ErrorIds.VmCreating, VmErrorCategory.ResourceUnavailable, $"VM {vm.Name} is still being created (provisioningState Creating) and its network interface {nicName} {what}; try again later.", vm.Value) { IsTransient = true }
+            : new(ErrorIds.NicNotReady, VmErrorCategory.ResourceUnavailable, $"Network interface {nicId} of VM {vm.Name} {what} (still provisioning); try again later.", vm.Value) { IsTransient = true };
+
+        using var document = await GetAsync(nicPath, _options.NetworkApiVersion, $"Reading network interface {nicName} of VM {vm.Name}", vm.Value, cancellationToken).ConfigureAwait(false)
+            ?? throw NotReady("does not exist yet");
+        var configurations = document.RootElement.GetProperty("properties").TryGetProperty("ipConfigurations", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray()
+                .Select(c => c.GetProperty("properties"))
+                .OrderByDescending(p => p.TryGetProperty("primary", out var primary) && primary.ValueKind == JsonValueKind.True)
+                .ToArray()
+            : [];
         var addresses = configurations.Select(p => Text(p, "privateIPAddress")).ToArray();
-        if (addresses.Length == 0 || addresses.Any(string.IsNullOrEmpty))
-        {
-            throw new VmEventOpsException(ErrorIds.NicNotReady, VmErrorCategory.ResourceUnavailable,
-                $"Network interface {nicId} of VM {vm.Name} has no private IP address yet (still provisioning); try again later.", vm.Value) { IsTransient = true };
-        }
+        if (addresses.Length == 0 || addresses.Any(string.IsNullOrEmpty)) throw NotReady("has no private IP address yet");
 
         var publicIds = configurations
             .Select(p => p.TryGetProperty("publicIPAddress", out var ip) && ip.ValueKind == JsonValueKind.Object ? Text(ip, "id") : null)
@@ -109,31 +146,38 @@ public sealed partial class ArmGateway
         return (addresses.Select(a => a!.Split('/')[0]).ToArray(), publicIds);
     }
 
-    private async Task<JsonDocument> GetAsync(string path, string apiVersion, string what, object target, string? notFound, CancellationToken cancellationToken)
+    // A GET answered 200, or null when the resource does not exist (404).
+    private async Task<JsonDocument?> GetAsync(string path, string apiVersion, string what, object target, CancellationToken cancellationToken)
     {
         using var message = await SendAsync(RequestMethod.Get, path, apiVersion, body: null, what, target, cancellationToken).ConfigureAwait(false);
         var response = message.Response;
         if (response.Status == 200) return JsonDocument.Parse(response.Content.ToMemory());
-        if (response.Status == 404 && notFound is not null)
-        {
-            throw new VmEventOpsException(notFound, VmErrorCategory.ObjectNotFound, $"{what}: it does not exist (deleted, or never created).", target);
-        }
-
+        if (response.Status == 404) return null;
         throw ArmFailure.From(response, what, target, ReaderRole);
     }
 
-    // One request through the pipeline (bearer token, retries); the caller reads the status and disposes the message. The path is built
-    // only from parsed, validated IDs.
-    private async Task<HttpMessage> SendAsync(RequestMethod method, string path, string apiVersion, object? body, string what, object target, CancellationToken cancellationToken, string? query = null, ResponseClassifier? classifier = null)
+    // One request through the pipeline (bearer token, retries within the budget); the caller reads the status and disposes the
+    // message. The path is built only from parsed, validated IDs; a next page's link only from one on the ARM endpoint
+    // (NextPage). A retry the budget refused for the wait the service named is VmArmThrottled here, whatever the status.
+    private async Task<HttpMessage> SendAsync(RequestMethod method, string path, string apiVersion, object? body, string what, object target, CancellationToken cancellationToken, string? query = null, ResponseClassifier? classifier = null, Uri? page = null)
     {
         var message = _pipeline.CreateMessage();
         if (classifier is not null) message.ResponseClassifier = classifier;
+        message.SetProperty(typeof(ArmRetryBudget), _budget);
         var request = message.Request;
         request.Method = method;
-        request.Uri.Reset(_options.ArmEndpoint);
-        request.Uri.AppendPath(path, escape: false);
-        request.Uri.AppendQuery("api-version", apiVersion);
-        if (query is not null) request.Uri.AppendQuery("$filter", query);
+        if (page is not null)
+        {
+            request.Uri.Reset(page);
+        }
+        else
+        {
+            request.Uri.Reset(_options.ArmEndpoint);
+            request.Uri.AppendPath(path, escape: false);
+            request.Uri.AppendQuery("api-version", apiVersion);
+            if (query is not null) request.Uri.AppendQuery("$filter", query);
+        }
+
         if (body is not null)
         {
             request.Headers.Add("Content-Type", "application/json");
@@ -143,7 +187,6 @@ public sealed partial class ArmGateway
         try
         {
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            return message;
         }
         catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
         {
@@ -155,6 +198,13 @@ public sealed partial class ArmGateway
             message.Dispose();
             throw;
         }
+
+        if (message.TryGetProperty(typeof(ArmRetryRefusal), out var refused) && refused is ArmRetryRefusal { NamedWait: { } wait } refusal)
+        {
+            using (message) throw ArmFailure.NotWaited(message.Response, wait, refusal.Why, what, target);
+        }
+
+        return message;
     }
 
     private static string? Text(JsonElement element, string name) =>
@@ -164,18 +214,18 @@ public sealed partial class ArmGateway
     private static DateTimeOffset? Date(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at) ? at : null;
 
-    [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Network/networkInterfaces/[-\w.]{1,80}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // The scope strictly; the name as ARM allows it (letters, digits, _ . -), and anything else but a path or query character,
+    // which only goes into the URL escaped.
+    [GeneratedRegex(@"^(?<scope>/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Network/networkInterfaces/)(?<name>[^/?#%\s]{1,80})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NicId();
 
-    // Azure.Core retries 408, 429, 500, 502, 503, 504 and connection failures, waiting for Retry-After when given.
+    // Azure.Core retries 408, 429, 500, 502, 503, 504 and connection failures (5 times, exponential from 1 s, at most 30 s
+    // apart), waiting for Retry-After when given, within the request's budget (ArmRetryPolicy).
     private sealed class ArmPipelineOptions : ClientOptions
     {
         public ArmPipelineOptions()
         {
-            Retry.Mode = RetryMode.Exponential;
-            Retry.MaxRetries = 5;
-            Retry.Delay = TimeSpan.FromSeconds(1);
-            Retry.MaxDelay = TimeSpan.FromSeconds(30);
+            RetryPolicy = new ArmRetryPolicy(maxRetries: 5, delay: TimeSpan.FromSeconds(1), maxDelay: TimeSpan.FromSeconds(30));
             AddPolicy(ArmRequestMetricsPolicy.Instance, HttpPipelinePosition.PerRetry);
         }
     }

@@ -82,8 +82,9 @@ public sealed class AutomationJobPacer
                 Recover(now);
                 _slots.Remove(slot);
                 // A first request queues behind those already waiting; a caller that woke up checks only what was sent.
+                // A slot free now needs no wait, so no limit on waiting refuses it (even one already used up).
                 var at = NextFree(now, includeWaiting: others);
-                if (at > deadline || (at > now && deferral.IsCancellationRequested))
+                if (at > now && (at > deadline || deferral.IsCancellationRequested))
                 {
                     throw Deferred(at - now, at > deadline ? "the work is deferred" : "the worker is stopping, so the work is deferred");
                 }

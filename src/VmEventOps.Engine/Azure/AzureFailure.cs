@@ -42,10 +42,22 @@ internal static class AzureFailure
         _ => null,
     };
 
-    /// <summary>How long a service asked to wait: Retry-After as seconds or as an HTTP date; null when it did not say.</summary>
+    /// <summary>
+    /// How long a service asked to wait: retry-after-ms or x-ms-retry-after-ms (milliseconds), else Retry-After as seconds or
+    /// an HTTP date, the headers Azure.Core's retry policy waits for; null when it did not say.
+    /// </summary>
     public static TimeSpan? RetryAfter(Response? response)
     {
-        if (response is null || !response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value)) return null;
+        if (response is null) return null;
+        foreach (var header in (ReadOnlySpan<string>)["retry-after-ms", "x-ms-retry-after-ms"])
+        {
+            if (response.Headers.TryGetValue(header, out var ms) && int.TryParse(ms, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var milliseconds))
+            {
+                return TimeSpan.FromMilliseconds(milliseconds);
+            }
+        }
+
+        if (!response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value)) return null;
         if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(seconds);
         return DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && at > DateTimeOffset.UtcNow
             ? at - DateTimeOffset.UtcNow

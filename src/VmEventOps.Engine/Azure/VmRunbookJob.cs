@@ -1,3 +1,5 @@
+using VmEventOps.Engine.Diagnostics;
+
 namespace VmEventOps.Engine.Azure;
 
 /// <summary>An Azure Automation runbook job, with its output and errors once it has ended.</summary>
@@ -23,6 +25,12 @@ public sealed record VmRunbookJob
 
     /// <summary>The error stream records (their summaries), and the job's exception when it failed.</summary>
     public IReadOnlyList<string> Errors { get; init; } = [];
+
+    /// <summary>
+    /// What could not be read of a job that has ended (its output, its error stream), each as the error that stopped it: the
+    /// job is returned with what was read, and the cmdlets write these as non-terminating errors.
+    /// </summary>
+    public IReadOnlyList<VmEventOpsException> ReadFailures { get; init; } = [];
 
     /// <summary>The job's exception text, when it failed.</summary>
     public string? Exception { get; init; }

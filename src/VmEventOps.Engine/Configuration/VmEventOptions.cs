@@ -78,6 +78,15 @@ public sealed record VmEventOptions
     [Setting("api-version of Microsoft.Automation requests (runbook jobs).", Pattern = ApiVersionPattern, PatternDescription = ApiVersionRule)]
     public string AutomationApiVersion { get; init; } = "2024-10-23";
 
+    [Setting("Longest wait an ARM request sleeps before trying again (a Retry-After the service names, or the client's own backoff); a service that names a longer wait fails the request VmArmThrottled at once, and the workflow defers the message (no attempt used up).")]
+    public TimeSpan ArmMaxRetryWait { get; init; } = TimeSpan.FromMinutes(1);
+
+    [Setting("Pages of one ARM list (nextLink) read at most; a longer list is cut there, with a warning.", Minimum = 1, Maximum = 10000)]
+    public int ArmMaxPages { get; init; } = 50;
+
+    [Setting("How long one invocation may run in its host (the Functions functionTimeout, which deploy/functionapp/profile.ps1 reads from host.json; 3 hours in the Automation sandbox): no ARM wait runs past it, less a tenth (at most 1 min) kept to route the message. Empty: no limit.", Minimum = 1)]
+    public TimeSpan? InvocationTimeout { get; init; }
+
     [Setting("Microsoft Entra authority host.", RequireHttps = true)]
     public Uri AuthorityHost { get; init; } = new("https://login.microsoftonline.com/");
 

@@ -57,13 +57,25 @@ public static class ErrorIds
     /// <summary>A NIC of the VM has no private IP address yet (still provisioning): try again later.</summary>
     public const string NicNotReady = "VmNicNotReady";
 
+    /// <summary>The VM is still being created (provisioningState Creating) and its NIC does not exist yet or has no private address: try again later.</summary>
+    public const string VmCreating = "VmCreating";
+
+    /// <summary>The VM is being deleted (provisioningState Deleting): there is nothing to onboard.</summary>
+    public const string VmDeleting = "VmDeleting";
+
+    /// <summary>The VM's last write failed (provisioningState Failed): a person looks at it; a later successful write raises a new event.</summary>
+    public const string VmProvisioningFailed = "VmProvisioningFailed";
+
     /// <summary>ARM refused the identity an action: the message names the role it needs.</summary>
     public const string ArmForbidden = "VmArmForbidden";
 
     /// <summary>An ARM request failed; the message carries the ARM error code, HTTP status and request ids.</summary>
     public const string ArmRequestFailed = "VmArmRequestFailed";
 
-    /// <summary>ARM (or Automation's job quota) still answered 429 after the client's own retries: not a failure of the event.</summary>
+    /// <summary>
+    /// ARM (or Automation's job quota) still answered 429 after the client's own retries, or named a wait (Retry-After) longer
+    /// than ArmMaxRetryWait or the time left in the invocation, which is not slept: not a failure of the event (deferred).
+    /// </summary>
     public const string ArmThrottled = "VmArmThrottled";
 
     /// <summary>A runbook job ended Failed, Stopped or Suspended.</summary>

@@ -60,14 +60,16 @@ public sealed class EventProcessor
 
     /// <summary>
     /// Processes one message; <paramref name="settle"/>, when given, is called before the message is deleted or moved:
-    /// it stops lease renewal and returns the message with its latest pop receipt.
+    /// it stops lease renewal and returns the message with its latest pop receipt. No ARM wait runs past
+    /// <paramref name="deadline"/> (a worker's run), nor past MessageLease from now (the claim a live worker holds), nor past
+    /// the invocation's InvocationTimeout: a longer one defers the message, no attempt used up.
     /// </summary>
     internal async Task<VmEventResult> ProcessAsync(
-        VmEventMessage message, bool force, Func<Task<VmEventMessage>>? settle, CancellationToken cancellationToken, CancellationToken deferral = default)
+        VmEventMessage message, bool force, Func<Task<VmEventMessage>>? settle, CancellationToken cancellationToken, CancellationToken deferral = default, DateTimeOffset? deadline = null)
     {
         try
         {
-            return await ProcessCoreAsync(message, force, settle, cancellationToken, deferral).ConfigureAwait(false);
+            return await ProcessCoreAsync(message, force, settle, cancellationToken, deferral, deadline).ConfigureAwait(false);
         }
         catch (Exception e) when (IsUnprocessable(e, cancellationToken))
         {
@@ -107,8 +109,10 @@ public sealed class EventProcessor
     };
 
     private async Task<VmEventResult> ProcessCoreAsync(
-        VmEventMessage message, bool force, Func<Task<VmEventMessage>>? settle, CancellationToken cancellationToken, CancellationToken deferral)
+        VmEventMessage message, bool force, Func<Task<VmEventMessage>>? settle, CancellationToken cancellationToken, CancellationToken deferral, DateTimeOffset? deadline)
     {
+        var leaseEnds = DateTimeOffset.UtcNow + _options.MessageLease;
+        var arm = _arm.Within(deadline is { } end && end < leaseEnds ? end : leaseEnds);
         async Task<VmEventMessage> Settled() => settle is null ? message : await settle().ConfigureAwait(false);
 
         // A claim check: the original is in the large message store (a message the host took holds only the pointer).
@@ -204,12 +208,13 @@ public sealed class EventProcessor
             VmNetworkInfo info;
             try
             {
-                info = await _arm.GetVmNetworkInfoAsync(vm, cancellationToken).ConfigureAwait(false);
+                info = await arm.GetVmNetworkInfoAsync(vm, cancellationToken).ConfigureAwait(false);
             }
-            catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.VmNotFound)
+            catch (VmEventOpsException e) when (e.ErrorId is ErrorIds.VmNotFound or ErrorIds.VmDeleting)
             {
+                // Gone, or going: nothing to onboard.
                 await CompleteAsync(await Settled().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                return Done(result with { Reason = ErrorIds.VmNotFound });
+                return Done(result with { Reason = e.ErrorId });
             }
 
             stages[step] = watch.ElapsedMilliseconds;
@@ -282,7 +287,7 @@ public sealed class EventProcessor
             };
             // The runbook's own logs can be joined with this event's trace (every attempt shares the trace id).
             if (telemetry.TraceId is { } traceId) parameters["TraceId"] = traceId;
-            var job = await _arm.StartRunbookAsync(new RunbookJobRequest
+            var job = await arm.StartRunbookAsync(new RunbookJobRequest
             {
                 AutomationAccountId = _options.AutomationAccountId!,
                 RunbookName = _options.RunbookName!,
@@ -323,7 +328,8 @@ public sealed class EventProcessor
             {
                 // Throttling is not a failure of the event: no attempt is used up, however long a burst lasts. The message
                 // waits in the retry queue for the quota window the service named (plus jitter, so that deferred
-                // messages do not return together) and comes back as the same attempt.
+                // messages do not return together) and comes back as the same attempt. The same for any ARM request
+                // whose Retry-After was longer than the request could wait (ArmMaxRetryWait, the time left).
                 var wait = RetrySchedule.ThrottledDelay(error.RetryAfter);
                 VmEventTelemetry.ThrottleDeferrals.Add(1);
                 var deferred = (envelope with { Attempt = attempt - 1, Reason = Throttled }).WithHistory(ended, Throttled, text);

@@ -34,6 +34,8 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
         var threshold = Math.Max(1, settings.BatchSize / 2);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (settings.MaxRunTime is { } runTime) limit.CancelAfter(runTime);
+        // No ARM wait of a message runs past the end of the run: a longer one defers the message.
+        DateTimeOffset? runEnds = settings.MaxRunTime is { } length ? DateTimeOffset.UtcNow + length : null;
         string? reason = null;
         using var counting = CancellationTokenSource.CreateLinkedTokenSource(limit.Token);
         var depths = new QueueDepthMonitor(queues, log).RunAsync(settings.QueueDepthInterval, counting.Token);
@@ -54,7 +56,7 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
             VmEventResult? result;
             try
             {
-                result = await ProcessWithLeaseAsync(message, settings.Lease, slots, limit.Token).ConfigureAwait(false);
+                result = await ProcessWithLeaseAsync(message, settings.Lease, slots, runEnds, limit.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -193,7 +195,7 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
     // it is processed, so a slow step never lets it reappear; before the processor deletes or moves the message, renewal
     // stops and the latest pop receipt is handed over. A message still waiting when the run stops is given back at once
     // (made visible) and null returned.
-    private async Task<VmEventResult?> ProcessWithLeaseAsync(VmEventMessage message, TimeSpan lease, SemaphoreSlim slots, CancellationToken stopping)
+    private async Task<VmEventResult?> ProcessWithLeaseAsync(VmEventMessage message, TimeSpan lease, SemaphoreSlim slots, DateTimeOffset? runEnds, CancellationToken stopping)
     {
         var current = message;
         using var done = new CancellationTokenSource();
@@ -240,8 +242,9 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
             try
             {
                 // A started message is finished even when the run is stopping: leaving it half done helps no one. Only a
-                // wait for a job slot is cut short: the message is deferred to the retry queue (no attempt used up).
-                return await processor.ProcessAsync(message, force: false, Settle, CancellationToken.None, deferral: stopping).ConfigureAwait(false);
+                // wait for a job slot, or an ARM Retry-After reaching past the run's end, is cut short: the message is
+                // deferred to the retry queue (no attempt used up).
+                return await processor.ProcessAsync(message, force: false, Settle, CancellationToken.None, deferral: stopping, deadline: runEnds).ConfigureAwait(false);
             }
             finally
             {

@@ -12,10 +12,12 @@ namespace VmEventOps.Commands;
 /// network interfaces (one GET each, in parallel, NetworkApiVersion) and writes a VmNetworkInfo: the VM's immutable VmId, location,
 /// provisioning state, OS type, creation time, tags, the primary NIC and its primary private address (an address given in CIDR
 /// form is returned without the prefix), every private address and the public IP address IDs.</para>
-/// <para type="description">A VM that no longer exists gives a non-terminating VmNotFound error; a NIC without a private address yet
-/// (still provisioning) gives VmNicNotReady, worth trying again; a missing role gives VmArmForbidden naming the role (Reader on
-/// the VM's scope). Azure.Core retries throttling (429) and server errors, waiting as Retry-After says. Resource IDs come
-/// through the pipeline by property name, so ConvertFrom-VmEvent | Get-VmNetworkInfo works.</para>
+/// <para type="description">A VM that no longer exists gives a non-terminating VmNotFound error, one being deleted VmDeleting, one whose
+/// provisioning failed VmProvisioningFailed; a VM still being created whose NIC does not exist yet or has no address gives VmCreating, and
+/// a NIC without a private address yet VmNicNotReady, both worth trying again; a missing role gives VmArmForbidden naming the role
+/// (Reader on the VM's scope). Azure.Core retries throttling (429) and server errors, waiting as Retry-After says up to ArmMaxRetryWait
+/// (1 minute) and the time left in the invocation (InvocationTimeout); a longer wait is not slept: VmArmThrottled, with the service's
+/// Retry-After. Resource IDs come through the pipeline by property name, so ConvertFrom-VmEvent | Get-VmNetworkInfo works.</para>
 /// <example>
 ///   <code>Get-VmNetworkInfo -VmResourceId /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-01</code>
 ///   <para>Shows vm-01's private address.</para>

@@ -8,8 +8,9 @@ namespace VmEventOps.Commands;
 /// <summary>
 /// <para type="synopsis">Reads the status, output and errors of a runbook job started earlier.</para>
 /// <para type="description">Reads the job from the Automation account (the AutomationAccountId setting by default). A job that has ended
-/// comes with its whole output and its error stream; a job that ended Failed, Stopped or Suspended also writes a non-terminating
-/// VmRunbookJobFailed error.</para>
+/// comes with its whole output and its error stream (every page of it, up to ArmMaxPages); a job that ended Failed, Stopped or Suspended
+/// also writes a non-terminating VmRunbookJobFailed error. A part that cannot be read (the output, the error stream) is a non-terminating
+/// error of its own, after the job with what was read.</para>
 /// <example>
 ///   <code>Get-VmRunbookJob -JobId 7d0b6c1e-3f4b-4c1e-9a3e-2b1f0c9d8e7a | Select-Object -ExpandProperty Output</code>
 ///   <para>Shows what the job wrote.</para>
@@ -39,6 +40,7 @@ public sealed class GetVmRunbookJobCommand : ConfiguredCmdlet
         var gateway = ArmGateway.Create(options, Log);
         var job = Run(token => gateway.GetRunbookJobAsync(account, JobId, includeStreams: true, token));
         WriteObject(job);
+        foreach (var unread in job.ReadFailures) WriteFailure(unread);
         if (job.IsFailure) WriteFailure(RunbookJobFailure.For(job));
     }
 }

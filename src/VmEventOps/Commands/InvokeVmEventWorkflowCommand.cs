@@ -11,10 +11,13 @@ namespace VmEventOps.Commands;
 /// <para type="synopsis">Onboards the VM of one queue message: the body of a Functions queue trigger, or a direct re-run of one VM.</para>
 /// <para type="description">Runs the workflow on one event: parse and filter (not a VM creation in an allowed scope: Ignored with the
 /// reason; not an event: DeadLettered to poison), the VM's onboarding state (onboarded already with the same vmId: AlreadyOnboarded,
-/// unless -Force), VM and NIC lookup (a deleted VM: Ignored, VmNotFound), the database check (DbServer may be {PrivateIpAddress}),
+/// unless -Force), VM and NIC lookup (a deleted VM: Ignored, VmNotFound; one being deleted: Ignored, VmDeleting; one still being created
+/// whose NIC is not there yet: RetryScheduled, VmCreating), the database check (DbServer may be {PrivateIpAddress}),
 /// then the runbook job (AutomationAccountId, RunbookName) with VmName, VmResourceId and PrivateIpAddress as parameters and a job
 /// name derived from the vmId, so a repeated start finds the job. The message then goes to the succeeded queue with the result, to
-/// the retry queue due after backoff (a transient failure with attempts left), or to poison with its history.</para>
+/// the retry queue due after backoff (a transient failure with attempts left), or to poison with its history. An ARM Retry-After longer
+/// than ArmMaxRetryWait or the time the invocation has left (InvocationTimeout) is not slept: the message is deferred for it, no
+/// attempt used up.</para>
 /// <para type="description">In a Functions queue trigger the host already took the message off the queue and completes it when the
 /// function returns, so the workflow only writes to the destination queue. Outputs a VmEventResult.</para>
 /// <example>

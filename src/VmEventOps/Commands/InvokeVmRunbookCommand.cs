@@ -15,8 +15,10 @@ namespace VmEventOps.Commands;
 /// idempotent: a job of that name that exists already is returned with AlreadyExisted, and nothing new starts.</para>
 /// <para type="description">Unlike Start-AzAutomationRunbook -Wait, -Wait here returns the whole job: its id, final status, exception,
 /// every output line (the job's full output, not the stream summaries) and the error stream, and writes a non-terminating
-/// VmRunbookJobFailed error when the job ended Failed, Stopped or Suspended. Waiting shows progress; past -TimeoutSeconds it stops
-/// with VmRunbookJobTimeout. Ctrl+C (or the timeout) stops waiting only: the job goes on in Azure; Get-VmRunbookJob reads it later.</para>
+/// VmRunbookJobFailed error when the job ended Failed, Stopped or Suspended. Every page of the error stream is read (its nextLinks, up to
+/// ArmMaxPages pages; a warning says where a longer one was cut). When the output or the error stream cannot be read (a role without
+/// jobs/streams/read, a 404), the ended job is still returned with what was read, and a non-terminating error says what was not.
+/// Waiting shows progress; past -TimeoutSeconds it stops with VmRunbookJobTimeout. Ctrl+C (or the timeout) stops waiting only: the job goes on in Azure; Get-VmRunbookJob reads it later.</para>
 /// <example>
 ///   <code>Invoke-VmRunbook -Parameters @{ VmName = 'vm-01'; PrivateIpAddress = '10.0.0.4' } -Wait</code>
 ///   <para>Runs the configured onboarding runbook for vm-01 and waits for its output.</para>
@@ -94,6 +96,7 @@ public sealed class InvokeVmRunbookCommand : ConfiguredCmdlet
         }
 
         WriteObject(job);
+        foreach (var unread in job.ReadFailures) WriteFailure(unread);
         if (job.IsFailure) WriteFailure(RunbookJobFailure.For(job));
     }
 }

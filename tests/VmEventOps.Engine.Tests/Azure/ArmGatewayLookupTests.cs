@@ -137,4 +137,32 @@ public sealed class ArmGatewayLookupTests : IAsyncLifetime
         Assert.Contains("HTTP 500 InternalServerError", error.Message);
         Assert.Equal(6, _arm.Calls("vm")); // the first try and Azure.Core's five retries
     }
+
+    [Fact]
+    public async Task GetVmNetworkInfo_WhenTheNicNameKeepsAnExamplePlaceholder_ShouldReadItByItsEscapedName()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-08", ["10.0.0.4"]);
+        _arm.Model.Nics.TryRemove(vm.NicIds[0], out var nic);
+        var placeholder = vm.NicIds[0][..(vm.NicIds[0].LastIndexOf('/') + 1)] + "{myNIC}";   // as VirtualMachine_Get.json names it
+        _arm.Model.Nics[placeholder] = nic! with { Id = placeholder };
+        vm.NicIds[0] = placeholder;
+
+        var info = await Gateway().GetVmNetworkInfoAsync(Id(vm), CancellationToken.None);
+
+        Assert.Equal(placeholder, info.PrimaryNicId);
+        Assert.Equal("10.0.0.4", info.PrivateIpAddress);
+    }
+
+    [Fact]
+    public async Task GetVmNetworkInfo_WhenTheVmNamesANicOutsideANicResourceId_ShouldRefuseToRequestIt()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-09", ["10.0.0.4"]);
+        vm.NicIds[0] = vm.NicIds[0] + "/../../../../providers/Microsoft.Authorization/roleAssignments";
+
+        var error = await Assert.ThrowsAsync<VmEventOpsException>(() => Gateway().GetVmNetworkInfoAsync(Id(vm), CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ArmRequestFailed, error.ErrorId);
+        Assert.Equal(VmErrorCategory.InvalidResult, error.Category);
+        Assert.Equal(0, _arm.Calls("nic"));
+    }
 }

@@ -75,6 +75,27 @@ public sealed class AutomationJobPacerTests
     }
 
     [Fact]
+    public async Task Acquire_WhenTheTimeToWaitIsUsedUpButASlotIsFree_ShouldGrantIt()
+    {
+        // A message whose deadline passed on the way (a slow lookup): taking a free slot sleeps nothing.
+        var slot = await Pacer().AcquireAsync(TimeSpan.FromSeconds(-3), CancellationToken.None);
+
+        Assert.NotNull(slot);
+    }
+
+    [Fact]
+    public async Task Acquire_WhenTheTimeToWaitIsUsedUpAndNoSlotIsFree_ShouldDeferAtOnce()
+    {
+        var pacer = Pacer(perWindow: 1);
+        await Completed(pacer, 1);
+
+        var deferred = await Assert.ThrowsAsync<VmEventOpsException>(() => pacer.AcquireAsync(TimeSpan.Zero, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ArmThrottled, deferred.ErrorId);
+        Assert.Equal(Window, deferred.RetryAfter);
+    }
+
+    [Fact]
     public async Task Acquire_ShouldCountASlotFromTheAnswer_NotFromTheRequest()
     {
         // The service counted the job somewhere between request and answer: a window after the answer is always safe.

@@ -67,6 +67,25 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_WhenARetryAfterReachesPastMaxRunTime_ShouldDeferTheMessageInsteadOfSleepingPastTheRun()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-late", ["10.0.0.98"]);
+        await Enqueue(VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow));
+        _arm.Fail("vm", 429, retryAfter: TimeSpan.FromSeconds(20)); // within ArmMaxRetryWait, but the run ends in 5 s
+        var results = new List<VmEventResult>();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Worker().RunAsync(new WorkerSettings { MaxRunTime = TimeSpan.FromSeconds(5) }, r => { lock (results) results.Add(r); }, CancellationToken.None);
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"the run took {watch.Elapsed}");
+        var result = Assert.Single(results);
+        Assert.Equal(VmEventOutcome.RetryScheduled, result.Outcome);
+        Assert.Equal("Throttled", result.Reason);
+        Assert.Equal(0, result.Attempt);
+        Assert.Equal(1, _arm.Calls("vm"));
+    }
+
+    [Fact]
     public async Task Run_WithOneSlowMessage_ShouldKeepTheOtherSlotsBusyInsteadOfWaitingForIt()
     {
         var vms = Enumerable.Range(0, 6).Select(i => _arm.Model.AddVm(Sub, "rg-app", $"vm-pipe-{i}", [$"10.0.1.{i + 10}"])).ToArray();

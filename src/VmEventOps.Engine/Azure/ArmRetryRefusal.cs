@@ -1,0 +1,7 @@
+namespace VmEventOps.Engine.Azure;
+
+/// <summary>
+/// Why <see cref="ArmRetryPolicy"/> did not try a request again: the wait the service named (null: our own backoff) and
+/// why it was not slept.
+/// </summary>
+internal sealed record ArmRetryRefusal(TimeSpan? NamedWait, string Why);
