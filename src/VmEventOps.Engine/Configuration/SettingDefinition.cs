@@ -241,7 +241,7 @@ public sealed class SettingDefinition
     };
 
     private static string Seconds(long seconds) =>
-        seconds % 86400 == 0 && seconds > 0 ? $"{seconds / 86400} days" : seconds % 3600 == 0 && seconds > 0 ? $"{seconds / 3600} h" : $"{seconds} s";
+        seconds == 86400 ? "1 day" : seconds % 86400 == 0 && seconds > 0 ? $"{seconds / 86400} days" : seconds % 3600 == 0 && seconds > 0 ? $"{seconds / 3600} h" : $"{seconds} s";
 
     private bool Matches(string text) => _pattern is null || _pattern.IsMatch(text);
 
