@@ -149,7 +149,7 @@ public sealed class ConfigurationLoader
     {
         SecretKind.Whole => SecretRedactor.Mask,
         SecretKind.ConnectionString => SecretRedactor.RedactConnectionString(text),
-        _ => definition.ValueType == typeof(Uri) ? SecretRedactor.PatternsOnly.Redact(text) : text, // user:password@ in a URI
+        _ => SecretRedactor.PatternsOnly.Redact(text), // user:password@ in a URI, Password=... in a name: never shown
     };
 
     private static Dictionary<string, LayerValue> Defaults() =>

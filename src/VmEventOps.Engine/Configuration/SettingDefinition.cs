@@ -103,6 +103,8 @@ public sealed class SettingDefinition
     public bool TryParse(string text, out object? value, out string? problem)
     {
         value = null;
+        // A byte order mark at the start is what an editor or a file left behind, not part of the value.
+        text = text.TrimStart('\uFEFF');
         if (text.Length > MaxLength)
         {
             problem = $"it is {text.Length} characters long; at most {MaxLength} are allowed";

@@ -21,7 +21,17 @@ internal static class KeyVaultHostPolicy
     /// <summary>Throws <see cref="ErrorIds.KeyVaultHostNotAllowed"/> when the reference's vault may not receive a token.</summary>
     public static void Require(KeyVaultSettingReference setting, VmEventOptions options)
     {
-        var vault = setting.Reference.VaultUriIn(options.KeyVaultDnsSuffix);
+        Uri vault;
+        try
+        {
+            vault = setting.Reference.VaultUriIn(options.KeyVaultDnsSuffix);
+        }
+        catch (UriFormatException)
+        {
+            throw new VmEventOpsException(ErrorIds.KeyVaultReferenceInvalid, VmErrorCategory.InvalidArgument,
+                $"Setting {setting.Name} ({setting.Origin}) refers to {setting.Reference}, whose vault name and KeyVaultDnsSuffix make no host name.", setting.Name);
+        }
+
         if (IsAllowed(vault, options)) return;
         var loopback = HostAllowList.IsLoopback(vault) ? " A vault on this machine (an emulator) is trusted only when KeyVaultAllowedHosts names it." : string.Empty;
         throw new VmEventOpsException(
