@@ -13,8 +13,10 @@ namespace VmEventOps.Engine.Diagnostics;
 /// write the same file: each line is appended whole under a named, machine-wide mutex (.NET appends at a position it
 /// tracks itself, so two processes appending without one overwrite each other's lines). The lock is waited for
 /// <see cref="LockTimeout"/> at most: a span is written as it ends, on the thread of the work it measures, so a process
-/// that holds the lock (hung, stopped in a debugger, or a stranger that took the name) costs each span that long at worst;
-/// the span is then dropped and counted (metric <c>vmeventops.telemetry.dropped_spans</c>), and the work goes on.
+/// that holds the lock (hung, stopped in a debugger, or a stranger that took the name) costs one span that long; the span
+/// is dropped and counted (metric <c>vmeventops.telemetry.dropped_spans</c>), and the work goes on. Until the lock is had
+/// again, later spans wait <see cref="ContendedWait"/> only (far longer than any append takes), so a lock held for minutes
+/// costs a workflow one bounded wait, not one per span.
 /// </summary>
 internal sealed class JsonLinesSpanExporter : BaseExporter<Activity>
 {
@@ -23,9 +25,13 @@ internal sealed class JsonLinesSpanExporter : BaseExporter<Activity>
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly Utf8JsonWriter _json;
     private long _dropped;
+    private bool _lockLost;
 
     /// <summary>How long a span waits for another process's append before it is dropped, unless told otherwise.</summary>
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a span waits while the lock was not had at the last try.</summary>
+    public static readonly TimeSpan ContendedWait = TimeSpan.FromMilliseconds(50);
 
     public JsonLinesSpanExporter(string path, TimeSpan? lockTimeout = null)
     {
@@ -66,7 +72,9 @@ internal sealed class JsonLinesSpanExporter : BaseExporter<Activity>
 
         try
         {
-            if (!_appendLock.WaitOne(LockTimeout))
+            var acquired = _appendLock.WaitOne(_lockLost ? (ContendedWait < LockTimeout ? ContendedWait : LockTimeout) : LockTimeout);
+            _lockLost = !acquired;
+            if (!acquired)
             {
                 var spans = batch.Count;
                 Interlocked.Add(ref _dropped, spans);
@@ -77,6 +85,7 @@ internal sealed class JsonLinesSpanExporter : BaseExporter<Activity>
         catch (AbandonedMutexException)
         {
             // A writer died holding it: the file is still whole up to its last complete line, so go on (the lock is ours now).
+            _lockLost = false;
         }
 
         try
