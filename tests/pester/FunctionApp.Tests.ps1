@@ -277,6 +277,28 @@ Describe 'ApiFunction (HTTP)' {
         (Get-Body 12).error.code | Should -Be 'VmApiMissingVmResourceId'
     }
 
+    It 'answers a failure of its own with 500, the ErrorId and a correlation id only, and logs the details under that id' {
+        # Storage that does not answer: the onboarding fails inside, not because of the request.
+        $settings = New-AppSettings
+        $settings.VMEVENTOPS_STORAGECONNECTIONSTRING = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$($script:Azurite.AccountKey);QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1"
+        $settings.VMEVENTOPS_CLIENTSECRET = $script:PlantedPassword
+        $report = Invoke-FunctionHost ApiFunction -Environment $settings -Requests @(
+            @{ Method = 'POST'; Path = '/api/vm-events/onboard'; Query = @{ code = $script:Key; vmResourceId = $script:VmId } })
+        $response = $report.Invocations[0].Response
+        $response.StatusCode | Should -Be 500
+        $body = $response.Body | ConvertFrom-Json
+        $body.error.code | Should -Match '^Vm[A-Za-z]+$'
+        $body.error.code | Should -Not -Be 'VmUnexpectedError'
+        [guid]::Parse($body.error.correlationId) | Should -Not -BeNullOrEmpty
+        $body.error.message | Should -Not -Match '127\.0\.0\.1|devstoreaccount1|:9'
+        $body.error.message | Should -Match ([regex]::Escape($body.error.correlationId))
+        $log = ($report.Invocations[0].Warnings + $report.Invocations[0].Errors) -join "`n"
+        $log | Should -Match ([regex]::Escape($body.error.correlationId))
+        $log | Should -Match ([regex]::Escape($body.error.code))
+        ($report | ConvertTo-Json -Depth 8) | Should -Not -Match ([regex]::Escape($script:PlantedPassword))
+        ($report | ConvertTo-Json -Depth 8) | Should -Not -Match ([regex]::Escape($script:Azurite.AccountKey))
+    }
+
     It 'shows no secret in any response or log' {
         $everything = $script:Api | ConvertTo-Json -Depth 8
         $everything | Should -Not -Match ([regex]::Escape($script:PlantedPassword))
