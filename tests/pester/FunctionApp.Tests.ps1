@@ -167,6 +167,22 @@ Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
         (Invoke-FreshPwsh -Environment $settings -Script "Import-Module '$script:Module'; (Get-VmEventQueueStatus | Where-Object Queue -eq Main).Exists") | Should -BeTrue
     }
 
+    It 'reports a wrong setting at the cold start without a secret the setting holds' {
+        # A URI whose user information is a password, and a known secret pasted into a setting that quotes wrong values.
+        $settings = New-AppSettings
+        $settings.VMEVENTOPS_QUEUESERVICEURI = 'ftp://svc:Planted-Uri-Password-2c4d@acct.queue.core.windows.net/'
+        $uri = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $uri.ProfileErrors -join "`n" | Should -Match 'QueueServiceUri'
+        ($uri | ConvertTo-Json -Depth 8) | Should -Not -Match 'Planted-Uri-Password'
+
+        $settings = New-AppSettings
+        $settings.VMEVENTOPS_CLIENTSECRET = 'Planted-Pasted-Secret-5e6f!'
+        $settings.VMEVENTOPS_RUNBOOKNAME = 'Planted-Pasted-Secret-5e6f!'
+        $pasted = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $pasted.ProfileErrors -join "`n" | Should -Match "RunbookName .* the value '\*\*\*'"
+        ($pasted | ConvertTo-Json -Depth 8) | Should -Not -Match 'Planted-Pasted-Secret'
+    }
+
     It 'reports at the cold start a Key Vault reference App Service could not resolve, naming the secret, and starts clean once the secret exists' {
         # App Service leaves an unresolvable reference as its text: the profile says why; the invocation fails until it is fixed.
         $settings = New-AppSettings

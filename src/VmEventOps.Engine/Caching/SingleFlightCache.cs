@@ -24,8 +24,7 @@ internal sealed class SingleFlightCache<TKey, TValue>
     {
         while (true)
         {
-            // Through an async wrapper: a creation that throws at once becomes a failed task, which is dropped like any other
-            // (a Lazy whose factory throws would keep that exception for good).
+            // Through an async wrapper: a creation that throws at once becomes a failed task, dropped like any other failure.
             var entry = _entries.GetOrAdd(key, _ => new Lazy<Task<TValue>>(() => Run(create), LazyThreadSafetyMode.ExecutionAndPublication));
             var created = !entry.IsValueCreated || !entry.Value.IsCompleted;
             try
