@@ -8,6 +8,8 @@ internal static class SettingValueReader
 {
     public static LayerValue Read(SettingDefinition definition, string text, string origin)
     {
+        // A byte order mark that a file or an editor left at the start is not part of the value (nor hides a reference).
+        text = text.TrimStart('\uFEFF');
         if (KeyVaultReference.IsReference(text)) return ReadReference(definition, text, origin);
         if (definition.TryParse(text, out var value, out var problem))
         {
