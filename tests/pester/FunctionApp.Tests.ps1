@@ -170,12 +170,14 @@ Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
     It 'reports a wrong setting at the cold start without a secret the setting holds' {
         # A URI whose user information is a password, and a known secret pasted into a setting that quotes wrong values.
         $settings = New-AppSettings
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($script:Emulators.Vms[0].Id)' | Out-Null"
         $settings.VMEVENTOPS_QUEUESERVICEURI = 'ftp://svc:Planted-Uri-Password-2c4d@acct.queue.core.windows.net/'
         $uri = Invoke-FunctionHost ValidationFunction -Environment $settings
         $uri.ProfileErrors -join "`n" | Should -Match 'QueueServiceUri'
         ($uri | ConvertTo-Json -Depth 8) | Should -Not -Match 'Planted-Uri-Password'
 
         $settings = New-AppSettings
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($script:Emulators.Vms[0].Id)' | Out-Null"
         $settings.VMEVENTOPS_CLIENTSECRET = 'Planted-Pasted-Secret-5e6f!'
         $settings.VMEVENTOPS_RUNBOOKNAME = 'Planted-Pasted-Secret-5e6f!'
         $pasted = Invoke-FunctionHost ValidationFunction -Environment $settings

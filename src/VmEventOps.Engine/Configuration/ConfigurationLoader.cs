@@ -59,6 +59,18 @@ public sealed class ConfigurationLoader
 
     private VmEventConfiguration Load(ConfigurationRequest request, List<string?> secretsSeen)
     {
+        // Every secret value of the environment and the parameters is known before any value is checked: an error about
+        // one setting may quote a value that is another's secret (a password pasted into a name).
+        foreach (DictionaryEntry entry in _environmentVariables())
+        {
+            if (entry.Key is string variable && variable.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
+                && SettingsCatalog.Find(variable[EnvironmentPrefix.Length..]) is { IsSecret: true })
+            {
+                secretsSeen.Add(entry.Value as string);
+            }
+        }
+
+        secretsSeen.AddRange(request.Parameters.Where(p => SettingsCatalog.Find(p.Key) is { IsSecret: true }).Select(p => p.Value));
         var environment = ReadEnvironment(secretsSeen);
         var (settingsPath, pathLayer, pathOrigin) = Choose(request.SettingsPath, environment.Meta, SettingsMeta);
         var (environmentName, environmentLayer, environmentOrigin) = Choose(request.Environment, environment.Meta, EnvironmentMeta);

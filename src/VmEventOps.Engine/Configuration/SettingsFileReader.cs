@@ -27,6 +27,7 @@ internal static class SettingsFileReader
         using var document = Parse(path);
         try
         {
+            CollectSecrets(document.RootElement, secretsSeen);
             return Read(path, environment, document, secretsSeen);
         }
         catch (InvalidOperationException)
@@ -132,6 +133,21 @@ internal static class SettingsFileReader
             // JsonException's own message can quote the file's text (a secret, perhaps): say where only.
             var where = e.LineNumber is { } line ? $" at line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}" : string.Empty;
             throw new VmEventOpsException(ErrorIds.SettingsFileInvalid, VmErrorCategory.ParserError, $"Settings file {path} is not valid JSON{where}.", path, inner: null);
+        }
+    }
+
+    // The string values of secret settings anywhere in the file (top level, environment sections, Values), known before
+    // any value is checked, so an error about one setting cannot quote another's secret.
+    private static void CollectSecrets(JsonElement element, List<string?> secretsSeen)
+    {
+        if (element.ValueKind != JsonValueKind.Object) return;
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = property.Name.StartsWith(ConfigurationLoader.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
+                ? property.Name[ConfigurationLoader.EnvironmentPrefix.Length..]
+                : property.Name;
+            if (property.Value.ValueKind == JsonValueKind.Object) CollectSecrets(property.Value, secretsSeen);
+            else if (property.Value.ValueKind == JsonValueKind.String && SettingsCatalog.Find(name) is { IsSecret: true }) secretsSeen.Add(property.Value.GetString());
         }
     }
 

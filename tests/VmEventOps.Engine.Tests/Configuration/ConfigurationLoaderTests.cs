@@ -429,4 +429,25 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.DoesNotContain("S3cr3t", error.ToString());
         Assert.DoesNotContain("S3cr3t", _log.AllText);
     }
+
+    [Fact]
+    public void Load_ASecretPastedIntoASettingThatQuotesWrongValues_ShouldBeMaskedInWhicheverLayerAndOrderItCame()
+    {
+        const string pasted = "Pa55word-pasted-41c2!";
+        var file = _temp.Write("pasted.json", $$"""{ "RunbookName": "{{pasted}}", "Prod": { "DbPassword": "{{pasted}}" } }""");
+        _environment["VMEVENTOPS_CLIENTSECRET"] = pasted;
+        _environment["VMEVENTOPS_HYBRIDWORKERGROUP"] = "workers";
+        foreach (var name in Enumerable.Range(0, 40).Select(i => $"VMEVENTOPS_UNRELATED{i}")) _environment[name] = "x";
+
+        var fromFile = Assert.Throws<VmEventOpsException>(() => new ConfigurationLoader(_log, () => new Hashtable()).Load(new ConfigurationRequest { SettingsPath = file }));
+        _environment["VMEVENTOPS_RUNBOOKNAME"] = pasted;
+        var fromEnvironment = Assert.Throws<VmEventOpsException>(() => Load());
+
+        foreach (var error in new[] { fromFile, fromEnvironment })
+        {
+            Assert.Equal(ErrorIds.InvalidSettingValue, error.ErrorId);
+            Assert.Contains("has the value '***'", error.Message);
+            Assert.DoesNotContain("Pa55word", error.ToString());
+        }
+    }
 }
