@@ -79,8 +79,10 @@ public sealed class ConfigurationLoader
         if (settingsPath is not null)
         {
             settingsPath = FullPath(settingsPath, request.BaseDirectory, SettingsMeta, pathOrigin);
+            // A URI given as the settings path carries its user information into every message about the file: masked.
+            secretsSeen.AddRange(SecretRedactor.UserInfoInPath(settingsPath));
             file = SettingsFileReader.Read(settingsPath, environmentName, secretsSeen);
-            _log.Verbose($"Settings file {settingsPath} ({pathOrigin}); environment {file.Environment ?? "(none)"}; sections: {string.Join(", ", file.Environments)}.");
+            _log.Verbose($"Settings file {new SecretRedactor(SecretRedactor.UserInfoInPath(settingsPath)).Redact(settingsPath)} ({pathOrigin}); environment {file.Environment ?? "(none)"}; sections: {string.Join(", ", file.Environments)}.");
         }
         else if (!string.IsNullOrWhiteSpace(environmentName))
         {
@@ -153,7 +155,9 @@ public sealed class ConfigurationLoader
         foreach (var reference in references) KeyVaultHostPolicy.Require(reference, options);
 
         // Every secret value of every layer (a file's password overridden by a variable is still a password).
-        return new VmEventConfiguration(options, settings, settingsPath, file?.Environment, SecretRedactor.ForOptions(options).With(secretsSeen), references);
+        var redactor = SecretRedactor.ForOptions(options).With(secretsSeen);
+        settings[0] = settings[0] with { Value = settings[0].Value is { } shownPath ? redactor.Redact(shownPath) : null };
+        return new VmEventConfiguration(options, settings, settingsPath, file?.Environment, redactor, references);
     }
 
     /// <summary>How a value is shown: secrets masked, connection strings with their keys masked.</summary>

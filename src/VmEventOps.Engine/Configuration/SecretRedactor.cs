@@ -64,7 +64,11 @@ public sealed partial class SecretRedactor
         var inner = exception.InnerException is { } innerException ? Redact(innerException) : null;
         var message = Redact(exception.Message);
         return exception is Diagnostics.VmEventOpsException known
-            ? new Diagnostics.VmEventOpsException(known.ErrorId, known.Category, message, known.Target, inner) { IsTransient = known.IsTransient, RetryAfter = known.RetryAfter }
+            ? new Diagnostics.VmEventOpsException(known.ErrorId, known.Category, message, known.Target is string target ? Redact(target) : known.Target, inner)
+            {
+                IsTransient = known.IsTransient,
+                RetryAfter = known.RetryAfter,
+            }
             : new RedactedException(exception.GetType().FullName ?? exception.GetType().Name, message, Redact(exception.StackTrace), inner);
     }
 
@@ -75,10 +79,18 @@ public sealed partial class SecretRedactor
             if (!string.Equals(Redact(e.Message), e.Message, StringComparison.Ordinal)) return true;
             if (e.StackTrace is { } trace && !string.Equals(Redact(trace), trace, StringComparison.Ordinal)) return true;
             if (e is AggregateException { InnerExceptions.Count: > 1 }) return true; // only the first inner exception is kept in a copy
+            if (e is Diagnostics.VmEventOpsException { Target: string target } && !string.Equals(Redact(target), target, StringComparison.Ordinal)) return true;
         }
 
         return false;
     }
+
+    /// <summary>
+    /// The parts of a file path that look like a URI's user information (<c>/https:/user:password@host</c>, as a URI
+    /// given where a path belongs becomes once made absolute): secrets for a redactor, though the path is no secret setting.
+    /// </summary>
+    public static IEnumerable<string> UserInfoInPath(string path) =>
+        PathUserInfoPattern().Matches(path).Select(m => m.Groups["info"].Value).Where(v => v.Length > 0);
 
     // A secret and the parts of it that may appear on their own: the values of sensitive keys (AccountKey=..., x-api-key=...).
     private static IEnumerable<string?> WithParts(string? secret)
@@ -171,6 +183,10 @@ public sealed partial class SecretRedactor
     // The user information of a URI (https://user:password@host, https://token@host): a password in a URI is still a password.
     [GeneratedRegex(@"(?<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\s]*@", RegexOptions.CultureInvariant)]
     private static partial Regex UserInfoPattern();
+
+    // A path segment "user:password@" (no slash, at least one colon before the @).
+    [GeneratedRegex(@"(?<=[/\\])(?<info>[^/\\@:]*:[^/\\@]*)@", RegexOptions.CultureInvariant)]
+    private static partial Regex PathUserInfoPattern();
 
     [GeneratedRegex(@"\bBearer\s+[A-Za-z0-9\-._~+/]+=*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BearerPattern();

@@ -450,4 +450,19 @@ public sealed class ConfigurationLoaderTests : IDisposable
             Assert.DoesNotContain("Pa55word", error.ToString());
         }
     }
+
+    [Theory]
+    [InlineData("https://svc:Pa55word-in-path-8d1e@files.example/settings.json")]
+    [InlineData("ftp://svc:Pa55word-in-path-8d1e@files.example/")]
+    public void Load_AUriGivenAsTheSettingsPath_ShouldNotShowItsUserInformation(string path)
+    {
+        _environment["VMEVENTOPS_SETTINGS"] = path;
+
+        var error = Assert.Throws<VmEventOpsException>(() => Load());
+
+        Assert.Equal(ErrorIds.SettingsFileNotFound, error.ErrorId);
+        Assert.DoesNotContain("Pa55word", error.ToString());
+        Assert.DoesNotContain("Pa55word", (string)error.Target!);
+        Assert.DoesNotContain("Pa55word", _log.AllText);
+    }
 }
