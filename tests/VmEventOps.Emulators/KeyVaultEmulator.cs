@@ -25,6 +25,7 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _reads = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<(int Status, TimeSpan? RetryAfter)> _faults = new();
     private readonly ConcurrentDictionary<string, bool> _granted = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<string?> _bearerAudiences = new();
     private int _requests;
     private int _challenges;
 
@@ -45,6 +46,15 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
 
     /// <summary>Requests answered with the 401 bearer challenge.</summary>
     public int Challenges => Volatile.Read(ref _challenges);
+
+    /// <summary>The audience (aud claim) of every bearer token presented, in order: which tokens this host received.</summary>
+    public IReadOnlyCollection<string?> BearerAudiences => _bearerAudiences.ToArray();
+
+    /// <summary>
+    /// The resource the 401 challenge names (Key Vault's audience). A test sets another to play a host that is not a
+    /// vault and asks a client for a token of another service (what a spoofed or hostile server would do).
+    /// </summary>
+    public string ChallengeResource { get; set; } = Audience;
 
     /// <summary>Authorised reads of a secret (any version), whatever the answer.</summary>
     public int Reads(string name) => _reads.GetValueOrDefault(name);
@@ -106,6 +116,7 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
         }
 
         var claims = Claims(authorization["Bearer ".Length..]);
+        _bearerAudiences.Enqueue(claims?.Audience);
         var audience = claims?.Audience?.TrimEnd('/');
         if (!string.Equals(audience, Audience, StringComparison.OrdinalIgnoreCase))
         {
@@ -154,7 +165,7 @@ public sealed class KeyVaultEmulator : IAsyncDisposable
 
     private IResult Challenge(HttpContext context, string message)
     {
-        context.Response.Headers.WWWAuthenticate = $"Bearer authorization=\"https://login.microsoftonline.com/{TenantId}\", resource=\"{Audience}\"";
+        context.Response.Headers.WWWAuthenticate = $"Bearer authorization=\"https://login.microsoftonline.com/{TenantId}\", resource=\"{ChallengeResource}\"";
         return Error(401, "Unauthorized", message);
     }
 

@@ -21,6 +21,7 @@ public sealed class ManagedIdentityEmulator : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, TimeSpan? RetryAfter)> _failures = new();
+    private readonly ConcurrentQueue<string> _resources = new();
     private int _appServiceRequests;
     private int _imdsRequests;
 
@@ -49,6 +50,9 @@ public sealed class ManagedIdentityEmulator : IAsyncDisposable
     public int AppServiceRequests => Volatile.Read(ref _appServiceRequests);
 
     public int ImdsRequests => Volatile.Read(ref _imdsRequests);
+
+    /// <summary>The resource (audience) of every token request, in order: which tokens were asked for.</summary>
+    public IReadOnlyCollection<string> RequestedResources => _resources.ToArray();
 
     /// <summary>Adds a user-assigned identity and returns it.</summary>
     public ManagedIdentity AddUserAssigned(string name)
@@ -115,6 +119,7 @@ public sealed class ManagedIdentityEmulator : IAsyncDisposable
 
     private IResult Issue(HttpContext context, string? resource, ManagedIdentity? identity, bool appService)
     {
+        if (!string.IsNullOrEmpty(resource)) _resources.Enqueue(resource);
         if (_failures.TryDequeue(out var failure))
         {
             if (failure.RetryAfter is { } wait) context.Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);

@@ -43,9 +43,10 @@ var task = (Task)managerType.GetMethod("GetStatusAsync")!.Invoke(manager, [thres
 await task;
 var rows = (IEnumerable)task.GetType().GetProperty("Result")!.GetValue(task)!;
 
-// The Key Vault SDK loads in the module's context too: the options the module reads a loopback vault with.
+// The Key Vault SDK loads in the module's context too: the options the module reads a listed (loopback) vault with,
+// one outside the cloud's vault domain (vaultOfCloud: false), whose challenge the guarded credential answers.
 var clientOptions = engine.GetType("VmEventOps.Engine.KeyVault.KeyVaultSecretReader", throwOnError: true)!
-    .GetMethod("ClientOptions", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [new Uri("https://127.0.0.1:8443/")])!;
+    .GetMethod("ClientOptions", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [false])!;
 var loopbackChallengeUnchecked = (bool)clientOptions.GetType().GetProperty("DisableChallengeResourceVerification")!.GetValue(clientOptions)!;
 
 var loaded = AppDomain.CurrentDomain.GetAssemblies()

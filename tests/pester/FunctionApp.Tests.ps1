@@ -199,6 +199,24 @@ Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
         (Invoke-FreshPwsh -Environment $settings -Script "Import-Module '$script:Module'; (Get-VmEventQueueStatus | Where-Object Queue -eq Main).Exists") | Should -BeTrue
     }
 
+    It 'reports a wrong setting at the cold start without a secret the setting holds' {
+        # A URI whose user information is a password, and a known secret pasted into a setting that quotes wrong values.
+        $settings = New-AppSettings
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($script:Emulators.Vms[0].Id)' | Out-Null"
+        $settings.VMEVENTOPS_QUEUESERVICEURI = 'ftp://svc:Planted-Uri-Password-2c4d@acct.queue.core.windows.net/'
+        $uri = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $uri.ProfileErrors -join "`n" | Should -Match 'QueueServiceUri'
+        ($uri | ConvertTo-Json -Depth 8) | Should -Not -Match 'Planted-Uri-Password'
+
+        $settings = New-AppSettings
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($script:Emulators.Vms[0].Id)' | Out-Null"
+        $settings.VMEVENTOPS_CLIENTSECRET = 'Planted-Pasted-Secret-5e6f!'
+        $settings.VMEVENTOPS_RUNBOOKNAME = 'Planted-Pasted-Secret-5e6f!'
+        $pasted = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $pasted.ProfileErrors -join "`n" | Should -Match "RunbookName .* the value '\*\*\*'"
+        ($pasted | ConvertTo-Json -Depth 8) | Should -Not -Match 'Planted-Pasted-Secret'
+    }
+
     It 'reports at the cold start a Key Vault reference App Service could not resolve, naming the secret, and starts clean once the secret exists' {
         # App Service leaves an unresolvable reference as its text: the profile says why; the invocation fails until it is fixed.
         $settings = New-AppSettings
@@ -307,6 +325,28 @@ Describe 'ApiFunction (HTTP)' {
         (Get-Body 11).error.code | Should -Be 'VmInvalidResourceId'
         $script:Responses[12].StatusCode | Should -Be 400
         (Get-Body 12).error.code | Should -Be 'VmApiMissingVmResourceId'
+    }
+
+    It 'answers a failure of its own with 500, the ErrorId and a correlation id only, and logs the details under that id' {
+        # Storage that does not answer: the onboarding fails inside, not because of the request.
+        $settings = New-AppSettings
+        $settings.VMEVENTOPS_STORAGECONNECTIONSTRING = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$($script:Azurite.AccountKey);QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1"
+        $settings.VMEVENTOPS_CLIENTSECRET = $script:PlantedPassword
+        $report = Invoke-FunctionHost ApiFunction -Environment $settings -Requests @(
+            @{ Method = 'POST'; Path = '/api/vm-events/onboard'; Query = @{ code = $script:Key; vmResourceId = $script:VmId } })
+        $response = $report.Invocations[0].Response
+        $response.StatusCode | Should -Be 500
+        $body = $response.Body | ConvertFrom-Json
+        $body.error.code | Should -Match '^Vm[A-Za-z]+$'
+        $body.error.code | Should -Not -Be 'VmUnexpectedError'
+        [guid]::Parse($body.error.correlationId) | Should -Not -BeNullOrEmpty
+        $body.error.message | Should -Not -Match '127\.0\.0\.1|devstoreaccount1|:9'
+        $body.error.message | Should -Match ([regex]::Escape($body.error.correlationId))
+        $log = ($report.Invocations[0].Warnings + $report.Invocations[0].Errors) -join "`n"
+        $log | Should -Match ([regex]::Escape($body.error.correlationId))
+        $log | Should -Match ([regex]::Escape($body.error.code))
+        ($report | ConvertTo-Json -Depth 8) | Should -Not -Match ([regex]::Escape($script:PlantedPassword))
+        ($report | ConvertTo-Json -Depth 8) | Should -Not -Match ([regex]::Escape($script:Azurite.AccountKey))
     }
 
     It 'shows no secret in any response or log' {

@@ -1,7 +1,8 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
-    $script:Variables = 'VMEVENTOPS_MAXATTEMPTS', 'VMEVENTOPS_DBPASSWORD', 'VMEVENTOPS_SETTINGS', 'VMEVENTOPS_ENVIRONMENT', 'VMEVENTOPS_STORAGECONNECTIONSTRING'
+    $script:Variables = 'VMEVENTOPS_MAXATTEMPTS', 'VMEVENTOPS_DBPASSWORD', 'VMEVENTOPS_SETTINGS', 'VMEVENTOPS_ENVIRONMENT', 'VMEVENTOPS_STORAGECONNECTIONSTRING',
+        'VMEVENTOPS_QUEUESERVICEURI', 'VMEVENTOPS_RUNBOOKNAME', 'VMEVENTOPS_MESSAGELEASE'
     $script:CommandId = 'VmEventOps.Commands.GetVmEventConfigurationCommand'
 }
 
@@ -104,6 +105,35 @@ Describe 'Get-VmEventConfiguration' {
             $failure.ToString() | Should -Not -Match '   at '   # a message, never a stack trace
         }
 
+        It 'reads a settings file with a byte order mark (<Encoding>)' -ForEach @(
+            @{ Encoding = 'utf8BOM' }, @{ Encoding = 'unicode' }, @{ Encoding = 'bigendianunicode' }, @{ Encoding = 'utf32' }
+        ) {
+            $path = Join-Path $TestDrive "bom-$Encoding.json"
+            Set-Content $path '{ "MaxAttempts": 9, "RunbookName": "Onboard-Vm" }' -Encoding $Encoding
+            (Get-VmEventConfiguration -SettingsPath $path -Name MaxAttempts).Value | Should -Be '9'
+        }
+
+        It 'says a folder given as the settings file is a folder, with VmConfigFileNotFound' {
+            $failure = { Get-VmEventConfiguration -SettingsPath $TestDrive } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -Be "VmConfigFileNotFound,$script:CommandId"
+            $failure.ToString() | Should -Match 'is a folder, not a file'
+        }
+
+        It 'refuses <Name> = <Value> with VmConfigInvalidValue' -ForEach @(
+            @{ Name = 'MessageLease'; Value = '0'; Expect = 'from 1 s to 7 days' }
+            @{ Name = 'MessageLease'; Value = '8.00:00:00'; Expect = 'from 1 s to 7 days' }
+            @{ Name = 'RunbookPollInterval'; Value = '0'; Expect = 'from 1 s to 1 h' }
+            @{ Name = 'RetryBaseDelay'; Value = '10675199.02:48:05'; Expect = 'from 0 s to 7 days' }
+            @{ Name = 'StorageConnectionString'; Value = 'AccountName=acct;AccountKey'; Expect = 'a storage connection string' }
+            @{ Name = 'StorageConnectionString'; Value = 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=not base64!'; Expect = 'a storage connection string' }
+        ) {
+            $path = Join-Path $TestDrive "gap-$Name.json"
+            @{ $Name = $Value } | ConvertTo-Json | Set-Content $path
+            $failure = { Get-VmEventConfiguration -SettingsPath $path } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -Be "VmConfigInvalidValue,$script:CommandId"
+            $failure.ToString() | Should -Match $Expect
+        }
+
         It 'names the environment variable that holds a wrong type' {
             $env:VMEVENTOPS_MAXATTEMPTS = 'five'
             $failure = { Get-VmEventConfiguration } | Should -Throw -PassThru
@@ -124,6 +154,28 @@ Describe 'Get-VmEventConfiguration' {
             $all | Should -Not -Match ([regex]::Escape($key))
             (Get-VmEventConfiguration -Name DbPassword).Value | Should -Be '***'
             (Get-VmEventConfiguration -Name StorageConnectionString).Value | Should -Be 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=***;EndpointSuffix=core.windows.net'
+        }
+
+        It 'keeps the user information of a URI that is not valid out of the message, the details and the exception' {
+            $env:VMEVENTOPS_QUEUESERVICEURI = 'ftp://svc-user:Pa55word-in-uri-7b1c@acct.queue.core.windows.net/'
+            $failure = { Get-VmEventConfiguration } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -Be "VmConfigInvalidValue,$script:CommandId"
+            $failure.Exception.Message | Should -Not -Match 'Pa55word'
+            $failure.ErrorDetails.Message | Should -Not -Match 'Pa55word'
+            $failure.Exception.ToString() | Should -Not -Match 'Pa55word'
+            $failure.ToString() | Should -Match 'ftp://\*\*\*@acct'
+        }
+
+        It 'masks a known secret value wherever an error would quote it' {
+            # The database password pasted into a setting that quotes a wrong value.
+            $env:VMEVENTOPS_DBPASSWORD = 'Pa55word-pasted-9f3e!'
+            $env:VMEVENTOPS_RUNBOOKNAME = 'Pa55word-pasted-9f3e!'
+            $failure = { Get-VmEventConfiguration } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -Be "VmConfigInvalidValue,$script:CommandId"
+            foreach ($text in $failure.Exception.Message, $failure.ErrorDetails.Message, $failure.Exception.ToString(), ($failure | Out-String)) {
+                $text | Should -Not -Match 'Pa55word'
+            }
+            $failure.Exception.Message | Should -Match "RunbookName .* the value '\*\*\*'"
         }
 
         It 'keeps a wrong secret out of the error' {

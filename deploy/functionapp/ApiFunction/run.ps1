@@ -4,7 +4,8 @@
 #                                                   what happened to that VM, in time order (Get-VmEventTrail)
 #   POST /api/vm-events/onboard  {"vmResourceId": "/subscriptions/.../virtualMachines/vm-01", "force": true}
 #                                                   onboards one VM again (Invoke-VmEventWorkflow -VmResourceId)
-# Answers JSON. Bad input is a 400 with {"error": {"code", "message"}}; the code is a stable ErrorId.
+# Answers JSON. Bad input is a 400 with {"error": {"code", "message"}}; the code is a stable ErrorId. A failure of ours is
+# a 500 with {"error": {"code", "message", "correlationId"}}: the details are in the log under that correlation id.
 using namespace System.Net
 param($Request, $TriggerMetadata)
 
@@ -94,14 +95,23 @@ try {
 }
 catch {
     # The module's errors carry a stable ErrorId and a message without secrets. A VM ID that does not parse is the
-    # caller's (400); anything else (settings, storage, ARM) is ours: 500, and logged for the operator.
+    # caller's (400, with what is wrong with it); anything else (settings, storage, ARM) is ours: 500 with the ErrorId and
+    # a correlation id only. The details (endpoints, hosts, what failed inside) are for the operator, in the log under the
+    # same correlation id, never for every holder of a function key.
     $record = $_
     $code = ($record.FullyQualifiedErrorId -split ',')[0]
+    if ($code -notmatch '^Vm[A-Za-z]+$') { $code = 'VmUnexpectedError' }
     if ($code -eq 'VmInvalidResourceId') {
         Send-Error BadRequest $code $record.Exception.Message
     }
     else {
+        $correlationId = [guid]::NewGuid().ToString()
+        Write-Warning "ApiFunction '$action' failed with $code; correlation id $correlationId."
         Write-Error -ErrorRecord $record -ErrorAction Continue
-        Send-Error InternalServerError $code $record.Exception.Message
+        Send-Response InternalServerError @{ error = [ordered]@{
+                code          = $code
+                message       = "The request failed ($code). The Function app's log has the details under correlation id $correlationId."
+                correlationId = $correlationId
+            } }
     }
 }

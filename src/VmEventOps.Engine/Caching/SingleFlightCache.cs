@@ -24,7 +24,8 @@ internal sealed class SingleFlightCache<TKey, TValue>
     {
         while (true)
         {
-            var entry = _entries.GetOrAdd(key, _ => new Lazy<Task<TValue>>(create, LazyThreadSafetyMode.ExecutionAndPublication));
+            // Through an async wrapper: a creation that throws at once becomes a failed task, dropped like any other failure.
+            var entry = _entries.GetOrAdd(key, _ => new Lazy<Task<TValue>>(() => Run(create), LazyThreadSafetyMode.ExecutionAndPublication));
             var created = !entry.IsValueCreated || !entry.Value.IsCompleted;
             try
             {
@@ -35,6 +36,8 @@ internal sealed class SingleFlightCache<TKey, TValue>
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
                 _entries.TryRemove(KeyValuePair.Create(key, entry));
+                // A failure that ended before this call looked (its own callers gave up waiting) is not this call's: try anew.
+                if (!created) continue;
                 throw;
             }
 
@@ -43,4 +46,6 @@ internal sealed class SingleFlightCache<TKey, TValue>
             _entries.TryRemove(KeyValuePair.Create(key, entry));
         }
     }
+
+    private static async Task<TValue> Run(Func<Task<TValue>> create) => await create().ConfigureAwait(false);
 }

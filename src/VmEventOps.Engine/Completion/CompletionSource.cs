@@ -36,7 +36,7 @@ public static class CompletionSource
             if (string.IsNullOrWhiteSpace(path)) return [];
             var full = Path.GetFullPath(path, request.BaseDirectory ?? System.Environment.CurrentDirectory);
             if (!File.Exists(full)) return [];
-            return SettingsFileReader.Read(full, environment: null).Environments.Where(e => Matches(e, prefix)).Order(StringComparer.OrdinalIgnoreCase).ToArray();
+            return SettingsFileReader.Read(full, environment: null, secretsSeen: []).Environments.Where(e => Matches(e, prefix)).Order(StringComparer.OrdinalIgnoreCase).ToArray();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -38,26 +38,58 @@ public sealed class ConfigurationLoader
     public static bool IsMetaSetting(string name) =>
         string.Equals(name, SettingsMeta, StringComparison.OrdinalIgnoreCase) || string.Equals(name, EnvironmentMeta, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Loads and validates the effective configuration for one call.</summary>
+    /// <summary>
+    /// Loads and validates the effective configuration for one call. Any text is answered with a configuration or a
+    /// <c>VmConfig*</c> / <c>VmKeyVault*</c> error; an error's messages never hold the value of a secret setting read from any
+    /// layer (nor a URI's user information).
+    /// </summary>
     public VmEventConfiguration Load(ConfigurationRequest request)
     {
-        var environment = ReadEnvironment();
+        var secretsSeen = new List<string?>();
+        try
+        {
+            return Load(request, secretsSeen);
+        }
+        catch (VmEventOpsException e)
+        {
+            // The messages are written not to quote a secret; this also masks one that came in another way (a secret pasted into a name).
+            throw (VmEventOpsException)new SecretRedactor(secretsSeen).Redact(e);
+        }
+    }
+
+    private VmEventConfiguration Load(ConfigurationRequest request, List<string?> secretsSeen)
+    {
+        // Every secret value of the environment and the parameters is known before any value is checked: an error about
+        // one setting may quote a value that is another's secret (a password pasted into a name).
+        foreach (DictionaryEntry entry in _environmentVariables())
+        {
+            if (entry.Key is string variable && variable.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
+                && SettingsCatalog.Find(variable[EnvironmentPrefix.Length..]) is { IsSecret: true })
+            {
+                secretsSeen.Add(entry.Value as string);
+            }
+        }
+
+        secretsSeen.AddRange(request.Parameters.Where(p => SettingsCatalog.Find(p.Key) is { IsSecret: true }).Select(p => p.Value));
+        var environment = ReadEnvironment(secretsSeen);
         var (settingsPath, pathLayer, pathOrigin) = Choose(request.SettingsPath, environment.Meta, SettingsMeta);
         var (environmentName, environmentLayer, environmentOrigin) = Choose(request.Environment, environment.Meta, EnvironmentMeta);
 
         SettingsFileContent? file = null;
         if (settingsPath is not null)
         {
-            settingsPath = Path.GetFullPath(settingsPath, request.BaseDirectory ?? System.Environment.CurrentDirectory);
-            file = SettingsFileReader.Read(settingsPath, environmentName);
-            _log.Verbose($"Settings file {settingsPath} ({pathOrigin}); environment {file.Environment ?? "(none)"}; sections: {string.Join(", ", file.Environments)}.");
+            settingsPath = FullPath(settingsPath, request.BaseDirectory, SettingsMeta, pathOrigin);
+            // A URI given as the settings path carries its user information into every message about the file: masked.
+            secretsSeen.AddRange(SecretRedactor.UserInfoInPath(settingsPath));
+            file = SettingsFileReader.Read(settingsPath, environmentName, secretsSeen);
+            _log.Verbose($"Settings file {new SecretRedactor(SecretRedactor.UserInfoInPath(settingsPath)).Redact(settingsPath)} ({pathOrigin}); environment {file.Environment ?? "(none)"}; sections: {string.Join(", ", file.Environments)}.");
         }
         else if (!string.IsNullOrWhiteSpace(environmentName))
         {
             throw new VmEventOpsException(
                 ErrorIds.UnknownEnvironment,
                 VmErrorCategory.ObjectNotFound,
-                $"Environment '{environmentName}' ({environmentOrigin}) was asked for, but no settings file is given: use -SettingsPath or {EnvironmentPrefix}{SettingsMeta.ToUpperInvariant()}.",
+                $"Environment '{SecretRedactor.Quote(environmentName)}' ({environmentOrigin}) was asked for, but no settings file is given: use -SettingsPath or {EnvironmentPrefix}{SettingsMeta.ToUpperInvariant()}.",
                 environmentName);
         }
 
@@ -66,7 +98,7 @@ public sealed class ConfigurationLoader
             Defaults(),
             file?.Values ?? new Dictionary<string, LayerValue>(),
             environment.Values,
-            ReadParameters(request.Parameters),
+            ReadParameters(request.Parameters, secretsSeen),
         };
 
         // Microsoft.Extensions.Configuration layers the sources; the last provider holding a key wins.
@@ -83,7 +115,6 @@ public sealed class ConfigurationLoader
             Meta(SettingsMeta, settingsPath, pathLayer, pathOrigin, "Settings file (JSON) read as the second layer."),
             Meta(EnvironmentMeta, file?.Environment, environmentLayer, environmentOrigin, "Named environment section of the settings file."),
         };
-        var secrets = new List<string?>();
         var references = new List<KeyVaultSettingReference>();
         foreach (var definition in SettingsCatalog.All)
         {
@@ -98,7 +129,6 @@ public sealed class ConfigurationLoader
             else if (value is not null)
             {
                 definition.Property.SetValue(options, value.Value);
-                if (definition.IsSecret) secrets.Add(value.Text);
             }
 
             var shown = value is null ? null : value.Reference is null ? Show(definition, value.Text) : SecretRedactor.Mask;
@@ -118,10 +148,16 @@ public sealed class ConfigurationLoader
 
         if (options.TraceFile is { Length: > 0 } traceFile)
         {
-            options = options with { TraceFile = Path.GetFullPath(traceFile, request.BaseDirectory ?? System.Environment.CurrentDirectory) };
+            options = options with { TraceFile = FullPath(traceFile, request.BaseDirectory, nameof(VmEventOptions.TraceFile), "TraceFile") };
         }
 
-        return new VmEventConfiguration(options, settings, settingsPath, file?.Environment, new SecretRedactor(secrets), references);
+        // A reference may send the module's token only to a vault of this cloud or one the allow-list names: checked now, before any read.
+        foreach (var reference in references) KeyVaultHostPolicy.Require(reference, options);
+
+        // Every secret value of every layer (a file's password overridden by a variable is still a password).
+        var redactor = SecretRedactor.ForOptions(options).With(secretsSeen);
+        settings[0] = settings[0] with { Value = settings[0].Value is { } shownPath ? redactor.Redact(shownPath) : null };
+        return new VmEventConfiguration(options, settings, settingsPath, file?.Environment, redactor, references);
     }
 
     /// <summary>How a value is shown: secrets masked, connection strings with their keys masked.</summary>
@@ -129,7 +165,7 @@ public sealed class ConfigurationLoader
     {
         SecretKind.Whole => SecretRedactor.Mask,
         SecretKind.ConnectionString => SecretRedactor.RedactConnectionString(text),
-        _ => definition.ValueType == typeof(Uri) ? SecretRedactor.PatternsOnly.Redact(text) : text, // user:password@ in a URI
+        _ => SecretRedactor.PatternsOnly.Redact(text), // user:password@ in a URI, Password=... in a name: never shown
     };
 
     private static Dictionary<string, LayerValue> Defaults() =>
@@ -137,19 +173,20 @@ public sealed class ConfigurationLoader
             .Where(d => d.DefaultText is not null)
             .ToDictionary(d => d.Name, d => new LayerValue(d, d.DefaultText!, d.DefaultValue, "built-in"), StringComparer.OrdinalIgnoreCase);
 
-    private static Dictionary<string, LayerValue> ReadParameters(IReadOnlyDictionary<string, string> parameters)
+    private static Dictionary<string, LayerValue> ReadParameters(IReadOnlyDictionary<string, string> parameters, List<string?> secretsSeen)
     {
         var values = new Dictionary<string, LayerValue>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, text) in parameters)
         {
             var definition = SettingsCatalog.Find(name) ?? throw new ArgumentException($"'{name}' is not a setting.", nameof(parameters));
+            if (definition.IsSecret) secretsSeen.Add(text);
             values[definition.Name] = SettingValueReader.Read(definition, text, $"parameter -{definition.Name}");
         }
 
         return values;
     }
 
-    private (Dictionary<string, LayerValue> Values, Dictionary<string, (string Value, string Variable)> Meta) ReadEnvironment()
+    private (Dictionary<string, LayerValue> Values, Dictionary<string, (string Value, string Variable)> Meta) ReadEnvironment(List<string?> secretsSeen)
     {
         var values = new Dictionary<string, LayerValue>(StringComparer.OrdinalIgnoreCase);
         var meta = new Dictionary<string, (string, string)>(StringComparer.OrdinalIgnoreCase);
@@ -169,10 +206,11 @@ public sealed class ConfigurationLoader
             if (definition is null)
             {
                 // Not fatal: the environment is shared with other software and older versions.
-                _log.Warning($"Environment variable {variable} is not a VmEventOps setting and is ignored.");
+                _log.Warning($"Environment variable {SecretRedactor.Quote(variable)} is not a VmEventOps setting and is ignored.");
                 continue;
             }
 
+            if (definition.IsSecret) secretsSeen.Add(text);
             if (values.ContainsKey(definition.Name)) throw SettingValueReader.Duplicate(definition.Name, "the environment (names differing only in case)");
             values[definition.Name] = SettingValueReader.Read(definition, text, $"environment variable {variable}");
         }
@@ -191,6 +229,43 @@ public sealed class ConfigurationLoader
         return meta.TryGetValue(name, out var fromEnvironment)
             ? (fromEnvironment.Value, ConfigurationLayer.Environment, $"environment variable {fromEnvironment.Variable}")
             : (null, ConfigurationLayer.Default, "built-in");
+    }
+
+    // A path from a setting, made absolute; text no file system takes (a NUL, a broken surrogate) is the setting's error.
+    private static string FullPath(string path, string? baseDirectory, string setting, string origin)
+    {
+        var definition = SettingsCatalog.Find(setting);
+        var problem = path.Length > SettingDefinition.StandardMaxLength ? $"it is {path.Length} characters long; at most {SettingDefinition.StandardMaxLength} are allowed"
+            : path.Any(c => char.IsControl(c)) || HasBrokenSurrogate(path) ? "it holds a control character or half of a surrogate pair, which no file name can"
+            : null;
+        if (problem is null)
+        {
+            try
+            {
+                return Path.GetFullPath(path, baseDirectory ?? System.Environment.CurrentDirectory);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
+            {
+                problem = "it is not a valid path";
+            }
+        }
+
+        throw new VmEventOpsException(
+            ErrorIds.InvalidSettingValue,
+            VmErrorCategory.InvalidArgument,
+            $"Setting {definition?.Name ?? setting} ({origin}) has the value '{SecretRedactor.Quote(path)}', which is not valid: {problem}.",
+            definition?.Name ?? setting);
+    }
+
+    private static bool HasBrokenSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return true;
+        }
+
+        return false;
     }
 
     private static VmEventSetting Meta(string name, string? value, ConfigurationLayer layer, string origin, string description) => new()

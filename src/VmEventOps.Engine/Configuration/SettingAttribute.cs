@@ -18,8 +18,22 @@ public sealed class SettingAttribute : Attribute
     /// <summary>For integers: the smallest value allowed; for durations: the fewest seconds.</summary>
     public long Minimum { get; init; } = long.MinValue;
 
-    /// <summary>For integers: the largest value allowed.</summary>
+    /// <summary>For integers: the largest value allowed; for durations: the most seconds.</summary>
     public long Maximum { get; init; } = long.MaxValue;
+
+    /// <summary>
+    /// The longest text accepted, in characters; 0 for the standard limit (<see cref="SettingDefinition.StandardMaxLength"/>).
+    /// </summary>
+    public int MaxLength { get; init; }
+
+    /// <summary>
+    /// True for a setting the credential is built from (or that decides which token it asks for): two settings that
+    /// differ in any of them are two identities, each with a credential and token cache of its own.
+    /// </summary>
+    public bool Identity { get; init; }
+
+    /// <summary>A check of the text's form beyond its type and pattern (a connection string the SDK can read).</summary>
+    public SettingFormat Format { get; init; }
 
     /// <summary>For URIs: only https is allowed (bearer tokens never travel over plain http).</summary>
     public bool RequireHttps { get; init; }
@@ -29,6 +43,16 @@ public sealed class SettingAttribute : Attribute
 
     /// <summary>Words for "expected ..." in the error when <see cref="Pattern"/> does not match.</summary>
     public string? PatternDescription { get; init; }
+}
+
+/// <summary>A form a setting's text must have beyond its type and pattern.</summary>
+public enum SettingFormat
+{
+    /// <summary>No check beyond type and pattern.</summary>
+    Any,
+
+    /// <summary>A storage connection string the Azure Storage SDK reads (keys, SAS, endpoints, or UseDevelopmentStorage=true).</summary>
+    StorageConnectionString,
 }
 
 /// <summary>How a secret setting is shown.</summary>

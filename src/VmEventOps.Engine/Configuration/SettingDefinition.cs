@@ -47,6 +47,19 @@ public sealed class SettingDefinition
 
     internal Type ValueType { get; }
 
+    /// <summary>The longest text of a setting without its own limit (paths, names, URIs).</summary>
+    public const int StandardMaxLength = 4096;
+
+    /// <summary>The longest text of a secret or a list without its own limit (tokens, connection strings, many scopes).</summary>
+    public const int LongMaxLength = 65536;
+
+    /// <summary>True for a setting the identity (credential and token cache) is built from.</summary>
+    public bool IsIdentity => _rules.Identity;
+
+    /// <summary>The longest text accepted, in characters.</summary>
+    public int MaxLength => _rules.MaxLength > 0 ? _rules.MaxLength
+        : IsSecret || ValueType == typeof(IReadOnlyList<string>) ? LongMaxLength : StandardMaxLength;
+
     /// <summary>What a valid value looks like, for error messages and the README.</summary>
     public string Expected
     {
@@ -64,26 +77,74 @@ public sealed class SettingDefinition
 
             if (ValueType == typeof(TimeSpan))
             {
+                var least = Math.Max(0, _rules.Minimum);
                 return "a duration such as 00:00:30 or 7.00:00:00 ([d.]hh:mm:ss), or a whole number of seconds"
-                    + (_rules.Minimum > 0 ? $", of at least {_rules.Minimum} s" : string.Empty);
+                    + (_rules.Maximum == long.MaxValue
+                        ? least > 0 ? $", of at least {least} s" : string.Empty
+                        : $", from {Seconds(least)} to {Seconds(_rules.Maximum)}");
             }
 
-            if (ValueType == typeof(Uri)) return _rules.RequireHttps ? "an absolute https URI" : "an absolute http or https URI";
+            if (ValueType == typeof(Uri)) return (_rules.RequireHttps ? "an absolute https URI" : "an absolute http or https URI") + " without user information";
             if (ValueType.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(ValueType));
             if (ValueType == typeof(IReadOnlyList<string>)) return "a comma-separated list (or JSON array) of " + (_rules.PatternDescription ?? "values");
+            if (_rules.Format == SettingFormat.StorageConnectionString)
+            {
+                return "a storage connection string (AccountName and AccountKey, a SharedAccessSignature with endpoints, or UseDevelopmentStorage=true)";
+            }
+
             return _rules.PatternDescription ?? "text";
         }
     }
 
-    /// <summary>Parses text into the setting's type; on failure returns false and why.</summary>
+    /// <summary>
+    /// Parses text into the setting's type; on failure returns false and why. The reason never repeats the text: the
+    /// caller decides what of it may be shown. Any text is answered, never with an exception.
+    /// </summary>
     public bool TryParse(string text, out object? value, out string? problem)
     {
         value = null;
+        // A byte order mark at the start is what an editor or a file left behind, not part of the value.
+        text = text.TrimStart('\uFEFF');
+        if (text.Length > MaxLength)
+        {
+            problem = $"it is {text.Length} characters long; at most {MaxLength} are allowed";
+            return false;
+        }
+
+        if (TextProblem(text) is { } unreadable)
+        {
+            problem = unreadable;
+            return false;
+        }
+
+        try
+        {
+            return TryParseChecked(text.Trim(), out value, out problem);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or RegexMatchTimeoutException or UriFormatException)
+        {
+            // A parser that throws on some text is a no for that text, like any other.
+            value = null;
+            return Fail(out problem);
+        }
+    }
+
+    /// <summary>Formats a typed value as the text a settings file or environment variable would hold.</summary>
+    public static string Format(object value) => value switch
+    {
+        TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
+        IReadOnlyList<string> list => string.Join(",", list),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private bool TryParseChecked(string trimmed, out object? value, out string? problem)
+    {
+        value = null;
         problem = null;
-        var trimmed = text.Trim();
         if (ValueType == typeof(string))
         {
-            if (!Matches(trimmed)) return Fail(out problem);
+            if (!Matches(trimmed) || !HasFormat(trimmed)) return Fail(out problem);
             value = trimmed;
             return true;
         }
@@ -105,7 +166,7 @@ public sealed class SettingDefinition
             var span = int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
                 ? TimeSpan.FromSeconds(seconds)
                 : TimeSpan.TryParseExact(trimmed, "c", CultureInfo.InvariantCulture, out var parsed) ? parsed : TimeSpan.MinValue;
-            if (span < TimeSpan.Zero || span.TotalSeconds < _rules.Minimum)
+            if (span < TimeSpan.Zero || span.TotalSeconds < _rules.Minimum || span.TotalSeconds > _rules.Maximum)
             {
                 return Fail(out problem);
             }
@@ -117,8 +178,10 @@ public sealed class SettingDefinition
         if (ValueType == typeof(Uri))
         {
             if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri)
-                || (uri.Scheme != Uri.UriSchemeHttps && (_rules.RequireHttps || uri.Scheme != Uri.UriSchemeHttp)))
+                || (uri.Scheme != Uri.UriSchemeHttps && (_rules.RequireHttps || uri.Scheme != Uri.UriSchemeHttp))
+                || !string.IsNullOrEmpty(uri.UserInfo) || string.IsNullOrEmpty(uri.Host))
             {
+                // A password in a URI is still a password: credentials belong in the secret settings.
                 return Fail(out problem);
             }
 
@@ -138,10 +201,10 @@ public sealed class SettingDefinition
         if (ValueType == typeof(IReadOnlyList<string>))
         {
             var items = trimmed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var bad = items.FirstOrDefault(item => !Matches(item));
-            if (bad is not null)
+            var bad = Array.FindIndex(items, item => !Matches(item));
+            if (bad >= 0)
             {
-                problem = $"'{bad}' is not {Expected}";
+                problem = $"item {bad + 1} is not {_rules.PatternDescription ?? "valid"}";
                 return false;
             }
 
@@ -152,14 +215,35 @@ public sealed class SettingDefinition
         throw new InvalidOperationException($"Setting {Name} has an unsupported type {ValueType.Name}.");
     }
 
-    /// <summary>Formats a typed value as the text a settings file or environment variable would hold.</summary>
-    public static string Format(object value) => value switch
+    // Text that no service can take: a NUL, half of a surrogate pair (no UTF-8 for it), or, outside secrets, a control
+    // character within the value (the white space around it is trimmed).
+    private string? TextProblem(string text)
     {
-        TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
-        IReadOnlyList<string> list => string.Join(",", list),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
+        var trimmed = text.Trim();
+        for (var i = 0; i < trimmed.Length; i++)
+        {
+            var c = trimmed[i];
+            if (char.IsHighSurrogate(c) && i + 1 < trimmed.Length && char.IsLowSurrogate(trimmed[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c)) return $"it holds half of a UTF-16 surrogate pair at position {i + 1}, which is not text";
+            if (c == '\0' || (!IsSecret && char.IsControl(c))) return $"it holds the control character U+{(int)c:X4} at position {i + 1}";
+        }
+
+        return null;
+    }
+
+    private bool HasFormat(string text) => _rules.Format switch
+    {
+        SettingFormat.StorageConnectionString => StorageConnectionStringFormat.IsValid(text),
+        _ => true,
     };
+
+    private static string Seconds(long seconds) =>
+        seconds == 86400 ? "1 day" : seconds % 86400 == 0 && seconds > 0 ? $"{seconds / 86400} days" : seconds % 3600 == 0 && seconds > 0 ? $"{seconds / 3600} h" : $"{seconds} s";
 
     private bool Matches(string text) => _pattern is null || _pattern.IsMatch(text);
 

@@ -8,14 +8,16 @@ internal static class SettingValueReader
 {
     public static LayerValue Read(SettingDefinition definition, string text, string origin)
     {
+        // A byte order mark that a file or an editor left at the start is not part of the value (nor hides a reference).
+        text = text.TrimStart('\uFEFF');
         if (KeyVaultReference.IsReference(text)) return ReadReference(definition, text, origin);
         if (definition.TryParse(text, out var value, out var problem))
         {
             return new LayerValue(definition, text, value, origin);
         }
 
-        // A secret's text is never repeated back, not even when it is wrong.
-        var shown = definition.IsSecret ? string.Empty : $" '{Truncate(text)}'";
+        // A secret's text is never repeated back, not even when it is wrong; other text is shown with any credential in it masked.
+        var shown = definition.IsSecret ? string.Empty : $" '{SecretRedactor.Quote(text)}'";
         throw new VmEventOpsException(
             ErrorIds.InvalidSettingValue,
             VmErrorCategory.InvalidArgument,
@@ -37,8 +39,8 @@ internal static class SettingValueReader
     public static VmEventOpsException Unknown(string name, string origin) => new(
         ErrorIds.UnknownSetting,
         VmErrorCategory.InvalidData,
-        $"{origin} names the setting '{name}', which does not exist. Known settings: {string.Join(", ", SettingsCatalog.All.Select(s => s.Name))}.",
-        name);
+        $"{origin} names the setting '{SecretRedactor.Quote(name)}', which does not exist. Known settings: {string.Join(", ", SettingsCatalog.All.Select(s => s.Name))}.",
+        SecretRedactor.Quote(name));
 
     public static VmEventOpsException Duplicate(string name, string origin) => new(
         ErrorIds.DuplicateSetting,
@@ -69,6 +71,4 @@ internal static class SettingValueReader
 
         return new LayerValue(definition, text, null, origin, reference);
     }
-
-    private static string Truncate(string text) => text.Length <= 80 ? text : text[..77] + "...";
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using VmEventOps.Engine.Diagnostics;
 
@@ -18,9 +19,26 @@ internal static class SettingsFileReader
 
     private static readonly JsonDocumentOptions ParseOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
-    public static SettingsFileContent Read(string path, string? environment)
+    // Larger than any settings file: a wrong path (a log, a database) is refused before it is read whole.
+    private const long MaxFileSize = 4 * 1024 * 1024;
+
+    public static SettingsFileContent Read(string path, string? environment, List<string?> secretsSeen)
     {
         using var document = Parse(path);
+        try
+        {
+            CollectSecrets(document.RootElement, secretsSeen);
+            return Read(path, environment, document, secretsSeen);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to turn an escaped half of a surrogate pair ("\ud800") into a string.
+            throw Invalid(path, "it holds a name or a string that is not valid Unicode text (an unpaired \\uD800-\\uDFFF escape)");
+        }
+    }
+
+    private static SettingsFileContent Read(string path, string? environment, JsonDocument document, List<string?> secretsSeen)
+    {
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -34,15 +52,15 @@ internal static class SettingsFileReader
             if (HostKeys.Contains(property.Name)) continue;
             if (string.Equals(property.Name, ValuesSection, StringComparison.OrdinalIgnoreCase))
             {
-                ReadValuesSection(path, property.Value, values);
+                ReadValuesSection(path, property.Value, values, secretsSeen);
             }
             else if (property.Value.ValueKind == JsonValueKind.Object && SettingsCatalog.Find(property.Name) is null)
             {
-                if (!sections.TryAdd(property.Name, property.Value)) throw SettingValueReader.Duplicate(property.Name, path);
+                if (!sections.TryAdd(property.Name, property.Value)) throw SettingValueReader.Duplicate(SecretRedactor.Quote(property.Name), path);
             }
             else
             {
-                Add(values, property.Name, property.Value, path);
+                Add(values, property.Name, property.Value, path, secretsSeen);
             }
         }
 
@@ -52,11 +70,11 @@ internal static class SettingsFileReader
             section = sections.Keys.FirstOrDefault(k => string.Equals(k, environment, StringComparison.OrdinalIgnoreCase));
             if (section is null)
             {
-                var known = sections.Count == 0 ? "it has no environment sections" : "its environments are " + string.Join(", ", sections.Keys);
+                var known = sections.Count == 0 ? "it has no environment sections" : "its environments are " + string.Join(", ", sections.Keys.Select(k => SecretRedactor.Quote(k, 40)));
                 throw new VmEventOpsException(
                     ErrorIds.UnknownEnvironment,
                     VmErrorCategory.ObjectNotFound,
-                    $"Environment '{environment}' is not defined in settings file {path}: {known}.",
+                    $"Environment '{SecretRedactor.Quote(environment)}' is not defined in settings file {path}: {known}.",
                     environment);
             }
 
@@ -64,7 +82,7 @@ internal static class SettingsFileReader
             var overrides = new Dictionary<string, LayerValue>(StringComparer.OrdinalIgnoreCase);
             foreach (var property in sections[section].EnumerateObject())
             {
-                Add(overrides, property.Name, property.Value, origin);
+                Add(overrides, property.Name, property.Value, origin, secretsSeen);
             }
 
             foreach (var (name, value) in overrides) values[name] = value;
@@ -75,14 +93,31 @@ internal static class SettingsFileReader
 
     private static JsonDocument Parse(string path)
     {
-        byte[] bytes;
+        string text;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            if (Directory.Exists(path))
+            {
+                throw new VmEventOpsException(ErrorIds.SettingsFileNotFound, VmErrorCategory.ObjectNotFound, $"Settings file {path} is a folder, not a file: name the JSON file in it.", path);
+            }
+
+            if (new FileInfo(path) is { Exists: true, Length: > MaxFileSize } large)
+            {
+                throw Invalid(path, $"it is {large.Length} bytes long; a settings file is at most {MaxFileSize} bytes");
+            }
+
+            // The byte order mark (UTF-8, UTF-16 or UTF-32) that Windows editors and PowerShell's Out-File write decides the
+            // encoding; without one the file is UTF-8, strictly: bytes that are not UTF-8 are an error, not replaced.
+            using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new VmEventOpsException(ErrorIds.SettingsFileNotFound, VmErrorCategory.ObjectNotFound, $"Settings file {path} does not exist.", path, e);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Invalid(path, "it is not UTF-8 text (nor UTF-16 with a byte order mark)");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -91,7 +126,7 @@ internal static class SettingsFileReader
 
         try
         {
-            return JsonDocument.Parse(bytes, ParseOptions);
+            return JsonDocument.Parse(text, ParseOptions);
         }
         catch (JsonException e)
         {
@@ -101,7 +136,22 @@ internal static class SettingsFileReader
         }
     }
 
-    private static void ReadValuesSection(string path, JsonElement section, Dictionary<string, LayerValue> values)
+    // The string values of secret settings anywhere in the file (top level, environment sections, Values), known before
+    // any value is checked, so an error about one setting cannot quote another's secret.
+    private static void CollectSecrets(JsonElement element, List<string?> secretsSeen)
+    {
+        if (element.ValueKind != JsonValueKind.Object) return;
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = property.Name.StartsWith(ConfigurationLoader.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
+                ? property.Name[ConfigurationLoader.EnvironmentPrefix.Length..]
+                : property.Name;
+            if (property.Value.ValueKind == JsonValueKind.Object) CollectSecrets(property.Value, secretsSeen);
+            else if (property.Value.ValueKind == JsonValueKind.String && SettingsCatalog.Find(name) is { IsSecret: true }) secretsSeen.Add(property.Value.GetString());
+        }
+    }
+
+    private static void ReadValuesSection(string path, JsonElement section, Dictionary<string, LayerValue> values, List<string?> secretsSeen)
     {
         var origin = $"{path} [{ValuesSection}]";
         if (section.ValueKind != JsonValueKind.Object) throw Invalid(path, $"'{ValuesSection}' must be an object");
@@ -110,16 +160,17 @@ internal static class SettingsFileReader
             if (!property.Name.StartsWith(ConfigurationLoader.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)) continue;
             var name = property.Name[ConfigurationLoader.EnvironmentPrefix.Length..];
             if (ConfigurationLoader.IsMetaSetting(name)) continue;
-            if (values.ContainsKey(name)) throw SettingValueReader.Duplicate(name, path);
-            Add(values, name, property.Value, origin);
+            if (values.ContainsKey(name)) throw SettingValueReader.Duplicate(SecretRedactor.Quote(name), path);
+            Add(values, name, property.Value, origin, secretsSeen);
         }
     }
 
-    private static void Add(Dictionary<string, LayerValue> values, string name, JsonElement element, string origin)
+    private static void Add(Dictionary<string, LayerValue> values, string name, JsonElement element, string origin, List<string?> secretsSeen)
     {
         var definition = SettingsCatalog.Find(name) ?? throw SettingValueReader.Unknown(name, origin);
         if (values.ContainsKey(definition.Name)) throw SettingValueReader.Duplicate(definition.Name, origin);
         var text = ToText(definition, element, origin);
+        if (definition.IsSecret) secretsSeen.Add(text);
         if (text is not null) values[definition.Name] = SettingValueReader.Read(definition, text, origin);
     }
 

@@ -11,10 +11,17 @@ public sealed record VmEventOptions
     private const string QueueNamePattern = "^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$";
     private const string ApiVersionPattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?$";
     private const string ApiVersionRule = "an api-version such as 2024-11-01";
+    private const string HostPattern = "^(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]{2,45}\\])(:[0-9]{1,5})?$";
+    private const string HostRule = "a host name, *.domain, or either with :port, such as kv-onboarding.privatelink.vaultcore.azure.net or 127.0.0.1:8443";
+
+    // Azure queues hide a message for 1 s to 7 days (visibility timeout); a delayed send waits 7 days at most.
+    private const long Week = 7 * 24 * 3600;
+    private const long Day = 24 * 3600;
+
     private const string QueueNameRule = "a queue name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit";
 
     // Storage
-    [Setting("Storage connection string (Azurite or local work). Wins over account name and service URIs.", Secret = SecretKind.ConnectionString)]
+    [Setting("Storage connection string (Azurite or local work). Wins over account name and service URIs.", Secret = SecretKind.ConnectionString, Format = SettingFormat.StorageConnectionString)]
     public string? StorageConnectionString { get; init; }
 
     [Setting("Storage account name, for token authentication against the public cloud endpoints.",
@@ -49,7 +56,7 @@ public sealed record VmEventOptions
     [Setting("How messages sent to the main queue are encoded: Base64 (as Event Grid writes, and the Functions host.json expects) or Text.")]
     public QueueMessageFormat MessageEncoding { get; init; } = QueueMessageFormat.Base64;
 
-    [Setting("How long a message in the succeeded queue is kept (retry and poison messages never expire).")]
+    [Setting("How long a message in the succeeded queue is kept (retry and poison messages never expire).", Minimum = 1, Maximum = int.MaxValue)]
     public TimeSpan SucceededMessageTtl { get; init; } = TimeSpan.FromDays(7);
 
     [Setting("Table holding one onboarding state record per VM.",
@@ -57,16 +64,16 @@ public sealed record VmEventOptions
     public string StateTableName { get; init; } = "VmOnboardingState";
 
     // Scope
-    [Setting("Scopes whose VMs are processed: subscription or resource group IDs, comma-separated, or * for any.",
+    [Setting("Scopes whose VMs are processed: subscription or resource group IDs, comma-separated, or * for any.", MaxLength = 65536,
         Pattern = "^(\\*|(?i)/subscriptions/" + Guid + "(/resourceGroups/[-\\w.()]{1,90})?/?)$",
         PatternDescription = "* or a scope such as /subscriptions/{guid} or /subscriptions/{guid}/resourceGroups/{name}")]
     public IReadOnlyList<string> AllowedScopes { get; init; } = [];
 
     // Azure and identity
-    [Setting("Azure Resource Manager endpoint (sovereign clouds, emulators).", RequireHttps = true)]
+    [Setting("Azure Resource Manager endpoint (sovereign clouds, emulators).", RequireHttps = true, Identity = true)]
     public Uri ArmEndpoint { get; init; } = new("https://management.azure.com/");
 
-    [Setting("Audience of ARM tokens (sovereign clouds, emulators); the ARM endpoint when empty.", RequireHttps = true)]
+    [Setting("Audience of ARM tokens (sovereign clouds, emulators); the ARM endpoint when empty.", RequireHttps = true, Identity = true)]
     public Uri? ArmAudience { get; init; }
 
     [Setting("api-version of Microsoft.Compute requests (VM GET).", Pattern = ApiVersionPattern, PatternDescription = ApiVersionRule)]
@@ -78,56 +85,60 @@ public sealed record VmEventOptions
     [Setting("api-version of Microsoft.Automation requests (runbook jobs).", Pattern = ApiVersionPattern, PatternDescription = ApiVersionRule)]
     public string AutomationApiVersion { get; init; } = "2024-10-23";
 
-    [Setting("Longest wait an ARM request sleeps before trying again (a Retry-After the service names, or the client's own backoff); a service that names a longer wait fails the request VmArmThrottled at once, and the workflow defers the message (no attempt used up).")]
+    [Setting("Longest wait an ARM request sleeps before trying again (a Retry-After the service names, or the client's own backoff); a service that names a longer wait fails the request VmArmThrottled at once, and the workflow defers the message (no attempt used up).", Minimum = 0, Maximum = Week)]
     public TimeSpan ArmMaxRetryWait { get; init; } = TimeSpan.FromMinutes(1);
 
     [Setting("Pages of one ARM list (nextLink) read at most; a longer list is cut there, with a warning.", Minimum = 1, Maximum = 10000)]
     public int ArmMaxPages { get; init; } = 50;
 
-    [Setting("How long one invocation may run in its host (the Functions functionTimeout, which deploy/functionapp/profile.ps1 reads from host.json; 3 hours in the Automation sandbox): no ARM wait runs past it, less a tenth (at most 1 min) kept to route the message. Empty: no limit.", Minimum = 1)]
+    [Setting("How long one invocation may run in its host (the Functions functionTimeout, which deploy/functionapp/profile.ps1 reads from host.json; 3 hours in the Automation sandbox): no ARM wait runs past it, less a tenth (at most 1 min) kept to route the message. Empty: no limit.", Minimum = 1, Maximum = Week)]
     public TimeSpan? InvocationTimeout { get; init; }
 
-    [Setting("Microsoft Entra authority host.", RequireHttps = true)]
+    [Setting("Microsoft Entra authority host; it also names the cloud whose Key Vault and Azure Monitor hosts may receive tokens.", RequireHttps = true, Identity = true)]
     public Uri AuthorityHost { get; init; } = new("https://login.microsoftonline.com/");
 
-    [Setting("How to authenticate: Auto, ManagedIdentity, WorkloadIdentity, ServicePrincipal, AzureCli or Token.")]
+    [Setting("How to authenticate: Auto, ManagedIdentity, WorkloadIdentity, ServicePrincipal, AzureCli or Token.", Identity = true)]
     public AuthMode AuthMode { get; init; } = AuthMode.Auto;
 
     [Setting("Client id of a user-assigned managed identity (system-assigned when empty).",
-        Pattern = "^" + Guid + "$", PatternDescription = "a client id (GUID)")]
+        Pattern = "^" + Guid + "$", PatternDescription = "a client id (GUID)", Identity = true)]
     public string? ManagedIdentityClientId { get; init; }
 
     [Setting("Resource ID of a user-assigned managed identity (instead of its client id).",
         Pattern = "^(?i)/subscriptions/" + Guid + "/resourceGroups/[-\\w.()]{1,90}/providers/Microsoft\\.ManagedIdentity/userAssignedIdentities/[-\\w]{3,128}$",
-        PatternDescription = "a user-assigned identity resource ID such as /subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}")]
+        PatternDescription = "a user-assigned identity resource ID such as /subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}", Identity = true)]
     public string? ManagedIdentityResourceId { get; init; }
 
     [Setting("Microsoft Entra tenant id.", Pattern = "^(" + Guid + "|[A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z]{2,})$",
-        PatternDescription = "a tenant id (GUID) or a domain name")]
+        PatternDescription = "a tenant id (GUID) or a domain name", Identity = true)]
     public string? TenantId { get; init; }
 
-    [Setting("Service principal application (client) id.", Pattern = "^" + Guid + "$", PatternDescription = "a client id (GUID)")]
+    [Setting("Service principal application (client) id.", Pattern = "^" + Guid + "$", PatternDescription = "a client id (GUID)", Identity = true)]
     public string? ClientId { get; init; }
 
-    [Setting("Service principal client secret.", Secret = SecretKind.Whole)]
+    [Setting("Service principal client secret.", Secret = SecretKind.Whole, Identity = true)]
     public string? ClientSecret { get; init; }
 
-    [Setting("Path of a service principal certificate (PEM or PFX).")]
+    [Setting("Path of a service principal certificate (PEM or PFX).", Identity = true)]
     public string? ClientCertificatePath { get; init; }
 
-    [Setting("Password of the service principal certificate.", Secret = SecretKind.Whole)]
+    [Setting("Password of the service principal certificate.", Secret = SecretKind.Whole, Identity = true)]
     public string? ClientCertificatePassword { get; init; }
 
-    [Setting("An access token passed in for local work (AuthMode Token).", Secret = SecretKind.Whole)]
+    [Setting("An access token passed in for local work (AuthMode Token); it is sent only to the audience its aud claim names.", Secret = SecretKind.Whole, Identity = true)]
     public string? AccessToken { get; init; }
 
     // Key Vault references (@Microsoft.KeyVault(...)) in secret settings
-    [Setting("How long a secret read from Key Vault is kept in the process before it is read again (0: every time).")]
+    [Setting("How long a secret read from Key Vault is kept in the process before it is read again (0: every time).", Minimum = 0, Maximum = Week)]
     public TimeSpan KeyVaultCacheDuration { get; init; } = TimeSpan.FromMinutes(10);
 
     [Setting("DNS suffix of vaults named by VaultName= in a Key Vault reference (vault.azure.cn, vault.usgovcloudapi.net in other clouds).",
-        Pattern = "^[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)+$", PatternDescription = "a DNS suffix such as vault.azure.net")]
+        Pattern = "^[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)+$", PatternDescription = "a DNS suffix such as vault.azure.net", Identity = true)]
     public string KeyVaultDnsSuffix { get; init; } = "vault.azure.net";
+
+    [Setting("Vault hosts outside KeyVaultDnsSuffix that may receive Key Vault tokens (private endpoints, emulators), comma-separated: host, *.domain, host:port. A loopback vault only when listed.",
+        Pattern = HostPattern, PatternDescription = HostRule)]
+    public IReadOnlyList<string> KeyVaultAllowedHosts { get; init; } = [];
 
     // Automation
     [Setting("Resource ID of the Azure Automation account that runs the onboarding runbook.",
@@ -142,20 +153,20 @@ public sealed record VmEventOptions
     [Setting("Hybrid Runbook Worker group to run the job on (Azure sandbox when empty).")]
     public string? HybridWorkerGroup { get; init; }
 
-    [Setting("How often a runbook job is polled while waiting for it.")]
+    [Setting("How often a runbook job is polled while waiting for it.", Minimum = 1, Maximum = 3600)]
     public TimeSpan RunbookPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    [Setting("How long to wait for a runbook job to end.")]
+    [Setting("How long to wait for a runbook job to end.", Minimum = 1, Maximum = Week)]
     public TimeSpan RunbookTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     [Setting("New runbook jobs one process starts per AutomationJobWindow at most (Automation's quota: 100 per 30 s per account); fewer while the account answers 429.",
         Minimum = 1, Maximum = 10000)]
     public int AutomationJobsPerWindow { get; init; } = 100;
 
-    [Setting("The sliding window of AutomationJobsPerWindow.", Minimum = 1)]
+    [Setting("The sliding window of AutomationJobsPerWindow.", Minimum = 1, Maximum = Day)]
     public TimeSpan AutomationJobWindow { get; init; } = TimeSpan.FromSeconds(30);
 
-    [Setting("How long a job start waits for the quota, its message held, before the message is deferred to the retry queue instead (no attempt used up).")]
+    [Setting("How long a job start waits for the quota, its message held, before the message is deferred to the retry queue instead (no attempt used up).", Minimum = 0, Maximum = Day)]
     public TimeSpan AutomationJobMaxWait { get; init; } = TimeSpan.FromMinutes(5);
 
     // Database check
@@ -181,19 +192,19 @@ public sealed record VmEventOptions
     public Database.DbEncryption DbEncryption { get; init; } = Database.DbEncryption.Mandatory;
 
     // Retries
-    [Setting("How long a worker hides a message it received; renewed every third of that until the message is routed.")]
+    [Setting("How long a worker hides a message it received; renewed every third of that until the message is routed.", Minimum = 1, Maximum = Week)]
     public TimeSpan MessageLease { get; init; } = TimeSpan.FromMinutes(5);
 
     [Setting("Attempts per event before it goes to the poison queue.", Minimum = 1, Maximum = 100)]
     public int MaxAttempts { get; init; } = 5;
 
-    [Setting("Delay before the first retry; multiplied by RetryFactor each attempt, with jitter.")]
+    [Setting("Delay before the first retry; multiplied by RetryFactor each attempt, with jitter.", Minimum = 0, Maximum = Week)]
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMinutes(1);
 
     [Setting("How much longer each retry waits than the one before.", Minimum = 1, Maximum = 10)]
     public int RetryFactor { get; init; } = 2;
 
-    [Setting("Longest delay between two attempts.")]
+    [Setting("Longest delay between two attempts.", Minimum = 0, Maximum = Week)]
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromHours(1);
 
     // Telemetry export: nothing leaves the process unless one of these is set
@@ -209,6 +220,10 @@ public sealed record VmEventOptions
     [Setting("Headers sent with every OTLP request, as name=value pairs separated by commas (an API key of a hosted backend).", Secret = SecretKind.Whole)]
     public string? OtlpHeaders { get; init; }
 
-    [Setting("Send traces and metrics to Application Insights (Azure Monitor). With Authorization=AAD in it, the module's own credential signs the requests.", Secret = SecretKind.Whole)]
+    [Setting("Send traces and metrics to Application Insights (Azure Monitor). With Authorization=AAD in it, the module's own credential signs the requests, sent only to Azure Monitor hosts of the cloud.", Secret = SecretKind.Whole)]
     public string? ApplicationInsightsConnectionString { get; init; }
+
+    [Setting("Ingestion hosts outside Azure Monitor's own domains that may receive its tokens (Authorization=AAD; a private link scope, an emulator), comma-separated: host, *.domain, host:port. A loopback host only when listed.",
+        Pattern = HostPattern, PatternDescription = HostRule)]
+    public IReadOnlyList<string> ApplicationInsightsAllowedHosts { get; init; } = [];
 }

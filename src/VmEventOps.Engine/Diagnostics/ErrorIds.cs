@@ -48,6 +48,12 @@ public static class ErrorIds
     /// <summary>A token passed in (AuthMode Token) has expired or expires within minutes.</summary>
     public const string AuthTokenExpired = "VmAuthTokenExpired";
 
+    /// <summary>A token passed in (AuthMode Token) is not for the service it would be sent to (its aud claim names another, or it has none).</summary>
+    public const string AuthTokenWrongAudience = "VmAuthTokenWrongAudience";
+
+    /// <summary>The service principal's certificate cannot be read: no such file, not a certificate, or a wrong ClientCertificatePassword.</summary>
+    public const string AuthCertificateInvalid = "VmAuthCertificateInvalid";
+
     /// <summary>A mode's required settings are missing (a service principal without a secret, ...).</summary>
     public const string AuthNotConfigured = "VmAuthNotConfigured";
 
@@ -102,8 +108,14 @@ public static class ErrorIds
     /// <summary>Telemetry export was asked for but cannot start: the trace file cannot be written, or a connection string is not one.</summary>
     public const string TelemetryExportFailed = "VmTelemetryExportFailed";
 
+    /// <summary>With Authorization=AAD, the Application Insights ingestion host is not Azure Monitor's in the configured cloud nor listed in ApplicationInsightsAllowedHosts: no token is sent to it.</summary>
+    public const string TelemetryHostNotAllowed = "VmTelemetryHostNotAllowed";
+
     /// <summary>A setting holds a Key Vault reference that is malformed, or a reference where only secrets may have one.</summary>
     public const string KeyVaultReferenceInvalid = "VmKeyVaultReferenceInvalid";
+
+    /// <summary>A Key Vault reference names a host that is not a vault of the configured cloud (KeyVaultDnsSuffix) nor listed in KeyVaultAllowedHosts: no token is sent to it.</summary>
+    public const string KeyVaultHostNotAllowed = "VmKeyVaultHostNotAllowed";
 
     /// <summary>A referenced secret (or its version) does not exist in the vault.</summary>
     public const string KeyVaultSecretNotFound = "VmKeyVaultSecretNotFound";

@@ -35,6 +35,7 @@ public static class TelemetryExport
         {
             if (_current == targets) return;
             StopExporters();
+            Volatile.Write(ref _current, TelemetryExportTargets.None);
             if (!targets.IsEmpty) StartExporters(targets, options);
             Volatile.Write(ref _current, targets);
             if (!_exitHooked)
@@ -115,6 +116,8 @@ public static class TelemetryExport
             _tracing?.Dispose();
             _tracing = null;
             file?.Dispose();
+            // The old exporters are stopped: nothing is exported now, so the same settings again must start anew.
+            Volatile.Write(ref _current, TelemetryExportTargets.None);
             // The exception's own text may quote a connection string or a header: only its type is kept.
             throw new VmEventOpsException(ErrorIds.TelemetryExportFailed, VmErrorCategory.InvalidArgument,
                 $"Telemetry export to {targets} could not start ({e.GetType().Name}): check OtlpEndpoint, OtlpHeaders and ApplicationInsightsConnectionString.",
@@ -143,12 +146,51 @@ public static class TelemetryExport
         if (targets.OtlpHeaders is { } headers) otlp.Headers = headers;
     }
 
-    /// <summary>The credential that signs Azure Monitor requests: the module's own when the resource takes Entra tokens only, else none.</summary>
+    /// <summary>
+    /// The credential that signs Azure Monitor requests: none unless the resource takes Entra tokens only
+    /// ("Authorization=AAD"); then the module's own, limited to the Monitor audience of the cloud, and only when the
+    /// ingestion endpoint is an Azure Monitor host of that cloud or ApplicationInsightsAllowedHosts names it.
+    /// </summary>
     private static global::Azure.Core.TokenCredential? AzureMonitorCredential(string connectionString, VmEventOptions options)
     {
-        RequireConnectionString(connectionString);
-        // A resource with local authentication disabled takes Entra tokens only ("Authorization=AAD" in its connection string).
-        return connectionString.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) ? TokenProvider.For(options).Credential : null;
+        var parts = RequireConnectionString(connectionString);
+        if (!(parts.TryGetValue("Authorization", out var authorization) && string.Equals(authorization as string, "AAD", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var cloud = AzureCloud.From(options);
+        var ingestion = IngestionEndpoint(parts);
+        if (!HostAllowList.IsUnder(ingestion, cloud.MonitorHostSuffixes) && !HostAllowList.IsListed(ingestion, options.ApplicationInsightsAllowedHosts))
+        {
+            throw new VmEventOpsException(ErrorIds.TelemetryHostNotAllowed, VmErrorCategory.SecurityError,
+                $"ApplicationInsightsConnectionString has Authorization=AAD, but its ingestion host {ingestion.Authority} is not an Azure Monitor host of the cloud of AuthorityHost ({cloud.Name}: "
+                + (cloud.MonitorHostSuffixes.Count == 0 ? "none built in" : string.Join(", ", cloud.MonitorHostSuffixes.Select(d => "*." + d)))
+                + ") nor listed in ApplicationInsightsAllowedHosts, so no token is sent to it. Copy the connection string from the resource, or list a private link host in ApplicationInsightsAllowedHosts.",
+                nameof(VmEventOptions.ApplicationInsightsConnectionString));
+        }
+
+        if (parts.TryGetValue("AADAudience", out var named) && named is string audience && !TokenAudience.Same(audience, cloud.MonitorAudience))
+        {
+            throw new VmEventOpsException(ErrorIds.TelemetryHostNotAllowed, VmErrorCategory.SecurityError,
+                $"ApplicationInsightsConnectionString names an AADAudience that is not Azure Monitor's in the cloud of AuthorityHost ({cloud.MonitorAudience}), so no token is asked for it.",
+                nameof(VmEventOptions.ApplicationInsightsConnectionString));
+        }
+
+        return new AudienceGuardCredential(TokenProvider.For(options).Credential, [cloud.MonitorAudience], "Azure Monitor ingestion", ErrorIds.TelemetryHostNotAllowed);
+    }
+
+    // Where the exporter sends: IngestionEndpoint, else dc.{EndpointSuffix} (with its Location), else the global endpoint.
+    private static Uri IngestionEndpoint(System.Data.Common.DbConnectionStringBuilder parts)
+    {
+        if (parts.TryGetValue("IngestionEndpoint", out var endpoint) && endpoint is string given) return new Uri(given);
+        if (parts.TryGetValue("EndpointSuffix", out var suffix) && suffix is string domain && !string.IsNullOrWhiteSpace(domain))
+        {
+            var location = parts.TryGetValue("Location", out var named) && named is string place && !string.IsNullOrWhiteSpace(place) ? place.Trim() + "." : string.Empty;
+            return Uri.TryCreate($"https://{location}dc.{domain.Trim().Trim('.')}/", UriKind.Absolute, out var built) ? built : new Uri("https://invalid.invalid/");
+        }
+
+        return new Uri("https://dc.services.visualstudio.com/");
     }
 
     private static void DescribeAzureMonitor(AzureMonitorExporterOptions monitor, string connectionString, global::Azure.Core.TokenCredential? credential)
@@ -167,17 +209,18 @@ public static class TelemetryExport
     /// The exporter takes any text and fails later, silently, on its background thread: check the shape now (an
     /// InstrumentationKey GUID, https endpoints), so a wrong setting is a clear error when the command starts.
     /// </summary>
-    private static void RequireConnectionString(string connectionString)
+    private static System.Data.Common.DbConnectionStringBuilder RequireConnectionString(string connectionString)
     {
         string? problem;
+        var parts = new System.Data.Common.DbConnectionStringBuilder();
         try
         {
-            var parts = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            parts.ConnectionString = connectionString;
             problem = !parts.TryGetValue("InstrumentationKey", out var key) || !Guid.TryParse(key as string, out _)
                 ? "it holds no InstrumentationKey that is a GUID"
                 : new[] { "IngestionEndpoint", "LiveEndpoint" }.FirstOrDefault(name => parts.TryGetValue(name, out var endpoint)
-                    && !(Uri.TryCreate(endpoint as string, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)) is { } bad
-                    ? $"its {bad} is not an absolute https URI"
+                    && !(Uri.TryCreate(endpoint as string, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(uri.UserInfo))) is { } bad
+                    ? $"its {bad} is not an absolute https URI without user information"
                     : null;
         }
         catch (ArgumentException)
@@ -191,6 +234,8 @@ public static class TelemetryExport
                 $"ApplicationInsightsConnectionString is not an Application Insights connection string: {problem}. Copy it from the resource's Overview page.",
                 "ApplicationInsightsConnectionString");
         }
+
+        return parts;
     }
 
     private static void StopExporters()

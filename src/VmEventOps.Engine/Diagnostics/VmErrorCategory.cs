@@ -21,4 +21,5 @@ public enum VmErrorCategory
     LimitsExceeded,
     ParserError,
     InvalidResult,
+    SecurityError,
 }

@@ -37,6 +37,10 @@ public static class VmEventTelemetry
     /// <summary>Duration of one request to Azure Resource Manager.</summary>
     public static readonly Histogram<double> ArmDuration = Meter.CreateHistogram<double>("vmeventops.arm.duration", "ms", "Time of one request to Azure Resource Manager, by operation and HTTP status.");
 
+    /// <summary>Spans not exported, by reason (TraceFileLockTimeout: another process held the trace file's lock too long).</summary>
+    public static readonly Counter<long> DroppedSpans = Meter.CreateCounter<long>("vmeventops.telemetry.dropped_spans", "{span}",
+        "Spans dropped instead of exported, by reason: TraceFileLockTimeout when another process held the trace file's append lock longer than the bound.");
+
     /// <summary>Messages in each queue, as a running worker last counted them.</summary>
     public static readonly ObservableGauge<long> QueueDepth = Meter.CreateObservableGauge("vmeventops.queue.depth", QueueDepths.Observe, "{message}",
         "Approximate number of messages in each queue (scheduled retries included), counted by running workers.");

@@ -29,19 +29,50 @@ public sealed class TokenProvider
     /// <summary>The credential every Azure SDK client of this identity uses.</summary>
     internal TokenCredential Credential => _cache;
 
-    /// <summary>The provider of the identity these settings describe (created once per process).</summary>
+    /// <summary>The provider of the identity these settings describe (created once per process; a failed creation is not kept).</summary>
     public static TokenProvider For(VmEventOptions options)
     {
         // Validates the mode's settings now, so a missing one is reported before any request.
         var key = IdentityKey(options);
+        var entry = Providers.GetOrAdd(key, _ => new Lazy<TokenProvider>(() => Create(options), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
-            return Providers.GetOrAdd(key, _ => new Lazy<TokenProvider>(() => new TokenProvider(options, TimeProvider.System))).Value;
+            return entry.Value;
         }
-        catch (VmEventOpsException)
+        catch (Exception)
         {
-            Providers.TryRemove(key, out _);
+            // Settings corrected in the same process (a password, a file) must be tried again, not answered from here.
+            Providers.TryRemove(KeyValuePair.Create(key, entry));
             throw;
+        }
+    }
+
+    /// <summary>
+    /// What makes two settings the same identity: every setting the catalog marks as one (<see cref="SettingAttribute.Identity"/>),
+    /// secret ones hashed (the key is never shown, but it is held in memory). Nothing is listed by hand here.
+    /// </summary>
+    internal static string IdentityKey(VmEventOptions options) => string.Join("|", SettingsCatalog.All.Where(s => s.IsIdentity).Select(s =>
+    {
+        var value = s.Property.GetValue(options);
+        var text = value is null ? string.Empty : SettingDefinition.Format(value);
+        return s.Name + "=" + (s.IsSecret && value is not null ? Hash(text) : text);
+    }));
+
+    private static TokenProvider Create(VmEventOptions options)
+    {
+        try
+        {
+            return new TokenProvider(options, TimeProvider.System);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            // A wrong password or an unreadable certificate file; the exception's text names neither the password nor the key.
+            throw new VmEventOpsException(
+                ErrorIds.AuthCertificateInvalid,
+                VmErrorCategory.AuthenticationError,
+                $"The service principal certificate ClientCertificatePath {options.ClientCertificatePath} cannot be read{(string.IsNullOrEmpty(options.ClientCertificatePassword) ? string.Empty : " with the ClientCertificatePassword given")}: {IdentityFailure.Describe(e)}",
+                nameof(VmEventOptions.ClientCertificatePath),
+                e);
         }
     }
 
@@ -50,7 +81,7 @@ public sealed class TokenProvider
     {
         TokenResourceType.Arm => (_options.ArmAudience ?? _options.ArmEndpoint).AbsoluteUri,
         TokenResourceType.Storage => "https://storage.azure.com/",
-        TokenResourceType.KeyVault => "https://vault.azure.net",
+        TokenResourceType.KeyVault => AzureCloud.KeyVaultAudience(_options),
         TokenResourceType.Sql => "https://database.windows.net/",
         TokenResourceType.Automation => "https://automation.azure.com/",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
@@ -92,11 +123,6 @@ public sealed class TokenProvider
         secure.MakeReadOnly();
         return secure;
     }
-
-    // What makes two settings the same identity. A passed-in token is part of it (hashed: the key is never shown).
-    private static string IdentityKey(VmEventOptions o) => string.Join("|",
-        o.AuthMode, o.TenantId, o.ClientId, o.ManagedIdentityClientId, o.ManagedIdentityResourceId, o.AuthorityHost, o.ArmEndpoint, o.ArmAudience, o.ClientCertificatePath,
-        Hash(o.ClientSecret), Hash(o.AccessToken));
 
     private static string Hash(string? secret) => secret is null
         ? string.Empty

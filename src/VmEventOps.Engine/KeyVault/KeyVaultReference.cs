@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.RegularExpressions;
 
 namespace VmEventOps.Engine.KeyVault;
@@ -24,7 +23,10 @@ public sealed partial record KeyVaultReference
     /// <summary>The vault's URI when the reference gives one (SecretUri form); null in the VaultName form.</summary>
     public Uri? VaultUri { get; }
 
-    /// <summary>The vault as people name it: the first label of its host name, or host:port for an address.</summary>
+    /// <summary>
+    /// The vault as shown: in the VaultName form its name; in the SecretUri form the host it is read from, whole (with the
+    /// port when it is not 443), so a look-alike such as kv1.vault.azure.net.example.test is shown as what it is.
+    /// </summary>
     public string VaultName { get; }
 
     /// <summary>The secret's name.</summary>
@@ -33,7 +35,7 @@ public sealed partial record KeyVaultReference
     /// <summary>A pinned version, or null for the current one.</summary>
     public string? Version { get; }
 
-    /// <summary>True for a vault on this machine (an emulator): the only hosts whose bearer challenge is not checked against the vault's domain.</summary>
+    /// <summary>True for a vault on this machine (an emulator), which receives a token only when KeyVaultAllowedHosts names it.</summary>
     public bool IsLoopback => VaultUri is { } uri && IsLoopbackHost(uri);
 
     /// <summary>True when <paramref name="text"/> is meant as a Key Vault reference (whether or not it is well formed).</summary>
@@ -55,19 +57,22 @@ public sealed partial record KeyVaultReference
         }
 
         var parts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var part in trimmed[Prefix.Length..^1].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var all = trimmed[Prefix.Length..^1].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (var index = 0; index < all.Length; index++)
         {
+            var part = all[index];
             var equals = part.IndexOf('=');
             var key = equals < 0 ? part : part[..equals].Trim();
             if (equals < 0 || !IsKnownKey(key))
             {
-                problem = $"'{Shorten(key)}' is not a part of a Key Vault reference: use SecretUri, or VaultName, SecretName and SecretVersion";
+                // The part is not repeated: a secret pasted into the reference by mistake would be shown.
+                problem = $"part {index + 1} is not one of SecretUri, VaultName, SecretName and SecretVersion (name=value, separated by semicolons)";
                 return false;
             }
 
             if (!parts.TryAdd(key, part[(equals + 1)..].Trim()))
             {
-                problem = $"the reference gives {key} twice";
+                problem = $"the reference gives {key.ToLowerInvariant() switch { "secreturi" => "SecretUri", "vaultname" => "VaultName", "secretname" => "SecretName", _ => "SecretVersion" }} twice";
                 return false;
             }
         }
@@ -80,8 +85,7 @@ public sealed partial record KeyVaultReference
     /// <summary>How a setting's source is shown: <c>KeyVault(vault/name)</c>.</summary>
     public override string ToString() => $"KeyVault({VaultName}/{SecretName}{(Version is null ? string.Empty : "/" + Version)})";
 
-    internal static bool IsLoopbackHost(Uri uri) =>
-        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+    internal static bool IsLoopbackHost(Uri uri) => Identity.HostAllowList.IsLoopback(uri);
 
     private static bool IsKnownKey(string key) =>
         key.Equals("SecretUri", StringComparison.OrdinalIgnoreCase) || key.Equals("VaultName", StringComparison.OrdinalIgnoreCase)
@@ -113,7 +117,7 @@ public sealed partial record KeyVaultReference
 
         if (!Valid(segments[1], segments.Length == 3 ? segments[2] : null, out problem)) return false;
         var vaultUri = new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
-        var vaultName = uri.HostNameType == UriHostNameType.Dns && !uri.IsLoopback ? uri.Host.Split('.')[0] : uri.Authority;
+        var vaultName = uri.IsDefaultPort && uri.HostNameType == UriHostNameType.Dns ? uri.IdnHost.ToLowerInvariant() : uri.Authority.ToLowerInvariant();
         reference = new KeyVaultReference(vaultUri, vaultName, segments[1], segments.Length == 3 ? segments[2] : null);
         return true;
     }
@@ -129,7 +133,7 @@ public sealed partial record KeyVaultReference
 
         if (!VaultNamePattern().IsMatch(vault))
         {
-            problem = $"'{Shorten(vault)}' is not a vault name: 3-24 letters, digits and hyphens, starting with a letter";
+            problem = "VaultName is not a vault name: 3-24 letters, digits and hyphens, starting with a letter";
             return false;
         }
 
@@ -141,13 +145,12 @@ public sealed partial record KeyVaultReference
 
     private static bool Valid(string name, string? version, out string? problem)
     {
-        problem = !SecretNamePattern().IsMatch(name) ? $"'{Shorten(name)}' is not a secret name: 1-127 letters, digits and hyphens"
-            : version is not null && !VersionPattern().IsMatch(version) ? $"'{Shorten(version)}' is not a secret version: letters and digits"
+        // Nothing of the reference's text is repeated in a problem: it is the text of a secret setting.
+        problem = !SecretNamePattern().IsMatch(name) ? "the secret name is not one: 1-127 letters, digits and hyphens"
+            : version is not null && !VersionPattern().IsMatch(version) ? "the secret version is not one: letters and digits"
             : null;
         return problem is null;
     }
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$", RegexOptions.CultureInvariant)]
     private static partial Regex VaultNamePattern();

@@ -86,6 +86,7 @@ public static class KeyVaultReferenceResolver
     private static Task<string> ReadAsync(
         KeyVaultSettingReference reference, VmEventOptions options, TokenProvider provider, bool refresh, IHostLog log, CancellationToken cancellationToken)
     {
+        KeyVaultHostPolicy.Require(reference, options);
         var vault = reference.Reference.VaultUriIn(options.KeyVaultDnsSuffix);
         var secret = new Uri(vault, $"secrets/{reference.Reference.SecretName}/{reference.Reference.Version}");
         return KeyVaultSecretCache.Shared.GetAsync(
@@ -93,7 +94,7 @@ public static class KeyVaultReferenceResolver
             () =>
             {
                 log.Verbose($"Reading {reference.Name} from {reference.Reference} ({vault.Host}){(refresh ? string.Empty : $", kept for {options.KeyVaultCacheDuration}")}.");
-                return KeyVaultSecretReader.ReadAsync(reference, vault, provider.Credential, options.AuthMode, CancellationToken.None);
+                return KeyVaultSecretReader.ReadAsync(reference, vault, provider.Credential, options, CancellationToken.None);
             },
             cancellationToken);
     }

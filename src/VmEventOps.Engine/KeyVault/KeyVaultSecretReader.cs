@@ -17,14 +17,21 @@ internal static class KeyVaultSecretReader
 {
     private const string ReaderRole = "Key Vault Secrets User";
 
-    // One client per vault and identity, per process: connections and the SDK's challenge cache are reused.
-    private static readonly ConcurrentDictionary<(Uri Vault, TokenCredential Credential), SecretClient> Clients = new();
+    // One client per vault, identity and audience, per process: connections and the SDK's challenge cache are reused.
+    private static readonly ConcurrentDictionary<(Uri Vault, TokenCredential Credential, string Audience, bool OfCloud), SecretClient> Clients = new();
 
     public static async Task<string> ReadAsync(
-        KeyVaultSettingReference setting, Uri vault, TokenCredential credential, AuthMode mode, CancellationToken cancellationToken)
+        KeyVaultSettingReference setting, Uri vault, TokenCredential credential, VmEventOptions options, CancellationToken cancellationToken)
     {
         var reference = setting.Reference;
-        var client = Clients.GetOrAdd((vault, credential), key => new SecretClient(key.Vault, key.Credential, ClientOptions(key.Vault)));
+        var mode = options.AuthMode;
+        KeyVaultHostPolicy.Require(setting, options);
+        var audience = Identity.AzureCloud.KeyVaultAudience(options);
+        var client = Clients.GetOrAdd((vault, credential, audience, KeyVaultHostPolicy.IsVaultOfCloud(vault, options)), key => new SecretClient(
+            key.Vault,
+            // Whatever the vault's challenge names, this client can only ever get a Key Vault token.
+            new Identity.AudienceGuardCredential(key.Credential, [key.Audience], $"The vault {key.Vault.Authority}", ErrorIds.KeyVaultRequestFailed),
+            ClientOptions(key.OfCloud)));
         try
         {
             var secret = await client.GetSecretAsync(reference.SecretName, reference.Version, cancellationToken).ConfigureAwait(false);
@@ -50,10 +57,14 @@ internal static class KeyVaultSecretReader
         }
     }
 
-    /// <summary>Only a vault on this machine (an emulator) may answer a challenge for another domain: no loopback address can be in vault.azure.net.</summary>
-    internal static SecretClientOptions ClientOptions(Uri vault)
+    /// <summary>
+    /// A vault of the cloud's own domain must be challenged for that domain (the SDK's check); a host KeyVaultAllowedHosts
+    /// names (a private endpoint, an emulator) answers for Key Vault's audience under another name, which the guarded
+    /// credential then limits to the Key Vault audience.
+    /// </summary>
+    internal static SecretClientOptions ClientOptions(bool vaultOfCloud)
     {
-        var options = new SecretClientOptions { DisableChallengeResourceVerification = KeyVaultReference.IsLoopbackHost(vault) };
+        var options = new SecretClientOptions { DisableChallengeResourceVerification = !vaultOfCloud };
         options.Retry.MaxRetries = 3;
         options.Retry.Delay = TimeSpan.FromSeconds(0.5);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
@@ -63,7 +74,12 @@ internal static class KeyVaultSecretReader
     private static VmEventOpsException Failure(KeyVaultSettingReference setting, AuthMode mode, RequestFailedException e)
     {
         var reference = setting.Reference;
-        var answered = e.Status == 0 ? "could not be reached" : $"answered {e.Status} {e.ErrorCode}{InnerCode(e) switch { null => string.Empty, var inner => $" ({inner})" }}";
+        var answered = e.Status switch
+        {
+            0 => "could not be reached",
+            >= 300 and < 400 => $"answered {e.Status}, a redirect, which Key Vault never sends: the reference's URI is not a vault's",
+            _ => $"answered {e.Status}{(string.IsNullOrWhiteSpace(e.ErrorCode) ? string.Empty : " " + SecretRedactor.Quote(e.ErrorCode, 60))}{InnerCode(e) switch { null => string.Empty, var inner => $" ({SecretRedactor.Quote(inner, 60)})" }}",
+        };
         return e.Status switch
         {
             404 => new VmEventOpsException(

@@ -445,10 +445,13 @@ public sealed class QueueManager
         {
             await creation.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        catch (Exception e)
         {
-            Created.TryRemove(key, out _);
-            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Creating queue {queue.Name}", queue.Name);
+            // Whatever failed (storage, or the credential before it: VmAuth*), the next send tries again; only a creation
+            // still under way (this caller stopped waiting) is left for the others that wait for it.
+            if (!creation.IsValueCreated || creation.Value.IsCompleted) Created.TryRemove(KeyValuePair.Create(key, creation));
+            if (AzureFailure.AsRequestFailure(e) is { } failure) throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Creating queue {queue.Name}", queue.Name);
+            throw;
         }
     }
 

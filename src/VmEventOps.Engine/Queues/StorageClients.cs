@@ -15,7 +15,8 @@ namespace VmEventOps.Engine.Queues;
 /// </summary>
 internal static class StorageClients
 {
-    // Keyed by connection string, or by service URI and credential instance (one per identity).
+    // Keyed by connection string, or by service URI and credential instance (one per identity). PublicationOnly: a client
+    // that could not be built is not kept (a Lazy of the default mode would answer with that exception for good).
     private static readonly ConcurrentDictionary<(string Target, TokenCredential? Credential), Lazy<QueueServiceClient>> QueueServices = new();
     private static readonly ConcurrentDictionary<(string Target, TokenCredential? Credential), Lazy<TableServiceClient>> TableServices = new();
     private static readonly ConcurrentDictionary<(string Target, TokenCredential? Credential), Lazy<BlobServiceClient>> BlobServices = new();
@@ -26,12 +27,12 @@ internal static class StorageClients
         if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
         {
             var connectionString = options.StorageConnectionString;
-            return QueueServices.GetOrAdd((connectionString, null), k => new Lazy<QueueServiceClient>(() => new QueueServiceClient(k.Target, QueueOptions()))).Value;
+            return QueueServices.GetOrAdd((connectionString, null), k => new Lazy<QueueServiceClient>(() => new QueueServiceClient(k.Target, QueueOptions()), LazyThreadSafetyMode.PublicationOnly)).Value;
         }
 
         var uri = options.QueueServiceUri ?? AccountUri(options, "queue");
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
-        return QueueServices.GetOrAdd((uri.AbsoluteUri, tokenCredential), _ => new Lazy<QueueServiceClient>(() => new QueueServiceClient(uri, tokenCredential, QueueOptions()))).Value;
+        return QueueServices.GetOrAdd((uri.AbsoluteUri, tokenCredential), _ => new Lazy<QueueServiceClient>(() => new QueueServiceClient(uri, tokenCredential, QueueOptions()), LazyThreadSafetyMode.PublicationOnly)).Value;
     }
 
     /// <summary>The table service for these options, chosen the same way as <see cref="Queues"/>.</summary>
@@ -40,12 +41,12 @@ internal static class StorageClients
         if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
         {
             var connectionString = options.StorageConnectionString;
-            return TableServices.GetOrAdd((connectionString, null), k => new Lazy<TableServiceClient>(() => new TableServiceClient(k.Target, TableOptions()))).Value;
+            return TableServices.GetOrAdd((connectionString, null), k => new Lazy<TableServiceClient>(() => new TableServiceClient(k.Target, TableOptions()), LazyThreadSafetyMode.PublicationOnly)).Value;
         }
 
         var uri = options.TableServiceUri ?? AccountUri(options, "table");
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
-        return TableServices.GetOrAdd((uri.AbsoluteUri, tokenCredential), _ => new Lazy<TableServiceClient>(() => new TableServiceClient(uri, tokenCredential, TableOptions()))).Value;
+        return TableServices.GetOrAdd((uri.AbsoluteUri, tokenCredential), _ => new Lazy<TableServiceClient>(() => new TableServiceClient(uri, tokenCredential, TableOptions()), LazyThreadSafetyMode.PublicationOnly)).Value;
     }
 
     /// <summary>

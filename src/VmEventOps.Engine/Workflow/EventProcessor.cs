@@ -26,10 +26,15 @@ public sealed class EventProcessor
     private readonly RetrySchedule _retry;
     private readonly Func<CancellationToken, Task<string?>> _dbPassword;
 
+    // Every secret value of the settings (and the database password as last read): what an error text carries into a
+    // result, an envelope, the state record or a log has them masked, not only the patterns.
+    private SecretRedactor _redactor;
+
     internal EventProcessor(VmEventOptions options, QueueManager queues, OnboardingStateStore state, ArmGateway arm, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null)
     {
         _options = options;
         _dbPassword = dbPassword ?? (_ => Task.FromResult(options.DbPassword));
+        _redactor = SecretRedactor.ForOptions(options);
         _queues = queues;
         _state = state;
         _arm = arm;
@@ -77,7 +82,7 @@ public sealed class EventProcessor
             // message where it is). It must not come back and stop its consumer again: poison, with the reason.
             var settled = settle is null ? message : await settle().ConfigureAwait(false);
             var error = e as VmEventOpsException;
-            var reason = InputText.Clean($"Unprocessable: {error?.ErrorId ?? ErrorIds.Unexpected}: {SecretRedactor.PatternsOnly.Redact(error?.Message ?? $"{e.GetType().Name}: {e.Message}")}", MessageEnvelope.MaxErrorLength);
+            var reason = InputText.Clean($"Unprocessable: {error?.ErrorId ?? ErrorIds.Unexpected}: {_redactor.Redact(error?.Message ?? $"{e.GetType().Name}: {e.Message}")}", MessageEnvelope.MaxErrorLength);
             _log.Warning($"Message {message.MessageId} in {message.QueueName} could not be processed and goes to poison: {reason}");
             var envelope = new MessageEnvelope
             {
@@ -254,6 +259,7 @@ public sealed class EventProcessor
                 stage.Start(step);
                 watch.Restart();
                 var password = await _dbPassword(cancellationToken).ConfigureAwait(false);
+                KnowSecret(password);
                 var check = await DbConnectionChecker.CheckAsync(new DbCheckRequest
                 {
                     Provider = _options.DbProvider,
@@ -319,7 +325,7 @@ public sealed class EventProcessor
             {
                 IsTransient = e is OperationCanceledException or TimeoutException or HttpRequestException or IOException || AzureFailure.AsRequestFailure(e) is not null,
             };
-            var text = InputText.Clean($"{step}: {error.ErrorId}: {SecretRedactor.PatternsOnly.Redact(error.Message)}", MessageEnvelope.MaxErrorLength)!;
+            var text = InputText.Clean($"{step}: {error.ErrorId}: {_redactor.Redact(error.Message)}", MessageEnvelope.MaxErrorLength)!;
             // The attempt ended now, before its message moves: the record and the envelope share this time.
             var ended = DateTimeOffset.UtcNow;
             stage.Fail(error.ErrorId);
@@ -381,6 +387,13 @@ public sealed class EventProcessor
         if (message.ParseFailures.Count == 0) return (null, summary);
         var failures = string.Join("; ", message.ParseFailures.Take(10)) + (message.ParseFailures.Count > 10 ? $"; {message.ParseFailures.Count - 10} more" : string.Empty);
         return ($"{failures}; {summary}", summary);
+    }
+
+    // A password read again (rotated in Key Vault) is masked from then on; the redactor is replaced whole, never edited.
+    private void KnowSecret(string? secret)
+    {
+        if (secret is not { Length: >= 4 } || _redactor.Redact(secret) != secret) return;
+        _redactor = _redactor.With([secret]);
     }
 
     private const string InProgressElsewhere = "InProgressElsewhere";

@@ -4,7 +4,11 @@ using VmEventOps.Engine.Diagnostics;
 
 namespace VmEventOps.Hosting;
 
-/// <summary>Builds every ErrorRecord the module writes: a stable id, a category, a target, a message with secrets removed.</summary>
+/// <summary>
+/// Builds every ErrorRecord the module writes: a stable id, a category, a target, and secrets removed from every text it
+/// carries — the exception's own message and each inner exception's (what $Error, a log or a 500 body would show of it),
+/// not only ErrorDetails.
+/// </summary>
 internal static class ErrorRecordFactory
 {
     public static ErrorRecord Create(Exception exception, SecretRedactor redactor)
@@ -12,11 +16,13 @@ internal static class ErrorRecordFactory
         var known = exception as VmEventOpsException ?? new VmEventOpsException(
             ErrorIds.Unexpected,
             VmErrorCategory.NotSpecified,
-            $"Unexpected {exception.GetType().Name}: {redactor.Redact(exception.Message)}",
+            $"Unexpected {exception.GetType().Name}: {exception.Message}",
             inner: exception);
-        var category = Enum.TryParse<ErrorCategory>(known.Category.ToString(), out var mapped) ? mapped : ErrorCategory.NotSpecified;
-        var record = new ErrorRecord(known, known.ErrorId, category, known.Target);
-        record.ErrorDetails = new ErrorDetails(redactor.Redact(known.Message));
+        // The record holds a redacted copy when any message in the chain held a secret (the same instance otherwise).
+        var shown = (VmEventOpsException)redactor.Redact(known);
+        var category = Enum.TryParse<ErrorCategory>(shown.Category.ToString(), out var mapped) ? mapped : ErrorCategory.NotSpecified;
+        var record = new ErrorRecord(shown, shown.ErrorId, category, shown.Target);
+        record.ErrorDetails = new ErrorDetails(shown.Message);
         return record;
     }
 }

@@ -226,7 +226,14 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("""{ "ArmEndpoint": "http://management.azure.com/" }""", "ArmEndpoint", "an absolute https URI")]
     [InlineData("""{ "QueueName": "Bad_Queue" }""", "QueueName", "a queue name")]
     [InlineData("""{ "RetryBaseDelay": "soon" }""", "RetryBaseDelay", "a duration")]
-    [InlineData("""{ "AutomationJobWindow": "00:00:00.500" }""", "AutomationJobWindow", "of at least 1 s")]
+    [InlineData("""{ "AutomationJobWindow": "00:00:00.500" }""", "AutomationJobWindow", "from 1 s to 1 day")]
+    [InlineData("""{ "MessageLease": 0 }""", "MessageLease", "from 1 s to 7 days")]
+    [InlineData("""{ "MessageLease": "7.00:00:01" }""", "MessageLease", "from 1 s to 7 days")]
+    [InlineData("""{ "RunbookPollInterval": "0" }""", "RunbookPollInterval", "from 1 s to 1 h")]
+    [InlineData("""{ "RunbookTimeout": "10675199.02:48:05" }""", "RunbookTimeout", "from 1 s to 7 days")]
+    [InlineData("""{ "RetryMaxDelay": "8.00:00:00" }""", "RetryMaxDelay", "from 0 s to 7 days")]
+    [InlineData("""{ "SucceededMessageTtl": 0 }""", "SucceededMessageTtl", "a duration")]
+    [InlineData("""{ "StorageConnectionString": "AccountName=x;AccountKey=;Nonsense" }""", "StorageConnectionString", "a storage connection string")]
     [InlineData("""{ "AutomationJobsPerWindow": 0 }""", "AutomationJobsPerWindow", "a whole number from 1 to 10000")]
     [InlineData("""{ "AllowedScopes": "/subscriptions/not-a-guid" }""", "AllowedScopes", "'/subscriptions/not-a-guid'")]
     [InlineData("""{ "AllowedScopes": [1] }""", "AllowedScopes", "an array of strings")]
@@ -405,15 +412,57 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.DoesNotContain("sp-Secret-Text-42", error.Message);
     }
 
-    [Fact]
-    public void Load_UriWithUserInformation_ShouldShowItMasked()
+    [Theory]
+    [InlineData("VMEVENTOPS_OTLPENDPOINT", "https://otel:S3cr3t-pw@collector.example:4318/")]
+    [InlineData("VMEVENTOPS_QUEUESERVICEURI", "https://S3cr3t-pw@acct.queue.core.windows.net/")]
+    [InlineData("VMEVENTOPS_ARMENDPOINT", "https://:S3cr3t-pw@management.azure.com/")]
+    [InlineData("VMEVENTOPS_ARMENDPOINT", "https://admin:S3cr3t-pw-that-is-very-long-so-that-a-quote-of-eighty-characters-would-cut-it@management.azure.com/")]
+    [InlineData("VMEVENTOPS_AUTHORITYHOST", "http://admin:S3cr3t-pw@login.example/")]
+    public void Load_UriWithUserInformation_ShouldRefuseItWithoutShowingIt(string variable, string value)
     {
-        _environment["VMEVENTOPS_OTLPENDPOINT"] = "https://otel:S3cr3t-pw@collector.example:4318/";
+        _environment[variable] = value;
 
-        var configuration = Load();
+        var error = Assert.Throws<VmEventOpsException>(() => Load());
 
-        Assert.Equal("https://***@collector.example:4318/", Setting(configuration, "OtlpEndpoint").Value);
-        Assert.Equal("S3cr3t-pw", configuration.Options.OtlpEndpoint!.UserInfo.Split(':')[1]);
-        Assert.DoesNotContain("S3cr3t-pw", _log.AllText);
+        Assert.Equal(ErrorIds.InvalidSettingValue, error.ErrorId);
+        Assert.Contains("without user information", error.Message);
+        Assert.DoesNotContain("S3cr3t", error.ToString());
+        Assert.DoesNotContain("S3cr3t", _log.AllText);
+    }
+
+    [Fact]
+    public void Load_ASecretPastedIntoASettingThatQuotesWrongValues_ShouldBeMaskedInWhicheverLayerAndOrderItCame()
+    {
+        const string pasted = "Pa55word-pasted-41c2!";
+        var file = _temp.Write("pasted.json", $$"""{ "RunbookName": "{{pasted}}", "Prod": { "DbPassword": "{{pasted}}" } }""");
+        _environment["VMEVENTOPS_CLIENTSECRET"] = pasted;
+        _environment["VMEVENTOPS_HYBRIDWORKERGROUP"] = "workers";
+        foreach (var name in Enumerable.Range(0, 40).Select(i => $"VMEVENTOPS_UNRELATED{i}")) _environment[name] = "x";
+
+        var fromFile = Assert.Throws<VmEventOpsException>(() => new ConfigurationLoader(_log, () => new Hashtable()).Load(new ConfigurationRequest { SettingsPath = file }));
+        _environment["VMEVENTOPS_RUNBOOKNAME"] = pasted;
+        var fromEnvironment = Assert.Throws<VmEventOpsException>(() => Load());
+
+        foreach (var error in new[] { fromFile, fromEnvironment })
+        {
+            Assert.Equal(ErrorIds.InvalidSettingValue, error.ErrorId);
+            Assert.Contains("has the value '***'", error.Message);
+            Assert.DoesNotContain("Pa55word", error.ToString());
+        }
+    }
+
+    [Theory]
+    [InlineData("https://svc:Pa55word-in-path-8d1e@files.example/settings.json")]
+    [InlineData("ftp://svc:Pa55word-in-path-8d1e@files.example/")]
+    public void Load_AUriGivenAsTheSettingsPath_ShouldNotShowItsUserInformation(string path)
+    {
+        _environment["VMEVENTOPS_SETTINGS"] = path;
+
+        var error = Assert.Throws<VmEventOpsException>(() => Load());
+
+        Assert.Equal(ErrorIds.SettingsFileNotFound, error.ErrorId);
+        Assert.DoesNotContain("Pa55word", error.ToString());
+        Assert.DoesNotContain("Pa55word", (string)error.Target!);
+        Assert.DoesNotContain("Pa55word", _log.AllText);
     }
 }

@@ -1,4 +1,5 @@
 using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
 
 namespace VmEventOps.Engine.Tests.Configuration;
 
@@ -35,5 +36,80 @@ public sealed class SecretRedactorTests
         var redactor = new SecretRedactor(["hunter2", "hunter2-extended", null, "ab"]);
 
         Assert.Equal("*** and *** and ab", redactor.Redact("hunter2-extended and hunter2 and ab"));
+    }
+
+    [Fact]
+    public void ForOptions_ShouldKnowEverySecretSettingOfTheCatalogAndTheSecretPartsOfEach()
+    {
+        var options = new VmEventOptions();
+        foreach (var setting in SettingsCatalog.All.Where(s => s.IsSecret))
+        {
+            setting.Property.SetValue(options, $"Planted-{setting.Name}-value");
+        }
+
+        options = options with
+        {
+            StorageConnectionString = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=Planted-Account-Key==;EndpointSuffix=core.windows.net",
+            OtlpHeaders = "x-api-key=Planted-Header-Key,other=visible-value",
+        };
+        var redactor = SecretRedactor.ForOptions(options);
+
+        foreach (var setting in SettingsCatalog.All.Where(s => s.IsSecret && s.Name is not "StorageConnectionString" and not "OtlpHeaders"))
+        {
+            Assert.Equal("failed with ***.", redactor.Redact($"failed with Planted-{setting.Name}-value."));
+        }
+
+        Assert.Equal("storage said *** is wrong", redactor.Redact("storage said Planted-Account-Key== is wrong"));
+        Assert.Equal("the collector refused *** (other=visible-value)", redactor.Redact("the collector refused Planted-Header-Key (other=visible-value)"));
+    }
+
+    [Fact]
+    public void Redact_AnExceptionChainHoldingASecret_ShouldGiveACopyWithEveryMessageMaskedAndTheIdsKept()
+    {
+        var redactor = new SecretRedactor(["Planted-Secret-Value-77"]);
+        var inner = new InvalidOperationException("the driver said Planted-Secret-Value-77 and https://u:pw-in-uri@host.example/");
+        var outer = new VmEventOpsException("VmDbCheckFailed", VmErrorCategory.ConnectionError, "check failed: Planted-Secret-Value-77", "vm-1", inner)
+        {
+            IsTransient = true,
+            RetryAfter = TimeSpan.FromSeconds(3),
+        };
+
+        var shown = Assert.IsType<VmEventOpsException>(redactor.Redact((Exception)outer));
+
+        Assert.Equal("VmDbCheckFailed", shown.ErrorId);
+        Assert.Equal(VmErrorCategory.ConnectionError, shown.Category);
+        Assert.Equal("vm-1", shown.Target);
+        Assert.True(shown.IsTransient);
+        Assert.Equal(TimeSpan.FromSeconds(3), shown.RetryAfter);
+        Assert.Equal("check failed: ***", shown.Message);
+        var copy = Assert.IsType<RedactedException>(shown.InnerException);
+        Assert.Equal(typeof(InvalidOperationException).FullName, copy.OriginalType);
+        Assert.DoesNotContain("Planted-Secret-Value-77", shown.ToString());
+        Assert.DoesNotContain("pw-in-uri", shown.ToString());
+        Assert.Contains("InvalidOperationException", shown.ToString());
+    }
+
+    [Fact]
+    public void Redact_AnExceptionWithoutSecrets_ShouldGiveTheSameInstance()
+    {
+        var exception = new VmEventOpsException("VmNotFound", VmErrorCategory.ObjectNotFound, "no such VM", inner: new IOException("gone"));
+
+        Assert.Same(exception, new SecretRedactor(["Planted-Secret-Value-77"]).Redact((Exception)exception));
+    }
+
+    [Theory]
+    [InlineData("https://user:Planted-Pw@host.example/x", "https://***@host.example/x")]
+    [InlineData("https://:Planted-Pw@host.example/", "https://***@host.example/")]
+    [InlineData("https://Planted-Token@host.example/", "https://***@host.example/")]
+    [InlineData("line\r\nforged line", "line??forged line")]
+    public void Quote_ShouldMaskUserInformationAndControlCharacters(string text, string quoted) =>
+        Assert.Equal(quoted, SecretRedactor.Quote(text.Replace("\\r", "\r").Replace("\\n", "\n")));
+
+    [Fact]
+    public void Quote_OfALongUriWithUserInformation_ShouldMaskItBeforeCuttingIt()
+    {
+        var quoted = SecretRedactor.Quote("https://admin:" + new string('p', 100) + "@host.example/");
+
+        Assert.Equal("https://***@host.example/", quoted);
     }
 }

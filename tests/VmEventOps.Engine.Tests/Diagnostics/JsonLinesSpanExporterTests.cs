@@ -43,6 +43,78 @@ public sealed class JsonLinesSpanExporterTests : IDisposable
     }
 
     [Fact]
+    public void Export_WhileAnotherHoldsTheFileLock_ShouldWaitTheBoundOnceThenDropAndCountEverySpan()
+    {
+        var path = Path.Combine(_temp.Path, "locked.jsonl");
+        var bound = TimeSpan.FromMilliseconds(400);
+        using var exporter = new JsonLinesSpanExporter(path, bound);
+        using var source = new ActivitySource("JsonLinesSpanExporterTests.Locked");
+        using var listener = new ActivityListener { ShouldListenTo = s => s == source, Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded };
+        ActivitySource.AddActivityListener(listener);
+        long counted = 0;
+        using var meter = new System.Diagnostics.Metrics.MeterListener();
+        meter.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == VmEventTelemetry.Name && instrument.Name == "vmeventops.telemetry.dropped_spans") l.EnableMeasurementEvents(instrument);
+        };
+        meter.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == VmEventTelemetry.ReasonTag && (string?)tag.Value == "TraceFileLockTimeout") Interlocked.Add(ref counted, value);
+            }
+        });
+        meter.Start();
+
+        // Another writer of the machine (a hung process) holds the file's named lock: a thread of its own owns the mutex.
+        using var held = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holder = new Thread(() =>
+        {
+            using var mutex = new Mutex(false, JsonLinesSpanExporter.LockName(path));
+            mutex.WaitOne();
+            held.Set();
+            release.Wait();
+            mutex.ReleaseMutex();
+        });
+        holder.Start();
+        held.Wait();
+
+        ExportResult Export(string name, out TimeSpan took)
+        {
+            using var span = source.StartActivity(name)!;
+            span.Stop();
+            var clock = Stopwatch.StartNew();
+            var result = exporter.Export(new Batch<Activity>([span], 1));
+            took = clock.Elapsed;
+            return result;
+        }
+
+        Assert.Equal(ExportResult.Failure, Export("first", out var first));
+        var later = new List<TimeSpan>();
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(ExportResult.Failure, Export("later", out var took));
+            later.Add(took);
+        }
+
+        release.Set();
+        holder.Join();
+        Assert.Equal(ExportResult.Success, Export("after", out _));
+        meter.RecordObservableInstruments();
+
+        Assert.InRange(first, bound - TimeSpan.FromMilliseconds(50), bound + TimeSpan.FromSeconds(2));
+        Assert.All(later, took => Assert.True(took < TimeSpan.FromMilliseconds(300), $"a later span waited {took.TotalMilliseconds} ms"));
+        Assert.Equal(11, exporter.Dropped);
+        Assert.Equal(11, Interlocked.Read(ref counted));
+        var line = Assert.Single(File.ReadAllLines(path));
+        Assert.Equal("after", JsonDocument.Parse(line).RootElement.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void LockTimeout_ByDefault_ShouldBeTwoSeconds() => Assert.Equal(TimeSpan.FromSeconds(2), JsonLinesSpanExporter.DefaultLockTimeout);
+
+    [Fact]
     public void ASpan_ShouldBeOneLineWithItsIdsDurationStatusAndTypedTags()
     {
         var path = Path.Combine(_temp.Path, "one.jsonl");

@@ -122,7 +122,8 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task ApplicationInsights_ShouldReceiveTheMessageAsARequest_AndTheStagesAsDependencies(bool entraAuthorization)
     {
         var connectionString = $"InstrumentationKey={InstrumentationKey};IngestionEndpoint={_collector.BaseUri}" + (entraAuthorization ? ";Authorization=AAD" : string.Empty);
-        var options = Options() with { ApplicationInsightsConnectionString = connectionString };
+        // The collector is on loopback: it receives the Monitor token only because the allow-list names it.
+        var options = Options() with { ApplicationInsightsConnectionString = connectionString, ApplicationInsightsAllowedHosts = [_collector.BaseUri.Authority] };
         TelemetryExport.Apply(options, NullHostLog.Instance);
 
         var vm = await OnboardAsync(options, "vm-monitored-" + entraAuthorization.ToString().ToLowerInvariant());
@@ -154,9 +155,50 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.Equal(ErrorIds.DbCheckFailed, Property(failedStage, VmEventTelemetry.ReasonTag));
 
         var tracks = _collector.Requests.Where(r => r.Signal == "track").ToList();
-        if (entraAuthorization) Assert.All(tracks, r => Assert.StartsWith("Bearer ", r.Headers["Authorization"]));
+        // Which token the ingestion host got: Azure Monitor's, never the ARM or Storage token of the same identity.
+        if (entraAuthorization) Assert.All(tracks, r => Assert.Equal("https://monitor.azure.com", BearerAudience(r)?.TrimEnd('/')));
         else Assert.All(tracks, r => Assert.False(r.Headers.ContainsKey("Authorization")));
         foreach (var track in tracks) AssertNoSecret(Encoding.UTF8.GetString(track.Body));
+    }
+
+    [Theory]
+    [InlineData("IngestionEndpoint=https://evil.example.test/")]
+    [InlineData("IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com.evil.example.test/")]
+    [InlineData("IngestionEndpoint=https://applicationinsights.azure.com/")]
+    [InlineData("EndpointSuffix=evil.example.test")]
+    [InlineData("IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.cn/")]
+    [InlineData("IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;AADAudience=https://management.azure.com/")]
+    [InlineData("LOOPBACK")]
+    public async Task ApplicationInsights_WithEntraAuthorizationToAHostThatIsNotAzureMonitorsOfTheCloud_ShouldRefuseBeforeAskingForAToken(string endpoint)
+    {
+        var before = SafeIdentityEnvironment.Emulator.RequestedResources.Count;
+        var connectionString = $"InstrumentationKey={InstrumentationKey};Authorization=AAD;"
+            + (endpoint == "LOOPBACK" ? $"IngestionEndpoint={_collector.BaseUri}" : endpoint);
+
+        var failure = Assert.Throws<VmEventOpsException>(() =>
+            TelemetryExport.Apply(Options() with { ApplicationInsightsConnectionString = connectionString }, NullHostLog.Instance));
+        await Task.Delay(200);
+
+        Assert.Equal(ErrorIds.TelemetryHostNotAllowed, failure.ErrorId);
+        Assert.Equal("nothing", TelemetryExport.Targets);
+        Assert.Empty(_collector.Requests);
+        Assert.DoesNotContain(SafeIdentityEnvironment.Emulator.RequestedResources.Skip(before), r => r.Contains("monitor", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("https://login.microsoftonline.com/", "IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/")]
+    [InlineData("https://login.microsoftonline.com/", "")]
+    [InlineData("https://login.microsoftonline.com/", "EndpointSuffix=applicationinsights.azure.com;Location=westeurope")]
+    [InlineData("https://login.chinacloudapi.cn/", "IngestionEndpoint=https://chinaeast2-0.in.applicationinsights.azure.cn/;AADAudience=https://monitor.azure.cn/")]
+    [InlineData("https://login.microsoftonline.us/", "IngestionEndpoint=https://usgovvirginia-1.in.applicationinsights.us/;AADAudience=https://monitor.azure.us/")]
+    public void ApplicationInsights_WithEntraAuthorizationToAzureMonitorOfTheCloud_ShouldStart(string authority, string endpoint)
+    {
+        var connectionString = $"InstrumentationKey={InstrumentationKey};Authorization=AAD;{endpoint}";
+
+        TelemetryExport.Apply(Options() with { AuthorityHost = new Uri(authority), ApplicationInsightsConnectionString = connectionString }, NullHostLog.Instance);
+
+        Assert.Equal("Application Insights", TelemetryExport.Targets);
+        TelemetryExport.Shutdown();
     }
 
     [Fact]
@@ -180,6 +222,12 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
 
         Assert.Equal("OTLP https://collector.example:4318 (Grpc), Application Insights", targets.ToString());
     }
+
+    // The aud claim of the bearer token a request carried (the emulators' tokens are unsigned JWTs).
+    private static string? BearerAudience(TelemetryRequest request) =>
+        request.Headers.TryGetValue("Authorization", out var value) && value.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(value["Bearer ".Length..]).Audiences.FirstOrDefault()
+            : null;
 
     private VmEventOptions Options() => WorkflowTestOptions.For(azurite, _arm) with
     {

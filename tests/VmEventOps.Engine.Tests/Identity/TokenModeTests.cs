@@ -53,14 +53,45 @@ public sealed class TokenModeTests
     }
 
     [Fact]
-    public async Task GetToken_WithATokenThatIsNotAJwt_ShouldWorkWithEmptyClaims()
+    public async Task GetToken_WithATokenThatIsNotAJwt_ShouldRefuseItForItNamesNoAudience()
     {
-        var token = await Get("opaque-token-value");
+        var error = await Assert.ThrowsAsync<VmEventOpsException>(() => Get("opaque-token-value"));
 
-        Assert.Equal("opaque-token-value", token.Token);
-        Assert.Null(token.TenantId);
-        Assert.Null(token.ObjectId);
-        Assert.True(token.ExpiresOn > DateTimeOffset.UtcNow);
+        Assert.Equal(ErrorIds.AuthTokenWrongAudience, error.ErrorId);
+        Assert.Contains("names no audience", error.Message);
+        Assert.DoesNotContain("opaque-token-value", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("https://vault.azure.net")]
+    [InlineData("https://storage.azure.com/")]
+    [InlineData("https://evil.example.test")]
+    public async Task GetToken_ForAnotherAudienceThanItsAudClaim_ShouldRefuseAndSendNothing(string resource)
+    {
+        var jwt = Jwt(DateTimeOffset.UtcNow.AddHours(1));   // aud: ARM
+        var provider = new TokenProvider(new VmEventOptions { AuthMode = AuthMode.Token, AccessToken = jwt }, TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<VmEventOpsException>(() =>
+            provider.GetTokenAsync(new AccessTokenRequest { Resource = resource, AsPlainText = true }, NullHostLog.Instance, CancellationToken.None));
+        var direct = Assert.Throws<VmEventOpsException>(() => provider.Credential.GetToken(new global::Azure.Core.TokenRequestContext([TokenProvider.ScopeFor(resource)]), CancellationToken.None));
+
+        Assert.Equal(ErrorIds.AuthTokenWrongAudience, error.ErrorId);
+        Assert.Equal(ErrorIds.AuthTokenWrongAudience, direct.ErrorId);
+        Assert.Contains("is for https://management.azure.com/", error.Message);
+        Assert.DoesNotContain(jwt, error.ToString());
+    }
+
+    [Theory]
+    [InlineData("https://management.azure.com/")]
+    [InlineData("https://management.azure.com")]
+    [InlineData("https://management.core.windows.net/")]
+    public async Task GetToken_ForTheAudienceOfItsAudClaim_ShouldGiveIt(string resource)
+    {
+        var jwt = Jwt(DateTimeOffset.UtcNow.AddHours(1));
+        var token = await new TokenProvider(new VmEventOptions { AuthMode = AuthMode.Token, AccessToken = jwt }, TimeProvider.System)
+            .GetTokenAsync(new AccessTokenRequest { Resource = resource, AsPlainText = true }, NullHostLog.Instance, CancellationToken.None);
+
+        Assert.Equal(jwt, token.Token);
     }
 
     [Fact]

@@ -18,7 +18,12 @@ public sealed class KeyVaultReferenceResolverTests : IAsyncLifetime
     private readonly Hashtable _environment = new() { ["VMEVENTOPS_AUTHMODE"] = "ManagedIdentity" };
     private KeyVaultEmulator _vault = null!;
 
-    public async Task InitializeAsync() => _vault = await KeyVaultEmulator.StartAsync(TestTrust.Certificate, SafeIdentityEnvironment.Emulator.TenantId);
+    public async Task InitializeAsync()
+    {
+        _vault = await KeyVaultEmulator.StartAsync(TestTrust.Certificate, SafeIdentityEnvironment.Emulator.TenantId);
+        // The emulator is on loopback: trusted with a Key Vault token only because it is listed.
+        _environment["VMEVENTOPS_KEYVAULTALLOWEDHOSTS"] = _vault.VaultUri.Authority;
+    }
 
     public async Task DisposeAsync() => await _vault.DisposeAsync();
 
@@ -209,7 +214,8 @@ public sealed class KeyVaultReferenceResolverTests : IAsyncLifetime
     [Fact]
     public async Task Resolve_VaultThatDoesNotAnswer_ShouldBeARequestFailure()
     {
-        var failure = await Failure(Load(("VMEVENTOPS_DBPASSWORD", "@Microsoft.KeyVault(SecretUri=https://127.0.0.1:9/secrets/db-password)")));
+        var failure = await Failure(Load(
+            ("VMEVENTOPS_KEYVAULTALLOWEDHOSTS", "127.0.0.1:9"), ("VMEVENTOPS_DBPASSWORD", "@Microsoft.KeyVault(SecretUri=https://127.0.0.1:9/secrets/db-password)")));
 
         Assert.Equal(ErrorIds.KeyVaultRequestFailed, failure.ErrorId);
         Assert.Contains("could not be reached", failure.Message);

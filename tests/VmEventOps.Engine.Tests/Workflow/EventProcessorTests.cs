@@ -158,6 +158,7 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             ["VMEVENTOPS_AUTHMODE"] = "ManagedIdentity",
             ["VMEVENTOPS_KEYVAULTCACHEDURATION"] = "0",
+            ["VMEVENTOPS_KEYVAULTALLOWEDHOSTS"] = vault.VaultUri.Authority,
             ["VMEVENTOPS_DBPASSWORD"] = $"@Microsoft.KeyVault(SecretUri={vault.VaultUri}secrets/db-password)",
         };
         var configuration = await KeyVaultReferenceResolver.ResolveAsync(

@@ -276,6 +276,35 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task Process_AnErrorTextHoldingAKnownSecret_ShouldMaskItInTheResultTheEnvelopeAndTheState()
+    {
+        // A secret of the settings (here the client secret) typed into the database name: PostgreSQL's answer quotes the
+        // name, so the error text holds the secret. No pattern knows it, nor the database check; the settings do.
+        const string planted = "Zq-Planted-Client-Secret-77";
+        var options = _options with
+        {
+            DbProvider = DbProvider.PostgreSql, DbServer = DatabaseServers.Host, DbPort = DatabaseServers.PostgreSqlPort, DbUser = DatabaseServers.User,
+            DbPassword = DatabaseServers.Password, DbName = planted, ClientSecret = planted, DbEncryption = Engine.Database.DbEncryption.Optional,
+            RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(1),
+        };
+        var original = VmEvent("vm-known-secret");
+        var vm = VmResourceId.Parse(JsonNode.Parse(original)!["subject"]!.GetValue<string>());
+
+        var result = await ProcessOne(original, options);
+        await DueRetry();
+        var retried = Assert.Single(await Queues(options).PeekAsync(QueueKind.Retry, 32, null, CancellationToken.None));
+        var state = await OnboardingStateStore.Create(options).GetAsync(vm, CancellationToken.None);
+
+        Assert.Equal(VmEventOutcome.RetryScheduled, result.Outcome);
+        Assert.Contains("DatabaseNotFound", result.Reason);
+        Assert.Contains(SecretRedactor.Mask, result.Reason);
+        foreach (var text in new[] { result.Reason, retried.Reason, retried.LastError, state!.LastError, string.Join("|", state.History.Select(h => h.Reason)) })
+        {
+            Assert.DoesNotContain(planted, text ?? string.Empty);
+        }
+    }
+
+    [Fact]
     public async Task Process_RawJsonWithAByteOrderMark_ShouldBeReadAsTheEvent()
     {
         var result = await ProcessOne("\uFEFF" + VmEvent("vm-bom"));
