@@ -12,7 +12,7 @@ namespace VmEventOps.Emulators.Tds;
 /// </summary>
 public sealed class TdsEmulator : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<TdsLoginRecord> _logins = new();
     private readonly ConcurrentDictionary<Task, bool> _sessions = new();
@@ -24,6 +24,7 @@ public sealed class TdsEmulator : IAsyncDisposable
     private TdsEmulator(TdsEmulatorOptions options)
     {
         _options = options;
+        _listener = new TcpListener(options.Address, 0);
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -31,7 +32,7 @@ public sealed class TdsEmulator : IAsyncDisposable
     /// <summary>Starts listening on 127.0.0.1 on a free port.</summary>
     public static TdsEmulator Start(TdsEmulatorOptions options) => new(options);
 
-    public string Host => "127.0.0.1";
+    public string Host => _options.Address.ToString();
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -40,6 +41,9 @@ public sealed class TdsEmulator : IAsyncDisposable
 
     /// <summary>TCP connections accepted.</summary>
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Connections still open (a client that went away, or one the server still holds).</summary>
+    public int OpenConnections => _sessions.Count;
 
     /// <summary>Attention packets received (a client cancelling a batch).</summary>
     public int Attentions => Volatile.Read(ref _attentions);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
 namespace VmEventOps.Emulators.Tds;
@@ -10,6 +11,9 @@ public sealed record TdsEmulatorOptions
 
     /// <summary>Databases that exist (names compared without regard to case, as under a case-insensitive server collation); master always does.</summary>
     public IReadOnlyCollection<string> Databases { get; init; } = [];
+
+    /// <summary>The loopback address to listen on: 127.0.0.1, or another of 127.0.0.0/8 to be a server the certificate does not name.</summary>
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
 
     public TdsServerEncryption Encryption { get; init; } = TdsServerEncryption.Supported;
 
