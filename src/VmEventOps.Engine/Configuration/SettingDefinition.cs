@@ -68,6 +68,7 @@ public sealed class SettingDefinition
                     + (_rules.Minimum > 0 ? $", of at least {_rules.Minimum} s" : string.Empty);
             }
 
+            if (ValueType == typeof(bool)) return "true or false";
             if (ValueType == typeof(Uri)) return _rules.RequireHttps ? "an absolute https URI" : "an absolute http or https URI";
             if (ValueType.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(ValueType));
             if (ValueType == typeof(IReadOnlyList<string>)) return "a comma-separated list (or JSON array) of " + (_rules.PatternDescription ?? "values");
@@ -114,6 +115,13 @@ public sealed class SettingDefinition
             return true;
         }
 
+        if (ValueType == typeof(bool))
+        {
+            if (!bool.TryParse(trimmed, out var flag)) return Fail(out problem);
+            value = flag;
+            return true;
+        }
+
         if (ValueType == typeof(Uri))
         {
             if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri)
@@ -156,6 +164,7 @@ public sealed class SettingDefinition
     public static string Format(object value) => value switch
     {
         TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
+        bool flag => flag ? "true" : "false",
         IReadOnlyList<string> list => string.Join(",", list),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
