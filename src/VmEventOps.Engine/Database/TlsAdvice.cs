@@ -14,8 +14,8 @@ internal static class TlsAdvice
             $"Encryption {request.Encryption} needs TLS and the server offers none: give the server a certificate, or, on a network you trust, " +
             "use -Encrypt Optional (setting DbEncryption=Optional).",
         DbTlsProblem.HandshakeFailed when request.Encryption == DbEncryption.Strict && request.Provider == DbProvider.SqlServer =>
-            "Encryption Strict is TDS 8, which starts with TLS before anything else; only SQL Server 2022 and later and Azure SQL speak it. " +
-            "For this server use -Encrypt Mandatory (setting DbEncryption=Mandatory).",
+            "Encryption Strict is TDS 8, which starts with TLS before anything else; only SQL Server 2022 and later and Azure SQL speak it, " +
+            "and an older server closes the connection. For this server use -Encrypt Mandatory (setting DbEncryption=Mandatory).",
         DbTlsProblem.HandshakeFailed =>
             "The TLS handshake failed: the server and this machine share no TLS version or cipher, or the server closed the connection during it. " +
             "Check the server's TLS configuration; -Encrypt (setting DbEncryption) chooses what the check asks for.",

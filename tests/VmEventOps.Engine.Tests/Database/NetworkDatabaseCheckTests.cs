@@ -124,6 +124,7 @@ public sealed class NetworkDatabaseCheckTests(ITestOutputHelper output)
         Assert.Equal(DbCheckStage.Login, result.FailedStage);
         Assert.Equal(DbErrorCategory.TlsFailure, result.ErrorCategory);
         Assert.Contains(result.TlsProblem, new DbTlsProblem?[] { DbTlsProblem.NameMismatch, DbTlsProblem.UntrustedCertificate });
+        Assert.Contains("The server's certificate failed validation (Remote", result.Message);
         Assert.Contains("-TrustServerCertificate (setting DbTrustServerCertificate=true)", result.Message);
         Assert.DoesNotContain("HostNameInCertificate", result.Message); // a SQL Server option: no advice Npgsql cannot follow
     }

@@ -303,6 +303,18 @@ public sealed class SqlServerCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Check_OfAServerThatResetsTheConnectionBeforeLogin_ShouldSayUnreachableNotLoginFailed()
+    {
+        using var closing = new ClosingListener();
+
+        var result = await Check(new DbCheckRequest { Provider = DbProvider.SqlServer, Server = "127.0.0.1", Port = closing.Port, UserName = User, Password = Secrets.Secure(Password) });
+
+        Assert.Equal(DbCheckStage.Login, result.FailedStage);
+        Assert.Equal(DbErrorCategory.Unreachable, result.ErrorCategory); // transient: a server starting up does this
+        Assert.Contains("TCP Provider", result.Message);
+    }
+
+    [Fact]
     public async Task Check_WithAHostNameInCertificateForAnotherProvider_ShouldBeASettingsErrorNamingTheSetting()
     {
         var error = await Assert.ThrowsAsync<VmEventOpsException>(() => Check(new DbCheckRequest

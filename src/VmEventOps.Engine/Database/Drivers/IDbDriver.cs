@@ -28,6 +28,10 @@ internal interface IDbDriver
 internal sealed record DriverFailure(DbErrorCategory Category, string Message, int? Number = null, byte? Class = null, DbTlsProblem? TlsProblem = null)
 {
     /// <summary>A TLS failure: the driver's words, then the advice for <paramref name="problem"/>.</summary>
-    public static DriverFailure Tls(DbTlsProblem problem, string message, DbCheckRequest request, int? number = null, byte? @class = null, bool nameAlsoMismatched = false) =>
-        new(DbErrorCategory.TlsFailure, $"{message.TrimEnd()} {TlsAdvice.For(problem, request, nameAlsoMismatched)}", number, @class, problem);
+    public static DriverFailure Tls(DbTlsProblem problem, string message, DbCheckRequest request, int? number = null, byte? @class = null, bool nameAlsoMismatched = false)
+    {
+        var said = message.TrimEnd();
+        if (!said.EndsWith('.')) said += ".";
+        return new(DbErrorCategory.TlsFailure, $"{said} {TlsAdvice.For(problem, request, nameAlsoMismatched)}", number, @class, problem);
+    }
 }

@@ -43,8 +43,9 @@ internal sealed class PostgreSqlDriver : IDbDriver
         PostgresException { SqlState: "3D000" } e => new(DbErrorCategory.DatabaseNotFound, e.MessageText),
         PostgresException e when stage == DbCheckStage.Query => new(DbErrorCategory.QueryFailed, $"{e.SqlState}: {e.MessageText}"),
         NpgsqlException { InnerException: TimeoutException or OperationCanceledException } e => new(DbErrorCategory.Timeout, e.Message),
-        NpgsqlException { InnerException: AuthenticationException inner } when tls.Problem is { } problem
-            => DriverFailure.Tls(problem, inner.Message, request, nameAlsoMismatched: problem == DbTlsProblem.UntrustedCertificate && tls.NameAlsoMismatched),
+        // Npgsql's own words would be "rejected by the provided RemoteCertificateValidationCallback": the callback is ours, the reason is what it saw.
+        NpgsqlException { InnerException: AuthenticationException } when tls.Problem is { } problem
+            => DriverFailure.Tls(problem, $"The server's certificate failed validation ({tls.Errors}).", request, nameAlsoMismatched: problem == DbTlsProblem.UntrustedCertificate && tls.NameAlsoMismatched),
         NpgsqlException { InnerException: AuthenticationException inner } => DriverFailure.Tls(DbTlsProblem.HandshakeFailed, inner.Message, request),
         NpgsqlException e when e.Message.Contains("SSL handshake", StringComparison.Ordinal) => DriverFailure.Tls(DbTlsProblem.HandshakeFailed, e.Message, request),
         // The server answered the SSLRequest with 'N' (ssl = off): "SSL connection requested. No SSL enabled connection from this host is configured."

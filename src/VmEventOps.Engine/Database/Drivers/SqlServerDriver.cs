@@ -75,6 +75,8 @@ internal sealed partial class SqlServerDriver : IDbDriver
             4060 => DbErrorCategory.DatabaseNotFound,
             -2 => DbErrorCategory.Timeout,
             _ when stage == DbCheckStage.Query => DbErrorCategory.QueryFailed,
+            // The TCP provider lost the connection before any login was sent (a server starting, or too busy): not the credentials.
+            _ when sql.Class >= 20 && SniError().Match(sql.Message) is { Success: true } sni && sni.Value.Contains("TCP Provider", StringComparison.Ordinal) => DbErrorCategory.Unreachable,
             _ => DbErrorCategory.LoginFailed,
         };
         return new DriverFailure(category, sql.Message, sql.Number, sql.Class);
