@@ -103,6 +103,8 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
         var parameters = new Dictionary<string, string>();
         if (Provider is not null) parameters[nameof(VmEventOptions.DbProvider)] = Provider;
         if (Port is { } port) parameters[nameof(VmEventOptions.DbPort)] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (HostNameInCertificate is not null) parameters[nameof(VmEventOptions.DbHostNameInCertificate)] = HostNameInCertificate;
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(TrustServerCertificate))) parameters[nameof(VmEventOptions.DbTrustServerCertificate)] = TrustServerCertificate.IsPresent ? "true" : "false";
         var options = LoadConfiguration(parameters).Options;
         var server = Server ?? options.DbServer ?? throw new Engine.Diagnostics.VmEventOpsException(Engine.Diagnostics.ErrorIds.DbNotConfigured,
             Engine.Diagnostics.VmErrorCategory.InvalidArgument, "Say which server to check: -Server or the DbServer setting (VMEVENTOPS_DBSERVER).", nameof(Server));
@@ -118,8 +120,8 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             Query = Query,
             Encryption = Encrypt is null ? options.DbEncryption : Enum.Parse<DbEncryption>(Encrypt, ignoreCase: true),
-            TrustServerCertificate = MyInvocation.BoundParameters.ContainsKey(nameof(TrustServerCertificate)) ? TrustServerCertificate : options.DbTrustServerCertificate,
-            HostNameInCertificate = HostNameInCertificate ?? options.DbHostNameInCertificate,
+            TrustServerCertificate = options.DbTrustServerCertificate,
+            HostNameInCertificate = options.DbHostNameInCertificate,
         };
         var result = Run(token => DbConnectionChecker.CheckAsync(request, options, Log, token));
         WriteObject(Quiet ? result.Success : result);

@@ -139,6 +139,22 @@ public sealed class NetworkDatabaseCheckTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(DbEncryption.Mandatory, false)]
+    [InlineData(DbEncryption.Mandatory, true)]
+    public async Task Check_PostgreSqlWithEncryptionAgainstAServerWithoutTls_ShouldSayTlsFailureAndNameTheEncryptSetting(DbEncryption encryption, bool trust)
+    {
+        using var server = new PostgreSqlWithoutTlsListener();
+
+        var result = await Check(Request(DbProvider.PostgreSql) with { Port = server.Port, Encryption = encryption, TrustServerCertificate = trust });
+
+        Assert.Equal(DbCheckStage.Login, result.FailedStage);
+        Assert.Equal(DbErrorCategory.TlsFailure, result.ErrorCategory);
+        Assert.Equal(DbTlsProblem.EncryptionNotSupported, result.TlsProblem);
+        Assert.Contains("-Encrypt Optional (setting DbEncryption=Optional)", result.Message);
+        Assert.True(server.Refused > 0, "Npgsql never asked for TLS");
+    }
+
+    [Theory]
+    [InlineData(DbEncryption.Mandatory, false)]
     [InlineData(DbEncryption.Strict, false)]
     [InlineData(DbEncryption.Mandatory, true)]
     public async Task Check_MySqlWithEncryptionAgainstAServerWithoutTls_ShouldSayTlsFailureAndNameTheEncryptSetting(DbEncryption encryption, bool trust)
