@@ -28,8 +28,9 @@ public static class DbConnectionChecker
         var accessToken = await AccessTokenAsync(request, options, log, cancellationToken).ConfigureAwait(false);
         var stages = new Dictionary<string, long>();
         var total = Stopwatch.StartNew();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(request.Timeout);
+        // The drivers' token: cancelled by the caller, or when the check abandons a call at its limit (StageLimit.Abandon).
+        var driverCalls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        TimeSpan Left() => request.Timeout - total.Elapsed;
         var tls = new TlsObservation();
         var result = new VmDbCheckResult { Provider = request.Provider, Server = request.Server, Port = driver.UsesNetwork ? request.EffectivePort : 0, Database = request.Database };
 
@@ -47,21 +48,32 @@ public static class DbConnectionChecker
         var stage = DbCheckStage.Dns;
         var watch = Stopwatch.StartNew();
         DbConnection? connection = null;
-        Task? pending = null; // the driver call running now; still running when the check gives up on it
+        Task? pending = null; // the call running now; still running when the check gives up on it
         try
         {
             if (driver.UsesNetwork)
             {
-                var addresses = IPAddress.TryParse(request.Server, out var literal)
-                    ? [literal]
-                    : await StageLimit.WithinAsync(Dns.GetHostAddressesAsync(request.Server, limit.Token), limit.Token).ConfigureAwait(false);
+                IPAddress[] addresses = [];
+                if (IPAddress.TryParse(request.Server, out var literal))
+                {
+                    addresses = [literal];
+                }
+                else
+                {
+                    var lookup = Dns.GetHostAddressesAsync(request.Server, driverCalls.Token);
+                    pending = lookup;
+                    addresses = await StageLimit.WithinAsync(lookup, Left(), cancellationToken).ConfigureAwait(false);
+                    pending = null;
+                }
+
                 stages[nameof(DbCheckStage.Dns)] = watch.ElapsedMilliseconds;
 
                 stage = DbCheckStage.Tcp;
                 watch.Restart();
                 using (var tcp = new TcpClient(addresses[0].AddressFamily))
                 {
-                    await StageLimit.WithinAsync(tcp.ConnectAsync(addresses, request.EffectivePort, limit.Token).AsTask(), limit.Token).ConfigureAwait(false);
+                    // On timeout the socket is disposed here, which ends its connect.
+                    await StageLimit.WithinAsync(tcp.ConnectAsync(addresses, request.EffectivePort, driverCalls.Token).AsTask(), Left(), cancellationToken).ConfigureAwait(false);
                 }
 
                 stages[nameof(DbCheckStage.Tcp)] = watch.ElapsedMilliseconds;
@@ -69,9 +81,11 @@ public static class DbConnectionChecker
 
             stage = DbCheckStage.Login;
             watch.Restart();
-            var remaining = Math.Max(1, (int)Math.Ceiling((request.Timeout - total.Elapsed).TotalSeconds));
-            connection = driver.Create(request, password, accessToken, remaining, tls);
-            await StageLimit.WithinAsync(pending = connection.OpenAsync(limit.Token), limit.Token).ConfigureAwait(false);
+            // The drivers' own timeouts end a second after the check's: the check's limit decides, not a driver's half-done cancel.
+            var driverTimeout = Math.Max(1, (int)Math.Ceiling(Left().TotalSeconds)) + 1;
+            connection = driver.Create(request, password, accessToken, driverTimeout, tls);
+            pending = connection.OpenAsync(driverCalls.Token);
+            await StageLimit.WithinAsync(pending, Left(), cancellationToken).ConfigureAwait(false);
             pending = null;
             stages[nameof(DbCheckStage.Login)] = watch.ElapsedMilliseconds;
             result = result with { ServerVersion = connection.ServerVersion, AuthenticatedAs = request.UserName ?? (accessToken is null ? null : "(token)") };
@@ -80,8 +94,9 @@ public static class DbConnectionChecker
             watch.Restart();
             var command = connection.CreateCommand();
             command.CommandText = request.Query;
-            command.CommandTimeout = remaining;
-            await StageLimit.WithinAsync(pending = command.ExecuteScalarAsync(limit.Token), limit.Token).ConfigureAwait(false);
+            command.CommandTimeout = driverTimeout;
+            pending = command.ExecuteScalarAsync(driverCalls.Token);
+            await StageLimit.WithinAsync(pending, Left(), cancellationToken).ConfigureAwait(false);
             pending = null;
             await command.DisposeAsync().ConfigureAwait(false);
 
@@ -104,7 +119,7 @@ public static class DbConnectionChecker
         }
         catch (Exception e) when (stage is DbCheckStage.Login or DbCheckStage.Query && e is not OperationCanceledException)
         {
-            if (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            if (Left() <= TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
             {
                 return Fail(stage, DbErrorCategory.Timeout, $"No answer within {request.Timeout.TotalSeconds:0} s at the {stage} stage: {e.Message}");
             }
@@ -114,7 +129,15 @@ public static class DbConnectionChecker
         }
         finally
         {
-            if (connection is not null) await StageLimit.ReleaseAsync(connection, pending).ConfigureAwait(false);
+            if (pending is { IsCompleted: false })
+            {
+                StageLimit.Abandon(pending, connection, driverCalls);
+            }
+            else
+            {
+                if (connection is not null) await StageLimit.CloseAsync(connection).ConfigureAwait(false);
+                driverCalls.Dispose();
+            }
         }
     }
 

@@ -6,8 +6,9 @@ namespace VmEventOps.Engine.Database;
 /// Holds every stage of a check to its time limit, whatever the driver or server does. A driver's own timeouts do not
 /// do it: SqlClient's cancellation waits for the server to acknowledge an attention, Npgsql's and MySqlConnector's send
 /// a cancel request on another connection and wait for the query to end, a name lookup cannot be cancelled at all. So
-/// the check stops waiting when the limit passes, and the work it waited for is abandoned: its outcome is observed (no
-/// unobserved task exception) and its connection closed when it ends — at the latest after <see cref="AbandonGrace"/>.
+/// the check stops waiting when the limit passes (on a timer of its own), and the work it waited for is abandoned: the
+/// driver is cancelled, its outcome observed (no unobserved task exception) and its connection closed when it ends — at
+/// the latest after <see cref="AbandonGrace"/>.
 /// </summary>
 internal static class StageLimit
 {
@@ -21,32 +22,34 @@ internal static class StageLimit
     /// <summary>How long closing a connection that ended normally may take before it is left to finish on its own.</summary>
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(1);
 
-    /// <summary>The outcome of <paramref name="operation"/>, or an OperationCanceledException as soon as <paramref name="limit"/> passes.</summary>
-    public static Task<T> WithinAsync<T>(Task<T> operation, CancellationToken limit)
-    {
-        Observe(operation);
-        return operation.WaitAsync(limit);
-    }
-
-    /// <inheritdoc cref="WithinAsync{T}(Task{T}, CancellationToken)"/>
-    public static Task WithinAsync(Task operation, CancellationToken limit)
-    {
-        Observe(operation);
-        return operation.WaitAsync(limit);
-    }
-
     /// <summary>
-    /// Closes <paramref name="connection"/>: at once when nothing is running on it; when <paramref name="pending"/> (the
-    /// call the check stopped waiting for) still runs, once it ends or the grace period passes, without waiting for it.
+    /// The outcome of <paramref name="operation"/>, or an OperationCanceledException as soon as <paramref name="left"/> has
+    /// passed. The deadline runs on a timer of its own: a driver may do slow work inside the callback it registered on the
+    /// cancelled token (MySqlConnector opens its KILL QUERY connection there), which must not hold the check back.
     /// </summary>
-    public static async Task ReleaseAsync(DbConnection connection, Task? pending)
+    public static async Task<T> WithinAsync<T>(Task<T> operation, TimeSpan left, CancellationToken cancellationToken)
     {
-        if (pending is { IsCompleted: false })
-        {
-            Observe(CloseAfterAsync(connection, pending));
-            return;
-        }
+        await WithinAsync((Task)operation, left, cancellationToken).ConfigureAwait(false);
+        return await operation.ConfigureAwait(false);
+    }
 
+    /// <inheritdoc cref="WithinAsync{T}(Task{T}, TimeSpan, CancellationToken)"/>
+    public static async Task WithinAsync(Task operation, TimeSpan left, CancellationToken cancellationToken)
+    {
+        Observe(operation);
+        try
+        {
+            await operation.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!operation.IsCompleted)
+        {
+            throw new OperationCanceledException("The check's time limit passed before the stage ended.");
+        }
+    }
+
+    /// <summary>Closes a connection nothing runs on any more; a close that takes longer than <see cref="CloseGrace"/> finishes on its own.</summary>
+    public static async Task CloseAsync(DbConnection connection)
+    {
         var closing = connection.DisposeAsync().AsTask();
         Observe(closing);
         try
@@ -60,11 +63,27 @@ internal static class StageLimit
         }
     }
 
-    private static async Task CloseAfterAsync(DbConnection connection, Task pending)
-    {
-        await Task.WhenAny(pending, Task.Delay(AbandonGrace)).ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Leaves <paramref name="pending"/> (the call the check stopped waiting for) behind, without waiting for it: on a
+    /// thread of its own, the driver's token is cancelled — only now, so that whatever the driver does in its cancel
+    /// callback (MySqlConnector opens a connection for KILL QUERY, synchronously) happens after the check returned —
+    /// then the connection is closed once the call ends, or under it after <see cref="AbandonGrace"/>. Owns
+    /// <paramref name="connection"/> and <paramref name="driverCalls"/> from here on.
+    /// </summary>
+    public static void Abandon(Task pending, DbConnection? connection, CancellationTokenSource driverCalls) =>
+        Observe(Task.Run(async () =>
+        {
+            try
+            {
+                await driverCalls.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAny(pending, Task.Delay(AbandonGrace)).ConfigureAwait(false);
+                if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                driverCalls.Dispose();
+            }
+        }));
 
     // A failure nobody waits for any more (the check returned Timeout) is read here, so it never surfaces as an
     // unobserved task exception; its text is the driver's and stays in the process.
