@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VmEventOps.Emulators;
+using VmEventOps.Emulators.Tds;
 
 // "certificate <dir>": writes the HTTPS emulators' certificate and its trust bundle (for SSL_CERT_FILE), then exits.
 // Otherwise runs the emulators as a process (for Pester): prints one JSON line with their addresses and secrets,
@@ -41,6 +42,15 @@ if (int.TryParse(Environment.GetEnvironmentVariable("VMEVENTOPSTEST_LOAD_VMS"), 
 // Automation's job quota, scaled in time for tests and the benchmark: VMEVENTOPSTEST_JOB_QUOTA=20/2 (jobs/seconds).
 arm.JobQuota = JobQuota.Parse(Environment.GetEnvironmentVariable("VMEVENTOPSTEST_JOB_QUOTA"));
 
+// SQL Server for the database checks (user vmeventops, database vmeventops, the suite's database password): with TLS
+// (the HTTPS certificate; TDS 8 too), without encryption, with a certificate nobody trusts, and one that ignores a cancel.
+var dbLogins = new Dictionary<string, string> { ["vmeventops"] = Environment.GetEnvironmentVariable("VMEVENTOPSTEST_DB_PASSWORD") ?? "vmeventops-test-Pa55" };
+var sqlOptions = new TdsEmulatorOptions { Logins = dbLogins, Databases = ["vmeventops"], Certificate = TestCertificate.Load(certificates), Tds8 = true };
+await using var sqlServer = TdsEmulator.Start(sqlOptions);
+await using var sqlServerPlain = TdsEmulator.Start(sqlOptions with { Encryption = TdsServerEncryption.NotSupported, Tds8 = false });
+await using var sqlServerUntrusted = TdsEmulator.Start(sqlOptions with { Certificate = TestCertificate.Create() });
+await using var sqlServerIgnoringCancel = TdsEmulator.Start(sqlOptions with { IgnoreAttention = true });
+
 arm.Model.Runbooks["Onboard-Vm"] = new RunbookScript("Completed", ["Onboarding started", "Onboarded"], [], null);
 arm.Model.Runbooks["Broken"] = new RunbookScript("Failed", ["Onboarding started"], ["Cannot reach the database"], "The term 'Connect-Db' is not recognized.");
 // An error stream longer than a page of JobStream_ListByJob (100 records): read through its nextLink.
@@ -56,6 +66,10 @@ Console.WriteLine(JsonSerializer.Serialize(new
     IdentityEndpoint = identity.AppServiceEndpoint.ToString(),
     ImdsHost = identity.BaseUri.ToString(),
     identity.IdentityHeader,
+    SqlServerPort = sqlServer.Port,
+    SqlServerPlainPort = sqlServerPlain.Port,
+    SqlServerUntrustedPort = sqlServerUntrusted.Port,
+    SqlServerIgnoringCancelPort = sqlServerIgnoringCancel.Port,
     SystemAssigned = identity.SystemAssigned,
     UserAssigned = userAssigned,
 }));

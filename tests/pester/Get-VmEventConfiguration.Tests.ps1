@@ -36,7 +36,7 @@ Describe 'Get-VmEventConfiguration' {
 
     Context 'with -Name' {
         It 'filters by wildcard' {
-            (Get-VmEventConfiguration -Name 'Db*').Name | Should -Be @('DbProvider', 'DbServer', 'DbPort', 'DbName', 'DbUser', 'DbPassword', 'DbEncryption')
+            (Get-VmEventConfiguration -Name 'Db*').Name | Should -Be @('DbProvider', 'DbServer', 'DbPort', 'DbName', 'DbUser', 'DbPassword', 'DbEncryption', 'DbTrustServerCertificate', 'DbHostNameInCertificate')
         }
 
         It 'binds names from the pipeline' {

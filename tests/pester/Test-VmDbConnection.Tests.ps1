@@ -36,6 +36,72 @@ Describe 'Test-VmDbConnection' {
         }
     }
 
+    Context 'with SqlServer (the TDS emulator)' {
+        BeforeAll {
+            $script:Emulators = Start-TestEmulators
+            $script:Sql = @{ Server = '127.0.0.1'; Provider = 'SqlServer'; Database = 'vmeventops' }
+        }
+        AfterAll { Stop-TestEmulators $script:Emulators }
+
+        It 'passes every stage over TLS with a validated certificate' {
+            $result = Test-VmDbConnection @Sql -Port $Emulators.SqlServerPort -Credential $Credential
+            $result.Success | Should -BeTrue
+            $result.ServerVersion | Should -Be '16.00.4135'
+            $result.Stages.Keys | Should -Be @('Dns', 'Tcp', 'Login', 'Query')
+        }
+
+        It 'reports a wrong password as LoginFailed 18456, and the password reaches no stream' {
+            $all = & { Test-VmDbConnection @Sql -Port $Emulators.SqlServerPort -Credential $Wrong -Verbose -Debug } *>&1
+            $result = $all | Where-Object { $_.PSObject.TypeNames[0] -eq 'VmEventOps.Engine.Database.VmDbCheckResult' }
+            $result.ErrorCategory | Should -Be 'LoginFailed'
+            $result.SqlErrorNumber | Should -Be 18456
+            ($all | Out-String -Width 500) + ($result | Format-List * | Out-String -Width 500) | Should -Not -Match $Planted
+        }
+
+        It 'reports -Encrypt Mandatory against a server without encryption as TlsFailure, naming -Encrypt Optional' {
+            $result = Test-VmDbConnection @Sql -Port $Emulators.SqlServerPlainPort -Credential $Credential -Encrypt Mandatory
+            $result.ErrorCategory | Should -Be 'TlsFailure'
+            $result.TlsProblem | Should -Be 'EncryptionNotSupported'
+            $result.SqlErrorNumber | Should -Be 20
+            $result.Message | Should -Match ([regex]::Escape('-Encrypt Optional (setting DbEncryption=Optional)'))
+            ($result | Out-String -Width 120) | Should -Match 'TlsFailure\s+\d+ EncryptionNotSupported: '
+            (Test-VmDbConnection @Sql -Port $Emulators.SqlServerPlainPort -Credential $Credential -Encrypt Optional).Success | Should -BeTrue
+        }
+
+        It 'reports -Encrypt Strict against a server without TDS 8 as a failed TLS handshake, and passes against one with it' {
+            $result = Test-VmDbConnection @Sql -Port $Emulators.SqlServerPlainPort -Credential $Credential -Encrypt Strict
+            $result.ErrorCategory | Should -Be 'TlsFailure'
+            $result.TlsProblem | Should -Be 'HandshakeFailed'
+            (Test-VmDbConnection @Sql -Port $Emulators.SqlServerPort -Credential $Credential -Encrypt Strict).Success | Should -BeTrue
+        }
+
+        It 'reports an untrusted certificate, and trusts it with -TrustServerCertificate or the DbTrustServerCertificate setting' {
+            $result = Test-VmDbConnection @Sql -Port $Emulators.SqlServerUntrustedPort -Credential $Credential
+            $result.TlsProblem | Should -Be 'UntrustedCertificate'
+            $result.Message | Should -Match ([regex]::Escape('-TrustServerCertificate (setting DbTrustServerCertificate=true)'))
+            (Test-VmDbConnection @Sql -Port $Emulators.SqlServerUntrustedPort -Credential $Credential -TrustServerCertificate).Success | Should -BeTrue
+            Invoke-WithEnvironment @{ VMEVENTOPS_DBTRUSTSERVERCERTIFICATE = 'true' } {
+                (Test-VmDbConnection @Sql -Port $Emulators.SqlServerUntrustedPort -Credential $Credential).Success | Should -BeTrue
+                (Test-VmDbConnection @Sql -Port $Emulators.SqlServerUntrustedPort -Credential $Credential -TrustServerCertificate:$false).TlsProblem | Should -Be 'UntrustedCertificate'
+            }
+        }
+
+        It 'ends a query the server will not cancel at -TimeoutSeconds, as a Timeout at the Query stage' {
+            $elapsed = Measure-Command {
+                $script:Stalled = Test-VmDbConnection @Sql -Port $Emulators.SqlServerIgnoringCancelPort -Credential $Credential -Query "WAITFOR DELAY '00:00:10'" -TimeoutSeconds 2
+            }
+            $Stalled.FailedStage | Should -Be 'Query'
+            $Stalled.ErrorCategory | Should -Be 'Timeout'
+            $elapsed.TotalSeconds | Should -BeLessThan 3.5
+        }
+
+        It 'refuses -HostNameInCertificate for a provider that cannot take it, with VmDbNotConfigured' {
+            $failure = { Test-VmDbConnection -Server 127.0.0.1 -Provider PostgreSql -HostNameInCertificate db.contoso.local } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -Be 'VmDbNotConfigured,VmEventOps.Commands.TestVmDbConnectionCommand'
+            $failure.Exception.Message | Should -Match 'DbHostNameInCertificate'
+        }
+    }
+
     It 'keeps the password out of every stream when the server does not exist' {
         $all = & { Test-VmDbConnection -Server no-such-host.invalid -Provider SqlServer -Credential $script:Wrong -Verbose } *>&1
         ($all | Format-List * | Out-String -Width 500) | Should -Not -Match $script:Planted

@@ -84,6 +84,7 @@ public sealed class SettingDefinition
                         : $", from {Seconds(least)} to {Seconds(_rules.Maximum)}");
             }
 
+            if (ValueType == typeof(bool)) return "true or false";
             if (ValueType == typeof(Uri)) return (_rules.RequireHttps ? "an absolute https URI" : "an absolute http or https URI") + " without user information";
             if (ValueType.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(ValueType));
             if (ValueType == typeof(IReadOnlyList<string>)) return "a comma-separated list (or JSON array) of " + (_rules.PatternDescription ?? "values");
@@ -133,6 +134,7 @@ public sealed class SettingDefinition
     public static string Format(object value) => value switch
     {
         TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
+        bool flag => flag ? "true" : "false",
         IReadOnlyList<string> list => string.Join(",", list),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
@@ -172,6 +174,13 @@ public sealed class SettingDefinition
             }
 
             value = span;
+            return true;
+        }
+
+        if (ValueType == typeof(bool))
+        {
+            if (!bool.TryParse(trimmed, out var flag)) return Fail(out problem);
+            value = flag;
             return true;
         }
 

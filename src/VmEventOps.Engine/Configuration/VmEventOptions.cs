@@ -191,6 +191,13 @@ public sealed record VmEventOptions
     [Setting("Encryption of the database check: Mandatory (TLS with a validated certificate), Optional (TLS when offered) or Strict (SQL Server TDS 8).")]
     public Database.DbEncryption DbEncryption { get; init; } = Database.DbEncryption.Mandatory;
 
+    [Setting("Accept the database server's certificate without validating it (test servers only; SQL Server's Strict validates all the same).")]
+    public bool DbTrustServerCertificate { get; init; }
+
+    [Setting("SQL Server: the name the server's certificate holds, when the check connects by another (an address such as {PrivateIpAddress}, an alias).",
+        Pattern = @"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$", PatternDescription = "a DNS host name")]
+    public string? DbHostNameInCertificate { get; init; }
+
     // Retries
     [Setting("How long a worker hides a message it received; renewed every third of that until the message is routed.", Minimum = 1, Maximum = Week)]
     public TimeSpan MessageLease { get; init; } = TimeSpan.FromMinutes(5);

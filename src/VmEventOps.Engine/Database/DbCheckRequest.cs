@@ -31,7 +31,11 @@ public sealed record DbCheckRequest
 
     public DbEncryption Encryption { get; init; } = DbEncryption.Mandatory;
 
+    /// <summary>Accept the server's certificate without validating it (test servers; Strict on SQL Server validates all the same).</summary>
     public bool TrustServerCertificate { get; init; }
+
+    /// <summary>SQL Server: the name the server's certificate must hold, when it is not the one connected to (an address, an alias).</summary>
+    public string? HostNameInCertificate { get; init; }
 
     /// <summary>The port a provider listens on unless told otherwise.</summary>
     public int EffectivePort => Port ?? Provider switch

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -10,9 +11,10 @@ namespace VmEventOps.Engine.Database;
 
 /// <summary>
 /// Checks that a database server can be reached and logged in to, stage by stage (DNS, TCP, Login, Query),
-/// each timed, stopping at the first that fails, so an admin sees where it breaks. A failed check is a
-/// result; only a broken request (no server, a token that cannot be had) is an error. The password stays a
-/// SecureString until the driver needs it, and no message carries it.
+/// each timed, stopping at the first that fails, so an admin sees where it breaks. Every stage ends within the
+/// request's time limit whatever the driver or server does (<see cref="StageLimit"/>). A failed check is a
+/// result; only a broken request (no server, a password or option the provider cannot use, a token that cannot be
+/// had) is an error. The password stays a SecureString until the driver needs it, and no message carries it.
 /// </summary>
 public static class DbConnectionChecker
 {
@@ -21,28 +23,23 @@ public static class DbConnectionChecker
     {
         var driver = Driver(request.Provider);
         var password = request.Password is null ? null : new NetworkCredential(string.Empty, request.Password).Password;
-        if (driver.PasswordRefusal is { } refusal && !string.IsNullOrEmpty(password))
-        {
-            // A password that can never work is settings to fix, not a database to wait for.
-            throw new VmEventOpsException(ErrorIds.DbNotConfigured, VmErrorCategory.InvalidArgument,
-                $"A password was given for a {request.Provider} check, but {refusal}: leave DbPassword (or -Credential) empty for {request.Provider}.",
-                request.Server);
-        }
-
+        Refuse(request, driver, password);
         var redactor = new SecretRedactor([password]);
         var accessToken = await AccessTokenAsync(request, options, log, cancellationToken).ConfigureAwait(false);
         var stages = new Dictionary<string, long>();
         var total = Stopwatch.StartNew();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(request.Timeout);
+        // The drivers' token: cancelled by the caller, or when the check abandons a call at its limit (StageLimit.Abandon).
+        var driverCalls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        TimeSpan Left() => request.Timeout - total.Elapsed;
+        var tls = new TlsObservation();
         var result = new VmDbCheckResult { Provider = request.Provider, Server = request.Server, Port = driver.UsesNetwork ? request.EffectivePort : 0, Database = request.Database };
 
-        VmDbCheckResult Fail(DbCheckStage stage, DbErrorCategory category, string message, int? number = null, byte? @class = null)
+        VmDbCheckResult Fail(DbCheckStage stage, DbErrorCategory category, string message, int? number = null, byte? @class = null, DbTlsProblem? tlsProblem = null)
         {
-            log.Verbose($"{request.Provider} check of {request.Server}: {stage} failed ({category}).");
+            log.Verbose($"{request.Provider} check of {request.Server}: {stage} failed ({category}{(tlsProblem is null ? null : ", " + tlsProblem)}).");
             return result with
             {
-                Success = false, FailedStage = stage, ErrorCategory = category, Message = redactor.Redact(message),
+                Success = false, FailedStage = stage, ErrorCategory = category, TlsProblem = tlsProblem, Message = redactor.Redact(message),
                 Stages = stages, ElapsedMs = total.ElapsedMilliseconds, SqlErrorNumber = request.Provider == DbProvider.SqlServer ? number : null,
                 SqlErrorClass = @class,
             };
@@ -50,18 +47,33 @@ public static class DbConnectionChecker
 
         var stage = DbCheckStage.Dns;
         var watch = Stopwatch.StartNew();
+        DbConnection? connection = null;
+        Task? pending = null; // the call running now; still running when the check gives up on it
         try
         {
             if (driver.UsesNetwork)
             {
-                var addresses = IPAddress.TryParse(request.Server, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(request.Server, limit.Token).ConfigureAwait(false);
+                IPAddress[] addresses = [];
+                if (IPAddress.TryParse(request.Server, out var literal))
+                {
+                    addresses = [literal];
+                }
+                else
+                {
+                    var lookup = Dns.GetHostAddressesAsync(request.Server, driverCalls.Token);
+                    pending = lookup;
+                    addresses = await StageLimit.WithinAsync(lookup, Left(), cancellationToken).ConfigureAwait(false);
+                    pending = null;
+                }
+
                 stages[nameof(DbCheckStage.Dns)] = watch.ElapsedMilliseconds;
 
                 stage = DbCheckStage.Tcp;
                 watch.Restart();
                 using (var tcp = new TcpClient(addresses[0].AddressFamily))
                 {
-                    await tcp.ConnectAsync(addresses, request.EffectivePort, limit.Token).ConfigureAwait(false);
+                    // On timeout the socket is disposed here, which ends its connect.
+                    await StageLimit.WithinAsync(tcp.ConnectAsync(addresses, request.EffectivePort, driverCalls.Token).AsTask(), Left(), cancellationToken).ConfigureAwait(false);
                 }
 
                 stages[nameof(DbCheckStage.Tcp)] = watch.ElapsedMilliseconds;
@@ -69,20 +81,24 @@ public static class DbConnectionChecker
 
             stage = DbCheckStage.Login;
             watch.Restart();
-            var remaining = Math.Max(1, (int)Math.Ceiling((request.Timeout - total.Elapsed).TotalSeconds));
-            await using var connection = driver.Create(request, password, accessToken, remaining);
-            await connection.OpenAsync(limit.Token).ConfigureAwait(false);
+            // The drivers' own timeouts end a second after the check's: the check's limit decides, not a driver's half-done cancel.
+            var driverTimeout = Math.Max(1, (int)Math.Ceiling(Left().TotalSeconds)) + 1;
+            connection = driver.Create(request, password, accessToken, driverTimeout, tls);
+            pending = connection.OpenAsync(driverCalls.Token);
+            await StageLimit.WithinAsync(pending, Left(), cancellationToken).ConfigureAwait(false);
+            pending = null;
             stages[nameof(DbCheckStage.Login)] = watch.ElapsedMilliseconds;
             result = result with { ServerVersion = connection.ServerVersion, AuthenticatedAs = request.UserName ?? (accessToken is null ? null : "(token)") };
 
             stage = DbCheckStage.Query;
             watch.Restart();
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = request.Query;
-                command.CommandTimeout = remaining;
-                await command.ExecuteScalarAsync(limit.Token).ConfigureAwait(false);
-            }
+            var command = connection.CreateCommand();
+            command.CommandText = request.Query;
+            command.CommandTimeout = driverTimeout;
+            pending = command.ExecuteScalarAsync(driverCalls.Token);
+            await StageLimit.WithinAsync(pending, Left(), cancellationToken).ConfigureAwait(false);
+            pending = null;
+            await command.DisposeAsync().ConfigureAwait(false);
 
             stages[nameof(DbCheckStage.Query)] = watch.ElapsedMilliseconds;
             log.Verbose($"{request.Provider} check of {request.Server}: every stage passed in {total.ElapsedMilliseconds} ms.");
@@ -103,13 +119,25 @@ public static class DbConnectionChecker
         }
         catch (Exception e) when (stage is DbCheckStage.Login or DbCheckStage.Query && e is not OperationCanceledException)
         {
-            if (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            if (Left() <= TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
             {
                 return Fail(stage, DbErrorCategory.Timeout, $"No answer within {request.Timeout.TotalSeconds:0} s at the {stage} stage: {e.Message}");
             }
 
-            var failure = driver.Classify(e, stage);
-            return Fail(stage, failure.Category, failure.Message, failure.Number, failure.Class);
+            var failure = driver.Classify(e, stage, request, tls);
+            return Fail(stage, failure.Category, failure.Message, failure.Number, failure.Class, failure.TlsProblem);
+        }
+        finally
+        {
+            if (pending is { IsCompleted: false })
+            {
+                StageLimit.Abandon(pending, connection, driverCalls);
+            }
+            else
+            {
+                if (connection is not null) await StageLimit.CloseAsync(connection).ConfigureAwait(false);
+                driverCalls.Dispose();
+            }
         }
     }
 
@@ -117,6 +145,25 @@ public static class DbConnectionChecker
     public static string ResolveServer(string template, Azure.VmNetworkInfo vm) => template
         .Replace("{PrivateIpAddress}", vm.PrivateIpAddress ?? string.Empty, StringComparison.OrdinalIgnoreCase)
         .Replace("{VmName}", vm.VmName, StringComparison.OrdinalIgnoreCase);
+
+    // Settings that can never work with this provider are settings to fix, not a database to wait for.
+    private static void Refuse(DbCheckRequest request, IDbDriver driver, string? password)
+    {
+        if (driver.PasswordRefusal is { } refusal && !string.IsNullOrEmpty(password))
+        {
+            throw new VmEventOpsException(ErrorIds.DbNotConfigured, VmErrorCategory.InvalidArgument,
+                $"A password was given for a {request.Provider} check, but {refusal}: leave DbPassword (or -Credential) empty for {request.Provider}.",
+                request.Server);
+        }
+
+        if (!driver.TakesHostNameInCertificate && !string.IsNullOrEmpty(request.HostNameInCertificate))
+        {
+            throw new VmEventOpsException(ErrorIds.DbNotConfigured, VmErrorCategory.InvalidArgument,
+                $"A host name in certificate was given for a {request.Provider} check, but only SqlServer takes one ({request.Provider}'s driver checks the " +
+                $"certificate against the server name): leave DbHostNameInCertificate (or -HostNameInCertificate) empty for {request.Provider}.",
+                request.Server);
+        }
+    }
 
     private static async Task<string?> AccessTokenAsync(DbCheckRequest request, VmEventOptions options, IHostLog log, CancellationToken cancellationToken)
     {

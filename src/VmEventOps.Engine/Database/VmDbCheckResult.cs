@@ -19,7 +19,10 @@ public sealed record VmDbCheckResult
     /// <summary>Why, in words an admin acts on; null on success.</summary>
     public DbErrorCategory? ErrorCategory { get; init; }
 
-    /// <summary>The driver's message, secrets removed.</summary>
+    /// <summary>With <see cref="DbErrorCategory.TlsFailure"/>: what went wrong with TLS; null otherwise.</summary>
+    public DbTlsProblem? TlsProblem { get; init; }
+
+    /// <summary>The driver's message, secrets removed; for a TLS failure, followed by what to change.</summary>
     public string? Message { get; init; }
 
     /// <summary>Milliseconds each stage that ran took.</summary>

@@ -93,7 +93,10 @@ public static class ErrorIds
     /// <summary>The Automation account or runbook is not configured.</summary>
     public const string RunbookNotConfigured = "VmRunbookNotConfigured";
 
-    /// <summary>A database check has no server to check.</summary>
+    /// <summary>
+    /// A database check's settings can never work: no server to check, a password or option the provider cannot use, or an
+    /// encryption or certificate setting the server refuses (the message names the setting). Never retried.
+    /// </summary>
     public const string DbNotConfigured = "VmDbNotConfigured";
 
     /// <summary>The workflow's database check failed (retried: the database of a new VM may come up later).</summary>

@@ -269,9 +269,18 @@ public sealed class EventProcessor
                     UserName = _options.DbUser,
                     Password = password is null ? null : new System.Net.NetworkCredential(string.Empty, password).SecurePassword,
                     Encryption = _options.DbEncryption,
+                    TrustServerCertificate = _options.DbTrustServerCertificate,
+                    HostNameInCertificate = _options.DbHostNameInCertificate,
                 }, _options, _log, cancellationToken).ConfigureAwait(false);
                 stages[step] = watch.ElapsedMilliseconds;
                 result = result with { DbCheck = check.Success ? $"OK ({check.Provider}, {check.ElapsedMs} ms)" : $"{check.FailedStage} {check.ErrorCategory}" };
+                if (check.ErrorCategory == DbErrorCategory.TlsFailure)
+                {
+                    // Encryption and certificates are settings to fix (the message names them): no later attempt can differ.
+                    throw new VmEventOpsException(ErrorIds.DbNotConfigured, VmErrorCategory.InvalidArgument,
+                        $"Database check of {check.Server} failed at {check.FailedStage}: {check.ErrorCategory} ({check.TlsProblem}): {check.Message}", vm.Value);
+                }
+
                 if (!check.Success)
                 {
                     // The database of a new VM may come up later: worth another attempt until attempts run out.

@@ -10,7 +10,9 @@ namespace VmEventOps.Commands;
 /// <para type="description">Runs the stages Dns, Tcp (connect to host:port), Login (open the driver connection: TLS and authentication)
 /// and Query (SELECT 1, or -Query), each timed, and stops at the first that fails. The result says which stage failed and why:
 /// NameResolution, Unreachable, Timeout, TlsFailure, LoginFailed, DatabaseNotFound or QueryFailed, with the driver's message (secrets
-/// removed), the server version and, for SQL Server, the SqlException number and class. A failed check is a result, not an error.</para>
+/// removed), the server version and, for SQL Server, the SqlException number and class. A TLS failure says what went wrong (TlsProblem:
+/// EncryptionNotSupported, HandshakeFailed, UntrustedCertificate, NameMismatch, CertificateRejected) and which parameter and setting to
+/// change. Every stage ends within -TimeoutSeconds, whatever the server does. A failed check is a result, not an error.</para>
 /// <para type="description">Providers: SqlServer (Microsoft.Data.SqlClient, the default), PostgreSql (Npgsql), MySql (MySqlConnector,
 /// also MariaDB) and Sqlite (a file path as -Server, opened read-only). Connection strings are built only with each driver's
 /// ConnectionStringBuilder, so no name or password can inject options; pooling is off, so every check really connects. SQL Server
@@ -82,9 +84,14 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
     [ValidateSet("Mandatory", "Optional", "Strict")]
     public string? Encrypt { get; set; }
 
-    /// <summary><para type="description">Accept the server's certificate without validating it (test servers only).</para></summary>
+    /// <summary><para type="description">Accept the server's certificate without validating it (test servers only; SQL Server's Strict validates all the same). The DbTrustServerCertificate setting by default.</para></summary>
     [Parameter]
     public SwitchParameter TrustServerCertificate { get; set; }
+
+    /// <summary><para type="description">SQL Server: the name the server's certificate holds, when -Server is another (an address, an alias). The DbHostNameInCertificate setting by default.</para></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? HostNameInCertificate { get; set; }
 
     /// <summary><para type="description">Return only True or False, as Test-Connection -Quiet does.</para></summary>
     [Parameter]
@@ -96,6 +103,8 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
         var parameters = new Dictionary<string, string>();
         if (Provider is not null) parameters[nameof(VmEventOptions.DbProvider)] = Provider;
         if (Port is { } port) parameters[nameof(VmEventOptions.DbPort)] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (HostNameInCertificate is not null) parameters[nameof(VmEventOptions.DbHostNameInCertificate)] = HostNameInCertificate;
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(TrustServerCertificate))) parameters[nameof(VmEventOptions.DbTrustServerCertificate)] = TrustServerCertificate.IsPresent ? "true" : "false";
         var options = LoadConfiguration(parameters).Options;
         var server = Server ?? options.DbServer ?? throw new Engine.Diagnostics.VmEventOpsException(Engine.Diagnostics.ErrorIds.DbNotConfigured,
             Engine.Diagnostics.VmErrorCategory.InvalidArgument, "Say which server to check: -Server or the DbServer setting (VMEVENTOPS_DBSERVER).", nameof(Server));
@@ -111,7 +120,8 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             Query = Query,
             Encryption = Encrypt is null ? options.DbEncryption : Enum.Parse<DbEncryption>(Encrypt, ignoreCase: true),
-            TrustServerCertificate = TrustServerCertificate,
+            TrustServerCertificate = options.DbTrustServerCertificate,
+            HostNameInCertificate = options.DbHostNameInCertificate,
         };
         var result = Run(token => DbConnectionChecker.CheckAsync(request, options, Log, token));
         WriteObject(Quiet ? result.Success : result);

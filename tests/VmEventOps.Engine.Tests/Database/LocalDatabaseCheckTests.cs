@@ -107,7 +107,7 @@ public sealed class LocalDatabaseCheckTests : IDisposable
     {
         var request = new DbCheckRequest { Provider = DbProvider.SqlServer, Server = server, Database = database, UserName = user };
 
-        using var connection = new SqlServerDriver().Create(request, "p;Integrated Security=true", null, 5);
+        using var connection = new SqlServerDriver().Create(request, "p;Integrated Security=true", null, 5, new TlsObservation());
         var parsed = new SqlConnectionStringBuilder(connection.ConnectionString);
 
         Assert.False(parsed.IntegratedSecurity);
@@ -122,9 +122,9 @@ public sealed class LocalDatabaseCheckTests : IDisposable
     {
         var request = new DbCheckRequest { Provider = DbProvider.PostgreSql, Server = "db;Trust Server Certificate=true", Database = "x;Pooling=true", UserName = "u'\"" };
 
-        using var pg = new PostgreSqlDriver().Create(request, "p;Include Error Detail=true", null, 5);
+        using var pg = new PostgreSqlDriver().Create(request, "p;Include Error Detail=true", null, 5, new TlsObservation());
         var pgParsed = new Npgsql.NpgsqlConnectionStringBuilder(pg.ConnectionString);
-        using var my = new MySqlDriver().Create(request with { Provider = DbProvider.MySql }, "p;AllowLoadLocalInfile=true", null, 5);
+        using var my = new MySqlDriver().Create(request with { Provider = DbProvider.MySql }, "p;AllowLoadLocalInfile=true", null, 5, new TlsObservation());
         var myParsed = new MySqlConnector.MySqlConnectionStringBuilder(my.ConnectionString);
 
         Assert.Equal("db;Trust Server Certificate=true", pgParsed.Host);

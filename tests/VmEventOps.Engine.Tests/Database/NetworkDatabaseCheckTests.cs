@@ -2,11 +2,12 @@ using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace VmEventOps.Engine.Tests.Database;
 
 /// <summary>PostgreSQL and MariaDB, real servers on loopback.</summary>
-public sealed class NetworkDatabaseCheckTests
+public sealed class NetworkDatabaseCheckTests(ITestOutputHelper output)
 {
     public static TheoryData<DbProvider> Providers => new(DbProvider.PostgreSql, DbProvider.MySql);
 
@@ -112,13 +113,79 @@ public sealed class NetworkDatabaseCheckTests
         Assert.InRange(result.ElapsedMs, 1500, 6000);
     }
 
-    [Fact]
-    public async Task Check_PostgreSqlWithMandatoryEncryptionAndAnUntrustedCertificate_ShouldSayTlsFailure()
+    [Theory]
+    [InlineData(DbEncryption.Mandatory)]
+    [InlineData(DbEncryption.Strict)]
+    public async Task Check_PostgreSqlWithValidationAndACertificateThatDoesNotNameTheServer_ShouldSayWhyAndNameTheTrustSetting(DbEncryption encryption)
     {
-        // Debian's PostgreSQL serves TLS with its self-signed "snakeoil" certificate.
-        var result = await Check(Request(DbProvider.PostgreSql) with { Encryption = DbEncryption.Mandatory });
+        // Debian's PostgreSQL serves TLS with its "snakeoil" certificate: self-signed, for the host's name, never for 127.0.0.1.
+        var result = await Check(Request(DbProvider.PostgreSql) with { Encryption = encryption });
 
         Assert.Equal(DbCheckStage.Login, result.FailedStage);
         Assert.Equal(DbErrorCategory.TlsFailure, result.ErrorCategory);
+        Assert.Contains(result.TlsProblem, new DbTlsProblem?[] { DbTlsProblem.NameMismatch, DbTlsProblem.UntrustedCertificate });
+        Assert.Contains("The server's certificate failed validation (Remote", result.Message);
+        Assert.Contains("-TrustServerCertificate (setting DbTrustServerCertificate=true)", result.Message);
+        Assert.DoesNotContain("HostNameInCertificate", result.Message); // a SQL Server option: no advice Npgsql cannot follow
+    }
+
+    [Fact]
+    public async Task Check_PostgreSqlWithMandatoryEncryptionAndTrustServerCertificate_ShouldPassOverTls()
+    {
+        var result = await Check(Request(DbProvider.PostgreSql) with { Encryption = DbEncryption.Mandatory, TrustServerCertificate = true });
+
+        Assert.True(result.Success, result.Message);
+    }
+
+    [Theory]
+    [InlineData(DbEncryption.Mandatory, false)]
+    [InlineData(DbEncryption.Mandatory, true)]
+    public async Task Check_PostgreSqlWithEncryptionAgainstAServerWithoutTls_ShouldSayTlsFailureAndNameTheEncryptSetting(DbEncryption encryption, bool trust)
+    {
+        using var server = new PostgreSqlWithoutTlsListener();
+
+        var result = await Check(Request(DbProvider.PostgreSql) with { Port = server.Port, Encryption = encryption, TrustServerCertificate = trust });
+
+        Assert.Equal(DbCheckStage.Login, result.FailedStage);
+        Assert.Equal(DbErrorCategory.TlsFailure, result.ErrorCategory);
+        Assert.Equal(DbTlsProblem.EncryptionNotSupported, result.TlsProblem);
+        Assert.Contains("-Encrypt Optional (setting DbEncryption=Optional)", result.Message);
+        Assert.True(server.Refused > 0, "Npgsql never asked for TLS");
+    }
+
+    [Theory]
+    [InlineData(DbEncryption.Mandatory, false)]
+    [InlineData(DbEncryption.Strict, false)]
+    [InlineData(DbEncryption.Mandatory, true)]
+    public async Task Check_MySqlWithEncryptionAgainstAServerWithoutTls_ShouldSayTlsFailureAndNameTheEncryptSetting(DbEncryption encryption, bool trust)
+    {
+        // Debian's MariaDB 10.11 starts without a certificate (have_ssl DISABLED).
+        var result = await Check(Request(DbProvider.MySql) with { Encryption = encryption, TrustServerCertificate = trust });
+
+        Assert.Equal(DbCheckStage.Login, result.FailedStage);
+        Assert.Equal(DbErrorCategory.TlsFailure, result.ErrorCategory);
+        Assert.Equal(DbTlsProblem.EncryptionNotSupported, result.TlsProblem);
+        Assert.Contains("-Encrypt Optional (setting DbEncryption=Optional)", result.Message);
+    }
+
+    [Theory]
+    [InlineData(DbProvider.PostgreSql, "SELECT pg_sleep(10)")]
+    [InlineData(DbProvider.MySql, "SELECT SLEEP(10)")]
+    public async Task Check_WhenTheServerNeverHearsTheCancellation_ShouldSayTimeoutAtQueryWithinTheLimit(DbProvider provider, string query)
+    {
+        DatabaseServers.EnsureListening(PortOf(provider));
+        using var proxy = new OneSessionProxy(PortOf(provider));
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await Check(Request(provider) with { Port = proxy.Port, Query = query, Timeout = TimeSpan.FromSeconds(3) });
+
+        wall.Stop();
+        output.WriteLine($"{provider} Query stage, 3 s limit, 10 s sleep, cancellation held back: check {result.ElapsedMs} ms, wall {wall.ElapsedMilliseconds} ms");
+        Assert.Equal(DbCheckStage.Query, result.FailedStage);
+        Assert.Equal(DbErrorCategory.Timeout, result.ErrorCategory);
+        Assert.InRange(wall.ElapsedMilliseconds, 2900, 4000);
+        var held = System.Diagnostics.Stopwatch.StartNew();
+        while (proxy.Held == 0 && held.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(50);
+        Assert.True(proxy.Held > 0, "the driver never tried to cancel over a second connection");
     }
 }

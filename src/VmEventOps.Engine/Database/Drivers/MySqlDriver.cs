@@ -1,15 +1,23 @@
 using System.Data.Common;
+using System.Security.Authentication;
 using MySqlConnector;
 
 namespace VmEventOps.Engine.Database.Drivers;
 
+/// <summary>
+/// MySQL and MariaDB through MySqlConnector, which validates certificates itself (VerifyFull; it also accepts the
+/// self-signed certificate of a zero-configuration MariaDB 11.4 when the server proves it in its OK packet), so a
+/// refused certificate is <see cref="DbTlsProblem.CertificateRejected"/>: the driver does not say why.
+/// </summary>
 internal sealed class MySqlDriver : IDbDriver
 {
     public bool UsesNetwork => true;
 
     public string? PasswordRefusal => null;
 
-    public DbConnection Create(DbCheckRequest request, string? password, string? accessToken, int connectTimeout)
+    public bool TakesHostNameInCertificate => false;
+
+    public DbConnection Create(DbCheckRequest request, string? password, string? accessToken, int connectTimeout, TlsObservation tls)
     {
         var builder = new MySqlConnectionStringBuilder
         {
@@ -26,14 +34,18 @@ internal sealed class MySqlDriver : IDbDriver
         return new MySqlConnection(builder.ConnectionString);
     }
 
-    public DriverFailure Classify(Exception exception, DbCheckStage stage) => exception switch
+    public DriverFailure Classify(Exception exception, DbCheckStage stage, DbCheckRequest request, TlsObservation tls) => exception switch
     {
         MySqlException { ErrorCode: MySqlErrorCode.AccessDenied } e => new(DbErrorCategory.LoginFailed, e.Message, (int)e.ErrorCode),
         MySqlException { ErrorCode: MySqlErrorCode.UnknownDatabase or MySqlErrorCode.DatabaseAccessDenied } e => new(DbErrorCategory.DatabaseNotFound, e.Message, (int)e.ErrorCode),
+        // SslMode Required or VerifyFull against a server without TLS (have_ssl DISABLED).
+        MySqlException e when e.Message.Equals("Server does not support SSL", StringComparison.Ordinal)
+            => DriverFailure.Tls(DbTlsProblem.EncryptionNotSupported, e.Message, request, (int)e.ErrorCode),
+        MySqlException { InnerException: AuthenticationException inner } e => DriverFailure.Tls(
+            inner.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase) ? DbTlsProblem.CertificateRejected : DbTlsProblem.HandshakeFailed,
+            $"{e.Message}: {inner.Message}", request, (int)e.ErrorCode),
         MySqlException { ErrorCode: MySqlErrorCode.UnableToConnectToHost } e when e.InnerException is TimeoutException or OperationCanceledException || e.Message.Contains("timeout", StringComparison.OrdinalIgnoreCase)
             => new(DbErrorCategory.Timeout, e.Message, (int)e.ErrorCode),
-        MySqlException e when e.InnerException is System.Security.Authentication.AuthenticationException || e.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase)
-            => new(DbErrorCategory.TlsFailure, e.Message, (int)e.ErrorCode),
         MySqlException e when stage == DbCheckStage.Query => new(DbErrorCategory.QueryFailed, e.Message, (int)e.ErrorCode),
         TimeoutException or OperationCanceledException => new(DbErrorCategory.Timeout, exception.Message),
         _ when stage == DbCheckStage.Query => new(DbErrorCategory.QueryFailed, exception.Message),

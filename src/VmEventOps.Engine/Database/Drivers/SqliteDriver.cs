@@ -11,7 +11,9 @@ internal sealed class SqliteDriver : IDbDriver
     // The bundled SQLite has no encryption: a password can never open anything.
     public string? PasswordRefusal => "the module's SQLite has no encryption (SQLCipher) to open a protected file with";
 
-    public DbConnection Create(DbCheckRequest request, string? password, string? accessToken, int connectTimeout)
+    public bool TakesHostNameInCertificate => false;
+
+    public DbConnection Create(DbCheckRequest request, string? password, string? accessToken, int connectTimeout, TlsObservation tls)
     {
         var builder = new SqliteConnectionStringBuilder
         {
@@ -23,7 +25,7 @@ internal sealed class SqliteDriver : IDbDriver
         return new SqliteConnection(builder.ConnectionString);
     }
 
-    public DriverFailure Classify(Exception exception, DbCheckStage stage) => exception switch
+    public DriverFailure Classify(Exception exception, DbCheckStage stage, DbCheckRequest request, TlsObservation tls) => exception switch
     {
         SqliteException { SqliteErrorCode: 14 } e when stage == DbCheckStage.Login => new(DbErrorCategory.DatabaseNotFound, e.Message, e.SqliteErrorCode), // SQLITE_CANTOPEN
         SqliteException { SqliteErrorCode: 26 } e => new(DbErrorCategory.DatabaseNotFound, e.Message, e.SqliteErrorCode), // SQLITE_NOTADB
