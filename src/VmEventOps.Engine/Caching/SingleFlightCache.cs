@@ -24,7 +24,7 @@ internal sealed class SingleFlightCache<TKey, TValue>
     {
         while (true)
         {
-            // Through an async wrapper: a creation that throws at once becomes a failed task, dropped like any other failure.
+            // A creation that throws at once becomes a failed task, dropped like any other failure.
             var entry = _entries.GetOrAdd(key, _ => new Lazy<Task<TValue>>(() => Run(create), LazyThreadSafetyMode.ExecutionAndPublication));
             var created = !entry.IsValueCreated || !entry.Value.IsCompleted;
             try
@@ -47,5 +47,17 @@ internal sealed class SingleFlightCache<TKey, TValue>
         }
     }
 
-    private static async Task<TValue> Run(Func<Task<TValue>> create) => await create().ConfigureAwait(false);
+    // The creation's own task, not a wrapper around it: a wrapper completes a moment after the creation does, and a call
+    // that looked in that moment would take a failure that had already ended for its own.
+    private static Task<TValue> Run(Func<Task<TValue>> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<TValue>(e);
+        }
+    }
 }
