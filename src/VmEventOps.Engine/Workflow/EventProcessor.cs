@@ -84,15 +84,8 @@ public sealed class EventProcessor
             var error = e as VmEventOpsException;
             var reason = InputText.Clean($"Unprocessable: {error?.ErrorId ?? ErrorIds.Unexpected}: {_redactor.Redact(error?.Message ?? $"{e.GetType().Name}: {e.Message}")}", MessageEnvelope.MaxErrorLength);
             _log.Warning($"Message {message.MessageId} in {message.QueueName} could not be processed and goes to poison: {reason}");
-            var envelope = new MessageEnvelope
-            {
-                Attempt = Math.Clamp(message.Attempt, 0, _options.MaxAttempts) + 1,
-                FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow,
-                Original = message.OriginalBlob is null ? message.Body : string.Empty,
-                OriginalBlob = message.OriginalBlob,
-                History = message.History,
-                Reason = reason,
-            }.WithHistory(DateTimeOffset.UtcNow, "Process", reason);
+            var current = EnvelopeOf(message);
+            var envelope = (current with { Attempt = current.Attempt + 1, Reason = reason, TraceParent = null }).WithHistory(DateTimeOffset.UtcNow, "Process", reason);
             await DeadLetterAsync(settled, envelope, cancellationToken).ConfigureAwait(false);
             return new VmEventResult
             {
@@ -101,6 +94,18 @@ public sealed class EventProcessor
             };
         }
     }
+
+    // The envelope a message travels on in: what it says of earlier attempts (clamped to MaxAttempts), its history and
+    // trace, and its original inline or as a claim check.
+    private MessageEnvelope EnvelopeOf(VmEventMessage message) => new()
+    {
+        Attempt = Math.Clamp(message.Attempt, 0, _options.MaxAttempts),
+        FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow,
+        Original = message.OriginalBlob is null ? message.Body : string.Empty,
+        OriginalBlob = message.OriginalBlob,
+        History = message.History,
+        TraceParent = message.TraceParent,
+    };
 
     // Only a failure no step foresaw is the message's (a bug its bytes found): an error with an id of its own (storage,
     // identity, settings) is the environment's, and a transient one (a service away, a timeout) leaves the message for
@@ -130,15 +135,7 @@ public sealed class EventProcessor
         var stages = new Dictionary<string, long>();
         // What a body says of earlier attempts is clamped here; once the VM is known, its onboarding state decides.
         var attempt = Math.Clamp(message.Attempt, 0, _options.MaxAttempts) + 1;
-        var envelope = new MessageEnvelope
-        {
-            Attempt = attempt - 1,
-            FirstSeen = message.FirstSeen ?? message.InsertedOn ?? DateTimeOffset.UtcNow,
-            Original = message.OriginalBlob is null ? message.Body : string.Empty,
-            OriginalBlob = message.OriginalBlob,
-            History = message.History,
-            TraceParent = message.TraceParent,
-        };
+        var envelope = EnvelopeOf(message);
 
         // One activity per message in the trace of the event's earlier attempts, a child per stage; the next attempt continues it.
         using var telemetry = new MessageTelemetry(envelope.TraceParent, message.Queue, attempt, message.HostTraceParent);
