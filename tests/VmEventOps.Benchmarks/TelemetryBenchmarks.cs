@@ -16,7 +16,7 @@ namespace VmEventOps.Benchmarks;
 [MemoryDiagnoser]
 public class TelemetryBenchmarks
 {
-    private static readonly string[] Stages = ["Parse", "State", "VmLookup", "DatabaseCheck", "Runbook", "Route"];
+    private static readonly string[] Stages = ["Parse", "State", "VmLookup", "Claim", "DatabaseCheck", "Runbook", "Route"];
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "vmeventops-bench-" + Guid.NewGuid().ToString("n"));
     private VmEvent _event = null!;
 
@@ -51,7 +51,7 @@ public class TelemetryBenchmarks
         using var telemetry = new MessageTelemetry(null, QueueKind.Main, 1);
         telemetry.Describe(_event);
         foreach (var stage in Stages) telemetry.Stage.Start(stage);
-        telemetry.Complete(VmEventOutcome.Succeeded, "JobStarted", 1);
+        telemetry.Complete(VmEventOutcome.Succeeded, Reason.Of(ReasonCodes.JobStarted), 1);
         return telemetry.Elapsed;
     }
 }

@@ -105,7 +105,7 @@ Import-Module '$script:Module'
         $spans = Get-Content $traceFile | ConvertFrom-Json
         $message = $spans | Where-Object { $_.name -eq 'VmEventOps.ProcessMessage' -and $_.tags.'vmeventops.vm_resource_id' -eq $vm.Id }
         $message.tags.'vmeventops.outcome' | Should -Be 'Succeeded'
-        ($spans | Where-Object parentSpanId -eq $message.spanId).name | Should -Be 'Parse', 'State', 'VmLookup', 'DatabaseCheck', 'Runbook', 'Route'
+        ($spans | Where-Object parentSpanId -eq $message.spanId).name | Should -Be 'Parse', 'State', 'VmLookup', 'Claim', 'DatabaseCheck', 'Runbook', 'Route'
         Get-Content $traceFile -Raw | Should -Not -Match $planted
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using global::Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Azure;
 
@@ -27,18 +28,10 @@ internal static class ArmFailure
             };
         }
 
-        var category = status switch
-        {
-            401 => VmErrorCategory.AuthenticationError,
-            404 => VmErrorCategory.ObjectNotFound,
-            408 => VmErrorCategory.OperationTimeout,
-            409 => VmErrorCategory.InvalidOperation,
-            >= 500 => VmErrorCategory.ResourceUnavailable,
-            _ => VmErrorCategory.InvalidOperation,
-        };
+        var (category, transient) = FailureClassifier.ForStatus(status);
         return new VmEventOpsException(ErrorIds.ArmRequestFailed, category, SecretRedactor.PatternsOnly.Redact(text), target)
         {
-            IsTransient = status is 408 or >= 500,
+            IsTransient = transient,
         };
     }
 

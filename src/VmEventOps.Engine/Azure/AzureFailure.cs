@@ -1,6 +1,7 @@
 using Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Azure;
 
@@ -10,37 +11,18 @@ internal static class AzureFailure
     /// <summary>Wraps a failed request with a category from its HTTP status; the message never carries a secret.</summary>
     public static VmEventOpsException From(RequestFailedException exception, string errorId, string what, object? target = null)
     {
-        var category = exception.Status switch
-        {
-            0 => VmErrorCategory.ConnectionError,
-            401 => VmErrorCategory.AuthenticationError,
-            403 => VmErrorCategory.PermissionDenied,
-            404 => VmErrorCategory.ObjectNotFound,
-            408 => VmErrorCategory.OperationTimeout,
-            409 or 412 => VmErrorCategory.InvalidOperation,
-            429 => VmErrorCategory.LimitsExceeded,
-            >= 500 => VmErrorCategory.ResourceUnavailable,
-            _ => VmErrorCategory.InvalidOperation,
-        };
+        var (category, transient) = FailureClassifier.ForStatus(exception.Status);
         var status = exception.Status == 0 ? "no response" : $"HTTP {exception.Status}";
         var code = string.IsNullOrEmpty(exception.ErrorCode) ? string.Empty : $" ({exception.ErrorCode})";
         var detail = exception.Status == 0 ? $": {FirstLine(exception.InnerException?.Message ?? exception.Message)}" : string.Empty;
         return new VmEventOpsException(errorId, category, SecretRedactor.PatternsOnly.Redact($"{what} failed: {status}{code}{detail}"), target, exception)
         {
-            IsTransient = exception.Status is 0 or 408 or 429 or >= 500,
+            IsTransient = transient,
         };
     }
 
-    /// <summary>
-    /// The request failure inside <paramref name="exception"/>: itself, or the last attempt's when the
-    /// SDK's retry policy gave up with an AggregateException of them; null for anything else.
-    /// </summary>
-    public static RequestFailedException? AsRequestFailure(Exception exception) => exception switch
-    {
-        RequestFailedException failure => failure,
-        AggregateException { InnerExceptions.Count: > 0 } aggregate => aggregate.InnerExceptions[^1] as RequestFailedException,
-        _ => null,
-    };
+    /// <summary>The request failure inside <paramref name="exception"/> (see <see cref="FailureClassifier.AsRequestFailure"/>).</summary>
+    public static RequestFailedException? AsRequestFailure(Exception exception) => FailureClassifier.AsRequestFailure(exception);
 
     /// <summary>
     /// How long a service asked to wait: retry-after-ms or x-ms-retry-after-ms (milliseconds), else Retry-After as seconds or

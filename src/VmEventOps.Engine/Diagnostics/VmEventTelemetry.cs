@@ -58,15 +58,7 @@ public static class VmEventTelemetry
     public const string ArmOperationTag = "vmeventops.arm.operation";
     public const string HttpStatusTag = "http.response.status_code";
 
-    /// <summary>
-    /// A reason as a short, bounded code for tags and metrics, never its detail: "Stage: ErrorId: message" (an error) is
-    /// the error id, "Code:detail" or "Code detail" (a reject, "Onboarded 2026-…") is the code.
-    /// </summary>
-    public static string ReasonCode(string? reason)
-    {
-        if (string.IsNullOrEmpty(reason)) return "None";
-        var errorParts = reason.Split(": ", 3);
-        var code = errorParts.Length == 3 ? errorParts[1] : reason.Split(':', ' ')[0];
-        return code.Length is > 0 and <= 64 && code.All(c => char.IsLetterOrDigit(c) || c is '_' or '-') ? code : "Other";
-    }
+    /// <summary>A reason's code as a bounded tag value ("None" when there is none; "Other" for anything but a short identifier), never its detail.</summary>
+    public static string BoundedCode(string? code) =>
+        string.IsNullOrEmpty(code) ? "None" : code.Length <= 64 && code.All(c => char.IsLetterOrDigit(c) || c is '_' or '-') ? code : "Other";
 }

@@ -46,10 +46,10 @@ internal sealed class MessageTelemetry : IDisposable
             .SetTag(VmEventTelemetry.VmResourceIdTag, vmEvent?.ParsedVmId?.Value);
 
     /// <summary>Ends the stage, tags the outcome (a bounded reason code, never its text) and counts it.</summary>
-    public void Complete(VmEventOutcome outcome, string? reason, int attempt)
+    public void Complete(VmEventOutcome outcome, Reason? reason, int attempt)
     {
         Stage.End();
-        var code = VmEventTelemetry.ReasonCode(reason);
+        var code = VmEventTelemetry.BoundedCode(reason?.Code);
         var name = outcome.ToString();
         Activity?.SetTag(VmEventTelemetry.OutcomeTag, name).SetTag(VmEventTelemetry.ReasonTag, code).SetTag(VmEventTelemetry.AttemptTag, attempt);
         if (outcome == VmEventOutcome.DeadLettered) Activity?.SetStatus(ActivityStatusCode.Error, code);

@@ -191,69 +191,31 @@ public sealed class QueueWorker(EventProcessor processor, QueueManager queues, I
         return [];
     }
 
-    // Renews the lease every third of its length from the moment the message is received, while it waits for a slot and while
-    // it is processed, so a slow step never lets it reappear; before the processor deletes or moves the message, renewal
-    // stops and the latest pop receipt is handed over. A message still waiting when the run stops is given back at once
-    // (made visible) and null returned.
+    // The message is leased (and renewed, see RenewingLease) from receipt to the end, while it waits for a slot and while
+    // it is processed. A message still waiting when the run stops is given back at once (made visible) and null returned.
     private async Task<VmEventResult?> ProcessWithLeaseAsync(VmEventMessage message, TimeSpan lease, SemaphoreSlim slots, DateTimeOffset? runEnds, CancellationToken stopping)
     {
-        var current = message;
-        using var done = new CancellationTokenSource();
-        var renewal = Task.Run(async () =>
+        await using var held = new RenewingLease(message, lease, queues, log, stopping, runEnds);
+        try
         {
-            try
-            {
-                while (true)
-                {
-                    // A third of the lease: a renewal delayed by a busy machine still lands before the lease runs out.
-                    await Task.Delay(lease / 3, done.Token).ConfigureAwait(false);
-                    // Not cancelled midway: a renewal the service applied must also reach `current`.
-                    current = await queues.RenewLeaseAsync(current, lease, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (VmEventOpsException e)
-            {
-                log.Warning($"The lease on message {message.MessageId} could not be renewed: {e.Message}");
-            }
-        });
-
-        async Task<VmEventMessage> Settle()
+            await slots.WaitAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
         {
-            await done.CancelAsync().ConfigureAwait(false);
-            await renewal.ConfigureAwait(false);
-            return current;
+            await GiveBackAsync(await held.SettleAsync(message).ConfigureAwait(false)).ConfigureAwait(false);
+            return null;
         }
 
         try
         {
-            try
-            {
-                await slots.WaitAsync(stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                await GiveBackAsync(await Settle().ConfigureAwait(false)).ConfigureAwait(false);
-                return null;
-            }
-
-            try
-            {
-                // A started message is finished even when the run is stopping: leaving it half done helps no one. Only a
-                // wait for a job slot, or an ARM Retry-After reaching past the run's end, is cut short: the message is
-                // deferred to the retry queue (no attempt used up).
-                return await processor.ProcessAsync(message, force: false, Settle, CancellationToken.None, deferral: stopping, deadline: runEnds).ConfigureAwait(false);
-            }
-            finally
-            {
-                slots.Release();
-            }
+            // A started message is finished even when the run is stopping: leaving it half done helps no one. Only a wait
+            // for a job slot, or an ARM Retry-After reaching past the run's end, is cut short: the message is deferred to
+            // the retry queue (no attempt used up).
+            return await processor.ProcessAsync(message, force: false, held, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
-            await Settle().ConfigureAwait(false);
+            slots.Release();
         }
     }
 

@@ -81,8 +81,8 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         Assert.Equal(ErrorIds.DbCheckFailed, messages[0].GetTagItem(VmEventTelemetry.ReasonTag));
 
         string[] StagesOf(Activity message) => spans.Where(s => s.ParentSpanId == message.SpanId && s.TraceId == message.TraceId && !messages.Contains(s)).Select(s => s.OperationName).ToArray();
-        Assert.Equal(["Parse", "State", "VmLookup", "DatabaseCheck", "Route"], StagesOf(messages[0]));
-        Assert.Equal(["Parse", "State", "VmLookup", "DatabaseCheck", "Runbook", "Route"], StagesOf(messages[2]));
+        Assert.Equal(["Parse", "State", "VmLookup", "Claim", "DatabaseCheck", "Route"], StagesOf(messages[0]));
+        Assert.Equal(["Parse", "State", "VmLookup", "Claim", "DatabaseCheck", "Runbook", "Route"], StagesOf(messages[2]));
         Assert.Equal(ActivityStatusCode.Error, spans.Single(s => s.ParentSpanId == messages[0].SpanId && s.OperationName == "DatabaseCheck").Status);
         Assert.All(spans.Where(s => s.ParentSpanId == messages[2].SpanId && !messages.Contains(s)), s => Assert.Same(messages[2], s.Parent));
 

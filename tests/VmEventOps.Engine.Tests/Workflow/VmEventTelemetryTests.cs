@@ -1,20 +1,27 @@
 using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Tests.Workflow;
 
 public sealed class VmEventTelemetryTests
 {
+    public static TheoryData<Reason?, string> Reasons => new()
+    {
+        { Reason.Error("DatabaseCheck", "VmDbCheckFailed", "Database check of db.contoso failed at Login: password=hunter2"), "VmDbCheckFailed" },
+        { Reason.Error("Runbook", "VmArmThrottled", "too many requests"), "VmArmThrottled" },
+        { Reason.OfReject("Malformed:UnknownSchema"), "Malformed" },
+        { Reason.WithDetail(ReasonCodes.SplitBatch, "3"), "SplitBatch" },
+        { Reason.Onboarded(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero)), "Onboarded" },
+        { Reason.Of(ReasonCodes.JobStarted), "JobStarted" },
+        { Reason.Of(ReasonCodes.Throttled), "Throttled" },
+        { null, "None" },
+        { Reason.Of(string.Empty), "None" },
+        { Reason.Error("Route", "<script>", "x"), "Other" },
+        { Reason.Of(new string('A', 65)), "Other" },
+    };
+
     [Theory]
-    [InlineData("DatabaseCheck: VmDbCheckFailed: Database check of db.contoso failed at Login: password=hunter2", "VmDbCheckFailed")]
-    [InlineData("Runbook: VmArmThrottled: too many requests", "VmArmThrottled")]
-    [InlineData("Malformed:UnknownSchema", "Malformed")]
-    [InlineData("SplitBatch:3", "SplitBatch")]
-    [InlineData("Onboarded 2026-11-25 08:00:00Z", "Onboarded")]
-    [InlineData("JobStarted", "JobStarted")]
-    [InlineData("Throttled", "Throttled")]
-    [InlineData(null, "None")]
-    [InlineData("", "None")]
-    [InlineData("Route: <script>: x", "Other")]
-    public void ReasonCode_ShouldBeTheBoundedCodeWithoutItsDetail(string? reason, string expected) =>
-        Assert.Equal(expected, VmEventTelemetry.ReasonCode(reason));
+    [MemberData(nameof(Reasons))]
+    public void BoundedCode_ShouldBeTheReasonsCodeWithoutItsDetail(Reason? reason, string expected) =>
+        Assert.Equal(expected, VmEventTelemetry.BoundedCode(reason?.Code));
 }

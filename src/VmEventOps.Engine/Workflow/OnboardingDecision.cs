@@ -1,0 +1,65 @@
+namespace VmEventOps.Engine.Workflow;
+
+/// <summary>Where a message goes at the end of its attempt.</summary>
+public enum Route
+{
+    /// <summary>Deleted from its queue (nothing more to do: ignored, already onboarded).</summary>
+    Complete,
+
+    /// <summary>To the succeeded queue, after the state record says Succeeded.</summary>
+    Succeeded,
+
+    /// <summary>To the retry queue, invisible for <see cref="OnboardingDecision.Delay"/>.</summary>
+    Retry,
+
+    /// <summary>To the poison queue with the reason.</summary>
+    Poison,
+}
+
+/// <summary>
+/// The end of one attempt as the decider chose it: the outcome, where the message goes and after how long, the reason
+/// (shown) and the error (kept in the history and the record), the attempt number to carry, and the record to write.
+/// </summary>
+public sealed record OnboardingDecision
+{
+    public required VmEventOutcome Outcome { get; init; }
+
+    public required Route Route { get; init; }
+
+    /// <summary>Why, as the result and the envelope show it.</summary>
+    public required Reason Reason { get; init; }
+
+    /// <summary>The attempt number the envelope and the record carry (a throttled attempt does not count).</summary>
+    public required int Attempt { get; init; }
+
+    /// <summary>How long the message waits in the retry queue.</summary>
+    public TimeSpan? Delay { get; init; }
+
+    /// <summary>The state the VM's record takes (none: unchanged).</summary>
+    public OnboardingStatus? Record { get; init; }
+
+    /// <summary>The stage the envelope's history names, and the error it keeps (the full error of a throttled attempt).</summary>
+    public string? HistoryStage { get; init; }
+
+    public Reason? Error { get; init; }
+
+    public Guid? JobId { get; init; }
+}
+
+/// <summary>The step the workflow runs next to learn more about the event.</summary>
+public enum WorkflowStep
+{
+    ReadState,
+    LookupVm,
+    Claim,
+    RunChecks,
+    RunAction,
+}
+
+/// <summary>What the decider says: run <see cref="Step"/> next, or end with <see cref="Decision"/>.</summary>
+public sealed record WorkflowNext(WorkflowStep? Step, OnboardingDecision? Decision)
+{
+    public static WorkflowNext Run(WorkflowStep step) => new(step, null);
+
+    public static WorkflowNext End(OnboardingDecision decision) => new(null, decision);
+}

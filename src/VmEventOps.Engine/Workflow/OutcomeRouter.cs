@@ -1,0 +1,98 @@
+using System.Text.Json;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Queues;
+
+namespace VmEventOps.Engine.Workflow;
+
+/// <summary>
+/// Carries a decision out: the VM's record, then the message to its destination (deleted, or moved in its envelope to
+/// succeeded, retry after the delay, or poison). A received message leaves its queue only after its destination write
+/// succeeded. Reasons become text here, masked of every known secret and bounded.
+/// </summary>
+internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore state, KnownSecrets secrets, IHostLog log, TimeProvider time)
+{
+    /// <summary>A reason as it is shown and written.</summary>
+    public string Text(Reason reason) => InputText.Clean(secrets.Redact(reason.Render()), MessageEnvelope.MaxErrorLength)!;
+
+    /// <summary>Deletes a message that needs nothing more (a host-taken one has nothing to delete).</summary>
+    public async Task CompleteAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var settled = await item.Lease.SettleAsync(item.Message).ConfigureAwait(false);
+        if (settled.PopReceipt is not null) await queues.DeleteAsync(settled, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves a message to poison in <paramref name="envelope"/>, its reason and a history entry of <paramref name="stage"/> added.</summary>
+    public async Task DeadLetterAsync(WorkItem item, MessageEnvelope envelope, string stage, Reason reason, CancellationToken cancellationToken)
+    {
+        var text = Text(reason);
+        var settled = await item.Lease.SettleAsync(item.Message).ConfigureAwait(false);
+        await queues.DeadLetterAsync(settled, (envelope with { Reason = text }).WithHistory(time.GetUtcNow(), stage, text), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Carries out <paramref name="decision"/> for an attempt on <paramref name="facts"/>; returns when the next attempt is due (a retry).</summary>
+    public async Task<DateTimeOffset?> CarryOutAsync(WorkItem item, MessageEnvelope envelope, OnboardingFacts facts, OnboardingDecision decision, CancellationToken cancellationToken)
+    {
+        // The attempt ended now, before its message moves: the record and the envelope share this time.
+        var ended = time.GetUtcNow();
+        if (decision.Route == Route.Complete)
+        {
+            await CompleteAsync(item, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        if (decision.Route == Route.Succeeded)
+        {
+            await SucceedAsync(item, envelope, facts, decision, ended, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        var error = Text(decision.Error ?? decision.Reason);
+        var next = (envelope with { Attempt = decision.Attempt, Reason = Text(decision.Reason) }).WithHistory(ended, decision.HistoryStage ?? "Process", error);
+        if (decision.Reason.Code == ReasonCodes.Throttled) VmEventTelemetry.ThrottleDeferrals.Add(1);
+        var settled = await item.Lease.SettleAsync(item.Message).ConfigureAwait(false);
+        await queues.RouteEnvelopeAsync(settled, decision.Route == Route.Retry ? QueueKind.Retry : QueueKind.Poison, next, decision.Delay, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset? due = decision.Delay is { } delay ? ended + delay : null;
+        if (decision.Record is { } status)
+        {
+            await RecordAsync(facts.VmResourceId, status, new OnboardingAttempt(ended, decision.Attempt, decision.Outcome.ToString(), error), due, cancellationToken).ConfigureAwait(false);
+        }
+
+        return due;
+    }
+
+    // The record first (Succeeded, with the job), then the message to succeeded with a summary of what was done.
+    private async Task SucceedAsync(WorkItem item, MessageEnvelope envelope, OnboardingFacts facts, OnboardingDecision decision, DateTimeOffset ended, CancellationToken cancellationToken)
+    {
+        var vm = facts.Vm!;
+        var claimed = facts.Claim?.Record;
+        await state.TryWriteAsync(facts.VmResourceId, new OnboardingState
+        {
+            VmResourceId = facts.VmResourceId.Value, VmId = vm.VmId, State = OnboardingStatus.Succeeded, Attempts = decision.Attempt, JobId = decision.JobId, FirstSeen = claimed?.FirstSeen,
+            History = OnboardingState.Append(claimed?.History, new OnboardingAttempt(ended, decision.Attempt, nameof(VmEventOutcome.Succeeded), Text(decision.Reason))),
+        }, claimed, cancellationToken).ConfigureAwait(false);
+        var summary = JsonSerializer.Serialize(new { outcome = "Succeeded", vmId = vm.VmId, jobId = decision.JobId, facts.Job!.AlreadyExisted, vm.PrivateIpAddress, at = ended });
+        var settled = await item.Lease.SettleAsync(item.Message).ConfigureAwait(false);
+        await queues.RouteEnvelopeAsync(settled, QueueKind.Succeeded, (envelope with { Attempt = decision.Attempt, Reason = "Succeeded", Result = summary })
+            .WithHistory(ended, decision.HistoryStage ?? "Runbook", null), delay: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RecordAsync(VmResourceId vm, OnboardingStatus status, OnboardingAttempt ended, DateTimeOffset? nextAttemptOn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var current = await state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
+            if (current?.State == OnboardingStatus.Succeeded) return; // another worker finished it meanwhile
+            await state.TryWriteAsync(vm, new OnboardingState
+            {
+                VmResourceId = vm.Value, VmId = current?.VmId, State = status, Attempts = ended.Attempt, LastError = ended.Reason, JobId = current?.JobId,
+                NextAttemptOn = nextAttemptOn, History = OnboardingState.Append(current?.History, ended),
+            }, current, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VmEventOpsException e)
+        {
+            // The message is routed already; the state is bookkeeping.
+            log.Warning($"The onboarding state of {vm.Name} could not be written: {e.Message}");
+        }
+    }
+}

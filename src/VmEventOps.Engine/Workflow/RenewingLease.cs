@@ -1,0 +1,67 @@
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Queues;
+
+namespace VmEventOps.Engine.Workflow;
+
+/// <summary>
+/// A worker's lease on a received message: renewed every third of its length from receipt (while the message waits for a
+/// slot and while it is processed), so a slow step never lets it reappear; settling stops renewal and hands over the
+/// latest pop receipt. <see cref="Deferral"/> is the worker's stop; <see cref="Deadline"/> its run's end.
+/// </summary>
+internal sealed class RenewingLease : MessageLease, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _done = new();
+    private readonly Task _renewal;
+    private readonly CancellationToken _stopping;
+    private readonly DateTimeOffset? _runEnds;
+    private VmEventMessage _current;
+    private bool _disposed;
+
+    public RenewingLease(VmEventMessage message, TimeSpan lease, QueueManager queues, IHostLog log, CancellationToken stopping, DateTimeOffset? runEnds)
+    {
+        _current = message;
+        _stopping = stopping;
+        _runEnds = runEnds;
+        _renewal = Task.Run(() => RenewAsync(lease, queues, log));
+    }
+
+    public override CancellationToken Deferral => _stopping;
+
+    public override DateTimeOffset? Deadline => _runEnds;
+
+    public override async Task<VmEventMessage> SettleAsync(VmEventMessage received)
+    {
+        await _done.CancelAsync().ConfigureAwait(false);
+        await _renewal.ConfigureAwait(false);
+        return _current;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        await SettleAsync(_current).ConfigureAwait(false);
+        _done.Dispose();
+    }
+
+    private async Task RenewAsync(TimeSpan lease, QueueManager queues, IHostLog log)
+    {
+        try
+        {
+            while (true)
+            {
+                // A third of the lease: a renewal delayed by a busy machine still lands before the lease runs out.
+                await Task.Delay(lease / 3, _done.Token).ConfigureAwait(false);
+                // Not cancelled midway: a renewal the service applied must also reach `_current`.
+                _current = await queues.RenewLeaseAsync(_current, lease, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (VmEventOpsException e)
+        {
+            log.Warning($"The lease on message {_current.MessageId} could not be renewed: {e.Message}");
+        }
+    }
+}
