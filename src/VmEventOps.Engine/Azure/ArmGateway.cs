@@ -22,9 +22,6 @@ public sealed partial class ArmGateway
 {
     private const string ReaderRole = "Reader on the VM's resource group or subscription";
 
-    // One pipeline per ARM endpoint and identity, per process.
-    private static readonly ConcurrentDictionary<(string Endpoint, TokenCredential Credential), HttpPipeline> Pipelines = new();
-
     private readonly HttpPipeline _pipeline;
     private readonly VmEventOptions _options;
     private readonly IHostLog _log;
@@ -39,17 +36,14 @@ public sealed partial class ArmGateway
     }
 
     /// <summary>
-    /// The gateway for these settings, on the process-wide pipeline of the identity. The invocation starts now: its ARM waits
-    /// end by InvocationTimeout (<see cref="ArmRetryBudget.For"/>).
+    /// The gateway for these settings, from the composition root (<see cref="Hosting.VmEventEngine.Arm"/>). The invocation starts
+    /// now: its ARM waits end by InvocationTimeout (<see cref="ArmRetryBudget.For"/>).
     /// </summary>
-    public static ArmGateway Create(VmEventOptions options, IHostLog log)
-    {
-        var provider = TokenProvider.For(options);
-        var scope = TokenProvider.ScopeFor(provider.AudienceFor(TokenResourceType.Arm));
-        var pipeline = Pipelines.GetOrAdd((options.ArmEndpoint.AbsoluteUri, provider.Credential), key =>
-            HttpPipelineBuilder.Build(new ArmPipelineOptions(), new BearerTokenAuthenticationPolicy(key.Credential, scope)));
-        return new ArmGateway(pipeline, options, log, ArmRetryBudget.For(options, DateTimeOffset.UtcNow));
-    }
+    public static ArmGateway Create(VmEventOptions options, IHostLog log) => Hosting.VmEventEngine.For(options).Arm(log);
+
+    /// <summary>The ARM pipeline of an identity: its bearer tokens for <paramref name="scope"/>, the retry policy within each request's budget.</summary>
+    internal static HttpPipeline BuildPipeline(TokenCredential credential, string scope) =>
+        HttpPipelineBuilder.Build(new ArmPipelineOptions(), new BearerTokenAuthenticationPolicy(credential, scope));
 
     /// <summary>This gateway with its waits ending by <paramref name="deadline"/> too (a worker's run, a message's lease); the same pipeline.</summary>
     internal ArmGateway Within(DateTimeOffset? deadline) => new(_pipeline, _options, _log, _budget.Until(deadline));

@@ -16,8 +16,6 @@ namespace VmEventOps.Engine.Azure;
 /// </remarks>
 public sealed class AutomationJobPacer
 {
-    private static readonly ConcurrentDictionary<(string Endpoint, string Account), AutomationJobPacer> Pacers = new();
-
     private readonly object _lock = new();
     private readonly List<Slot> _slots = [];
     private readonly TimeProvider _time;
@@ -38,10 +36,10 @@ public sealed class AutomationJobPacer
         _time = time;
     }
 
-    /// <summary>The process-wide pacer of an account (the latest settings win when they change).</summary>
+    /// <summary>The process-wide pacer of an account, from the composition root (the latest settings win when they change).</summary>
     public static AutomationJobPacer For(Uri armEndpoint, string automationAccountId, int perWindow, TimeSpan window)
     {
-        var pacer = Pacers.GetOrAdd((armEndpoint.AbsoluteUri, automationAccountId.ToLowerInvariant()),
+        var pacer = Hosting.EngineHostRegistry.Pacers.GetOrAdd((armEndpoint.AbsoluteUri, automationAccountId.ToLowerInvariant()),
             key => new AutomationJobPacer(automationAccountId, perWindow, window, TimeProvider.System));
         pacer.Configure(perWindow, window);
         return pacer;

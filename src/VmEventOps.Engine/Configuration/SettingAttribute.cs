@@ -32,6 +32,12 @@ public sealed class SettingAttribute : Attribute
     /// </summary>
     public bool Identity { get; init; }
 
+    /// <summary>
+    /// True for a setting that says where a service is (a storage account, its service URIs, a connection string): two
+    /// settings that differ in any of them, or in an identity setting, use SDK clients of their own.
+    /// </summary>
+    public bool Endpoint { get; init; }
+
     /// <summary>A check of the text's form beyond its type and pattern (a connection string the SDK can read).</summary>
     public SettingFormat Format { get; init; }
 

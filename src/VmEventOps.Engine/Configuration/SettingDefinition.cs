@@ -56,6 +56,9 @@ public sealed class SettingDefinition
     /// <summary>True for a setting the identity (credential and token cache) is built from.</summary>
     public bool IsIdentity => _rules.Identity;
 
+    /// <summary>True for a setting that says where a service is (see <see cref="SettingAttribute.Endpoint"/>).</summary>
+    public bool IsEndpoint => _rules.Endpoint;
+
     /// <summary>The longest text accepted, in characters.</summary>
     public int MaxLength => _rules.MaxLength > 0 ? _rules.MaxLength
         : IsSecret || ValueType == typeof(IReadOnlyList<string>) ? LongMaxLength : StandardMaxLength;

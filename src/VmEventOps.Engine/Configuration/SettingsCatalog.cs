@@ -14,6 +14,19 @@ public static class SettingsCatalog
     public static SettingDefinition? Find(string name) =>
         Instance.Value.ByName.TryGetValue(name, out var definition) ? definition : null;
 
+    /// <summary>
+    /// A key of the settings <paramref name="include"/> selects, as "Name=value|…" in catalog order, secret values hashed
+    /// (the key is never shown, but it is held in memory): two options with equal keys agree in every such setting.
+    /// </summary>
+    public static string Key(VmEventOptions options, Func<SettingDefinition, bool> include) => string.Join("|", All.Where(include).Select(s =>
+    {
+        var value = s.Property.GetValue(options);
+        var text = value is null ? string.Empty : SettingDefinition.Format(value);
+        return s.Name + "=" + (s.IsSecret && value is not null ? Hash(text) : text);
+    }));
+
+    private static string Hash(string secret) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
+
     private static Catalog Build()
     {
         var defaults = new VmEventOptions();

@@ -21,20 +21,20 @@ public sealed record VmEventOptions
     private const string QueueNameRule = "a queue name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit";
 
     // Storage
-    [Setting("Storage connection string (Azurite or local work). Wins over account name and service URIs.", Secret = SecretKind.ConnectionString, Format = SettingFormat.StorageConnectionString)]
+    [Setting("Storage connection string (Azurite or local work). Wins over account name and service URIs.", Secret = SecretKind.ConnectionString, Format = SettingFormat.StorageConnectionString, Endpoint = true)]
     public string? StorageConnectionString { get; init; }
 
     [Setting("Storage account name, for token authentication against the public cloud endpoints.",
-        Pattern = "^[a-z0-9]{3,24}$", PatternDescription = "a storage account name: 3-24 lowercase letters and digits")]
+        Pattern = "^[a-z0-9]{3,24}$", PatternDescription = "a storage account name: 3-24 lowercase letters and digits", Endpoint = true)]
     public string? StorageAccountName { get; init; }
 
-    [Setting("Queue service URI, for token authentication (sovereign clouds, private endpoints).")]
+    [Setting("Queue service URI, for token authentication (sovereign clouds, private endpoints).", Endpoint = true)]
     public Uri? QueueServiceUri { get; init; }
 
-    [Setting("Table service URI, for token authentication (sovereign clouds, private endpoints).")]
+    [Setting("Table service URI, for token authentication (sovereign clouds, private endpoints).", Endpoint = true)]
     public Uri? TableServiceUri { get; init; }
 
-    [Setting("Blob service URI, for token authentication: where originals too large to wrap in an envelope are kept (claim check). From StorageAccountName when empty.")]
+    [Setting("Blob service URI, for token authentication: where originals too large to wrap in an envelope are kept (claim check). From StorageAccountName when empty.", Endpoint = true)]
     public Uri? BlobServiceUri { get; init; }
 
     [Setting("Blob container of originals too large to wrap in an envelope (claim check): the envelope points at the blob, nothing is cut.",

@@ -176,7 +176,7 @@ public static class DbConnectionChecker
 
         // ManagedIdentity: the module's own identity, however it is configured; AccessToken: the token passed in.
         var identity = request.Authentication == DbAuthentication.AccessToken ? options with { AuthMode = AuthMode.Token } : options;
-        var token = await TokenProvider.For(identity).GetTokenAsync(
+        var token = await Hosting.VmEventEngine.For(identity).Tokens.GetTokenAsync(
             new AccessTokenRequest { ResourceType = TokenResourceType.Sql, AsPlainText = true }, log, cancellationToken).ConfigureAwait(false);
         return (string)token.Token;
     }

@@ -177,7 +177,7 @@ public static class TelemetryExport
                 nameof(VmEventOptions.ApplicationInsightsConnectionString));
         }
 
-        return new AudienceGuardCredential(TokenProvider.For(options).Credential, [cloud.MonitorAudience], "Azure Monitor ingestion", ErrorIds.TelemetryHostNotAllowed);
+        return new AudienceGuardCredential(Hosting.VmEventEngine.For(options).Tokens.Credential, [cloud.MonitorAudience], "Azure Monitor ingestion", ErrorIds.TelemetryHostNotAllowed);
     }
 
     // Where the exporter sends: IngestionEndpoint, else dc.{EndpointSuffix} (with its Location), else the global endpoint.

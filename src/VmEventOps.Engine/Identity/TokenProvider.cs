@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security;
 using Azure.Core;
 using VmEventOps.Engine.Configuration;
@@ -13,8 +12,6 @@ namespace VmEventOps.Engine.Identity;
 /// </summary>
 public sealed class TokenProvider
 {
-    private static readonly ConcurrentDictionary<string, Lazy<TokenProvider>> Providers = new(StringComparer.Ordinal);
-
     private readonly VmEventOptions _options;
     private readonly CredentialChain _chain;
     private readonly CachingCredential _cache;
@@ -29,36 +26,17 @@ public sealed class TokenProvider
     /// <summary>The credential every Azure SDK client of this identity uses.</summary>
     internal TokenCredential Credential => _cache;
 
-    /// <summary>The provider of the identity these settings describe (created once per process; a failed creation is not kept).</summary>
-    public static TokenProvider For(VmEventOptions options)
-    {
-        // Validates the mode's settings now, so a missing one is reported before any request.
-        var key = IdentityKey(options);
-        var entry = Providers.GetOrAdd(key, _ => new Lazy<TokenProvider>(() => Create(options), LazyThreadSafetyMode.ExecutionAndPublication));
-        try
-        {
-            return entry.Value;
-        }
-        catch (Exception)
-        {
-            // Settings corrected in the same process (a password, a file) must be tried again, not answered from here.
-            Providers.TryRemove(KeyValuePair.Create(key, entry));
-            throw;
-        }
-    }
+    /// <summary>The provider of the identity these settings describe, from the composition root (built once per identity; a failed build is not kept).</summary>
+    public static TokenProvider For(VmEventOptions options) => Hosting.EngineHostRegistry.TokensFor(options);
 
     /// <summary>
     /// What makes two settings the same identity: every setting the catalog marks as one (<see cref="SettingAttribute.Identity"/>),
-    /// secret ones hashed (the key is never shown, but it is held in memory). Nothing is listed by hand here.
+    /// secret ones hashed. Nothing is listed by hand here.
     /// </summary>
-    internal static string IdentityKey(VmEventOptions options) => string.Join("|", SettingsCatalog.All.Where(s => s.IsIdentity).Select(s =>
-    {
-        var value = s.Property.GetValue(options);
-        var text = value is null ? string.Empty : SettingDefinition.Format(value);
-        return s.Name + "=" + (s.IsSecret && value is not null ? Hash(text) : text);
-    }));
+    internal static string IdentityKey(VmEventOptions options) => SettingsCatalog.Key(options, s => s.IsIdentity);
 
-    private static TokenProvider Create(VmEventOptions options)
+    /// <summary>Builds the credential of these settings (validating the mode's settings now, so a missing one is reported before any request).</summary>
+    internal static TokenProvider Build(VmEventOptions options)
     {
         try
         {
@@ -123,8 +101,4 @@ public sealed class TokenProvider
         secure.MakeReadOnly();
         return secure;
     }
-
-    private static string Hash(string? secret) => secret is null
-        ? string.Empty
-        : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
 }

@@ -104,7 +104,7 @@ public static class KeyVaultReferenceResolver
         try
         {
             // The identity the settings describe without their references (a referenced client secret cannot read itself).
-            return TokenProvider.For(configuration.AsLoaded);
+            return Hosting.VmEventEngine.For(configuration.AsLoaded).Tokens;
         }
         catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.AuthNotConfigured
             && configuration.KeyVaultReferences.FirstOrDefault(r => IdentitySecrets.Contains(r.Name)) is { } reference)

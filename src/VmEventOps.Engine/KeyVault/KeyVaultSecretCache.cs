@@ -10,7 +10,7 @@ namespace VmEventOps.Engine.KeyVault;
 internal sealed class KeyVaultSecretCache(TimeProvider time)
 {
     /// <summary>The process's cache.</summary>
-    public static readonly KeyVaultSecretCache Shared = new(TimeProvider.System);
+    public static KeyVaultSecretCache Shared => Hosting.EngineHostRegistry.Secrets;
 
     private readonly SingleFlightCache<(object Identity, string Secret), (string Value, DateTimeOffset ReadAt)> _secrets = new();
 

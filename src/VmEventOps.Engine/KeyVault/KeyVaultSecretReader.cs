@@ -17,8 +17,6 @@ internal static class KeyVaultSecretReader
 {
     private const string ReaderRole = "Key Vault Secrets User";
 
-    // One client per vault, identity and audience, per process: connections and the SDK's challenge cache are reused.
-    private static readonly ConcurrentDictionary<(Uri Vault, TokenCredential Credential, string Audience, bool OfCloud), SecretClient> Clients = new();
 
     public static async Task<string> ReadAsync(
         KeyVaultSettingReference setting, Uri vault, TokenCredential credential, VmEventOptions options, CancellationToken cancellationToken)
@@ -27,7 +25,7 @@ internal static class KeyVaultSecretReader
         var mode = options.AuthMode;
         KeyVaultHostPolicy.Require(setting, options);
         var audience = Identity.AzureCloud.KeyVaultAudience(options);
-        var client = Clients.GetOrAdd((vault, credential, audience, KeyVaultHostPolicy.IsVaultOfCloud(vault, options)), key => new SecretClient(
+        var client = Hosting.EngineHostRegistry.SecretClients.GetOrAdd((vault, credential, audience, KeyVaultHostPolicy.IsVaultOfCloud(vault, options)), key => new SecretClient(
             key.Vault,
             // Whatever the vault's challenge names, this client can only ever get a Key Vault token.
             new Identity.AudienceGuardCredential(key.Credential, [key.Audience], $"The vault {key.Vault.Authority}", ErrorIds.KeyVaultRequestFailed),

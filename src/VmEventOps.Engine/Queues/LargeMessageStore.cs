@@ -17,12 +17,16 @@ namespace VmEventOps.Engine.Queues;
 /// </summary>
 public sealed class LargeMessageStore
 {
-    // Containers known to exist, per process; a failed creation is forgotten, so the next call tries again.
-    private static readonly ConcurrentDictionary<string, Task> Created = new(StringComparer.Ordinal);
-
     private readonly BlobContainerClient _container;
 
-    internal LargeMessageStore(BlobContainerClient container) => _container = container;
+    // Containers known to exist (the composition root shares it per account); a failed creation is forgotten, so the next call tries again.
+    private readonly ConcurrentDictionary<string, Task> _created;
+
+    internal LargeMessageStore(BlobContainerClient container, ConcurrentDictionary<string, Task>? created = null)
+    {
+        _container = container;
+        _created = created ?? new(StringComparer.Ordinal);
+    }
 
     /// <summary>The container's name.</summary>
     public string ContainerName => _container.Name;
@@ -75,14 +79,14 @@ public sealed class LargeMessageStore
     private async Task EnsureExistsAsync(CancellationToken cancellationToken)
     {
         var key = _container.Uri.AbsoluteUri;
-        var creation = Created.GetOrAdd(key, _ => _container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: CancellationToken.None));
+        var creation = _created.GetOrAdd(key, _ => _container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: CancellationToken.None));
         try
         {
             await creation.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || creation.IsFaulted)
         {
-            Created.TryRemove(new KeyValuePair<string, Task>(key, creation));
+            _created.TryRemove(new KeyValuePair<string, Task>(key, creation));
             if (AzureFailure.AsRequestFailure(e) is { } failure)
             {
                 throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Creating container {_container.Name}", _container.Name);

@@ -25,8 +25,6 @@ public sealed partial class QueueManager
     /// <summary>The reason of an envelope whose claim-check blob is gone or does not hold what its name says.</summary>
     public static readonly string ClaimCheckMissingReason = RejectReasons.Malformed("ClaimCheckMissing");
 
-    // Queues known to exist, per process: created on first use, once.
-    private static readonly ConcurrentDictionary<string, Lazy<Task>> Created = new(StringComparer.Ordinal);
 
     private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
 
@@ -36,8 +34,12 @@ public sealed partial class QueueManager
     private readonly TimeProvider _time;
     private readonly LargeMessageStore? _large;
 
-    internal QueueManager(QueueServiceClient service, VmEventOptions options, IHostLog log, TimeProvider time, LargeMessageStore? large = null)
+    // Queues known to exist: created on first use, once (the composition root shares it among the managers of an account).
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _created;
+
+    internal QueueManager(QueueServiceClient service, VmEventOptions options, IHostLog log, TimeProvider time, LargeMessageStore? large = null, ConcurrentDictionary<string, Lazy<Task>>? created = null)
     {
+        _created = created ?? new(StringComparer.Ordinal);
         _service = service;
         _options = options;
         _log = log;
@@ -48,15 +50,8 @@ public sealed partial class QueueManager
     /// <summary>Runs between the send and the delete of a move; tests use it to simulate a crash there.</summary>
     internal Func<CancellationToken, Task>? BetweenSendAndDelete { get; init; }
 
-    /// <summary>The queue manager for these options, on the process-wide storage client.</summary>
-    public static QueueManager Create(VmEventOptions options, IHostLog log)
-    {
-        // A connection string carries its own key; otherwise the identity's token (Storage Queue Data Contributor).
-        var credential = string.IsNullOrWhiteSpace(options.StorageConnectionString) ? Identity.TokenProvider.For(options).Credential : null;
-        var blobs = StorageClients.Blobs(options, credential);
-        var large = blobs is null ? null : new LargeMessageStore(blobs.GetBlobContainerClient(options.LargeMessageContainerName));
-        return new(StorageClients.Queues(options, credential), options, log, TimeProvider.System, large);
-    }
+    /// <summary>The queue manager for these options, from the composition root (<see cref="Hosting.VmEventEngine.Queues"/>).</summary>
+    public static QueueManager Create(VmEventOptions options, IHostLog log) => Hosting.VmEventEngine.For(options).Queues(log);
 
     /// <summary>True when originals too large to wrap can be kept in a blob (the settings say where the blob service is).</summary>
     public bool HasLargeMessageStore => _large is not null;
@@ -342,7 +337,7 @@ public sealed partial class QueueManager
     private async Task EnsureExistsAsync(QueueClient queue, CancellationToken cancellationToken)
     {
         var key = queue.Uri.AbsoluteUri;
-        var creation = Created.GetOrAdd(key, _ => new Lazy<Task>(() => queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
+        var creation = _created.GetOrAdd(key, _ => new Lazy<Task>(() => queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
         try
         {
             await creation.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -351,7 +346,7 @@ public sealed partial class QueueManager
         {
             // Whatever failed (storage, or the credential before it: VmAuth*), the next send tries again; only a creation
             // still under way (this caller stopped waiting) is left for the others that wait for it.
-            if (!creation.IsValueCreated || creation.Value.IsCompleted) Created.TryRemove(KeyValuePair.Create(key, creation));
+            if (!creation.IsValueCreated || creation.Value.IsCompleted) _created.TryRemove(KeyValuePair.Create(key, creation));
             if (AzureFailure.AsRequestFailure(e) is { } failure) throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Creating queue {queue.Name}", queue.Name);
             throw;
         }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Core;
 using System.Data.Common;
 using Azure.Data.Tables;
@@ -10,29 +9,23 @@ using VmEventOps.Engine.Diagnostics;
 namespace VmEventOps.Engine.Queues;
 
 /// <summary>
-/// Storage service clients, created once per process per account and shared by every runspace
-/// (the SDK clients are thread-safe and hold the HTTP pipeline worth reusing).
+/// Builds the storage service clients of the settings. The composition root (<see cref="Hosting.EngineHost"/>) builds each
+/// once per account and identity and shares it with every runspace (the SDK clients are thread-safe and hold the HTTP
+/// pipeline worth reusing).
 /// </summary>
 internal static class StorageClients
 {
-    // Keyed by connection string, or by service URI and credential instance (one per identity). PublicationOnly: a client
-    // that could not be built is not kept (a Lazy of the default mode would answer with that exception for good).
-    private static readonly ConcurrentDictionary<(string Target, TokenCredential? Credential), Lazy<QueueServiceClient>> QueueServices = new();
-    private static readonly ConcurrentDictionary<(string Target, TokenCredential? Credential), Lazy<TableServiceClient>> TableServices = new();
-    private static readonly ConcurrentDictionary<(string Target, TokenCredential? Credential), Lazy<BlobServiceClient>> BlobServices = new();
-
     /// <summary>The queue service for these options: a connection string wins; else a service URI or account name with a token credential.</summary>
     public static QueueServiceClient Queues(VmEventOptions options, TokenCredential? credential)
     {
         if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
         {
-            var connectionString = options.StorageConnectionString;
-            return QueueServices.GetOrAdd((connectionString, null), k => new Lazy<QueueServiceClient>(() => new QueueServiceClient(k.Target, QueueOptions()), LazyThreadSafetyMode.PublicationOnly)).Value;
+            return new QueueServiceClient(options.StorageConnectionString, QueueOptions());
         }
 
         var uri = options.QueueServiceUri ?? AccountUri(options, "queue");
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
-        return QueueServices.GetOrAdd((uri.AbsoluteUri, tokenCredential), _ => new Lazy<QueueServiceClient>(() => new QueueServiceClient(uri, tokenCredential, QueueOptions()), LazyThreadSafetyMode.PublicationOnly)).Value;
+        return new QueueServiceClient(uri, tokenCredential, QueueOptions());
     }
 
     /// <summary>The table service for these options, chosen the same way as <see cref="Queues"/>.</summary>
@@ -40,13 +33,12 @@ internal static class StorageClients
     {
         if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
         {
-            var connectionString = options.StorageConnectionString;
-            return TableServices.GetOrAdd((connectionString, null), k => new Lazy<TableServiceClient>(() => new TableServiceClient(k.Target, TableOptions()), LazyThreadSafetyMode.PublicationOnly)).Value;
+            return new TableServiceClient(options.StorageConnectionString, TableOptions());
         }
 
         var uri = options.TableServiceUri ?? AccountUri(options, "table");
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
-        return TableServices.GetOrAdd((uri.AbsoluteUri, tokenCredential), _ => new Lazy<TableServiceClient>(() => new TableServiceClient(uri, tokenCredential, TableOptions()), LazyThreadSafetyMode.PublicationOnly)).Value;
+        return new TableServiceClient(uri, tokenCredential, TableOptions());
     }
 
     /// <summary>
@@ -60,7 +52,7 @@ internal static class StorageClients
         {
             var connectionString = options.StorageConnectionString;
             if (!NamesBlobEndpoint(connectionString)) return null;
-            return BlobServices.GetOrAdd((connectionString, null), k => new Lazy<BlobServiceClient>(() => new BlobServiceClient(k.Target, BlobOptions()))).Value;
+            return new BlobServiceClient(connectionString, BlobOptions());
         }
 
         var uri = options.BlobServiceUri;
@@ -71,7 +63,7 @@ internal static class StorageClients
         }
 
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
-        return BlobServices.GetOrAdd((uri.AbsoluteUri, tokenCredential), _ => new Lazy<BlobServiceClient>(() => new BlobServiceClient(uri, tokenCredential, BlobOptions()))).Value;
+        return new BlobServiceClient(uri, tokenCredential, BlobOptions());
     }
 
     // The blob endpoint is known when the string names it, when it is the emulator shorthand, or when it names no

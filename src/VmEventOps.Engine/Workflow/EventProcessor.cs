@@ -64,12 +64,9 @@ public sealed class EventProcessor
         };
     }
 
-    /// <summary>
-    /// The processor for these settings, on the process-wide clients. <paramref name="dbPassword"/> gives the database
-    /// password per check (a Key Vault reference read again as its cache period passes); DbPassword by default.
-    /// </summary>
+    /// <summary>The processor for these settings, from the composition root (<see cref="Hosting.VmEventEngine.Processor"/>).</summary>
     public static EventProcessor Create(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
-        new(options, QueueManager.Create(options, log), OnboardingStateStore.Create(options), ArmGateway.Create(options, log), log, dbPassword);
+        Hosting.VmEventEngine.For(options).Processor(log, dbPassword);
 
     /// <summary>Reads a message body (text, or the object a host decoded) as a message the host already took from <paramref name="queue"/>.</summary>
     public static VmEventMessage Detached(string body, QueueKind queue, string queueName) =>

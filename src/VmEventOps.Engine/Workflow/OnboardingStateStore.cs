@@ -23,12 +23,8 @@ public sealed class OnboardingStateStore
 
     internal OnboardingStateStore(TableClient table) => _table = table;
 
-    /// <summary>The store for these settings, on the process-wide table service client.</summary>
-    public static OnboardingStateStore Create(VmEventOptions options)
-    {
-        var credential = string.IsNullOrWhiteSpace(options.StorageConnectionString) ? Identity.TokenProvider.For(options).Credential : null;
-        return new OnboardingStateStore(StorageClients.Tables(options, credential).GetTableClient(options.StateTableName));
-    }
+    /// <summary>The store for these settings, from the composition root (<see cref="Hosting.VmEventEngine.State"/>).</summary>
+    public static OnboardingStateStore Create(VmEventOptions options) => Hosting.VmEventEngine.For(options).State();
 
     /// <summary>The VM's record, or null.</summary>
     public async Task<OnboardingState?> GetAsync(VmResourceId vm, CancellationToken cancellationToken)

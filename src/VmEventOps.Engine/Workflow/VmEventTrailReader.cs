@@ -15,9 +15,11 @@ namespace VmEventOps.Engine.Workflow;
 public sealed class VmEventTrailReader(OnboardingStateStore states, QueueManager queues, ArmGateway? arm, VmEventOptions options, SecretRedactor redactor, IHostLog log)
 {
     /// <summary>The reader for these settings; the runbook job is read when AutomationAccountId is set.</summary>
-    public static VmEventTrailReader Create(VmEventOptions options, SecretRedactor redactor, IHostLog log) => new(
-        OnboardingStateStore.Create(options), QueueManager.Create(options, log),
-        string.IsNullOrEmpty(options.AutomationAccountId) ? null : ArmGateway.Create(options, log), options, redactor, log);
+    public static VmEventTrailReader Create(VmEventOptions options, SecretRedactor redactor, IHostLog log)
+    {
+        var engine = Hosting.VmEventEngine.For(options);
+        return new(engine.State(), engine.Queues(log), string.IsNullOrEmpty(options.AutomationAccountId) ? null : engine.Arm(log), options, redactor, log);
+    }
 
     /// <summary>The VM's trail, oldest first.</summary>
     public async Task<IReadOnlyList<VmEventTrailEntry>> GetAsync(VmResourceId vm, CancellationToken cancellationToken)

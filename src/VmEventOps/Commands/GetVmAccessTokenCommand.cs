@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -107,7 +108,7 @@ public sealed class GetVmAccessTokenCommand : ConfiguredCmdlet
             AsPlainText = AsPlainText,
             ForceRefresh = ForceRefresh,
         };
-        var provider = TokenProvider.For(configuration.Options);
+        var provider = VmEventEngine.For(configuration.Options).Tokens;
         WriteObject(Run(token => provider.GetTokenAsync(request, Log, token)));
     }
 

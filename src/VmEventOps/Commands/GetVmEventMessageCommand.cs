@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Hosting;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -77,7 +78,7 @@ public sealed class GetVmEventMessageCommand : QueueCmdlet
             WriteWarning($"{EventFilter.ScopeNotConfiguredMessage} The messages are shown with Accepted = False (ScopeNotConfigured).");
         }
 
-        var manager = QueueManager.Create(configuration.Options, Log);
+        var manager = VmEventEngine.For(configuration.Options).Queues(Log);
         var queue = Enum.Parse<QueueKind>(Queue, ignoreCase: true);
         IReadOnlyList<VmEventMessage> messages;
         if (All)

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -45,7 +46,7 @@ public sealed class GetVmEventQueueStatusCommand : QueueCmdlet
     protected override void ProcessInput()
     {
         var configuration = LoadQueueConfiguration();
-        var manager = QueueManager.Create(configuration.Options, Log);
+        var manager = VmEventEngine.For(configuration.Options).Queues(Log);
         var thresholds = new QueueHealthThresholds { Retry = RetryThreshold, Poison = PoisonThreshold };
         WriteObject(Run(token => manager.GetStatusAsync(thresholds, token)), enumerateCollection: true);
     }

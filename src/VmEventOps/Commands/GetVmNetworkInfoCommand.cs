@@ -3,6 +3,7 @@ using VmEventOps.Completion;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -45,7 +46,7 @@ public sealed class GetVmNetworkInfoCommand : ConfiguredCmdlet
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        _gateway ??= ArmGateway.Create(LoadConfiguration().Options, Log);
+        _gateway ??= VmEventEngine.For(LoadConfiguration().Options).Arm(Log);
         if (!TryParseVmResourceId(VmResourceId, out var vm)) return;
 
         try

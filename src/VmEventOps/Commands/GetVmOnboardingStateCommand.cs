@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VmEventOps.Completion;
 using VmEventOps.Engine.Workflow;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -32,7 +33,7 @@ public sealed class GetVmOnboardingStateCommand : QueueCmdlet
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        var store = OnboardingStateStore.Create(LoadQueueConfiguration().Options);
+        var store = VmEventEngine.For(LoadQueueConfiguration().Options).State();
         if (VmResourceId is null)
         {
             var state = State is null ? (OnboardingStatus?)null : Enum.Parse<OnboardingStatus>(State, ignoreCase: true);

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -37,7 +38,7 @@ public sealed class GetVmRunbookJobCommand : ConfiguredCmdlet
         var options = LoadConfiguration(parameters).Options;
         var account = options.AutomationAccountId ?? throw new VmEventOpsException(ErrorIds.RunbookNotConfigured, VmErrorCategory.InvalidArgument,
             "Say which Automation account: -AutomationAccountId or the AutomationAccountId setting (VMEVENTOPS_AUTOMATIONACCOUNTID).");
-        var gateway = ArmGateway.Create(options, Log);
+        var gateway = VmEventEngine.For(options).Arm(Log);
         var job = Run(token => gateway.GetRunbookJobAsync(account, JobId, includeStreams: true, token));
         WriteObject(job);
         foreach (var unread in job.ReadFailures) WriteFailure(unread);

@@ -4,6 +4,7 @@ using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Workflow;
 using VmEventOps.Hosting;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -73,7 +74,7 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
         if (_processor is null)
         {
             var options = LoadConfiguration().Options;
-            _processor = EventProcessor.Create(options, Log);
+            _processor = VmEventEngine.For(options).Processor(Log);
             _mainQueue = options.QueueName;
         }
 

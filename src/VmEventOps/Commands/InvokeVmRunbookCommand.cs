@@ -4,6 +4,7 @@ using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Hosting;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -87,7 +88,7 @@ public sealed class InvokeVmRunbookCommand : ConfiguredCmdlet
             JobId = JobId,
         };
         if (!ShouldProcess($"{options.RunbookName} in {options.AutomationAccountId}", $"Start a runbook job{(JobId is null ? string.Empty : $" named {JobId}")}")) return;
-        var gateway = ArmGateway.Create(options, Log);
+        var gateway = VmEventEngine.For(options).Arm(Log);
         var job = Run(token => gateway.StartRunbookAsync(request, token));
         if (Wait)
         {

@@ -3,6 +3,7 @@ using VmEventOps.Completion;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -76,7 +77,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        _manager ??= QueueManager.Create(LoadQueueConfiguration().Options, Log);
+        _manager ??= VmEventEngine.For(LoadQueueConfiguration().Options).Queues(Log);
         var destination = Enum.Parse<QueueKind>(Queue, ignoreCase: true);
         if (Message is { } message)
         {

@@ -3,6 +3,7 @@ using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.KeyVault;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Workflow;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -66,7 +67,7 @@ public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
         if (!ShouldProcess($"queue {queues}", "Receive, onboard and route messages")) return;
         // The database password may be a Key Vault reference: read again as its cache period passes, so a rotated one is picked up.
         var dbPassword = KeyVaultReferenceResolver.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
-        var worker = new QueueWorker(EventProcessor.Create(options, Log, dbPassword), QueueManager.Create(options, Log), Log);
+        var worker = VmEventEngine.For(options).Worker(Log, dbPassword);
         var settings = new WorkerSettings
         {
             Lease = options.MessageLease,

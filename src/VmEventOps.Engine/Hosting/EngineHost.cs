@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Queues;
+
+namespace VmEventOps.Engine.Hosting;
+
+/// <summary>
+/// What one identity and one set of endpoints share in a process, built once (see <see cref="EngineHostRegistry"/>): the
+/// credential with its token cache, every SDK client, the ARM pipeline, the Automation job pacers, the Key Vault clients
+/// and the caches of queues and containers known to exist. Each part is built on first use; a part that could not be built
+/// is not kept (settings corrected in the same process are tried again). Many runspaces use a host at once: it carries no
+/// invocation's state.
+/// </summary>
+internal sealed class EngineHost(VmEventOptions options)
+{
+    private readonly object _gate = new();
+    private TokenProvider? _tokens;
+    private QueueServiceClient? _queues;
+    private TableServiceClient? _tables;
+    private (BlobServiceClient? Client, bool Built) _blobs;
+    private HttpPipeline? _arm;
+
+    /// <summary>The settings this host was built from (only its identity and endpoint settings matter to it).</summary>
+    public VmEventOptions Options { get; } = options;
+
+    /// <summary>When the host was last asked for (the registry evicts the longest unused).</summary>
+    public long LastUsed { get; set; }
+
+    /// <summary>The identity's credential and token cache.</summary>
+    public TokenProvider Tokens => Part(ref _tokens, () => EngineHostRegistry.TokensFor(Options));
+
+    /// <summary>The credential storage clients use: none with a connection string (it carries its own key), else the identity's.</summary>
+    public TokenCredential? StorageCredential => string.IsNullOrWhiteSpace(Options.StorageConnectionString) ? Tokens.Credential : null;
+
+    public QueueServiceClient QueueService => Part(ref _queues, () => Counted(StorageClients.Queues(Options, StorageCredential)));
+
+    public TableServiceClient TableService => Part(ref _tables, () => Counted(StorageClients.Tables(Options, StorageCredential)));
+
+    /// <summary>The blob service of the account, or null when the settings do not say where it is (see <see cref="StorageClients.Blobs"/>).</summary>
+    public BlobServiceClient? BlobService
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (!_blobs.Built) _blobs = (StorageClients.Blobs(Options, StorageCredential) is { } client ? Counted(client) : null, true);
+                return _blobs.Client;
+            }
+        }
+    }
+
+    /// <summary>The ARM pipeline: bearer tokens of the identity for the ARM audience, the retry policy within each request's budget.</summary>
+    public HttpPipeline ArmPipeline => Part(ref _arm, () =>
+    {
+        var tokens = Tokens;
+        return Counted(ArmGateway.BuildPipeline(tokens.Credential, TokenProvider.ScopeFor(tokens.AudienceFor(TokenResourceType.Arm))));
+    });
+
+    /// <summary>Queues and blob containers known to exist: created on first use, once (a failed creation is tried again).</summary>
+    public ConcurrentDictionary<string, Lazy<Task>> CreatedQueues { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, Task> CreatedContainers { get; } = new(StringComparer.Ordinal);
+
+    private T Part<T>(ref T? field, Func<T> build) where T : class
+    {
+        if (Volatile.Read(ref field) is { } built) return built;
+        lock (_gate)
+        {
+            return field ??= build();
+        }
+    }
+
+    private static T Counted<T>(T client)
+    {
+        EngineHostRegistry.CountClient();
+        return client;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.KeyVault;
+using Azure.Core;
+using Azure.Security.KeyVault.Secrets;
+
+namespace VmEventOps.Engine.Hosting;
+
+/// <summary>
+/// The process's engine hosts, one per distinct identity and endpoint settings: the only static state of the engine's
+/// wiring. The key is derived from the settings catalog (every setting marked Identity or Endpoint; secret ones hashed),
+/// never listed by hand, so a setting added there can never let one invocation's credential serve another's. Bounded:
+/// past <see cref="Capacity"/> hosts the longest unused is dropped (its clients are collected once no call holds them).
+/// </summary>
+internal static class EngineHostRegistry
+{
+    /// <summary>Distinct identity and endpoint settings kept at most (a Functions app has a handful).</summary>
+    public const int Capacity = 64;
+
+    private static readonly ConcurrentDictionary<string, EngineHost> Hosts = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<TokenProvider>> Credentials = new(StringComparer.Ordinal);
+    private static long _clock;
+    private static int _credentials;
+    private static int _clients;
+
+    /// <summary>Credentials built in this process (a test compares it with the distinct identities it used).</summary>
+    public static int CredentialsBuilt => Volatile.Read(ref _credentials);
+
+    /// <summary>SDK clients and pipelines built in this process.</summary>
+    public static int ClientsBuilt => Volatile.Read(ref _clients);
+
+    public static int Count => Hosts.Count;
+
+    /// <summary>Automation's job quota is per account: one pacer per ARM endpoint and account for every worker of the process.</summary>
+    public static ConcurrentDictionary<(string Endpoint, string Account), AutomationJobPacer> Pacers { get; } = new();
+
+    /// <summary>One Key Vault client per vault, identity and audience: connections and the SDK's challenge cache are reused.</summary>
+    public static ConcurrentDictionary<(Uri Vault, TokenCredential Credential, string Audience, bool OfCloud), SecretClient> SecretClients { get; } = new();
+
+    /// <summary>Secret values read from Key Vault, per identity, for their cache period.</summary>
+    public static KeyVaultSecretCache Secrets { get; } = new(TimeProvider.System);
+
+    /// <summary>VM resource ids of state tables, briefly, for Tab completion (see <see cref="Completion.CompletionSource"/>).</summary>
+    public static ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<string> Ids)> CompletionVmIds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The host of these settings, built on first use.</summary>
+    public static EngineHost For(VmEventOptions options)
+    {
+        var key = KeyOf(options);
+        var host = Hosts.GetOrAdd(key, _ => new EngineHost(options));
+        host.LastUsed = Interlocked.Increment(ref _clock);
+        if (Hosts.Count > Capacity) Evict(Hosts, h => h.LastUsed);
+        Trim(Pacers);
+        Trim(SecretClients);
+        Trim(CompletionVmIds);
+        return host;
+    }
+
+    /// <summary>What makes two settings the same host: every setting the catalog marks Identity or Endpoint, secret ones hashed.</summary>
+    public static string KeyOf(VmEventOptions options) => SettingsCatalog.Key(options, s => s.IsIdentity || s.IsEndpoint);
+
+    /// <summary>
+    /// The credential of the identity these settings describe: one per identity whatever the endpoints (one token cache),
+    /// built once; a build that failed is not kept (settings corrected in the same process — a password, a file — are tried again).
+    /// </summary>
+    public static TokenProvider TokensFor(VmEventOptions options)
+    {
+        var key = TokenProvider.IdentityKey(options);
+        var entry = Credentials.GetOrAdd(key, _ => new Lazy<TokenProvider>(() =>
+        {
+            var provider = TokenProvider.Build(options);
+            Interlocked.Increment(ref _credentials);
+            return provider;
+        }, LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return entry.Value;
+        }
+        catch (Exception)
+        {
+            Credentials.TryRemove(KeyValuePair.Create(key, entry));
+            throw;
+        }
+        finally
+        {
+            if (Credentials.Count > Capacity) Evict(Credentials);
+        }
+    }
+
+    internal static void CountClient() => Interlocked.Increment(ref _clients);
+
+    // Per-account and per-vault parts beyond the capacity: any one goes (it is rebuilt on its next use).
+    private static void Trim<TKey, TValue>(ConcurrentDictionary<TKey, TValue> entries) where TKey : notnull
+    {
+        while (entries.Count > Capacity && entries.Keys.FirstOrDefault() is { } key) entries.TryRemove(key, out _);
+    }
+
+    // The longest unused host goes; of credentials (no use clock), any one: it is rebuilt on its next use.
+    private static void Evict<T>(ConcurrentDictionary<string, T> entries, Func<T, long>? lastUsed = null)
+    {
+        while (entries.Count > Capacity)
+        {
+            var victim = lastUsed is null ? entries.First() : entries.MinBy(e => lastUsed(e.Value));
+            entries.TryRemove(victim);
+        }
+    }
+}
