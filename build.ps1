@@ -21,7 +21,7 @@
            latency, start-up and memory over -Events fresh VM events against Azurite and the emulators, and BenchmarkDotNet
            for the engine's hot paths; and a burst: -Events (1000 with -Scenario Burst) VMs created at once, onboarded by
            -Workers worker processes within a scaled Automation job quota. -Scenario Throughput or Burst runs one part.
-           Prints a table; writes out/bench/results.json (tests/bench/Invoke-Benchmark.ps1).
+           Prints a table; writes out/bench/results.json (bench/Invoke-Benchmark.ps1).
     Servers
            Installs (Debian packages, as root) and starts PostgreSQL and MariaDB on loopback with the test user and
            database (tests/servers/start-databases.sh). Test runs it first.
@@ -97,7 +97,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $root 'module/*') $moduleOut -Recurse
 
     # MAML help from the cmdlets' doc comments, so help cannot drift from the code.
-    $generator = Join-Path $root 'src/VmEventOps.HelpGenerator/VmEventOps.HelpGenerator.csproj'
+    $generator = Join-Path $root 'tools/VmEventOps.HelpGenerator/VmEventOps.HelpGenerator.csproj'
     Invoke-Native dotnet run --project $generator -c $Configuration -- `
         (Join-Path $moduleOut 'VmEventOps.dll') (Join-Path $cmdletBin 'VmEventOps.xml') (Join-Path $helpOut 'VmEventOps.dll-Help.xml')
     Write-Host "Module written to $moduleOut"
@@ -189,10 +189,10 @@ function Invoke-Bench {
     Get-ChildItem $benchOut -Directory -ErrorAction SilentlyContinue | Remove-Item -Recurse -Force
     Initialize-Emulators (Join-Path $benchOut 'certificates')
     $tool = Join-Path $out 'benchtool'
-    Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $tool --nologo -v quiet
+    Invoke-Native dotnet publish (Join-Path $root 'bench/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $tool --nologo -v quiet
     $levels = @($Concurrency -split ',' | ForEach-Object { [int] $_ })
     $burstEvents = if ($Scenario -eq 'Burst' -and $eventsGiven) { $Events } else { 1000 }
-    & (Join-Path $root 'tests/bench/Invoke-Benchmark.ps1') -Scenario $Scenario -Events $Events -Concurrency $levels -BurstEvents $burstEvents -Workers $Workers `
+    & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -Scenario $Scenario -Events $Events -Concurrency $levels -BurstEvents $burstEvents -Workers $Workers `
         -ModulePath (Join-Path $moduleOut 'VmEventOps.psd1') -Tool (Join-Path $tool 'VmEventOps.Benchmarks.dll') -OutFolder $benchOut
 }
 
@@ -235,7 +235,7 @@ function Invoke-Test {
     Initialize-Emulators (Join-Path $testOut 'certificates')
     # The benchmark tool, for the benchmark's smoke test (tests/pester/Benchmark.Tests.ps1).
     $benchTool = Join-Path $out 'benchtool'
-    Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $benchTool --nologo -v quiet
+    Invoke-Native dotnet publish (Join-Path $root 'bench/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $benchTool --nologo -v quiet
     $env:VMEVENTOPSTEST_BENCHTOOL = Join-Path $benchTool 'VmEventOps.Benchmarks.dll'
     $packages = Get-NuGetPackageRoot
     $env:VMEVENTOPSTEST_NUGET = $packages
