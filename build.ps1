@@ -26,13 +26,16 @@
            Installs (Debian packages, as root) and starts PostgreSQL and MariaDB on loopback with the test user and
            database (tests/servers/start-databases.sh). Test runs it first.
     Clean  Removes out/ and every bin/ and obj/ folder.
+    Docs   Build, then the generated references into docs/reference: a page per cmdlet (docs/reference/cmdlets) from the
+           same help model as the MAML, and the configuration reference from the settings catalog. Build writes them to
+           out/docs/reference; Test fails when the committed ones differ (run this task and commit the result).
 
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Servers', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Servers', 'Clean', 'Docs')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -96,11 +99,25 @@ function Invoke-Build {
     Copy-Item (Join-Path $root 'VmEventOps.psd1') $moduleOut
     Copy-Item (Join-Path $root 'module/*') $moduleOut -Recurse
 
-    # MAML help from the cmdlets' doc comments, so help cannot drift from the code.
+    # MAML help from the cmdlets' doc comments, so help cannot drift from the code; from the same model the markdown
+    # reference, and the configuration reference from the settings catalog, into out/docs/reference (Docs copies them).
     $generator = Join-Path $root 'tools/VmEventOps.HelpGenerator/VmEventOps.HelpGenerator.csproj'
-    Invoke-Native dotnet run --project $generator -c $Configuration -- `
-        (Join-Path $moduleOut 'VmEventOps.dll') (Join-Path $cmdletBin 'VmEventOps.xml') (Join-Path $helpOut 'VmEventOps.dll-Help.xml')
+    # '--' quoted: unquoted, PowerShell takes it as the end of its own parameters and dotnet run would read --docs.
+    Invoke-Native dotnet run --project $generator -c $Configuration '--' `
+        (Join-Path $moduleOut 'VmEventOps.dll') (Join-Path $cmdletBin 'VmEventOps.xml') (Join-Path $helpOut 'VmEventOps.dll-Help.xml') `
+        --docs (Join-Path $out 'docs/reference')
     Write-Host "Module written to $moduleOut"
+}
+
+function Invoke-Docs {
+    Invoke-Build
+    # The generated parts of docs/reference replaced as a whole: a page of a cmdlet that is gone goes too.
+    $reference = Join-Path $root 'docs/reference'
+    $cmdlets = Join-Path $reference 'cmdlets'
+    if (Test-Path $cmdlets) { Remove-Item $cmdlets -Recurse -Force }
+    $null = New-Item -ItemType Directory -Force $reference
+    Copy-Item (Join-Path $out 'docs/reference/*') $reference -Recurse -Force
+    Write-Host "Reference written to $reference"
 }
 
 function Invoke-Package {
@@ -241,6 +258,9 @@ function Invoke-Test {
     $env:VMEVENTOPSTEST_NUGET = $packages
     $env:VMEVENTOPSTEST_MODULE = Join-Path $moduleOut 'VmEventOps.psd1'
     $env:VMEVENTOPSTEST_REPO = $root
+    # The generator, for the drift check of docs/reference (tests/pester/Docs.Tests.ps1).
+    $env:VMEVENTOPSTEST_HELPGENERATOR = Join-Path $root "tools/VmEventOps.HelpGenerator/bin/$Configuration/net10.0/VmEventOps.HelpGenerator.dll"
+    $env:VMEVENTOPSTEST_CMDLETDOCS = Join-Path $root "src/VmEventOps/bin/$Configuration/net8.0/VmEventOps.xml"
 
     $failed = $false
     # xunit: one trx per project, counted below.
@@ -280,4 +300,5 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Servers' { Start-DatabaseServers }
+    'Docs' { Invoke-Docs }
 }
