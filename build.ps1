@@ -6,7 +6,8 @@
 .DESCRIPTION
     Build  Release build of the module into out/VmEventOps: the manifest, the cmdlet assembly, the engine's
            publish output in Dependencies/ (its own load context), format views, about_ help and MAML help
-           generated from the cmdlets' doc comments.
+           generated from the cmdlets' doc comments; from the same help model the markdown reference (and the
+           configuration reference from the settings catalog) in out/docs/reference.
     Test   Build and Package, then the xunit projects and the Pester suite against the built module folder. Prints each
            runner's summary and, as the very last line, "N passed, N failed" (", N skipped" when any).
            Exits non-zero on any failure.
