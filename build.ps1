@@ -6,7 +6,8 @@
 .DESCRIPTION
     Build  Release build of the module into out/VmEventOps: the manifest, the cmdlet assembly, the engine's
            publish output in Dependencies/ (its own load context), format views, about_ help and MAML help
-           generated from the cmdlets' doc comments.
+           generated from the cmdlets' doc comments; from the same help model the markdown reference (and the
+           configuration reference from the settings catalog) in out/docs/reference.
     Test   Build and Package, then the xunit projects and the Pester suite against the built module folder. Prints each
            runner's summary and, as the very last line, "N passed, N failed" (", N skipped" when any).
            Exits non-zero on any failure.
@@ -21,18 +22,21 @@
            latency, start-up and memory over -Events fresh VM events against Azurite and the emulators, and BenchmarkDotNet
            for the engine's hot paths; and a burst: -Events (1000 with -Scenario Burst) VMs created at once, onboarded by
            -Workers worker processes within a scaled Automation job quota. -Scenario Throughput or Burst runs one part.
-           Prints a table; writes out/bench/results.json (tests/bench/Invoke-Benchmark.ps1).
+           Prints a table; writes out/bench/results.json (bench/Invoke-Benchmark.ps1).
     Servers
            Installs (Debian packages, as root) and starts PostgreSQL and MariaDB on loopback with the test user and
            database (tests/servers/start-databases.sh). Test runs it first.
     Clean  Removes out/ and every bin/ and obj/ folder.
+    Docs   Build, then the generated references into docs/reference: a page per cmdlet (docs/reference/cmdlets) from the
+           same help model as the MAML, and the configuration reference from the settings catalog. Build writes them to
+           out/docs/reference; Test fails when the committed ones differ (run this task and commit the result).
 
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Servers', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Servers', 'Clean', 'Docs')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -96,11 +100,25 @@ function Invoke-Build {
     Copy-Item (Join-Path $root 'VmEventOps.psd1') $moduleOut
     Copy-Item (Join-Path $root 'module/*') $moduleOut -Recurse
 
-    # MAML help from the cmdlets' doc comments, so help cannot drift from the code.
-    $generator = Join-Path $root 'src/VmEventOps.HelpGenerator/VmEventOps.HelpGenerator.csproj'
-    Invoke-Native dotnet run --project $generator -c $Configuration -- `
-        (Join-Path $moduleOut 'VmEventOps.dll') (Join-Path $cmdletBin 'VmEventOps.xml') (Join-Path $helpOut 'VmEventOps.dll-Help.xml')
+    # MAML help from the cmdlets' doc comments, so help cannot drift from the code; from the same model the markdown
+    # reference, and the configuration reference from the settings catalog, into out/docs/reference (Docs copies them).
+    $generator = Join-Path $root 'tools/VmEventOps.HelpGenerator/VmEventOps.HelpGenerator.csproj'
+    # '--' quoted: unquoted, PowerShell takes it as the end of its own parameters and dotnet run would read --docs.
+    Invoke-Native dotnet run --project $generator -c $Configuration '--' `
+        (Join-Path $moduleOut 'VmEventOps.dll') (Join-Path $cmdletBin 'VmEventOps.xml') (Join-Path $helpOut 'VmEventOps.dll-Help.xml') `
+        --docs (Join-Path $out 'docs/reference')
     Write-Host "Module written to $moduleOut"
+}
+
+function Invoke-Docs {
+    Invoke-Build
+    # The generated parts of docs/reference replaced as a whole: a page of a cmdlet that is gone goes too.
+    $reference = Join-Path $root 'docs/reference'
+    $cmdlets = Join-Path $reference 'cmdlets'
+    if (Test-Path $cmdlets) { Remove-Item $cmdlets -Recurse -Force }
+    $null = New-Item -ItemType Directory -Force $reference
+    Copy-Item (Join-Path $out 'docs/reference/*') $reference -Recurse -Force
+    Write-Host "Reference written to $reference"
 }
 
 function Invoke-Package {
@@ -189,10 +207,10 @@ function Invoke-Bench {
     Get-ChildItem $benchOut -Directory -ErrorAction SilentlyContinue | Remove-Item -Recurse -Force
     Initialize-Emulators (Join-Path $benchOut 'certificates')
     $tool = Join-Path $out 'benchtool'
-    Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $tool --nologo -v quiet
+    Invoke-Native dotnet publish (Join-Path $root 'bench/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $tool --nologo -v quiet
     $levels = @($Concurrency -split ',' | ForEach-Object { [int] $_ })
     $burstEvents = if ($Scenario -eq 'Burst' -and $eventsGiven) { $Events } else { 1000 }
-    & (Join-Path $root 'tests/bench/Invoke-Benchmark.ps1') -Scenario $Scenario -Events $Events -Concurrency $levels -BurstEvents $burstEvents -Workers $Workers `
+    & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -Scenario $Scenario -Events $Events -Concurrency $levels -BurstEvents $burstEvents -Workers $Workers `
         -ModulePath (Join-Path $moduleOut 'VmEventOps.psd1') -Tool (Join-Path $tool 'VmEventOps.Benchmarks.dll') -OutFolder $benchOut
 }
 
@@ -235,12 +253,15 @@ function Invoke-Test {
     Initialize-Emulators (Join-Path $testOut 'certificates')
     # The benchmark tool, for the benchmark's smoke test (tests/pester/Benchmark.Tests.ps1).
     $benchTool = Join-Path $out 'benchtool'
-    Invoke-Native dotnet publish (Join-Path $root 'tests/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $benchTool --nologo -v quiet
+    Invoke-Native dotnet publish (Join-Path $root 'bench/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $benchTool --nologo -v quiet
     $env:VMEVENTOPSTEST_BENCHTOOL = Join-Path $benchTool 'VmEventOps.Benchmarks.dll'
     $packages = Get-NuGetPackageRoot
     $env:VMEVENTOPSTEST_NUGET = $packages
     $env:VMEVENTOPSTEST_MODULE = Join-Path $moduleOut 'VmEventOps.psd1'
     $env:VMEVENTOPSTEST_REPO = $root
+    # The generator, for the drift check of docs/reference (tests/pester/Docs.Tests.ps1).
+    $env:VMEVENTOPSTEST_HELPGENERATOR = Join-Path $root "tools/VmEventOps.HelpGenerator/bin/$Configuration/net10.0/VmEventOps.HelpGenerator.dll"
+    $env:VMEVENTOPSTEST_CMDLETDOCS = Join-Path $root "src/VmEventOps/bin/$Configuration/net8.0/VmEventOps.xml"
 
     $failed = $false
     # xunit: one trx per project, counted below.
@@ -280,4 +301,5 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Servers' { Start-DatabaseServers }
+    'Docs' { Invoke-Docs }
 }

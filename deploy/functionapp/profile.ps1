@@ -1,8 +1,8 @@
 # Runs once for each new PowerShell runspace of this Function app (on a cold start, and when the worker adds a runspace).
 #
 # The module comes from this app's Modules folder (the Functions worker puts it on PSModulePath); importing it here
-# means the first invocation does not pay for it. Its settings are the app settings named VMEVENTOPS_* (see the
-# README's configuration table); with VMEVENTOPS_AUTHMODE = ManagedIdentity it uses the app's managed identity,
+# means the first invocation does not pay for it. Its settings are the app settings named VMEVENTOPS_* (see
+# docs/reference/configuration.md); with VMEVENTOPS_AUTHMODE = ManagedIdentity it uses the app's managed identity,
 # which the platform announces through IDENTITY_ENDPOINT and IDENTITY_HEADER.
 Import-Module VmEventOps -ErrorAction Stop
 

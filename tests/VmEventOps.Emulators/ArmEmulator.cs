@@ -18,7 +18,8 @@ public sealed class ArmEmulator : IAsyncDisposable
     public const string ComputeApiVersion = "2024-11-01";
     public const string NetworkApiVersion = "2024-07-01";
     public const string AutomationApiVersion = "2024-10-23";
-    private const string JobPath = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Automation/automationAccounts/{account}/jobs/{job}";
+    private const string AccountPath = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Automation/automationAccounts/{account}";
+    private const string JobPath = AccountPath + "/jobs/{job}";
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
@@ -86,6 +87,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         app.MapGet(JobPath, (Delegate)emulator.GetJob);
         app.MapGet(JobPath + "/output", (Delegate)emulator.GetJobOutput);
         app.MapGet(JobPath + "/streams", (Delegate)emulator.GetJobStreams);
+        app.MapGet(AccountPath + "/runbooks", (Delegate)emulator.ListRunbooks);
         emulator.BaseUri = await LoopbackServer.StartAsync(app);
         return emulator;
     }
@@ -182,6 +184,24 @@ public sealed class ArmEmulator : IAsyncDisposable
         }
 
         return Results.Json(ArmExamples.StreamPage(job, page, next));
+    });
+
+    // Runbook_ListByAutomationAccount, paged as Automation's lists are (x-ms-pageable, nextLink): RunbookPageSize runbooks a
+    // page, in name order as the example lists them, the rest behind an absolute nextLink with $skiptoken. An account
+    // without runbooks in the model does not exist: 404 as ARM answers a missing parent resource.
+    private Task<IResult> ListRunbooks(HttpContext context) => Serve(context, "runbook-list", AutomationApiVersion, "Microsoft.Automation/automationAccounts/runbooks/read", () =>
+    {
+        var path = context.Request.Path.Value!;
+        var prefix = path + "/";
+        var runbooks = Model.AccountRunbooks.Values.Where(r => r.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToArray();
+        if (runbooks.Length == 0) return null;
+        var skip = int.TryParse(context.Request.Query["$skiptoken"], NumberStyles.None, CultureInfo.InvariantCulture, out var token) ? token : 0;
+        var page = runbooks.Skip(skip).Take(Model.RunbookPageSize).ToArray();
+        var next = skip + page.Length < runbooks.Length
+            ? new Uri(BaseUri, $"{path}?api-version={AutomationApiVersion}&$skiptoken={skip + page.Length}").AbsoluteUri
+            : null;
+        return Results.Json(ArmExamples.RunbookPage(page, next));
     });
 
     private async Task<IResult> Serve(HttpContext context, string route, string apiVersion, string action, Func<IResult?> answer)

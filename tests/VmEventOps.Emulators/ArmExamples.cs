@@ -18,6 +18,7 @@ internal static class ArmExamples
     private static readonly string JobCreated = Body("createJob.json", "201");
     private static readonly string JobGet = Body("getJob.json", "200");
     private static readonly string StreamList = Body("listJobStreamsByJob.json", "200");
+    private static readonly string RunbookList = Body("listRunbooksByAutomationAccount.json", "200");
     private static readonly string Throttling = Load("compute-throttling-429.json").ToJsonString();
 
     /// <summary>Compute's documented throttling body: code and message at the top, no "error" wrapper.</summary>
@@ -123,6 +124,26 @@ internal static class ArmExamples
             return (JsonNode)record;
         }).ToArray());
         body["nextLink"] = nextLink;
+        return body;
+    }
+
+    /// <summary>One page of Runbook_ListByAutomationAccount: the example's first record as the template of each runbook, and the link to the next page (none on the last).</summary>
+    public static JsonObject RunbookPage(IEnumerable<ArmRunbook> runbooks, string? nextLink)
+    {
+        var body = Parse(RunbookList);
+        var template = body["value"]![0]!.AsObject();
+        body["value"] = new JsonArray(runbooks.Select(r =>
+        {
+            var record = template.DeepClone().AsObject();
+            record["id"] = r.Id;
+            record["name"] = r.Name;
+            var p = record["properties"]!.AsObject();
+            p["runbookType"] = r.RunbookType;
+            p["state"] = r.State;
+            return (JsonNode)record;
+        }).ToArray());
+        // As the example: the last page carries no nextLink at all.
+        if (nextLink is not null) body["nextLink"] = nextLink;
         return body;
     }
 

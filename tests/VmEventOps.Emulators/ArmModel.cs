@@ -15,6 +15,20 @@ public sealed class ArmModel
     /// <summary>How each runbook ends; a runbook not listed completes with one output line.</summary>
     public ConcurrentDictionary<string, RunbookScript> Runbooks { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The runbooks of each Automation account, by the runbook's resource path (.../automationAccounts/{a}/runbooks/{name}).</summary>
+    public ConcurrentDictionary<string, ArmRunbook> AccountRunbooks { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Runbooks per page of Runbook_ListByAutomationAccount; further runbooks are behind the page's nextLink.</summary>
+    public int RunbookPageSize { get; set; } = 100;
+
+    /// <summary>Adds a runbook to an Automation account (the account exists from then on: its list answers 200).</summary>
+    public ArmRunbook AddRunbook(string automationAccountId, string name, string runbookType = "PowerShell72", string state = "Published")
+    {
+        var runbook = new ArmRunbook($"{automationAccountId}/runbooks/{name}", name, runbookType, state);
+        AccountRunbooks[runbook.Id] = runbook;
+        return runbook;
+    }
+
     /// <summary>Records per page of JobStream_ListByJob; further records are behind the page's nextLink.</summary>
     public int StreamPageSize { get; set; } = 100;
 
@@ -90,6 +104,9 @@ internal sealed class ArmVmCreation(List<ArmNic> pending, int nicAfterReads, int
     public int SucceededAfterReads { get; } = succeededAfterReads;
     public int Reads { get; set; }
 }
+
+/// <summary>A runbook of an Automation account: its type (PowerShell72, Python3, ...) and state (Published, New, Edit).</summary>
+public sealed record ArmRunbook(string Id, string Name, string RunbookType, string State);
 
 public sealed record ArmNic(string Id, string VmId, bool Primary, List<ArmIpConfiguration> IpConfigurations);
 

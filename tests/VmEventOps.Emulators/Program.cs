@@ -56,10 +56,18 @@ arm.Model.Runbooks["Broken"] = new RunbookScript("Failed", ["Onboarding started"
 // An error stream longer than a page of JobStream_ListByJob (100 records): read through its nextLink.
 arm.Model.Runbooks["Noisy"] = new RunbookScript("Failed", ["Onboarding started"], Enumerable.Range(1, 150).Select(i => $"Cannot reach 10.0.0.{i}:1433").ToArray(), "Too many failures.");
 
+// The runbooks of aa-demo (Runbook_ListByAutomationAccount), two a page so that a client must follow nextLink: the ones
+// above, a draft never published, and a Python runbook.
+const string automationAccount = $"/subscriptions/{subscription}/resourceGroups/rg-demo/providers/Microsoft.Automation/automationAccounts/aa-demo";
+arm.Model.RunbookPageSize = 2;
+foreach (var runbook in new[] { "Onboard-Vm", "Broken", "Noisy", "Offboard-Vm" }) arm.Model.AddRunbook(automationAccount, runbook);
+arm.Model.AddRunbook(automationAccount, "Onboard-Draft", state: "New");
+arm.Model.AddRunbook(automationAccount, "Report-Inventory", runbookType: "Python3");
+
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     ArmEndpoint = arm.BaseUri.ToString(),
-    AutomationAccountId = $"/subscriptions/{subscription}/resourceGroups/rg-demo/providers/Microsoft.Automation/automationAccounts/aa-demo",
+    AutomationAccountId = automationAccount,
     Vms = vms.Select(v => new { v.Id, v.Name, VmId = v.VmId.ToString() }),
     CreatingVm = new { creating.Id, creating.Name, VmId = creating.VmId.ToString() },
     KeyVaultUri = keyVault.VaultUri.ToString(),

@@ -6,9 +6,9 @@ BeforeAll {
     $tool = if ($env:VMEVENTOPSTEST_BENCHTOOL) { $env:VMEVENTOPSTEST_BENCHTOOL } else { Join-Path $PSScriptRoot '../../out/benchtool/VmEventOps.Benchmarks.dll' }
     if (-not (Test-Path $tool)) { throw "The benchmark tool is not built at ${tool}: run build.ps1 -Task Test." }
     $script:Out = Join-Path $TestDrive 'bench'
-    & (Join-Path $PSScriptRoot '../bench/Invoke-Benchmark.ps1') -Scenario Throughput -Events 20 -Concurrency 1, 4 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out -SkipMicro *> (Join-Path $TestDrive 'bench.log')
+    & (Join-Path $PSScriptRoot '../../bench/Invoke-Benchmark.ps1') -Scenario Throughput -Events 20 -Concurrency 1, 4 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out -SkipMicro *> (Join-Path $TestDrive 'bench.log')
     # The burst on its own, merged into the same results.json: 40 VMs, 2 workers, an account that takes 10 jobs per second.
-    & (Join-Path $PSScriptRoot '../bench/Invoke-Benchmark.ps1') -Scenario Burst -BurstEvents 40 -Workers 2 -Quota 10/1 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out *> (Join-Path $TestDrive 'burst.log')
+    & (Join-Path $PSScriptRoot '../../bench/Invoke-Benchmark.ps1') -Scenario Burst -BurstEvents 40 -Workers 2 -Quota 10/1 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out *> (Join-Path $TestDrive 'burst.log')
     $script:Results = Get-Content -Raw (Join-Path $script:Out 'results.json') | ConvertFrom-Json
 }
 

@@ -63,4 +63,49 @@ Describe 'Argument completion' {
         @(Complete "Send-VmEventMessage -SettingsPath '$settings' -VmResourceId vm").Count | Should -Be 0
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
     }
+
+    It 'completes -RunbookName with the runbooks of the configured Automation account, following every page of the list' {
+        $environment = Get-EmulatorEnvironment $script:Emulators
+        # A fresh pwsh: the settings come from VMEVENTOPS_* as in a user's shell, and no earlier Tab's cache answers.
+        $script = "Import-Module '$script:Module'; foreach (`$line in 'Invoke-VmRunbook -RunbookName On', 'Invoke-VmRunbook ') { (TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches | ForEach-Object { `$_.CompletionText + '|' + `$_.ToolTip } ; '--' }"
+        $lines = @(Invoke-FreshPwsh -Environment $environment -Script $script)
+        $split = [array]::IndexOf($lines, '--')
+        $prefixed = @($lines[0..($split - 1)])
+        $all = @($lines[($split + 1)..($lines.Count - 2)])
+
+        $prefixed | ForEach-Object { ($_ -split '\|')[0] } | Should -Be @('Onboard-Draft', 'Onboard-Vm')
+        $prefixed[0] | Should -Match 'Onboard-Draft \(PowerShell72, New\)'
+        # Six runbooks, two a page in the emulator: the completion read all three pages.
+        $all | ForEach-Object { ($_ -split '\|')[0] } | Should -Be @('Broken', 'Noisy', 'Offboard-Vm', 'Onboard-Draft', 'Onboard-Vm', 'Report-Inventory')
+    }
+
+    It 'completes -RunbookName from the -AutomationAccountId typed on the line, and nothing for an account that does not exist' {
+        $environment = Get-EmulatorEnvironment $script:Emulators
+        $environment.VMEVENTOPS_AUTOMATIONACCOUNTID = $null
+        $other = $script:Emulators.AutomationAccountId -replace 'aa-demo$', 'aa-missing'
+        $script = "Import-Module '$script:Module'; foreach (`$line in `"Invoke-VmRunbook -AutomationAccountId '$($script:Emulators.AutomationAccountId)' -RunbookName Off`", `"Invoke-VmRunbook -AutomationAccountId '$other' -RunbookName `", 'Invoke-VmRunbook -RunbookName ') { `$m = @((TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches); [string] `$m.Count; `$m | ForEach-Object CompletionText }"
+        $lines = @(Invoke-FreshPwsh -Environment $environment -Script $script)
+
+        $lines | Should -Be @('1', 'Offboard-Vm', '0', '0')
+    }
+
+    It 'completes nothing for -RunbookName when ARM cannot be reached, quickly and without an error' {
+        $environment = Get-EmulatorEnvironment $script:Emulators
+        $environment.VMEVENTOPS_ARMENDPOINT = 'https://127.0.0.1:9/'
+        $script = "Import-Module '$script:Module'; `$w = [Diagnostics.Stopwatch]::StartNew(); `$line = 'Invoke-VmRunbook -RunbookName '; `$m = @((TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches); `"`$(`$m.Count) `$([int]`$w.Elapsed.TotalSeconds) `$(`$Error.Count)`""
+        $count, $seconds, $errors = "$(Invoke-FreshPwsh -Environment $environment -Script $script)".Split(' ')
+
+        $count | Should -Be '0'
+        [int] $seconds | Should -BeLessThan 6
+        $errors | Should -Be '0'
+    }
+
+    It 'completes -Queue of Get-VmEventMessage with every queue it reads (its ValidateSet, which PowerShell completes before any completer)' {
+        @(Complete 'Get-VmEventMessage -Queue ').CompletionText | Should -Be @('Main', 'Poison', 'Retry', 'Succeeded')
+        @(Complete 'Get-VmEventMessage -Queue p').CompletionText | Should -Be @('Poison')
+    }
+
+    It 'completes -Queue of Send-VmEventMessage with only the queues it sends to' {
+        @(Complete 'Send-VmEventMessage -VmResourceId x -Queue ').CompletionText | Should -Be @('Main', 'Retry')
+    }
 }

@@ -168,7 +168,7 @@ function Invoke-DemoWorkflow {
     <#
     .SYNOPSIS
         The demo (build.ps1 -Task Demo, and a Pester test): Azurite and the emulators, settings as VMEVENTOPS_* variables,
-        tests/demo/Invoke-Demo.ps1 in a pwsh of its own, then everything stopped. Throws when the demo does not end as
+        demo/Invoke-Demo.ps1 in a pwsh of its own, then everything stopped. Throws when the demo does not end as
         its story says.
     #>
     param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $WorkFolder)
@@ -192,7 +192,7 @@ function Invoke-DemoWorkflow {
             VMEVENTOPS_TRACEFILE = (Join-Path $WorkFolder 'traces.jsonl')
         }
         foreach ($name in $settings.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $settings[$name]) }
-        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $script:RepoRoot 'tests/demo/Invoke-Demo.ps1') `
+        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $script:RepoRoot 'demo/Invoke-Demo.ps1') `
             -ModulePath $ModulePath -DatabaseFolder $databases -VmIds ($emulators.Vms.Id -join ',') | Out-Host
         if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
     }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using VmEventOps.Completion;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
@@ -41,6 +42,7 @@ public sealed class InvokeVmRunbookCommand : ConfiguredCmdlet
     /// <summary><para type="description">The runbook to start. Overrides the RunbookName setting.</para></summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RunbookNameCompleter))]
     public string? RunbookName { get; set; }
 
     /// <summary><para type="description">The runbook's parameters by name.</para></summary>

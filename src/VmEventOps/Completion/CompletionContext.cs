@@ -7,12 +7,16 @@ namespace VmEventOps.Completion;
 /// <summary>What a completer knows of the command line being completed: the settings it would load, and the word so far.</summary>
 internal static class CompletionContext
 {
-    /// <summary>The configuration request of the command being completed: its -SettingsPath and -Environment, from the current location.</summary>
-    public static ConfigurationRequest Request(IDictionary fakeBoundParameters) => new()
+    /// <summary>
+    /// The configuration request of the command being completed: its -SettingsPath and -Environment, from the current
+    /// location, and the values already typed for the parameters named in <paramref name="settings"/> (each named as its setting).
+    /// </summary>
+    public static ConfigurationRequest Request(IDictionary fakeBoundParameters, params string[] settings) => new()
     {
         SettingsPath = fakeBoundParameters["SettingsPath"] as string,
         Environment = fakeBoundParameters["Environment"] as string,
         BaseDirectory = CurrentDirectory(),
+        Parameters = settings.Where(s => fakeBoundParameters[s] is string { Length: > 0 }).ToDictionary(s => s, s => (string)fakeBoundParameters[s]!),
     };
 
     /// <summary>The word typed so far, without the quotes PowerShell leaves on it.</summary>

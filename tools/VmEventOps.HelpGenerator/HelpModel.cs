@@ -12,7 +12,8 @@ internal sealed record CommandHelp(
     IReadOnlyList<string> InputTypes,
     IReadOnlyList<string> OutputTypes,
     IReadOnlyList<ExampleHelp> Examples,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    bool SupportsShouldProcess = false);
 
 /// <summary>One parameter; <see cref="Position"/> is null when named only.</summary>
 internal sealed record ParameterHelp(

@@ -55,7 +55,7 @@ internal sealed class CmdletHelpReader(DocComments docs)
         if (outputs.Length == 0) Problems.Add($"{name}: needs [OutputType].");
 
         return new CommandHelp(name, cmdlet.VerbName, cmdlet.NounName, synopsis.FirstOrDefault() ?? string.Empty, description,
-            parameters, syntax, inputs, outputs, examples, DocComments.Paragraphs(doc, "notes"));
+            parameters, syntax, inputs, outputs, examples, DocComments.Paragraphs(doc, "notes"), cmdlet.SupportsShouldProcess);
     }
 
     private ParameterHelp ReadParameter(string command, PropertyInfo property, ParameterAttribute[] attributes, string? setName)

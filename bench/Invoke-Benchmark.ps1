@@ -36,7 +36,7 @@ param(
     [switch] $SkipMicro
 )
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $PSScriptRoot '../pester/TestHarness.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot '../tests/pester/TestHarness.psm1') -Force
 $pwshDll = Join-Path $PSHOME 'pwsh.dll'
 $null = New-Item -ItemType Directory -Force $OutFolder
 $work = New-Item -ItemType Directory -Force (Join-Path $OutFolder 'work')

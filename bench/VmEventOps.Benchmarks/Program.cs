@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using VmEventOps.Benchmarks;
 
-// build.ps1 -Task Bench drives this tool (tests/bench/Invoke-Benchmark.ps1); each mode prints one JSON line.
+// build.ps1 -Task Bench drives this tool (bench/Invoke-Benchmark.ps1); each mode prints one JSON line.
 //   micro [BenchmarkDotNet arguments]   the engine's hot paths, with allocations
 //   seed --connection CS --queue Q --sample FILE --first I --count N [--concurrency C] [--rate R] [--sent FILE]
 //   raw-move --connection CS --source Q --target Q --count N --concurrency C

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
+
+namespace VmEventOps.Engine.Completion;
+
+/// <summary>
+/// Runbook names for Tab: the runbooks of the configured Automation account (or the one the command line names), listed
+/// through ARM. Fast and silent as every completion source: one list within <see cref="Timeout"/> or nothing, never an
+/// error; a list is kept for <see cref="CacheDuration"/> per account and identity, a failure is not kept.
+/// </summary>
+public static class RunbookNameSource
+{
+    /// <summary>The longest a completion waits for ARM (retries included).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the runbooks of one account are reused for the next Tab.</summary>
+    public static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(60);
+
+    /// <summary>The most runbook names offered.</summary>
+    public const int MaxNames = 100;
+
+    /// <summary>The most accounts (per identity) whose runbooks are kept at once; the oldest goes first.</summary>
+    public const int MaxCachedAccounts = 16;
+
+    private static readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<AutomationRunbook> Runbooks)> Cache = new(StringComparer.Ordinal);
+
+    /// <summary>The runbooks whose names start with <paramref name="prefix"/> (case-insensitive), sorted, at most <see cref="MaxNames"/>; none when they cannot be read in time.</summary>
+    public static Task<IReadOnlyList<AutomationRunbook>> RunbooksAsync(ConfigurationRequest request, string? prefix, CancellationToken cancellationToken) =>
+        RunbooksAsync(request, prefix, Timeout, cancellationToken);
+
+    internal static async Task<IReadOnlyList<AutomationRunbook>> RunbooksAsync(ConfigurationRequest request, string? prefix, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var options = new ConfigurationLoader(NullHostLog.Instance).Load(request).Options;
+            if (string.IsNullOrWhiteSpace(options.AutomationAccountId)) return [];
+            var key = KeyOf(options);
+            if (!Cache.TryGetValue(key, out var cached) || DateTimeOffset.UtcNow - cached.At > CacheDuration)
+            {
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                limit.CancelAfter(timeout);
+                // Retries wait no longer than the completion does.
+                var gateway = ArmGateway.Create(options, NullHostLog.Instance).Within(DateTimeOffset.UtcNow + timeout);
+                var runbooks = await gateway.ListRunbooksAsync(options.AutomationAccountId, limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
+                cached = (DateTimeOffset.UtcNow, runbooks.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToArray());
+                Keep(key, cached);
+            }
+
+            return cached.Runbooks
+                .Where(r => string.IsNullOrEmpty(prefix) || r.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .Take(MaxNames)
+                .ToArray();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>How many accounts' runbooks are kept now (for tests of the bound).</summary>
+    internal static int CachedAccounts => Cache.Count;
+
+    /// <summary>Forgets every kept list (for tests).</summary>
+    internal static void Clear() => Cache.Clear();
+
+    private static void Keep(string key, (DateTimeOffset At, IReadOnlyList<AutomationRunbook> Runbooks) entry)
+    {
+        Cache[key] = entry;
+        while (Cache.Count > MaxCachedAccounts)
+        {
+            var oldest = Cache.OrderBy(e => e.Value.At).First().Key;
+            Cache.TryRemove(oldest, out _);
+        }
+    }
+
+    // The account and everything that chooses the identity: one identity's list is never offered under another's settings.
+    // Secrets enter as hashes only, and the key never leaves this process.
+    private static string KeyOf(VmEventOptions o) => string.Join('|',
+        o.ArmEndpoint.AbsoluteUri, o.AutomationAccountId!.ToUpperInvariant(), o.AuthMode, o.AuthorityHost.AbsoluteUri, o.TenantId, o.ClientId,
+        o.ManagedIdentityClientId, o.ManagedIdentityResourceId, o.ClientCertificatePath, o.ArmAudience?.AbsoluteUri,
+        o.ClientSecret?.GetHashCode(StringComparison.Ordinal), o.AccessToken?.GetHashCode(StringComparison.Ordinal));
+}
