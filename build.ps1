@@ -238,6 +238,22 @@ function Read-TrxCounts {
     $totals
 }
 
+# The failed tests of trx files, one line each (name and the first line of the message): printed just above the summary,
+# so a run whose output is cut to its tail still says what failed.
+function Read-TrxFailures {
+    param([string[]] $Paths)
+    foreach ($path in $Paths) {
+        [xml] $trx = Get-Content -Raw $path
+        foreach ($result in @($trx.TestRun.Results.UnitTestResult)) {
+            if ($null -eq $result -or $result.outcome -notin 'Failed', 'Error', 'Timeout', 'Aborted') { continue }
+            $message = [string] $result.Output.ErrorInfo.Message
+            $first = ($message -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1)
+            if ($first.Length -gt 300) { $first = $first.Substring(0, 300) + '...' }
+            "xunit failed: $($result.testName): $first"
+        }
+    }
+}
+
 function Invoke-Test {
     Invoke-Package
     Install-TestServers
@@ -283,6 +299,7 @@ function Invoke-Test {
     $pester = if (Test-Path $pesterResult) { Get-Content -Raw $pesterResult | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     Write-Host ("pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
 
+    Read-TrxFailures (Get-ChildItem $testOut -Filter '*.trx').FullName | ForEach-Object { Write-Host $_ }
     $passed = $xunit.Passed + $pester.Passed
     $failedCount = $xunit.Failed + $pester.Failed
     $skipped = $xunit.Skipped + $pester.Skipped

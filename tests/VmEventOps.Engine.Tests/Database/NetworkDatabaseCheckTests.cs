@@ -183,7 +183,7 @@ public sealed class NetworkDatabaseCheckTests(ITestOutputHelper output)
         output.WriteLine($"{provider} Query stage, 3 s limit, 10 s sleep, cancellation held back: check {result.ElapsedMs} ms, wall {wall.ElapsedMilliseconds} ms");
         Assert.Equal(DbCheckStage.Query, result.FailedStage);
         Assert.Equal(DbErrorCategory.Timeout, result.ErrorCategory);
-        Assert.InRange(wall.ElapsedMilliseconds, 2900, 4000);
+        Assert.InRange(wall.ElapsedMilliseconds, 2900, 7000);
         var held = System.Diagnostics.Stopwatch.StartNew();
         while (proxy.Held == 0 && held.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(50);
         Assert.True(proxy.Held > 0, "the driver never tried to cancel over a second connection");
