@@ -246,8 +246,9 @@ function Read-TrxFailures {
         [xml] $trx = Get-Content -Raw $path
         foreach ($result in @($trx.TestRun.Results.UnitTestResult)) {
             if ($null -eq $result -or $result.outcome -notin 'Failed', 'Error', 'Timeout', 'Aborted') { continue }
-            $message = [string] $result.Output.ErrorInfo.Message
-            $first = ($message -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1)
+            $node = $result.SelectSingleNode("*[local-name()='Output']/*[local-name()='ErrorInfo']/*[local-name()='Message']")
+            $message = if ($null -eq $node) { '' } else { $node.InnerText }
+            $first = "$(@($message -split "`n" | Where-Object { $_.Trim() }) | Select-Object -First 1)"
             if ($first.Length -gt 300) { $first = $first.Substring(0, 300) + '...' }
             "xunit failed: $($result.testName): $first"
         }
@@ -299,7 +300,12 @@ function Invoke-Test {
     $pester = if (Test-Path $pesterResult) { Get-Content -Raw $pesterResult | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     Write-Host ("pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
 
-    Read-TrxFailures (Get-ChildItem $testOut -Filter '*.trx').FullName | ForEach-Object { Write-Host $_ }
+    try {
+        Read-TrxFailures (Get-ChildItem $testOut -Filter '*.trx').FullName | ForEach-Object { Write-Host $_ }
+    }
+    catch {
+        Write-Host "xunit failures could not be listed: $($_.Exception.Message)"
+    }
     $passed = $xunit.Passed + $pester.Passed
     $failedCount = $xunit.Failed + $pester.Failed
     $skipped = $xunit.Skipped + $pester.Skipped
