@@ -11,6 +11,6 @@ public sealed record Failure(string ErrorId, VmErrorCategory Category, bool IsTr
     /// <summary>A service said to come back later (throttling, or a Retry-After longer than a request could wait).</summary>
     public bool IsThrottled => ErrorId == ErrorIds.ArmThrottled;
 
-    /// <summary>The failure as it was raised, for a caller that throws it on.</summary>
+    /// <summary>The failure an error of ours describes.</summary>
     public static Failure Of(VmEventOpsException error) => new(error.ErrorId, error.Category, error.IsTransient, error.RetryAfter, error.Message);
 }

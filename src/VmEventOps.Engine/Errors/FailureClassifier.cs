@@ -24,17 +24,6 @@ public static class FailureClassifier
     };
 
     /// <summary>
-    /// True for a failure of the way to a service rather than of the request (a timeout, a dropped connection, a failed
-    /// request whose status says so): the same request later may succeed.
-    /// </summary>
-    public static bool IsTransient(Exception exception) => exception switch
-    {
-        VmEventOpsException known => known.IsTransient,
-        OperationCanceledException or TimeoutException or HttpRequestException or IOException => true,
-        _ => AsRequestFailure(exception) is { } failure && ForStatus(failure.Status).IsTransient,
-    };
-
-    /// <summary>
     /// Any exception as a failure: ours as raised; an unforeseen one as <see cref="ErrorIds.Unexpected"/>, transient when
     /// it is one of the way to a service (a request failure of the SDK that reached here unwrapped counts as one).
     /// The text is masked of known secrets where it is rendered (see Workflow.OutcomeRouter).
@@ -43,7 +32,7 @@ public static class FailureClassifier
     {
         VmEventOpsException known => Failure.Of(known),
         _ => new Failure(ErrorIds.Unexpected, VmErrorCategory.NotSpecified,
-            exception is OperationCanceledException or TimeoutException or HttpRequestException or IOException || AsRequestFailure(exception) is not null,
+            IsWayToService(exception) || AsRequestFailure(exception) is not null,
             null, exception.Message),
     };
 
@@ -55,7 +44,7 @@ public static class FailureClassifier
     public static bool IsUnforeseen(Exception exception, bool stopping) => exception switch
     {
         _ when stopping => false,
-        OperationCanceledException or TimeoutException or HttpRequestException or IOException => false,
+        _ when IsWayToService(exception) => false,
         VmEventOpsException known => known.ErrorId == ErrorIds.Unexpected && !known.IsTransient,
         _ => AsRequestFailure(exception) is null,
     };
@@ -70,4 +59,8 @@ public static class FailureClassifier
         AggregateException { InnerExceptions.Count: > 0 } aggregate => aggregate.InnerExceptions[^1] as RequestFailedException,
         _ => null,
     };
+
+    // A timeout, a stop or a dropped connection: a failure of the way to a service, not of the request.
+    private static bool IsWayToService(Exception exception) =>
+        exception is OperationCanceledException or TimeoutException or HttpRequestException or IOException;
 }

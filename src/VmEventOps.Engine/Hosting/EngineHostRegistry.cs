@@ -52,9 +52,9 @@ internal static class EngineHostRegistry
         var host = Hosts.GetOrAdd(key, _ => new EngineHost(options));
         host.LastUsed = Interlocked.Increment(ref _clock);
         if (Hosts.Count > Capacity) Evict(Hosts, h => h.LastUsed);
-        Trim(Pacers);
-        Trim(SecretClients);
-        Trim(CompletionVmIds);
+        Evict(Pacers);
+        Evict(SecretClients);
+        Evict(CompletionVmIds);
         return host;
     }
 
@@ -91,14 +91,8 @@ internal static class EngineHostRegistry
 
     internal static void CountClient() => Interlocked.Increment(ref _clients);
 
-    // Per-account and per-vault parts beyond the capacity: any one goes (it is rebuilt on its next use).
-    private static void Trim<TKey, TValue>(ConcurrentDictionary<TKey, TValue> entries) where TKey : notnull
-    {
-        while (entries.Count > Capacity && entries.Keys.FirstOrDefault() is { } key) entries.TryRemove(key, out _);
-    }
-
-    // The longest unused host goes; of credentials (no use clock), any one: it is rebuilt on its next use.
-    private static void Evict<T>(ConcurrentDictionary<string, T> entries, Func<T, long>? lastUsed = null)
+    // Beyond the capacity: the longest unused host goes; of the other parts (no use clock), any one — it is rebuilt on its next use.
+    private static void Evict<TKey, T>(ConcurrentDictionary<TKey, T> entries, Func<T, long>? lastUsed = null) where TKey : notnull
     {
         while (entries.Count > Capacity)
         {

@@ -35,16 +35,10 @@ internal sealed class StageTimer(StageSpan span)
             if (failedWith?.Invoke(result) is { } code) span.Fail(code);
             return result;
         }
-        catch (Diagnostics.VmEventOpsException e)
+        catch (Exception e)
         {
             _times[name] = clock.ElapsedMilliseconds;
-            span.Fail(e.ErrorId);
-            throw;
-        }
-        catch (Exception)
-        {
-            _times[name] = clock.ElapsedMilliseconds;
-            span.Fail(Diagnostics.ErrorIds.Unexpected);
+            span.Fail((e as Diagnostics.VmEventOpsException)?.ErrorId ?? Diagnostics.ErrorIds.Unexpected);
             throw;
         }
     }

@@ -39,11 +39,11 @@ public sealed class FailureClassifierTests
 
     [Theory]
     [MemberData(nameof(Exceptions))]
-    public void Classify_ShouldAgreeWithIsTransientAndIsUnforeseen(Exception exception, bool transient, bool unforeseen)
+    public void Classify_ShouldSayWhetherTransient_AndIsUnforeseenWhetherTheMessagesOwn(Exception exception, bool transient, bool unforeseen)
     {
         var failure = FailureClassifier.Classify(exception);
 
-        Assert.Equal(transient, FailureClassifier.IsTransient(exception));
+        Assert.Equal(transient, failure.IsTransient);
         Assert.Equal(unforeseen, FailureClassifier.IsUnforeseen(exception, stopping: false));
         Assert.False(FailureClassifier.IsUnforeseen(exception, stopping: true));
         Assert.Equal(exception is VmEventOpsException known ? known.ErrorId : ErrorIds.Unexpected, failure.ErrorId);
