@@ -20,7 +20,7 @@ internal static class EngineHostRegistry
     public const int Capacity = 64;
 
     private static readonly ConcurrentDictionary<string, EngineHost> Hosts = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, Lazy<TokenProvider>> Credentials = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, CredentialEntry> Credentials = new(StringComparer.Ordinal);
     private static long _clock;
     private static int _credentials;
     private static int _clients;
@@ -68,15 +68,16 @@ internal static class EngineHostRegistry
     public static TokenProvider TokensFor(VmEventOptions options)
     {
         var key = TokenProvider.IdentityKey(options);
-        var entry = Credentials.GetOrAdd(key, _ => new Lazy<TokenProvider>(() =>
+        var entry = Credentials.GetOrAdd(key, _ => new CredentialEntry(new Lazy<TokenProvider>(() =>
         {
             var provider = TokenProvider.Build(options);
             Interlocked.Increment(ref _credentials);
             return provider;
-        }, LazyThreadSafetyMode.ExecutionAndPublication));
+        }, LazyThreadSafetyMode.ExecutionAndPublication)));
+        entry.LastUsed = Interlocked.Increment(ref _clock);
         try
         {
-            return entry.Value;
+            return entry.Provider.Value;
         }
         catch (Exception)
         {
@@ -85,8 +86,16 @@ internal static class EngineHostRegistry
         }
         finally
         {
-            if (Credentials.Count > Capacity) Evict(Credentials);
+            if (Credentials.Count > Capacity) Evict(Credentials, c => c.LastUsed);
         }
+    }
+
+    // An identity in use keeps its credential (and token cache): past the capacity the longest unused goes, as with hosts.
+    private sealed class CredentialEntry(Lazy<TokenProvider> provider)
+    {
+        public Lazy<TokenProvider> Provider { get; } = provider;
+
+        public long LastUsed { get; set; }
     }
 
     internal static void CountClient() => Interlocked.Increment(ref _clients);

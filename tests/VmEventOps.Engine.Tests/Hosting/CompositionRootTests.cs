@@ -3,10 +3,13 @@ using System.Reflection;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Hosting;
 
 /// <summary>The composition root: one host per distinct identity and endpoints, shared by every call with those settings, and nothing else shared.</summary>
+// The registry is process-wide: tests of other classes adding hosts in parallel could push these past the capacity mid-test.
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class CompositionRootTests
 {
     // A service principal needs no I/O to build; each test uses tenants of its own, so hosts of other tests never mix in.
