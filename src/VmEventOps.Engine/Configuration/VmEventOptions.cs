@@ -233,4 +233,9 @@ public sealed record VmEventOptions
     [Setting("Ingestion hosts outside Azure Monitor's own domains that may receive its tokens (Authorization=AAD; a private link scope, an emulator), comma-separated: host, *.domain, host:port. A loopback host only when listed.",
         Pattern = HostPattern, PatternDescription = HostRule)]
     public IReadOnlyList<string> ApplicationInsightsAllowedHosts { get; init; } = [];
+
+    // Rules
+    [Setting("Onboarding rules: an ordered JSON array, first match wins; each matches on scope, tags, OS type, location, VM name and event (Created, Deleted), and names its checks (Database, TcpPort, Http, Dns, Tags, Script), its runbook and its offboarding runbook, or Skip with a reason (docs/rules-and-checks.md). Empty: one default rule from the Db* and runbook settings.",
+        Json = true, MaxLength = 1048576, PatternDescription = "rules (docs/rules-and-checks.md)")]
+    public string? Rules { get; init; }
 }

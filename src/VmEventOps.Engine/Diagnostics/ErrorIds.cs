@@ -137,4 +137,22 @@ public static class ErrorIds
 
     /// <summary>An unexpected failure inside the module; the inner exception is kept.</summary>
     public const string Unexpected = "VmUnexpectedError";
+
+    /// <summary>A rule of the Rules setting is not valid (its shape, a condition, its action): it is left out, and the workflow refuses to run until it is fixed.</summary>
+    public const string RuleInvalid = "VmRuleInvalid";
+
+    /// <summary>A check of a rule is not valid (an unknown kind, a setting missing or out of range).</summary>
+    public const string RuleCheckInvalid = "VmRuleCheckInvalid";
+
+    /// <summary>A template in a rule names no fact of the VM, or leaves a brace open.</summary>
+    public const string RuleTemplateInvalid = "VmRuleTemplateInvalid";
+
+    /// <summary>A check of a rule (TcpPort, Http, Dns, Tags, Script) ran and did not pass.</summary>
+    public const string CheckFailed = "VmCheckFailed";
+
+    /// <summary>A check of a rule did not end within its TimeoutSeconds.</summary>
+    public const string CheckTimedOut = "VmCheckTimedOut";
+
+    /// <summary>A check of a rule could not run (its script threw or is missing, no script host, a template gave no address).</summary>
+    public const string CheckError = "VmCheckError";
 }

@@ -44,11 +44,12 @@ public sealed class VmEventEngine
     /// <summary>ARM, with this invocation's retry budget starting now (InvocationTimeout).</summary>
     public ArmGateway Arm(IHostLog log) => new(_host.ArmPipeline, Options, log, ArmRetryBudget.For(Options, DateTimeOffset.UtcNow));
 
-    /// <summary>The workflow's processor. <paramref name="dbPassword"/> gives the database password per check (a Key Vault reference read again as its cache period passes); DbPassword by default.</summary>
-    public EventProcessor Processor(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
-        new(Options, Queues(log), State(), Arm(log), log, dbPassword);
+    /// <summary>The workflow's processor. <paramref name="dbPassword"/> gives the database password per check (a Key Vault reference read again as its cache period passes); DbPassword by default.
+    /// <paramref name="scripts"/> runs Script checks (the calling runspace); without one, a Script check is an error.</summary>
+    public EventProcessor Processor(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, Workflow.Checks.IScriptCheckHost? scripts = null) =>
+        new(Options, Queues(log), State(), Arm(log), log, dbPassword, scripts: scripts);
 
     /// <summary>A competing consumer of the workflow's queues.</summary>
-    public QueueWorker Worker(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
-        new(Processor(log, dbPassword), Queues(log), log);
+    public QueueWorker Worker(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, Workflow.Checks.IScriptCheckHost? scripts = null) =>
+        new(Processor(log, dbPassword, scripts), Queues(log), log);
 }

@@ -4,6 +4,7 @@ using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow.Actions;
 using VmEventOps.Engine.Workflow.Checks;
 using VmEventOps.Engine.Workflow.Steps;
@@ -35,11 +36,21 @@ public sealed class EventProcessor
 
     internal EventProcessor(
         VmEventOptions options, QueueManager queues, OnboardingStateStore state, ArmGateway arm, IHostLog log,
-        Func<CancellationToken, Task<string?>>? dbPassword = null, IReadOnlyList<IVmCheck>? checks = null, IOnboardingAction? action = null, TimeProvider? time = null)
+        Func<CancellationToken, Task<string?>>? dbPassword = null, IReadOnlyList<IVmCheck>? checks = null, IOnboardingAction? action = null, TimeProvider? time = null,
+        IScriptCheckHost? scripts = null)
     {
         // The scope first: without one the workflow refuses whatever else is set (ScopeNotConfigured).
         _filter = new EventFilter(options.AllowedScopes);
-        if (string.IsNullOrEmpty(options.AutomationAccountId) || string.IsNullOrEmpty(options.RunbookName))
+        // A rule that is not valid could onboard what it should skip: the workflow does not run until it is fixed.
+        Rules = RuleSet.From(options);
+        if (Rules.Errors.Count > 0)
+        {
+            var first = Rules.Errors[0];
+            throw new VmEventOpsException(first.ErrorId, VmErrorCategory.InvalidArgument,
+                $"{Rules.Errors.Count} onboarding rule(s) are not valid ({first.Origin}), so no event is processed: {first.Message} Get-VmOnboardingRule lists every error.", first.Rule);
+        }
+
+        if (!Rules.Configured && (string.IsNullOrEmpty(options.AutomationAccountId) || string.IsNullOrEmpty(options.RunbookName)))
         {
             throw new VmEventOpsException(ErrorIds.RunbookNotConfigured, VmErrorCategory.InvalidArgument,
                 "The workflow needs the runbook to start: set AutomationAccountId and RunbookName (VMEVENTOPS_AUTOMATIONACCOUNTID, VMEVENTOPS_RUNBOOKNAME).");
@@ -52,6 +63,9 @@ public sealed class EventProcessor
         _time = time ?? TimeProvider.System;
         // Every secret value of the settings (and the database password as last read) is masked in every reason.
         var secrets = new KnownSecrets(SecretRedactor.ForOptions(options));
+        var factory = new CheckFactory(options, log, dbPassword ?? (_ => Task.FromResult(options.DbPassword)), secrets, Hosting.EngineHostRegistry.CheckHttp, scripts);
+        // Built once per processor (a worker's many messages share them); checks a test passes stand for every rule's.
+        var checksOfRule = Rules.Rules.ToDictionary(r => r.Name, r => checks ?? factory.For(r), StringComparer.OrdinalIgnoreCase);
         _decider = new OnboardingDecider(new RetrySchedule(options), options.MessageLease);
         _router = new OutcomeRouter(queues, state, secrets, log, _time);
         _steps = new()
@@ -59,14 +73,18 @@ public sealed class EventProcessor
             [WorkflowStep.ReadState] = new ReadStateStep(state),
             [WorkflowStep.LookupVm] = new LookupVmStep(),
             [WorkflowStep.Claim] = new ClaimStep(state, _decider),
-            [WorkflowStep.RunChecks] = new RunChecksStep(checks ?? ChecksFor(options, log, dbPassword, secrets)),
-            [WorkflowStep.RunAction] = new RunActionStep(action ?? RunbookAction.For(options)),
+            [WorkflowStep.RunChecks] = new RunChecksStep(rule => checksOfRule[rule.Name]),
+            [WorkflowStep.RunAction] = new RunActionStep(action),
+            [WorkflowStep.MatchRule] = new MatchRuleStep(Rules),
         };
     }
 
+    /// <summary>The effective rules this processor applies.</summary>
+    public RuleSet Rules { get; }
+
     /// <summary>The processor for these settings, from the composition root (<see cref="Hosting.VmEventEngine.Processor"/>).</summary>
-    public static EventProcessor Create(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
-        Hosting.VmEventEngine.For(options).Processor(log, dbPassword);
+    public static EventProcessor Create(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, IScriptCheckHost? scripts = null) =>
+        Hosting.VmEventEngine.For(options).Processor(log, dbPassword, scripts);
 
     /// <summary>Reads a message body (text, or the object a host decoded) as a message the host already took from <paramref name="queue"/>.</summary>
     public static VmEventMessage Detached(string body, QueueKind queue, string queueName) =>
@@ -206,12 +224,11 @@ public sealed class EventProcessor
         Attempt = item.Attempt, DequeueCount = item.Message.DequeueCount,
     };
 
-    private static VmEventResult ResultOf(WorkItem item, VmEvent vmEvent, OnboardingFacts facts, OnboardingDecision decision, DateTimeOffset? due) => ResultOf(item, vmEvent) with
+    private VmEventResult ResultOf(WorkItem item, VmEvent vmEvent, OnboardingFacts facts, OnboardingDecision decision, DateTimeOffset? due) => ResultOf(item, vmEvent) with
     {
-        Outcome = decision.Outcome, Attempt = decision.Attempt, NextAttemptOn = due, JobId = decision.JobId, PrivateIpAddress = facts.Vm?.PrivateIpAddress,
+        Outcome = decision.Outcome, Attempt = decision.Attempt, NextAttemptOn = due, JobId = decision.JobId, PrivateIpAddress = facts.KnownVm?.PrivateIpAddress,
         DbCheck = facts.Checks?.FirstOrDefault(c => c is { Name: "DatabaseCheck" })?.Summary,
+        Rule = facts.Rule?.Rule?.Name,
+        Checks = _router.Records(facts) ?? [],
     };
-
-    private static IReadOnlyList<IVmCheck> ChecksFor(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword, KnownSecrets secrets) =>
-        string.IsNullOrEmpty(options.DbServer) ? [] : [new DatabaseCheck(options, log, dbPassword ?? (_ => Task.FromResult(options.DbPassword)), secrets)];
 }

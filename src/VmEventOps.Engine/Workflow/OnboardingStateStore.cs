@@ -70,6 +70,9 @@ public sealed class OnboardingStateStore
             ["UpdatedOn"] = DateTimeOffset.UtcNow,
             ["NextAttemptOn"] = state.NextAttemptOn,
             ["TraceId"] = state.TraceId ?? previous?.TraceId,
+            // A write that brings no facts keeps the last known ones (the offboarding of a deleted VM needs them).
+            ["Vm"] = (state.Vm ?? previous?.Vm) is { } facts ? JsonSerializer.Serialize(facts, OnboardingHistoryJson.Default.VmNetworkInfo) : null,
+            ["Rule"] = state.Rule ?? previous?.Rule,
             // A write that brings no history keeps the one before (a claim, a record written by an older version).
             ["History"] = JsonSerializer.Serialize(state.History.Count > 0 ? state.History : previous?.History ?? [], OnboardingHistoryJson.Default.IReadOnlyListOnboardingAttempt),
         };
@@ -123,6 +126,8 @@ public sealed class OnboardingStateStore
         NextAttemptOn = entity.GetDateTimeOffset("NextAttemptOn"),
         TraceId = entity.GetString("TraceId"),
         History = ReadHistory(entity.GetString("History")),
+        Vm = ReadFacts(entity.GetString("Vm")),
+        Rule = entity.GetString("Rule"),
         ETag = entity.ETag.ToString(),
     };
 
@@ -136,6 +141,19 @@ public sealed class OnboardingStateStore
         catch (JsonException)
         {
             return [];   // bookkeeping only: a damaged history must not stop the workflow
+        }
+    }
+
+    private static VmNetworkInfo? ReadFacts(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize(json, OnboardingHistoryJson.Default.VmNetworkInfo);
+        }
+        catch (JsonException)
+        {
+            return null;   // bookkeeping: a damaged column is as good as none
         }
     }
 

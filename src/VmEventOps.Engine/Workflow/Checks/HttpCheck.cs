@@ -1,0 +1,50 @@
+using System.Net.Http;
+using System.Security.Authentication;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Rules;
+
+namespace VmEventOps.Engine.Workflow.Checks;
+
+/// <summary>
+/// An HTTP GET of the URL template: it passes when the answer's status is expected. A certificate that does not validate
+/// is a setting to fix (no retry); a refused connection or another status is worth a retry when the rule says so.
+/// </summary>
+internal sealed class HttpCheck(HttpCheckSpec spec, CheckHttpClients clients) : IVmCheck
+{
+    public string Name => spec.Name;
+
+    public async Task<CheckResult> RunAsync(VmFacts vm, CancellationToken cancellationToken)
+    {
+        var url = FactTemplate.Render(spec.Url, vm.Vm);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            return CheckResult.Error(Name, "no URL", new Failure(ErrorIds.CheckError, VmErrorCategory.InvalidData, true, null, $"{Name}: the URL template gives no URL for {vm.Vm.VmName} (no private address yet?)."));
+        }
+
+        var shown = $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        // The name the certificate holds, when the URL uses an address: sent as Host, so TLS checks that name.
+        if (spec.HostNameInCertificate is { } name) request.Headers.Host = uri.IsDefaultPort ? name : $"{name}:{uri.Port}";
+        foreach (var (header, value) in spec.Headers) request.Headers.TryAddWithoutValidation(header, FactTemplate.Render(value, vm.Vm));
+        try
+        {
+            using var response = await clients.For(spec.TrustServerCertificate).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            return spec.ExpectedStatus.Contains(status)
+                ? CheckResult.Pass(Name, $"OK ({status} {shown})")
+                : CheckResult.Fail(Name, $"{status} from {shown}", new Failure(ErrorIds.CheckFailed, VmErrorCategory.InvalidResult, spec.Retryable, null,
+                    $"{Name}: {shown} answered {status}, expected {string.Join(" or ", spec.ExpectedStatus)}."));
+        }
+        catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
+        {
+            return CheckResult.Fail(Name, $"TLS {shown}", new Failure(ErrorIds.CheckFailed, VmErrorCategory.SecurityError, false, null,
+                $"{Name}: the TLS handshake with {shown} failed (the certificate does not validate, or names another host: see HostNameInCertificate, TrustServerCertificate)."));
+        }
+        catch (HttpRequestException e)
+        {
+            return CheckResult.Fail(Name, $"unreachable {shown}", new Failure(ErrorIds.CheckFailed, VmErrorCategory.ConnectionError, spec.Retryable, null,
+                $"{Name}: {shown} could not be reached ({e.HttpRequestError})."));
+        }
+    }
+}
