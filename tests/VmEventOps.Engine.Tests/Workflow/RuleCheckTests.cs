@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Rules;
+using VmEventOps.Engine.Tests.Infrastructure;
+using VmEventOps.Engine.Workflow;
+using VmEventOps.Engine.Workflow.Checks;
+
+namespace VmEventOps.Engine.Tests.Workflow;
+
+/// <summary>Each kind of check against the real thing on loopback: a TCP listener, an HTTP(S) server, the resolver, a script host.</summary>
+public sealed class RuleCheckTests
+{
+    private const string Id = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-check";
+
+    private static VmFacts Facts(string? address = "127.0.0.1", Dictionary<string, string>? tags = null) => new(
+        new VmNetworkInfo { VmResourceId = Id, VmId = Guid.NewGuid(), VmName = "vm-check", PrivateIpAddress = address, OsType = "Linux", Location = "westeurope", Tags = tags ?? [] },
+        new VmEvent { EventId = "e", EventType = EventFilter.ResourceWriteSuccess, Schema = EventSchema.EventGrid, Raw = "{}" });
+
+    private static IVmCheck Build(string checkJson, IScriptCheckHost? scripts = null)
+    {
+        var options = new VmEventOptions
+        {
+            AutomationAccountId = WorkflowTestOptions.AutomationAccount, RunbookName = "Onboard-Vm",
+            Rules = $$"""[{ "Name": "r", "Checks": [{{checkJson}}] }]""",
+        };
+        var rules = RuleSet.From(options);
+        Assert.Empty(rules.Errors);
+        var factory = new CheckFactory(options, NullHostLog.Instance, _ => Task.FromResult<string?>(null), new KnownSecrets(SecretRedactor.ForOptions(options)), new CheckHttpClients(), scripts);
+        return Assert.Single(factory.For(rules.Rules.Single(r => r.Name == "r")));
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task TcpPort_WhenTheListenerComesUpLate_ShouldFailRetryablyThenPass()
+    {
+        var port = FreePort();
+        var check = Build($$"""{ "Kind": "TcpPort", "Port": {{port}} }""");
+
+        var before = await check.RunAsync(Facts(), CancellationToken.None);
+        using var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        var after = await check.RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((false, CheckStatus.Failed, ErrorIds.CheckFailed, true), (before.Passed, before.Status, before.Failure!.ErrorId, before.Failure.IsTransient));
+        Assert.Contains("ConnectionRefused", before.Summary);
+        Assert.Equal((true, CheckStatus.Passed, "TcpPort"), (after.Passed, after.Status, after.Kind));
+        Assert.Equal($"OK (127.0.0.1:{port})", after.Summary);
+    }
+
+    [Fact]
+    public async Task TcpPort_WhenTheRuleSaysNotRetryable_ShouldFailForGood()
+    {
+        var check = Build($$"""{ "Kind": "TcpPort", "Port": {{FreePort()}}, "Retryable": false }""");
+
+        var result = await check.RunAsync(Facts(), CancellationToken.None);
+
+        Assert.False(result.Failure!.IsTransient);
+    }
+
+    [Fact]
+    public async Task TcpPort_WhenTheVmHasNoAddress_ShouldBeAnError_NotAConnectionAnywhere()
+    {
+        var result = await Build("""{ "Kind": "TcpPort", "Port": 22 }""").RunAsync(Facts(address: null), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.Error, ErrorIds.CheckError), (result.Status, result.Failure!.ErrorId));
+    }
+
+    [Fact]
+    public async Task TcpPort_WhenTheConnectionHangs_ShouldTimeOutWithinItsLimit()
+    {
+        // A listener whose backlog is full does not answer a SYN: the connection waits until the check's limit.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var fillers = new List<Socket>();
+        for (var i = 0; i < 8; i++)
+        {
+            var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+            try { filler.Connect(IPAddress.Loopback, port); } catch (SocketException) { }
+            fillers.Add(filler);
+        }
+
+        var check = Build($$"""{ "Kind": "Http", "Url": "http://127.0.0.1:{{port}}/health", "TimeoutSeconds": 1 }""");
+        var watch = Stopwatch.StartNew();
+        var result = await check.RunAsync(Facts(), CancellationToken.None);
+
+        foreach (var filler in fillers) filler.Dispose();
+        Assert.Equal((CheckStatus.TimedOut, ErrorIds.CheckTimedOut, true), (result.Status, result.Failure!.ErrorId, result.Failure.IsTransient));
+        Assert.InRange(watch.ElapsedMilliseconds, 900, 15000);
+    }
+
+    [Theory]
+    [InlineData(200, "[200]", true)]
+    [InlineData(204, "[200, 204]", true)]
+    [InlineData(503, "200", false)]
+    public async Task Http_ShouldPassOnlyOnAnExpectedStatus(int status, string expected, bool passes)
+    {
+        await using var server = new TinyHttpServer { Status = status };
+        var check = Build($$"""{ "Kind": "Http", "Url": "http://{PrivateIpAddress}:{{server.Port}}/health/{VmName}", "ExpectedStatus": {{expected}} }""");
+
+        var result = await check.RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal(passes, result.Passed);
+        Assert.StartsWith("GET /health/vm-check HTTP/1.1", Assert.Single(server.Requests));
+        if (!passes) Assert.Contains($"answered {status}", result.Failure!.Message);
+    }
+
+    [Fact]
+    public async Task Http_OverTlsWithATrustedCertificate_ShouldPass()
+    {
+        await using var server = new TinyHttpServer(TestTrust.Certificate);
+        var check = Build($$"""{ "Kind": "Http", "Url": "https://{PrivateIpAddress}:{{server.Port}}/health" }""");
+
+        var result = await check.RunAsync(Facts(), CancellationToken.None);
+
+        Assert.True(result.Passed, result.Failure?.Message);
+    }
+
+    [Fact]
+    public async Task Http_WhenTheCertificateNamesAnotherHost_ShouldFailForGood_UnlessTheRuleNamesTheHostOrTrustsTheServer()
+    {
+        await using var server = new TinyHttpServer(TestTrust.Certificate);
+        var url = $"https://{{PrivateIpAddress}}:{server.Port}/health";
+
+        var wrongName = await Build($$"""{ "Kind": "Http", "Url": "{{url}}", "HostNameInCertificate": "app.example.org" }""").RunAsync(Facts(), CancellationToken.None);
+        var rightName = await Build($$"""{ "Kind": "Http", "Url": "{{url}}", "HostNameInCertificate": "localhost" }""").RunAsync(Facts(), CancellationToken.None);
+        var trusted = await Build($$"""{ "Kind": "Http", "Url": "{{url}}", "HostNameInCertificate": "app.example.org", "TrustServerCertificate": true }""").RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((false, ErrorIds.CheckFailed, false), (wrongName.Passed, wrongName.Failure!.ErrorId, wrongName.Failure.IsTransient));
+        Assert.Contains("TLS", wrongName.Failure.Message);
+        Assert.True(rightName.Passed, rightName.Failure?.Message);
+        Assert.True(trusted.Passed, trusted.Failure?.Message);
+    }
+
+    [Fact]
+    public async Task Http_WhenNothingListens_ShouldFailRetryably()
+    {
+        var result = await Build($$"""{ "Kind": "Http", "Url": "http://127.0.0.1:{{FreePort()}}/" }""").RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((false, CheckStatus.Failed, true), (result.Passed, result.Status, result.Failure!.IsTransient));
+    }
+
+    [Fact]
+    public async Task Dns_WhenTheNameResolvesToTheVmsAddress_ShouldPass_AndOtherwiseFail()
+    {
+        var check = Build("""{ "Kind": "Dns", "HostName": "localhost" }""");
+
+        var loopback = await check.RunAsync(Facts("127.0.0.1"), CancellationToken.None);
+        var elsewhere = await check.RunAsync(Facts("10.0.0.4"), CancellationToken.None);
+
+        Assert.True(loopback.Passed, loopback.Failure?.Message);
+        Assert.Equal((false, ErrorIds.CheckFailed), (elsewhere.Passed, elsewhere.Failure!.ErrorId));
+        Assert.Contains("should resolve to 10.0.0.4", elsewhere.Failure.Message);
+    }
+
+    [Fact]
+    public async Task Dns_WhenTheNameDoesNotResolve_ShouldFail()
+    {
+        var result = await Build("""{ "Kind": "Dns", "HostName": "{VmName}.invalid" }""").RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal(CheckStatus.Failed, result.Status);
+        Assert.Contains("vm-check.invalid", result.Failure!.Message);
+    }
+
+    [Fact]
+    public async Task Tags_ShouldPassWhenEveryRequiredTagIsThereAndMatches_AndNameWhatIsMissing()
+    {
+        var check = Build("""{ "Kind": "Tags", "Required": ["owner", "costcenter=CC-*"] }""");
+
+        var ok = await check.RunAsync(Facts(tags: new() { ["Owner"] = "ops", ["costcenter"] = "CC-42" }), CancellationToken.None);
+        var missing = await check.RunAsync(Facts(tags: new() { ["costcenter"] = "XX-1" }), CancellationToken.None);
+
+        Assert.True(ok.Passed);
+        Assert.Equal((false, false), (missing.Passed, missing.Failure!.IsTransient));
+        Assert.Equal("missing owner, costcenter=CC-*", missing.Summary);
+    }
+
+    [Fact]
+    public async Task Script_WithoutAHost_ShouldBeAnError()
+    {
+        using var temp = new TempDirectory();
+        var script = Path.Combine(temp.Path, "check.ps1");
+        await File.WriteAllTextAsync(script, "param($VmName) $true");
+
+        var result = await Build($$"""{ "Kind": "Script", "Path": "{{script.Replace("\\", "\\\\")}}" }""").RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.Error, ErrorIds.CheckError), (result.Status, result.Failure!.ErrorId));
+    }
+
+    [Fact]
+    public async Task Script_ShouldHandTheVmsFactsToTheHost_AndTakeItsAnswer()
+    {
+        using var temp = new TempDirectory();
+        var script = Path.Combine(temp.Path, "check.ps1");
+        await File.WriteAllTextAsync(script, "param($VmName)");
+        var host = new RecordingScriptHost(new ScriptCheckOutcome(false, "the agent is not installed"));
+
+        var result = await Build($$"""{ "Kind": "Script", "Path": "{{script.Replace("\\", "\\\\")}}", "Retryable": true }""", host).RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.Failed, true), (result.Status, result.Failure!.IsTransient));
+        Assert.Equal("the agent is not installed", result.Summary);
+        Assert.Equal(("vm-check", "127.0.0.1", "Linux"), ((string?)host.Parameters!["VmName"], (string?)host.Parameters["PrivateIpAddress"], (string?)host.Parameters["OsType"]));
+    }
+
+    [Fact]
+    public async Task Script_WhenTheHostOverrunsTheLimit_ShouldTimeOut()
+    {
+        using var temp = new TempDirectory();
+        var script = Path.Combine(temp.Path, "slow.ps1");
+        await File.WriteAllTextAsync(script, "Start-Sleep 60");
+
+        var result = await Build($$"""{ "Kind": "Script", "Path": "{{script.Replace("\\", "\\\\")}}", "TimeoutSeconds": 1 }""", new RecordingScriptHost(null)).RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.TimedOut, ErrorIds.CheckTimedOut), (result.Status, result.Failure!.ErrorId));
+    }
+
+    private sealed class RecordingScriptHost(ScriptCheckOutcome? answer) : IScriptCheckHost
+    {
+        public IReadOnlyDictionary<string, object?>? Parameters { get; private set; }
+
+        public async Task<ScriptCheckOutcome> RunAsync(string path, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+        {
+            Parameters = parameters;
+            if (answer is null) await Task.Delay(Timeout.Infinite, cancellationToken);
+            return answer!;
+        }
+    }
+}
