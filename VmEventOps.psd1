@@ -17,6 +17,7 @@
         'Get-VmEventQueueStatus'
         'Get-VmEventTrail'
         'Get-VmNetworkInfo'
+        'Get-VmOnboardingRule'
         'Get-VmOnboardingState'
         'Get-VmRunbookJob'
         'Invoke-VmEventWorkflow'
@@ -25,6 +26,7 @@
         'Start-VmEventRetry'
         'Start-VmEventWorker'
         'Test-VmDbConnection'
+        'Test-VmOnboardingRule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -38,6 +38,8 @@ Import-Module '$script:Module'
 `$sample.OnboardingState = Get-VmOnboardingState
 `$sample.VmEventTrailEntry = Get-VmEventTrail -VmResourceId '$($vm.Id)'
 `$sample.VmRunbookJob = Get-VmRunbookJob -JobId `$sample.OnboardingState[0].JobId
+`$sample.OnboardingRuleView = Get-VmOnboardingRule
+`$sample.RuleTestResult = Test-VmOnboardingRule -VmResourceId '$($vm.Id)' -RunChecks
 foreach (`$name in @(`$sample.Keys)) {
     [pscustomobject]@{ Type = `$name; Count = @(`$sample[`$name]).Count; W80 = (`$sample[`$name] | Out-String -Width 80); W120 = (`$sample[`$name] | Out-String -Width 120) }
 }
@@ -45,7 +47,7 @@ foreach (`$name in @(`$sample.Keys)) {
     # VMEVENTOPSTEST_SHOWVIEWS=1 prints each type's table at 80 columns, to look at them.
     if ($env:VMEVENTOPSTEST_SHOWVIEWS) { $script:Rendered | ForEach-Object { Write-Host "== $($_.Type)"; Write-Host $_.W80 } }
     $script:Types = 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage',
-        'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob'
+        'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob', 'OnboardingRuleView', 'RuleTestResult'
 
     # The column labels of each table view, from the format file the module ships.
     [xml] $script:Format = Get-Content -Raw (Join-Path (Split-Path $script:Module) 'VmEventOps.Format.ps1xml')
@@ -95,12 +97,12 @@ Describe 'Default views at 80 and 120 columns' {
         $longest | Should -BeLessOrEqual $width
     }
 
-    It 'reads <_> at 80 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob' {
+    It 'reads <_> at 80 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob', 'OnboardingRuleView', 'RuleTestResult' {
         $text = ($script:Rendered | Where-Object Type -EQ $_).W80
         Get-TableProblem $text 80 $script:Labels[$_] | Should -BeNullOrEmpty -Because $text
     }
 
-    It 'reads <_> at 120 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob' {
+    It 'reads <_> at 120 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob', 'OnboardingRuleView', 'RuleTestResult' {
         $text = ($script:Rendered | Where-Object Type -EQ $_).W120
         Get-TableProblem $text 120 $script:Labels[$_] | Should -BeNullOrEmpty -Because $text
     }

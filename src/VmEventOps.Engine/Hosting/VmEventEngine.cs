@@ -52,4 +52,13 @@ public sealed class VmEventEngine
     /// <summary>A competing consumer of the workflow's queues.</summary>
     public QueueWorker Worker(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, Workflow.Checks.IScriptCheckHost? scripts = null) =>
         new(Processor(log, dbPassword, scripts), Queues(log), log);
+
+    /// <summary>The dry run of the rules (Test-VmOnboardingRule); <paramref name="rulesOrigin"/> says where the Rules setting came from.</summary>
+    public Rules.RuleTester RuleTester(IHostLog log, Workflow.Checks.IScriptCheckHost? scripts = null, string? rulesOrigin = null)
+    {
+        var rules = Rules.RuleSet.From(Options, rulesOrigin);
+        var secrets = new KnownSecrets(SecretRedactor.ForOptions(Options));
+        var checks = new Workflow.Checks.CheckFactory(Options, log, _ => Task.FromResult(Options.DbPassword), secrets, EngineHostRegistry.CheckHttp, scripts);
+        return new(rules, Arm(log), State(), checks, secrets);
+    }
 }
