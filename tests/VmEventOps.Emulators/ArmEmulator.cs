@@ -83,6 +83,21 @@ public sealed class ArmEmulator : IAsyncDisposable
             emulator.Fail(f.Route, f.Status, f.Count ?? 1, f.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null, unwrapped: f.Unwrapped ?? false);
             return Results.NoContent();
         });
+        // The estate changing under a test in another process: a VM created ({"resourceGroup","name","addresses","osType","tags"}),
+        // or deleted ({"id"}: the VM and its NICs are gone, as after a DELETE of the VM with its NICs).
+        app.MapPost("/_emulator/vms", (AddVmRequest r) =>
+        {
+            var vm = emulator.Model.AddVm(r.SubscriptionId ?? "11111111-2222-3333-4444-555555555555", r.ResourceGroup, r.Name, [r.Addresses]) with { OsType = r.OsType ?? "Linux" };
+            foreach (var (key, value) in r.Tags ?? []) vm.Tags[key] = value;
+            emulator.Model.Vms[vm.Id] = vm;
+            return Results.Json(new { vm.Id, vm.Name, VmId = vm.VmId.ToString() });
+        });
+        app.MapPost("/_emulator/vms/delete", (DeleteVmRequest r) =>
+        {
+            if (!emulator.Model.Vms.TryRemove(r.Id, out var vm)) return Results.NotFound();
+            foreach (var nic in vm.NicIds) emulator.Model.Nics.TryRemove(nic, out _);
+            return Results.NoContent();
+        });
         app.MapPut(JobPath, (Delegate)emulator.PutJob);
         app.MapGet(JobPath, (Delegate)emulator.GetJob);
         app.MapGet(JobPath + "/output", (Delegate)emulator.GetJobOutput);
@@ -251,6 +266,10 @@ public sealed class ArmEmulator : IAsyncDisposable
         Results.Json(new { error = new { code, message } }, statusCode: status);
 
     private sealed record FaultRequest(string Route, int Status, int? Count, int? RetryAfterSeconds, bool? Unwrapped);
+
+    private sealed record AddVmRequest(string ResourceGroup, string Name, string[] Addresses, string? OsType, Dictionary<string, string>? Tags, string? SubscriptionId);
+
+    private sealed record DeleteVmRequest(string Id);
 
     private sealed record ArmFault(int Status, TimeSpan? RetryAfter, TimeSpan? Delay, bool Unwrapped = false);
 }

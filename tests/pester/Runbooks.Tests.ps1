@@ -103,6 +103,40 @@ Import-Module '$script:Module'
     }
 }
 
+Describe 'Remove-VmOnboarding runbook' {
+    It 'runs with the very parameters an offboarding starts its job with: the deleted VM''s last known facts' {
+        $settings = New-Settings
+        $settings.VMEVENTOPS_RULES = '[{ "Name": "all", "Offboarding": { "Runbook": "Offboard-Vm" } }]'
+        $vm = Invoke-RestMethod -Method Post -Uri "$($script:Emulators.ArmEndpoint)_emulator/vms" -ContentType 'application/json' -Body (@{ resourceGroup = 'rg-demo'; name = 'vm-leaving'; addresses = @('10.0.9.9') } | ConvertTo-Json)
+        $job = Invoke-FreshPwsh -Environment $settings -Script @"
+Import-Module '$script:Module'
+`$null = Invoke-VmEventWorkflow -VmResourceId '$($vm.Id)'
+Invoke-RestMethod -Method Post -Uri '$($script:Emulators.ArmEndpoint)_emulator/vms/delete' -ContentType 'application/json' -Body '{"id":"$($vm.Id)"}' | Out-Null
+`$delete = @{ id = '7'; eventType = 'Microsoft.Resources.ResourceDeleteSuccess'; subject = '$($vm.Id)'; data = @{ operationName = 'Microsoft.Compute/virtualMachines/delete'; status = 'Succeeded'; resourceUri = '$($vm.Id)' } }
+`$result = Invoke-VmEventWorkflow -QueueItem `$delete
+[pscustomobject]@{ Outcome = "`$(`$result.Outcome)"; State = "`$((Get-VmOnboardingState -VmResourceId '$($vm.Id)').State)"; Parameters = (Get-VmRunbookJob -JobId `$result.JobId).Parameters }
+"@
+        $job.Outcome | Should -Be 'Offboarded'
+        $job.State | Should -Be 'Offboarded'
+        $parameters = @{}
+        foreach ($p in $job.Parameters.PSObject.Properties) { $parameters[$p.Name] = $p.Value | ConvertFrom-Json }
+        $parameters.Keys | Sort-Object | Should -Be @('CorrelationId', 'PrivateIpAddress', 'VmName', 'VmResourceId')
+
+        $run = Invoke-Runbook Remove-VmOnboarding $parameters
+        $run.Status | Should -Be 'Completed' -Because $run.Exception
+        $record = $run.Output[-1] | ConvertFrom-Json
+        $record.vmName | Should -Be 'vm-leaving'
+        $record.steps[1].detail | Should -Be 'address 10.0.9.9 released'
+        $run.Output | Should -Contain 'Offboarded vm-leaving.'
+    }
+
+    It 'fails the job, saying why, when the name is not the VM''s' {
+        $run = Invoke-Runbook Remove-VmOnboarding @{ VmName = 'vm-other'; VmResourceId = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo/providers/Microsoft.Compute/virtualMachines/vm-demo-01' }
+        $run.Status | Should -Be 'Failed'
+        $run.Exception | Should -Match 'is not the VM of'
+    }
+}
+
 Describe 'Invoke-VmEventRetryPass runbook' {
     It 'reads its settings from Automation variables, signs in as the account''s identity, and processes the due retries' {
         $settings = New-Settings
