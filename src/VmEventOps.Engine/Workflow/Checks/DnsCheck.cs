@@ -18,7 +18,7 @@ internal sealed class DnsCheck(DnsCheckSpec spec) : IVmCheck
         if (name.Length == 0 || !IPAddress.TryParse(expectedText, out var expected))
         {
             return CheckResult.Error(Name, "no name or address", new Failure(ErrorIds.CheckError, VmErrorCategory.InvalidData, true, null,
-                $"{Name}: the name or the address template gives no name or no IP address for {vm.Vm.VmName}."));
+                $"the name or the address template gives no name or no IP address for {vm.Vm.VmName}."));
         }
 
         IPAddress[] answers;
@@ -38,7 +38,7 @@ internal sealed class DnsCheck(DnsCheckSpec spec) : IVmCheck
     }
 
     private CheckResult Fail(string name, IPAddress expected, string why) => CheckResult.Fail(Name, $"{name} not {expected}",
-        new Failure(ErrorIds.CheckFailed, VmErrorCategory.ObjectNotFound, spec.Retryable, null, $"{Name}: {name} should resolve to {expected}, but {why}."));
+        new Failure(ErrorIds.CheckFailed, VmErrorCategory.ObjectNotFound, spec.Retryable, null, $"{name} should resolve to {expected}, but {why}."));
 
     private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -19,7 +19,7 @@ internal sealed class HttpCheck(HttpCheckSpec spec, CheckHttpClients clients) : 
         var url = FactTemplate.Render(spec.Url, vm.Vm);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            return CheckResult.Error(Name, "no URL", new Failure(ErrorIds.CheckError, VmErrorCategory.InvalidData, true, null, $"{Name}: the URL template gives no URL for {vm.Vm.VmName} (no private address yet?)."));
+            return CheckResult.Error(Name, "no URL", new Failure(ErrorIds.CheckError, VmErrorCategory.InvalidData, true, null, $"the URL template gives no URL for {vm.Vm.VmName} (no private address yet?)."));
         }
 
         var shown = $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}";
@@ -34,17 +34,17 @@ internal sealed class HttpCheck(HttpCheckSpec spec, CheckHttpClients clients) : 
             return spec.ExpectedStatus.Contains(status)
                 ? CheckResult.Pass(Name, $"OK ({status} {shown})")
                 : CheckResult.Fail(Name, $"{status} from {shown}", new Failure(ErrorIds.CheckFailed, VmErrorCategory.InvalidResult, spec.Retryable, null,
-                    $"{Name}: {shown} answered {status}, expected {string.Join(" or ", spec.ExpectedStatus)}."));
+                    $"{shown} answered {status}, expected {string.Join(" or ", spec.ExpectedStatus)}."));
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
         {
             return CheckResult.Fail(Name, $"TLS {shown}", new Failure(ErrorIds.CheckFailed, VmErrorCategory.SecurityError, false, null,
-                $"{Name}: the TLS handshake with {shown} failed (the certificate does not validate, or names another host: see HostNameInCertificate, TrustServerCertificate)."));
+                $"the TLS handshake with {shown} failed (the certificate does not validate, or names another host: see HostNameInCertificate, TrustServerCertificate)."));
         }
         catch (HttpRequestException e)
         {
             return CheckResult.Fail(Name, $"unreachable {shown}", new Failure(ErrorIds.CheckFailed, VmErrorCategory.ConnectionError, spec.Retryable, null,
-                $"{Name}: {shown} could not be reached ({e.HttpRequestError})."));
+                $"{shown} could not be reached ({e.HttpRequestError})."));
         }
     }
 }

@@ -17,12 +17,12 @@ internal sealed class ScriptCheck(ScriptCheckSpec spec, IScriptCheckHost? host) 
         if (host is null)
         {
             return CheckResult.Error(Name, "no script host", new Failure(ErrorIds.CheckError, VmErrorCategory.InvalidOperation, false, null,
-                $"{Name}: a Script check runs only where a PowerShell runspace hosts the workflow (the module's cmdlets)."));
+                $"a Script check runs only where a PowerShell runspace hosts the workflow (the module's cmdlets)."));
         }
 
         if (!File.Exists(spec.Path))
         {
-            return CheckResult.Error(Name, "no script", new Failure(ErrorIds.CheckError, VmErrorCategory.ObjectNotFound, false, null, $"{Name}: the script {spec.Path} does not exist."));
+            return CheckResult.Error(Name, "no script", new Failure(ErrorIds.CheckError, VmErrorCategory.ObjectNotFound, false, null, $"the script {spec.Path} does not exist."));
         }
 
         var parameters = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
@@ -34,7 +34,7 @@ internal sealed class ScriptCheck(ScriptCheckSpec spec, IScriptCheckHost? host) 
         var message = Cut(outcome.Message);
         return outcome.Passed
             ? CheckResult.Pass(Name, message is null ? "OK" : $"OK ({message})")
-            : CheckResult.Fail(Name, message ?? "failed", new Failure(ErrorIds.CheckFailed, VmErrorCategory.InvalidResult, spec.Retryable, null, $"{Name}: {message ?? "the script said the VM did not pass"}."));
+            : CheckResult.Fail(Name, message ?? "failed", new Failure(ErrorIds.CheckFailed, VmErrorCategory.InvalidResult, spec.Retryable, null, $"{message ?? "the script said the VM did not pass"}."));
     }
 
     private static string? Cut(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim() is { Length: > 300 } longer ? longer[..300] + "…" : text.Trim();

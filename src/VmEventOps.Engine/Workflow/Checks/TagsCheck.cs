@@ -15,6 +15,6 @@ internal sealed class TagsCheck(TagsCheckSpec spec) : IVmCheck
         return Task.FromResult(missing.Length == 0
             ? CheckResult.Pass(Name, $"OK ({spec.Required.Count} tags)")
             : CheckResult.Fail(Name, "missing " + string.Join(", ", missing.Select(m => m.ToString())),
-                new Failure(ErrorIds.CheckFailed, VmErrorCategory.InvalidData, spec.Retryable, null, $"{Name}: {vm.Vm.VmName} lacks the tags {string.Join(", ", missing.Select(m => m.ToString()))}.")));
+                new Failure(ErrorIds.CheckFailed, VmErrorCategory.InvalidData, spec.Retryable, null, $"{vm.Vm.VmName} lacks the tags {string.Join(", ", missing.Select(m => m.ToString()))}.")));
     }
 }

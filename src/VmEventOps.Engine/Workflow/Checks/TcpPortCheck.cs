@@ -13,7 +13,7 @@ internal sealed class TcpPortCheck(TcpPortCheckSpec spec) : IVmCheck
     public async Task<CheckResult> RunAsync(VmFacts vm, CancellationToken cancellationToken)
     {
         var host = FactTemplate.Render(spec.Host, vm.Vm);
-        if (string.IsNullOrWhiteSpace(host)) return CheckResult.Error(Name, "no host", new Failure(ErrorIds.CheckError, VmErrorCategory.InvalidData, true, null, $"{Name}: the host template gives nothing for {vm.Vm.VmName} (no private address yet?)."));
+        if (string.IsNullOrWhiteSpace(host)) return CheckResult.Error(Name, "no host", new Failure(ErrorIds.CheckError, VmErrorCategory.InvalidData, true, null, $"the host template gives nothing for {vm.Vm.VmName} (no private address yet?)."));
         using var client = new TcpClient();
         try
         {
@@ -23,7 +23,7 @@ internal sealed class TcpPortCheck(TcpPortCheckSpec spec) : IVmCheck
         catch (SocketException e)
         {
             return CheckResult.Fail(Name, $"{host}:{spec.Port} {e.SocketErrorCode}",
-                new Failure(ErrorIds.CheckFailed, VmErrorCategory.ConnectionError, spec.Retryable, null, $"{Name}: {host}:{spec.Port} did not accept a connection ({e.SocketErrorCode})."));
+                new Failure(ErrorIds.CheckFailed, VmErrorCategory.ConnectionError, spec.Retryable, null, $"{host}:{spec.Port} did not accept a connection ({e.SocketErrorCode})."));
         }
     }
 }
