@@ -280,7 +280,7 @@ if ($Scenario -ne 'Burst') {
     if (-not $SkipMicro) {
         Write-Step 'BenchmarkDotNet: the engine hot paths'
         $artifacts = Join-Path $OutFolder 'micro'
-        & dotnet $Tool micro --filter '*EngineBenchmarks*' '*TelemetryBenchmarks*' --job short --inProcess --exporters json --join --artifacts $artifacts | Out-Host
+        & dotnet $Tool micro --filter '*EngineBenchmarks*' '*TelemetryBenchmarks*' '*RuleBenchmarks*' --job short --inProcess --exporters json --join --artifacts $artifacts | Out-Host
         if ($LASTEXITCODE -ne 0) { throw 'BenchmarkDotNet failed.' }
         $report = Get-ChildItem (Join-Path $artifacts 'results') -Filter '*-report-full*.json' | Select-Object -First 1 | Get-Content -Raw | ConvertFrom-Json
         $results.micro = @(foreach ($b in $report.Benchmarks) {
@@ -396,7 +396,7 @@ if ($u = $results.burst) {
     $lines.Add("| Burst: $($u.events) VMs at once, $($u.workers) workers, quota $($u.quota) | **$($u.completionSeconds) s** vs floor $($u.floorSeconds) s: **$($u.ratio)x**; jobs **$($u.jobsCreated)**, 429s $($u.throttled429), deferred $($u.deferrals), poisoned **$($u.poisoned)**, lost **$($u.lost)**, highest attempt **$($u.maxAttempt)**, highest dequeue count $($u.maxDequeueCount) | <= 1.15x; 0 poisoned, lost, duplicate; attempt 1 |")
 }
 foreach ($b in @($results.micro)) {
-    if ($b) { $lines.Add("| $($b.method) | **$($b.meanMicroseconds) µs**, **$($b.allocatedBytes) B** allocated | $(if ($b.method -like 'ParseAndFilter*') { '<= 20 µs, <= 8 KiB' } elseif ($b.method -like 'OneMessage*') { 'telemetry per message' } else { '-' }) |") }
+    if ($b) { $lines.Add("| $($b.method) | **$($b.meanMicroseconds) µs**, **$($b.allocatedBytes) B** allocated | $(if ($b.method -like 'ParseAndFilter*') { '<= 20 µs, <= 8 KiB' } elseif ($b.method -like 'OneMessage*') { 'telemetry per message' } elseif ($b.method -like 'MatchAndRunChecks*') { 'rule + checks per event' } else { '-' }) |") }
 }
 $table = $lines -join "`n"
 Set-Content (Join-Path $OutFolder 'results.md') $table
