@@ -226,6 +226,18 @@ public sealed class RuleCheckTests
         Assert.Equal((CheckStatus.TimedOut, ErrorIds.CheckTimedOut), (result.Status, result.Failure!.ErrorId));
     }
 
+    [Fact]
+    public void CheckRecord_OfAPassedAndAFailedCheck_ShouldPassBothReasonsThroughTheMasking()
+    {
+        static string Mask(string text) => text.Replace("Planted-1", "***", StringComparison.Ordinal);
+        var passed = CheckResult.Pass("HttpCheck", "OK (200 http://127.0.0.1/Planted-1)") with { Kind = "Http", ElapsedMs = 3 };
+        var failed = CheckResult.Fail("HttpCheck", "503", new Engine.Errors.Failure(ErrorIds.CheckFailed, VmErrorCategory.InvalidResult, true, null, "http://127.0.0.1/Planted-1 answered 503"));
+
+        Assert.Equal("OK (200 http://127.0.0.1/***)", CheckRecord.Of(passed, Mask).Reason);
+        Assert.Equal("VmCheckFailed: http://127.0.0.1/*** answered 503", CheckRecord.Of(failed, Mask).Reason);
+        Assert.Equal((CheckStatus.Passed, "Http", 3L), (CheckRecord.Of(passed, Mask).Status, CheckRecord.Of(passed, Mask).Kind, CheckRecord.Of(passed, Mask).ElapsedMs));
+    }
+
     private sealed class RecordingScriptHost(ScriptCheckOutcome? answer) : IScriptCheckHost
     {
         public IReadOnlyDictionary<string, object?>? Parameters { get; private set; }

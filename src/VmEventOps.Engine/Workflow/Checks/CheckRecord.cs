@@ -9,7 +9,7 @@ public sealed record CheckRecord(string Name, string? Kind, CheckStatus Status, 
     /// <summary>The record of <paramref name="result"/>, its reason passed through <paramref name="text"/> (the router's masking).</summary>
     public static CheckRecord Of(CheckResult result, Func<string, string> text) => new(
         result.Name, result.Kind, result.Status,
-        result.Passed ? result.Summary : text(result.Failure is { } f ? $"{f.ErrorId}: {f.Message}" : result.Summary ?? string.Empty),
+        result.Passed ? result.Summary is { } summary ? text(summary) : null : text(result.Failure is { } f ? $"{f.ErrorId}: {f.Message}" : result.Summary ?? string.Empty),
         result.ElapsedMs);
 
     public override string ToString() => $"{Name} {Status} ({ElapsedMs} ms){(Reason is null ? string.Empty : ": " + Reason)}";
