@@ -151,9 +151,10 @@ Describe 'The compiled template' {
     }
 
     It 'gives the sweep Storage Blob Data Contributor on the dead-letter container, the container Event Grid dead-letters to, and its schedule' {
-        $sweep = @(Get-Resource 'Microsoft.Authorization/roleAssignments' | Where-Object { "$($_.scope)" -match 'eventgrid-deadletter|deadLetterContainer' -and "$($_.properties.principalId)" -match 'functionApp|sites' })
+        $sweep = @((Get-Resource 'Microsoft.Authorization/roleAssignments') | Where-Object { "$($_.scope)" -match 'eventgrid-deadletter|deadLetterContainer' -and "$($_.properties.principalId)" -match 'functionApp|sites' })
         $sweep.Count | Should -Be 1
-        $sweep[0].properties.roleDefinitionId | Should -Match 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+        $sweep[0].properties.roleDefinitionId | Should -Match "variables\('roles'\)\.storageBlobDataContributor"
+        $script:Template.variables.roles.storageBlobDataContributor | Should -Be 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
         $script:Template.variables.deadLetterContainerName | Should -Be ($script:Catalog | Where-Object Name -EQ 'DeadLetterContainerName').Default
         $script:Text | Should -Match 'VMEVENTOPS_DEADLETTERCONTAINERNAME'
         $script:Template.parameters.reconcileSchedule.defaultValue | Should -Be '0 0 * * * *'

@@ -22,6 +22,7 @@ public static class ComplianceRules
             Reason = "NeverSeen",
             TraceId = state?.TraceId,
             Attempts = state?.Attempts ?? 0,
+            JobId = state?.JobId,
             UpdatedOn = state?.UpdatedOn,
             NextAttemptOn = state?.NextAttemptOn,
             Age = state?.UpdatedOn is { } updated ? Positive(now - updated) : null,
@@ -40,6 +41,7 @@ public static class ComplianceRules
                     : $"Recreated: the record is of an earlier VM of this name (vmId {state.VmId})",
                 Age = vm.TimeCreated is { } created ? Positive(now - created) : null,
                 Attempts = 0,
+                JobId = null,
                 TraceId = null,
                 NeedsEvent = onboardable,
             };
@@ -49,7 +51,7 @@ public static class ComplianceRules
         switch (state.State)
         {
             case OnboardingStatus.Succeeded:
-                return record with { Status = ComplianceStatus.Onboarded, Reason = state.JobId is { } job ? $"Onboarded {since:u}, job {job}" : $"Onboarded {since:u}" };
+                return record with { Status = ComplianceStatus.Onboarded, Reason = $"Onboarded {since:u}" };
             case OnboardingStatus.InProgress or OnboardingStatus.RunbookStarted:
                 var what = state.State == OnboardingStatus.RunbookStarted ? $"RunbookStarted, job {state.JobId}" : "Claimed by a worker";
                 return now - since > staleAfter

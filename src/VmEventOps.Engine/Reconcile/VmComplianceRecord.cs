@@ -33,6 +33,9 @@ public sealed record VmComplianceRecord
     /// <summary>Attempts made, from its record.</summary>
     public int Attempts { get; init; }
 
+    /// <summary>Its runbook job, once started.</summary>
+    public Guid? JobId { get; init; }
+
     /// <summary>When its record last changed.</summary>
     public DateTimeOffset? UpdatedOn { get; init; }
 
