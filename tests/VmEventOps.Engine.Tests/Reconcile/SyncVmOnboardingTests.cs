@@ -236,6 +236,21 @@ public sealed class SyncVmOnboardingTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Sync_WhenTheSettingsNameNoBlobEndpoint_ShouldWarnAndStillSweep()
+    {
+        _arm.Model.AddVm(Sub, "rg-app", "vm-no-blobs", ["10.0.0.4"]);
+        var options = _options with { StorageConnectionString = azurite.ConnectionStringWithoutBlobs };
+        var log = new RecordingHostLog();
+
+        var error = Assert.Throws<VmEventOpsException>(() => DeadLetterStore.Create(options, NullHostLog.Instance));
+        var (summary, _) = await Sync(options: options, log: log);
+
+        Assert.Equal(ErrorIds.DeadLetterNotConfigured, error.ErrorId);
+        Assert.Contains(log.Warnings, w => w.Contains(ErrorIds.DeadLetterNotConfigured));
+        Assert.Equal(1, summary.Queued);
+    }
+
+    [Fact]
     public async Task Compliance_ShouldGiveEveryVmInScopeItsStatusAndSummarizeByScope()
     {
         var onboarded = _arm.Model.AddVm(Sub, "rg-app", "vm-ok", ["10.0.0.4"]);
