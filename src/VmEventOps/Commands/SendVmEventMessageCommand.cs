@@ -81,13 +81,15 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
     [ValidateLength(1, 1024)]
     public string? Reason { get; set; }
 
+    private Engine.Configuration.VmEventOptions? _options;
     private QueueManager? _manager;
     private Engine.Reconcile.DeadLetterStore? _deadLetters;
 
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        _manager ??= QueueManager.Create(LoadQueueConfiguration().Options, Log);
+        _options ??= LoadQueueConfiguration().Options;
+        _manager ??= QueueManager.Create(_options, Log);
         var destination = Enum.Parse<QueueKind>(Queue, ignoreCase: true);
         if (Message is { } message)
         {
@@ -121,7 +123,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
     {
         var target = $"dead-lettered event {deadLetter.EventId} ({deadLetter.BlobName}, #{deadLetter.Index})";
         if (!ShouldProcess(target, $"Replay it to queue {_manager!.NameOf(destination)} and mark it replayed")) return;
-        _deadLetters ??= Engine.Reconcile.DeadLetterStore.Create(LoadQueueConfiguration().Options, Log);
+        _deadLetters ??= Engine.Reconcile.DeadLetterStore.Create(_options!, Log);
         var manager = _manager;
         var replay = Run(token => _deadLetters.ReplayAsync(deadLetter.BlobName, new HashSet<int> { deadLetter.Index }, dryRun: false,
             (item, t) => manager.SendAsync(destination, manager.EncodeForMainQueue(item.Body), delay: null, t), token));
