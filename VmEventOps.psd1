@@ -13,10 +13,12 @@
         'ConvertFrom-VmEvent'
         'Get-VmAccessToken'
         'Get-VmEventConfiguration'
+        'Get-VmEventDeadLetter'
         'Get-VmEventMessage'
         'Get-VmEventQueueStatus'
         'Get-VmEventTrail'
         'Get-VmNetworkInfo'
+        'Get-VmOnboardingCompliance'
         'Get-VmOnboardingState'
         'Get-VmRunbookJob'
         'Invoke-VmEventWorkflow'
@@ -24,6 +26,7 @@
         'Send-VmEventMessage'
         'Start-VmEventRetry'
         'Start-VmEventWorker'
+        'Sync-VmOnboarding'
         'Test-VmDbConnection'
     )
     FunctionsToExport    = @()

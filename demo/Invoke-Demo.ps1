@@ -69,3 +69,16 @@ if (($trail | Where-Object Source -eq 'State').Status -join ',' -ne 'FirstSeen,R
 if ($attempts.Count -ne 2 -or @($attempts.traceId | Sort-Object -Unique).Count -ne 1) { $problems += "vm-demo-03's two attempts are not one trace in the trace file" }
 if ($problems) { throw "The demo did not end as expected: $($problems -join '; ')" }
 Write-Host 'Demo complete: 3 VMs onboarded once each, a duplicate and an update recognised, a forged event ignored, a bad message in poison; one VM''s story told by its trail and its trace.'
+
+Write-Host "`n== 5. The sweep: vm-demo-early was created before the worker started, and no event of it ever came"
+Set-Content (Join-Path $DatabaseFolder 'vm-demo-early.db') -Value $null
+Sync-VmOnboarding -WhatIf 6>$null | Where-Object Action | Format-Table | Out-String -Width 120 | Write-Host
+$sweep = @(Sync-VmOnboarding) | Where-Object { $_.PSObject.TypeNames[0] -like '*VmReconcileSummary' }
+Start-VmEventWorker -UntilEmpty | ForEach-Object { if ($_.PSObject.TypeNames[0] -like '*VmEventResult') { $results.Add($_) } }
+Write-Host "== Compliance (Get-VmOnboardingCompliance, then -Summary)"
+Get-VmOnboardingCompliance | Format-Table | Out-String -Width 120 | Write-Host
+$compliance = @(Get-VmOnboardingCompliance -Summary)
+$compliance | Format-Table | Out-String -Width 120 | Write-Host
+if (@($results | Where-Object { $_.VmName -eq 'vm-demo-early' -and "$($_.Outcome)" -eq 'Succeeded' }).Count -ne 1) { throw 'The sweep did not onboard vm-demo-early, once.' }
+if (-not $sweep.Complete -or ($compliance | Where-Object { "$($_.Status)" -eq 'Onboarded' }).Count -ne 4) { throw "The compliance summary does not show the 4 VMs onboarded: $($compliance | Out-String)" }
+Write-Host "Sweep complete: vm-demo-early, which no event announced, found and onboarded; $($sweep.Queued) VM(s) queued by the sweep, compliance above."

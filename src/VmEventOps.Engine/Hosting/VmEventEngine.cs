@@ -3,6 +3,7 @@ using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Identity;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Hosting;
@@ -47,6 +48,27 @@ public sealed class VmEventEngine
     /// <summary>The workflow's processor. <paramref name="dbPassword"/> gives the database password per check (a Key Vault reference read again as its cache period passes); DbPassword by default.</summary>
     public EventProcessor Processor(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
         new(Options, Queues(log), State(), Arm(log), log, dbPassword);
+
+    /// <summary>
+    /// Event Grid's dead-letter container, on the blob service of the storage settings (as the claim check's container);
+    /// VmDeadLetterNotConfigured when the settings name no blob endpoint.
+    /// </summary>
+    public DeadLetterStore DeadLetters(IHostLog log)
+    {
+        var blobs = _host.BlobService ?? throw new VmEventOpsException(ErrorIds.DeadLetterNotConfigured, VmErrorCategory.InvalidArgument,
+            $"The dead-letter container {Options.DeadLetterContainerName} cannot be reached: the storage settings name no blob endpoint (BlobEndpoint in the connection string, BlobServiceUri or StorageAccountName).",
+            nameof(VmEventOptions.DeadLetterContainerName));
+        return new DeadLetterStore(blobs.GetBlobContainerClient(Options.DeadLetterContainerName), log);
+    }
+
+    /// <summary>The VMs in scope beside their onboarding records.</summary>
+    public VmInventory Inventory(IHostLog log) => new(Arm(log), State(), Options, log);
+
+    /// <summary>The compliance view.</summary>
+    public OnboardingCompliance Compliance(IHostLog log) => new(Inventory(log), Options);
+
+    /// <summary>The sweep: the inventory, the queues, the dead-letter container (reached only when the sweep replays).</summary>
+    public OnboardingReconciler Reconciler(IHostLog log) => new(Inventory(log), Queues(log), () => DeadLetters(log), Options, log);
 
     /// <summary>A competing consumer of the workflow's queues.</summary>
     public QueueWorker Worker(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
