@@ -259,6 +259,10 @@ function Read-TrxFailures {
 }
 
 function Invoke-Test {
+    # Habits the test command holds: packages restored exactly as the lock files say (a changed dependency needs its
+    # packages.lock.json committed), and the house formatting (analyzers and code style are build errors already).
+    $env:RestoreLockedMode = 'true'
+    Invoke-Native dotnet format whitespace (Join-Path $root 'VmEventOps.sln') --verify-no-changes -v quiet
     Invoke-Package
     Install-TestServers
     Start-DatabaseServers

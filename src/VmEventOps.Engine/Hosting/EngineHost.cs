@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Identity;
 using VmEventOps.Engine.Queues;
@@ -63,8 +64,10 @@ internal sealed class EngineHost(VmEventOptions options)
         return Counted(ArmGateway.BuildPipeline(tokens.Credential, TokenProvider.ScopeFor(tokens.AudienceFor(TokenResourceType.Arm))));
     });
 
-    /// <summary>Queues and blob containers known to exist: created on first use, once (a failed creation is tried again).</summary>
-    public ConcurrentDictionary<string, Lazy<Task>> CreatedQueues { get; } = new(StringComparer.Ordinal);
+    /// <summary>Queues, tables and blob containers known to exist: created on first use, once (a failed creation is tried again).</summary>
+    public CreatedOnce CreatedQueues { get; } = new();
+
+    public CreatedOnce CreatedTables { get; } = new();
 
     public ConcurrentDictionary<string, Task> CreatedContainers { get; } = new(StringComparer.Ordinal);
 

@@ -40,7 +40,7 @@ public sealed class VmEventEngine
     }
 
     /// <summary>The onboarding state table.</summary>
-    public OnboardingStateStore State() => new(_host.TableService.GetTableClient(Options.StateTableName));
+    public OnboardingStateStore State() => new(_host.TableService.GetTableClient(Options.StateTableName), _host.CreatedTables);
 
     /// <summary>ARM, with this invocation's retry budget starting now (InvocationTimeout).</summary>
     public ArmGateway Arm(IHostLog log) => new(_host.ArmPipeline, Options, log, ArmRetryBudget.For(Options, DateTimeOffset.UtcNow));

@@ -95,11 +95,13 @@ internal static class KeyVaultSecretReader
             429 => new VmEventOpsException(
                 ErrorIds.KeyVaultThrottled, VmErrorCategory.LimitsExceeded,
                 $"{About(setting)}: the vault is throttling requests; try again later. Key Vault {answered}.",
-                setting.Name, e) { IsTransient = true, RetryAfter = AzureFailure.RetryAfter(e.GetRawResponse()) },
+                setting.Name, e)
+            { IsTransient = true, RetryAfter = AzureFailure.RetryAfter(e.GetRawResponse()) },
             _ => new VmEventOpsException(
                 ErrorIds.KeyVaultRequestFailed, VmErrorCategory.ConnectionError,
                 $"{About(setting)}: Key Vault {answered}.",
-                setting.Name, e) { IsTransient = e.Status is 0 or 408 or >= 500 },
+                setting.Name, e)
+            { IsTransient = e.Status is 0 or 408 or >= 500 },
         };
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
@@ -18,10 +19,14 @@ namespace VmEventOps.Engine.Workflow;
 public sealed class OnboardingStateStore
 {
     private readonly TableClient _table;
-    private readonly SemaphoreSlim _created = new(1, 1);
-    private bool _exists;
+    private readonly CreatedOnce _created;
 
-    internal OnboardingStateStore(TableClient table) => _table = table;
+    // The composition root shares the tables known to exist among the stores of an account (one creation per process).
+    internal OnboardingStateStore(TableClient table, CreatedOnce? created = null)
+    {
+        _table = table;
+        _created = created ?? new CreatedOnce();
+    }
 
     /// <summary>The store for these settings, from the composition root (<see cref="Hosting.VmEventEngine.State"/>).</summary>
     public static OnboardingStateStore Create(VmEventOptions options) => Hosting.VmEventEngine.For(options).State();
@@ -133,21 +138,13 @@ public sealed class OnboardingStateStore
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _exists)) return;
-        await _created.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_exists) return;
-            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _exists, true);
+            await _created.EnsureAsync(_table.Uri.AbsoluteUri, () => _table.CreateIfNotExistsAsync(CancellationToken.None), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
         {
             throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Creating table {_table.Name}", _table.Name);
-        }
-        finally
-        {
-            _created.Release();
         }
     }
 

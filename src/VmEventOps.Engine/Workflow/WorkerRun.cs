@@ -184,7 +184,7 @@ internal sealed class WorkerRun : IDisposable
     // it is processed. A message still waiting when the run stops is given back at once (made visible) and null returned.
     private async Task<VmEventResult?> ProcessWithLeaseAsync(VmEventMessage message)
     {
-        await using var held = new RenewingLease(message, _settings.Lease, _queues, _log, _limit.Token, _runEnds);
+        await using var held = new RenewingLease(message, _settings.Lease, _queues, _log, _runEnds, _limit.Token);
         try
         {
             await _slots.WaitAsync(_limit.Token).ConfigureAwait(false);
