@@ -25,7 +25,9 @@ internal sealed class EngineHost(VmEventOptions options)
     private TokenProvider? _tokens;
     private QueueServiceClient? _queues;
     private TableServiceClient? _tables;
-    private (BlobServiceClient? Client, bool Built) _blobs;
+    // Two fields, not a tuple: a value-tuple field of an SDK type loads that SDK with the host (every cmdlet), blobs or not.
+    private BlobServiceClient? _blobs;
+    private bool _blobsBuilt;
     private HttpPipeline? _arm;
 
     /// <summary>The settings this host was built from (only its identity and endpoint settings matter to it).</summary>
@@ -51,8 +53,13 @@ internal sealed class EngineHost(VmEventOptions options)
         {
             lock (_gate)
             {
-                if (!_blobs.Built) _blobs = (StorageClients.Blobs(Options, StorageCredential) is { } client ? Counted(client) : null, true);
-                return _blobs.Client;
+                if (!_blobsBuilt)
+                {
+                    _blobs = StorageClients.Blobs(Options, StorageCredential) is { } client ? Counted(client) : null;
+                    _blobsBuilt = true;
+                }
+
+                return _blobs;
             }
         }
     }

@@ -35,8 +35,9 @@ public sealed class VmEventEngine
     /// <summary>The queues (and the large message store, when the settings say where the blob service is).</summary>
     public QueueManager Queues(IHostLog log)
     {
-        var large = _host.BlobService is { } blobs ? new LargeMessageStore(blobs.GetBlobContainerClient(Options.LargeMessageContainerName), _host.CreatedContainers) : null;
-        return new QueueManager(_host.QueueService, Options, log, TimeProvider.System, large, _host.CreatedQueues);
+        var container = Options.LargeMessageContainerName;
+        return new QueueManager(_host.QueueService, Options, log, TimeProvider.System,
+            () => _host.BlobService is { } blobs ? new LargeMessageStore(blobs.GetBlobContainerClient(container), _host.CreatedContainers) : null, _host.CreatedQueues);
     }
 
     /// <summary>The onboarding state table.</summary>

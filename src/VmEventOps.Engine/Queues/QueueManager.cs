@@ -33,19 +33,20 @@ public sealed partial class QueueManager
     private readonly VmEventOptions _options;
     private readonly IHostLog _log;
     private readonly TimeProvider _time;
-    private readonly LargeMessageStore? _large;
+    // Built on first use: a cmdlet that never meets a large message never builds a blob client (nor loads the blob SDK).
+    private readonly Lazy<LargeMessageStore?> _large;
 
     // Queues known to exist: created on first use, once (the composition root shares it among the managers of an account).
     private readonly CreatedOnce _created;
 
-    internal QueueManager(QueueServiceClient service, VmEventOptions options, IHostLog log, TimeProvider time, LargeMessageStore? large = null, CreatedOnce? created = null)
+    internal QueueManager(QueueServiceClient service, VmEventOptions options, IHostLog log, TimeProvider time, Func<LargeMessageStore?>? large = null, CreatedOnce? created = null)
     {
         _created = created ?? new CreatedOnce();
         _service = service;
         _options = options;
         _log = log;
         _time = time;
-        _large = large;
+        _large = new Lazy<LargeMessageStore?>(large ?? (() => null), LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary>Runs between the send and the delete of a move; tests use it to simulate a crash there.</summary>
@@ -55,7 +56,7 @@ public sealed partial class QueueManager
     public static QueueManager Create(VmEventOptions options, IHostLog log) => Hosting.VmEventEngine.For(options).Queues(log);
 
     /// <summary>True when originals too large to wrap can be kept in a blob (the settings say where the blob service is).</summary>
-    public bool HasLargeMessageStore => _large is not null;
+    public bool HasLargeMessageStore => _large.Value is not null;
 
     /// <summary>The configured name of a queue.</summary>
     public string NameOf(QueueKind kind) => QueueNames.For(kind, _options);
