@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using global::Azure.Core;
-using VmEventOps.Engine.Reconcile;
 
 namespace VmEventOps.Engine.Azure;
 

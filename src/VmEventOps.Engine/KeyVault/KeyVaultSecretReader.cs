@@ -25,7 +25,7 @@ internal static class KeyVaultSecretReader
         var mode = options.AuthMode;
         KeyVaultHostPolicy.Require(setting, options);
         var audience = Identity.AzureCloud.KeyVaultAudience(options);
-        var client = KeyVaultClients.For((vault, credential, audience, KeyVaultHostPolicy.IsVaultOfCloud(vault, options)), key => new SecretClient(
+        var client = Hosting.KeyVaultClients.For((vault, credential, audience, KeyVaultHostPolicy.IsVaultOfCloud(vault, options)), key => new SecretClient(
             key.Vault,
             // Whatever the vault's challenge names, this client can only ever get a Key Vault token.
             new Identity.AudienceGuardCredential(key.Credential, [key.Audience], $"The vault {key.Vault.Authority}", ErrorIds.KeyVaultRequestFailed),

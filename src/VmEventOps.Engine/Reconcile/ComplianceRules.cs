@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Reconcile;

@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Azure;
 namespace VmEventOps.Engine.Reconcile;
 
 /// <summary>What a listing of the scopes saw: each scope's listing, and (internally) which VMs were seen.</summary>

@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 
-namespace VmEventOps.Engine.KeyVault;
+namespace VmEventOps.Engine.Hosting;
 
 /// <summary>
 /// One Key Vault client per vault, identity and audience for the process: connections and the SDK's challenge cache are
