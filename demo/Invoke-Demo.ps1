@@ -67,8 +67,22 @@ if ($byVm['vm-demo-03'].Outcome -notcontains 'RetryScheduled' -or $byVm['vm-demo
 if (@($results | Where-Object { "$($_.Outcome)" -eq 'DeadLettered' }).Count -ne 1) { $problems += 'the malformed message was not dead-lettered' }
 if (($trail | Where-Object Source -eq 'State').Status -join ',' -ne 'FirstSeen,RetryScheduled,Succeeded') { $problems += "vm-demo-03's trail does not show its retry and success" }
 if ($attempts.Count -ne 2 -or @($attempts.traceId | Sort-Object -Unique).Count -ne 1) { $problems += "vm-demo-03's two attempts are not one trace in the trace file" }
+if ($problems) { throw "The demo did not end as expected: $($problems -join '; ')" }
+Write-Host 'Demo complete: 3 VMs onboarded once each, a duplicate and an update recognised, a forged event ignored, a bad message in poison; one VM''s story told by its trail and its trace.'
 
-Write-Host "`n== 5. Rules and checks: runbooks per OS, a skipped VM, a TCP check that comes good, a deletion offboarded"
+Write-Host "`n== 5. The sweep: vm-demo-early was created before the worker started, and no event of it ever came"
+Set-Content (Join-Path $DatabaseFolder 'vm-demo-early.db') -Value $null
+Sync-VmOnboarding -WhatIf 6>$null | Where-Object Action | Format-Table | Out-String -Width 120 | Write-Host
+$sweep = @(Sync-VmOnboarding) | Where-Object { $_.PSObject.TypeNames[0] -like '*VmReconcileSummary' }
+Start-VmEventWorker -UntilEmpty | ForEach-Object { if ($_.PSObject.TypeNames[0] -like '*VmEventResult') { $results.Add($_) } }
+Write-Host "== Compliance (Get-VmOnboardingCompliance, then -Summary)"
+Get-VmOnboardingCompliance | Format-Table | Out-String -Width 120 | Write-Host
+$compliance = @(Get-VmOnboardingCompliance -Summary)
+$compliance | Format-Table | Out-String -Width 120 | Write-Host
+if (@($results | Where-Object { $_.VmName -eq 'vm-demo-early' -and "$($_.Outcome)" -eq 'Succeeded' }).Count -ne 1) { throw 'The sweep did not onboard vm-demo-early, once.' }
+if (-not $sweep.Complete -or ($compliance | Where-Object { "$($_.Status)" -eq 'Onboarded' }).Count -ne 4) { throw "The compliance summary does not show the 4 VMs onboarded: $($compliance | Out-String)" }
+Write-Host "Sweep complete: vm-demo-early, which no event announced, found and onboarded; $($sweep.Queued) VM(s) queued by the sweep, compliance above."
+Write-Host "`n== 6. Rules and checks: runbooks per OS, a skipped VM, a TCP check that comes good, a deletion offboarded"
 # A port for the Linux rule's TCP check: closed now, listening later (the VM's SSH coming up).
 $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
 $env:VMEVENTOPS_RULES = ConvertTo-Json -Depth 6 -Compress -InputObject @(
@@ -103,10 +117,11 @@ $rules | Select-Object VmName, Outcome, Attempt, Rule, @{ n = 'Checks'; e = { ($
     Format-Table -AutoSize -Wrap | Out-String -Width 140 | Write-Host
 Remove-Item Env:VMEVENTOPS_RULES
 
+$problems = @()
 $byRule = $rules | Group-Object VmName -AsHashTable -AsString
 if (-not ($byRule['vm-win-01'] | Where-Object { "$($_.Outcome)" -eq 'Succeeded' -and $_.Rule -eq 'windows' })) { $problems += 'vm-win-01 did not take the windows rule' }
 if (-not ($byRule['vm-sandbox-01'] | Where-Object { "$($_.Outcome)" -eq 'Ignored' -and $_.Reason -like 'Skipped:sandbox*' })) { $problems += 'vm-sandbox-01 was not skipped' }
 if ($byRule['vm-linux-01'].Outcome -notcontains 'RetryScheduled' -or -not ($byRule['vm-linux-01'] | Where-Object { "$($_.Outcome)" -eq 'Succeeded' -and $_.Rule -eq 'linux' })) { $problems += 'vm-linux-01 was not retried to success once its port came up' }
 if (@($byRule['vm-linux-01'] | Where-Object { "$($_.Outcome)" -eq 'Offboarded' }).Count -ne 1) { $problems += 'vm-linux-01 was not offboarded exactly once' }
 if ($problems) { throw "The demo did not end as expected: $($problems -join '; ')" }
-Write-Host 'Demo complete: 3 VMs onboarded once each, a duplicate and an update recognised, a forged event ignored, a bad message in poison; one VM''s story told by its trail and its trace; a Linux and a Windows VM onboarded by their rules'' runbooks, a sandbox skipped, a TCP check retried until its port came up, and a deleted VM offboarded once.'
+Write-Host 'Rules complete: a Linux and a Windows VM onboarded by their rules'' runbooks, a sandbox skipped, a TCP check retried until its port came up, and a deleted VM offboarded once.'

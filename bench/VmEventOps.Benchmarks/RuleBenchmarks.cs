@@ -18,7 +18,7 @@ namespace VmEventOps.Benchmarks;
 /// the engine's own cost per check; TcpPort checks add a real connection to a loopback listener.
 /// </summary>
 [MemoryDiagnoser]
-public class RuleBenchmarks
+public class RuleBenchmarks : IDisposable
 {
     private const string VmId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-load/providers/Microsoft.Compute/virtualMachines/vm-load-0001";
     private TcpListener? _listener;
@@ -64,7 +64,11 @@ public class RuleBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _listener?.Stop();
+    public void Dispose()
+    {
+        _listener?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>One event's rule and checks: match the rule, then run its checks as stages, as the processor does.</summary>
     [Benchmark]

@@ -74,6 +74,19 @@ public sealed class ArmEmulator : IAsyncDisposable
         var emulator = new ArmEmulator(app, model ?? new ArmModel());
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}", (Delegate)emulator.GetVm);
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}", (Delegate)emulator.GetNic);
+        // VirtualMachines_ListAll and VirtualMachines_List, paged; Resource Graph's Resources query (ArmVmLists).
+        app.MapGet("/subscriptions/{sub}/providers/Microsoft.Compute/virtualMachines", (Delegate)emulator.ListVms);
+        app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines", (Delegate)emulator.ListVms);
+        app.MapPost("/providers/Microsoft.ResourceGraph/resources", (Delegate)emulator.QueryResources);
+        // VMs for a test in another process: {"resourceGroup":"rg-demo","name":"vm-x","address":"10.0.5.4"} (the VM created while
+        // nobody listened), optionally with "addresses" (its primary NIC's), "osType" and "tags".
+        app.MapPost("/_emulator/vms", (VmRequest v) =>
+        {
+            var added = emulator.Model.AddVm(v.Subscription ?? "11111111-2222-3333-4444-555555555555", v.ResourceGroup, v.Name, [v.Addresses ?? [v.Address ?? "10.0.9.4"]]) with { OsType = v.OsType ?? "Linux" };
+            foreach (var (key, value) in v.Tags ?? []) added.Tags[key] = value;
+            emulator.Model.Vms[added.Id] = added;
+            return Results.Json(new { added.Id, added.Name, VmId = added.VmId.ToString() });
+        });
         app.MapGet("/_emulator/calls", () => Results.Json(new Dictionary<string, int>(emulator._calls) { ["jobs"] = emulator.Model.Jobs.Count }));
         // When each job was created (Unix ms, in order): the burst benchmark reads how evenly the quota was used.
         app.MapGet("/_emulator/job-times", () => Results.Json(emulator.Model.Jobs.Values.Select(j => j.CreationTime.ToUnixTimeMilliseconds()).Order().ToArray()));
@@ -83,15 +96,7 @@ public sealed class ArmEmulator : IAsyncDisposable
             emulator.Fail(f.Route, f.Status, f.Count ?? 1, f.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null, unwrapped: f.Unwrapped ?? false);
             return Results.NoContent();
         });
-        // The estate changing under a test in another process: a VM created ({"resourceGroup","name","addresses","osType","tags"}),
-        // or deleted ({"id"}: the VM and its NICs are gone, as after a DELETE of the VM with its NICs).
-        app.MapPost("/_emulator/vms", (AddVmRequest r) =>
-        {
-            var vm = emulator.Model.AddVm(r.SubscriptionId ?? "11111111-2222-3333-4444-555555555555", r.ResourceGroup, r.Name, [r.Addresses]) with { OsType = r.OsType ?? "Linux" };
-            foreach (var (key, value) in r.Tags ?? []) vm.Tags[key] = value;
-            emulator.Model.Vms[vm.Id] = vm;
-            return Results.Json(new { vm.Id, vm.Name, VmId = vm.VmId.ToString() });
-        });
+        // A VM deleted under a test in another process ({"id"}): the VM and its NICs are gone, as after a DELETE of both.
         app.MapPost("/_emulator/vms/delete", (DeleteVmRequest r) =>
         {
             if (!emulator.Model.Vms.TryRemove(r.Id, out var vm)) return Results.NotFound();
@@ -115,6 +120,32 @@ public sealed class ArmEmulator : IAsyncDisposable
         Model.Read(vm);
         return Results.Json(ArmExamples.Vm(vm));
     });
+
+    private Task<IResult> ListVms(HttpContext context) => Serve(context, "vm-list", ComputeApiVersion, "Microsoft.Compute/virtualMachines/read", () =>
+    {
+        var skip = int.TryParse(context.Request.Query["$skiptoken"], NumberStyles.None, CultureInfo.InvariantCulture, out var token) ? token : 0;
+        return Results.Json(ArmVmLists.Page(Model, BaseUri, context.Request.Path.Value!, (string)context.Request.RouteValues["sub"]!, context.Request.RouteValues["rg"] as string, skip));
+    });
+
+    private async Task<IResult> QueryResources(HttpContext context)
+    {
+        System.Text.Json.JsonDocument? body = null;
+        try
+        {
+            body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        using (body)
+        {
+            return await Serve(context, "graph", ArmVmLists.ResourceGraphApiVersion, "Microsoft.ResourceGraph/resources/read", () =>
+                body is not null && ArmVmLists.Query(Model, body.RootElement) is { } page
+                    ? Results.Json(page)
+                    : Error(400, "BadRequest", "Please provide below info when asking for support: the emulator answers queries of microsoft.compute/virtualmachines only."));
+        }
+    }
 
     private Task<IResult> GetNic(HttpContext context) => Serve(context, "nic", NetworkApiVersion, "Microsoft.Network/networkInterfaces/read", () =>
         Model.Nics.TryGetValue(context.Request.Path.Value!, out var nic)
@@ -265,9 +296,9 @@ public sealed class ArmEmulator : IAsyncDisposable
     private static IResult Error(int status, string code, string message) =>
         Results.Json(new { error = new { code, message } }, statusCode: status);
 
-    private sealed record FaultRequest(string Route, int Status, int? Count, int? RetryAfterSeconds, bool? Unwrapped);
+    private sealed record VmRequest(string ResourceGroup, string Name, string? Address, string? Subscription, string[]? Addresses = null, string? OsType = null, Dictionary<string, string>? Tags = null);
 
-    private sealed record AddVmRequest(string ResourceGroup, string Name, string[] Addresses, string? OsType, Dictionary<string, string>? Tags, string? SubscriptionId);
+    private sealed record FaultRequest(string Route, int Status, int? Count, int? RetryAfterSeconds, bool? Unwrapped);
 
     private sealed record DeleteVmRequest(string Id);
 

@@ -4,6 +4,8 @@
 #                                                   what happened to that VM, in time order (Get-VmEventTrail)
 #   POST /api/vm-events/onboard  {"vmResourceId": "/subscriptions/.../virtualMachines/vm-01", "force": true}
 #                                                   onboards one VM again (Invoke-VmEventWorkflow -VmResourceId)
+#   GET  /api/vm-events/compliance[?summary=true][&status=Missing,DeadLettered]
+#                                                   every VM in scope and why it is or is not onboarded (Get-VmOnboardingCompliance)
 # Answers JSON. Bad input is a 400 with {"error": {"code", "message"}}; the code is a stable ErrorId. A failure of ours is
 # a 500 with {"error": {"code", "message", "correlationId"}}: the details are in the log under that correlation id.
 using namespace System.Net
@@ -88,8 +90,37 @@ try {
             })
             return
         }
+        'compliance' {
+            if ($method -ne 'GET') { Send-Error MethodNotAllowed 'VmApiMethodNotAllowed' "Use GET for 'compliance'."; return }
+            $compliance = @{ ErrorAction = 'Stop'; WarningVariable = 'incomplete'; WarningAction = 'SilentlyContinue' }
+            $statusText = Get-Setting $null 'status'
+            if ($statusText) {
+                $names = @("$statusText" -split ',' | ForEach-Object Trim | Where-Object { $_ })
+                # The statuses of Get-VmOnboardingCompliance (engine types cannot be named from a script: they live in the module's own load context).
+                $known = 'Onboarded', 'InProgress', 'RetryScheduled', 'DeadLettered', 'Skipped', 'Missing'
+                $unknown = @($names | Where-Object { $_ -notin $known })
+                if ($unknown) { Send-Error BadRequest 'VmApiInvalidStatus' "status must be one or more of $($known -join ', '), comma-separated."; return }
+                $compliance.Status = $names
+            }
+            $summaryText = Get-Setting $null 'summary'
+            if ($summaryText -and "$summaryText" -notin 'true', 'false') { Send-Error BadRequest 'VmApiInvalidSummary' 'summary must be true or false.'; return }
+            if ("$summaryText" -eq 'true') {
+                $rows = foreach ($row in Get-VmOnboardingCompliance -Summary @compliance) { [ordered]@{ scope = $row.Scope; status = "$($row.Status)"; count = $row.Count } }
+                Send-Response OK ([ordered]@{ complete = -not $incomplete; problems = @($incomplete | ForEach-Object { "$_" }); summary = @($rows) })
+                return
+            }
+            $vms = foreach ($record in Get-VmOnboardingCompliance @compliance) {
+                [ordered]@{
+                    vmResourceId = $record.VmResourceId; vmName = $record.VmName; status = "$($record.Status)"; reason = $record.Reason
+                    ageSeconds = if ($null -ne $record.Age) { [long] $record.Age.TotalSeconds }; traceId = $record.TraceId; scope = $record.Scope
+                    vmId = if ($record.VmId) { "$($record.VmId)" }; attempts = $record.Attempts
+                }
+            }
+            Send-Response OK ([ordered]@{ complete = -not $incomplete; problems = @($incomplete | ForEach-Object { "$_" }); vms = @($vms) })
+            return
+        }
         default {
-            Send-Error NotFound 'VmApiUnknownAction' "Unknown action '$action': use GET vm-events/status, GET vm-events/trail or POST vm-events/onboard."
+            Send-Error NotFound 'VmApiUnknownAction' "Unknown action '$action': use GET vm-events/status, GET vm-events/trail, GET vm-events/compliance or POST vm-events/onboard."
         }
     }
 }

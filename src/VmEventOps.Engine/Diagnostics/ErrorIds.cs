@@ -155,4 +155,16 @@ public static class ErrorIds
 
     /// <summary>A check of a rule could not run (its script threw or is missing, no script host, a template gave no address).</summary>
     public const string CheckError = "VmCheckError";
+
+    /// <summary>A scope the sweep cannot list: * with ReconcileSource Arm (list subscriptions one by one, or use ResourceGraph).</summary>
+    public const string ReconcileScopeNotListable = "VmReconcileScopeNotListable";
+
+    /// <summary>The sweep's listing of a scope stopped before its end (ARM named a wait that is not slept, ReconcileMaxPages, an error): nothing of it is reported gone.</summary>
+    public const string ReconcileIncomplete = "VmReconcileIncomplete";
+
+    /// <summary>A dead-letter blob is not a JSON array of events (or cannot be downloaded): reported, never deleted.</summary>
+    public const string DeadLetterUnreadable = "VmDeadLetterUnreadable";
+
+    /// <summary>The dead-letter container cannot be reached: the settings name no blob endpoint.</summary>
+    public const string DeadLetterNotConfigured = "VmDeadLetterNotConfigured";
 }

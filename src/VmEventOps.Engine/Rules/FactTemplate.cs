@@ -44,7 +44,7 @@ public static class FactTemplate
             return vm.Tags.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
         }
 
-        VmResourceId.TryParse(vm.VmResourceId, out var id);
+        var id = VmResourceId.TryParse(vm.VmResourceId, out var parsed) ? parsed : null;
         return name.ToUpperInvariant() switch
         {
             "VMNAME" => vm.VmName,

@@ -226,7 +226,11 @@ public sealed class EventProcessor
 
     private VmEventResult ResultOf(WorkItem item, VmEvent vmEvent, OnboardingFacts facts, OnboardingDecision decision, DateTimeOffset? due) => ResultOf(item, vmEvent) with
     {
-        Outcome = decision.Outcome, Attempt = decision.Attempt, NextAttemptOn = due, JobId = decision.JobId, PrivateIpAddress = facts.KnownVm?.PrivateIpAddress,
+        Outcome = decision.Outcome,
+        Attempt = decision.Attempt,
+        NextAttemptOn = due,
+        JobId = decision.JobId,
+        PrivateIpAddress = facts.KnownVm?.PrivateIpAddress,
         DbCheck = facts.Checks?.FirstOrDefault(c => c is { Name: "DatabaseCheck" })?.Summary,
         Rule = facts.Rule?.Rule?.Name,
         Checks = _router.Records(facts) ?? [],

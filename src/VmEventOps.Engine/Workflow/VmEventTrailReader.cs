@@ -47,7 +47,8 @@ public sealed class VmEventTrailReader(OnboardingStateStore states, QueueManager
         {
             yield return Entry(attempt.Time, attempt.Outcome) with
             {
-                Attempt = attempt.Attempt, Reason = redactor.Redact(attempt.Reason),
+                Attempt = attempt.Attempt,
+                Reason = redactor.Redact(attempt.Reason),
                 Checks = attempt.Checks?.Select(c => c with { Reason = c.Reason is null ? null : redactor.Redact(c.Reason) }).ToArray() ?? [],
             };
         }

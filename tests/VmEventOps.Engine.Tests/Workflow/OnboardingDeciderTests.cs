@@ -43,7 +43,8 @@ public sealed class OnboardingDeciderTests
     private static OnboardingFacts Deleted(OnboardingState? state, bool stateRead = true) => Fresh() with
     {
         Event = Fresh().Event with { EventType = EventFilter.ResourceDeleteSuccess, OperationName = EventFilter.VmDeleteOperation },
-        StateRead = stateRead, State = state,
+        StateRead = stateRead,
+        State = state,
     };
 
     private static OnboardingFacts Claimed(OnboardingFacts facts) => facts with { Claim = new Claim(true, Record(OnboardingStatus.InProgress, updated: Now), facts.State is null) };
