@@ -167,4 +167,7 @@ public static class ErrorIds
 
     /// <summary>The dead-letter container cannot be reached: the settings name no blob endpoint.</summary>
     public const string DeadLetterNotConfigured = "VmDeadLetterNotConfigured";
+
+    /// <summary>A template of a rule could not be filled for this VM: it names a tag the VM lacks, or a value cannot stand where it is placed (a host holding '/', '@', ':'), or the filled URL leaves its host.</summary>
+    public const string RuleTemplateValueInvalid = "VmRuleTemplateValueInvalid";
 }

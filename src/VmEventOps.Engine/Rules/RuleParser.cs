@@ -229,7 +229,7 @@ public static partial class RuleParser
             {
                 Name = common.Name, Timeout = common.Timeout, Retryable = common.Retryable,
                 Provider = EnumOf<DbProvider>(element, "Provider", what) ?? throw Missing(what, "Provider"),
-                Server = Template(Text(element, "Server", ErrorIds.RuleCheckInvalid) ?? throw Missing(what, "Server"), what + ".Server"),
+                Server = TrustedHost(Text(element, "Server", ErrorIds.RuleCheckInvalid) ?? throw Missing(what, "Server"), what + ".Server"),
                 Port = Number(element, "Port", what, 1, 65535),
                 Database = Text(element, "Database", ErrorIds.RuleCheckInvalid),
                 User = Text(element, "User", ErrorIds.RuleCheckInvalid),
@@ -271,8 +271,14 @@ public static partial class RuleParser
     private static HttpCheckSpec ReadHttp(JsonElement element, string what, (string Name, TimeSpan Timeout, bool Retryable) common)
     {
         var url = Template(Text(element, "Url", ErrorIds.RuleCheckInvalid) ?? throw Missing(what, "Url"), what + ".Url");
-        var sample = FactTemplate.Render(url, new Azure.VmNetworkInfo { VmResourceId = "/x", VmId = Guid.Empty, VmName = "vm", PrivateIpAddress = "10.0.0.1" });
-        if (!Uri.TryCreate(sample, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0)
+        // The host receives the headers (secrets): tags, anyone's with tag write, may fill the path and query only.
+        if (FactTemplate.UrlHostPart(url) is { } host && FactTemplate.NamesTag(host))
+        {
+            throw new RuleException(ErrorIds.RuleTemplateInvalid, $"{what}.Url takes its host from a tag: a URL's host is made of trusted facts ({{PrivateIpAddress}}, {{VmName}}, ...) and text");
+        }
+
+        var sample = FactTemplate.Sample(url);
+        if (FactTemplate.UrlHostPart(url) is null || !Uri.TryCreate(sample, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0)
         {
             // The URL is not quoted: a user:password@ in it would be a secret.
             throw new RuleException(ErrorIds.RuleCheckInvalid, $"{what}.Url is not an absolute http or https URL without user information");
@@ -311,6 +317,12 @@ public static partial class RuleParser
 
     private static string Template(string template, string what) =>
         FactTemplate.Problem(template) is { } problem ? throw new RuleException(ErrorIds.RuleTemplateInvalid, $"{what} is not a valid template: {problem}") : template;
+
+    // A host that receives a secret (a database password): made of trusted facts, never of a tag.
+    private static string TrustedHost(string template, string what) =>
+        FactTemplate.NamesTag(Template(template, what))
+            ? throw new RuleException(ErrorIds.RuleTemplateInvalid, $"{what} takes its host from a tag: a host that receives a secret is made of trusted facts ({{PrivateIpAddress}}, {{VmName}}, ...) and text")
+            : template;
 
     private static RuleException Missing(string what, string property) => new(ErrorIds.RuleCheckInvalid, $"{what} names no {property}");
 

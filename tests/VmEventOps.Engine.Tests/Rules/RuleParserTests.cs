@@ -45,7 +45,7 @@ public sealed class RuleParserTests
             { "Kind": "Http", "Url": "https://{PrivateIpAddress}:8443/health", "ExpectedStatus": [200, 204], "HostNameInCertificate": "app.corp.example" },
             { "Kind": "Dns", "HostName": "{VmName}.corp.example" },
             { "Kind": "Tags", "Required": ["costcenter=CC-*"] },
-            { "Kind": "Database", "Name": "ProdDb", "Provider": "PostgreSql", "Server": "db-{Tag:env}.corp.example", "Port": 5432, "Database": "app", "User": "probe", "Password": "s3cret-Planted!" }
+            { "Kind": "Database", "Name": "ProdDb", "Provider": "PostgreSql", "Server": "db-{VmName}.corp.example", "Port": 5432, "Database": "app", "User": "probe", "Password": "s3cret-Planted!" }
           ],
           "Action": { "Runbook": "Onboard-Linux", "HybridWorkerGroup": "hw-linux", "Parameters": { "Owner": "{Tag:owner}", "Os": "{OsType}" } },
           "Offboarding": { "Runbook": "Offboard-Vm" }
@@ -99,6 +99,10 @@ public sealed class RuleParserTests
     [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Script", "Path": "check.sh" }] }]""", ErrorIds.RuleCheckInvalid, ".ps1")]
     [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Dns", "HostName": "{Hostname}.corp" }] }]""", ErrorIds.RuleTemplateInvalid, "{Hostname}")]
     [InlineData("""[{ "Name": "x", "Action": { "Runbook": "R", "Parameters": { "Ip": "{PrivateIpAddress" } } }]""", ErrorIds.RuleTemplateInvalid, "not closed")]
+    [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "https://{Tag:app}{PrivateIpAddress}/health", "Headers": { "Authorization": "Bearer t" } }] }]""", ErrorIds.RuleTemplateInvalid, "host from a tag")]
+    [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "http://{PrivateIpAddress}.{tag:zone?}:8080/" }] }]""", ErrorIds.RuleTemplateInvalid, "host from a tag")]
+    [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Database", "Provider": "PostgreSql", "Server": "{Tag:db}.corp.example", "Password": "pw" }] }]""", ErrorIds.RuleTemplateInvalid, "host from a tag")]
+    [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "{PrivateIpAddress}https://x/" }] }]""", ErrorIds.RuleCheckInvalid, "http or https")]
     public void Parse_AMistake_ShouldLeaveTheRuleOut_WithAStableErrorId(string json, string errorId, string says)
     {
         var rules = Parse(json);
@@ -109,6 +113,10 @@ public sealed class RuleParserTests
         Assert.Equal("the Rules setting", error.Origin);
         Assert.DoesNotContain(rules.Rules, r => r.Name == "x");
     }
+
+    [Fact]
+    public void Parse_AnHttpCheckWithATagInItsPathOrQuery_ShouldBeValid() =>
+        Assert.Empty(Parse("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "https://{PrivateIpAddress}:8443/apps/{Tag:app}?owner={Tag:owner?}" }] }]""").Errors);
 
     [Fact]
     public void Parse_ARuleWithoutActionWhenNoRunbookIsSet_ShouldBeAnError() =>
@@ -124,7 +132,7 @@ public sealed class RuleParserTests
 
     [Theory]
     [InlineData("{VmName}-{Location}-{OsType}", "vm-01-westeurope-Linux")]
-    [InlineData("{vmname}/{TAG:Owner}/{Tag:missing}", "vm-01/ops-team/")]
+    [InlineData("{vmname}/{TAG:Owner}/{Tag:missing?}", "vm-01/ops-team/")]
     [InlineData("{{literal}} {PrivateIpAddress}", "{literal} 10.0.0.4")]
     [InlineData("{ResourceGroup}@{SubscriptionId}", "rg-app@11111111-2222-3333-4444-555555555555")]
     public void FactTemplate_ShouldReplaceEachFact(string template, string expected)

@@ -17,8 +17,8 @@ public sealed class RuleCheckTests
 {
     private const string Id = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-check";
 
-    private static VmFacts Facts(string? address = "127.0.0.1", Dictionary<string, string>? tags = null) => new(
-        new VmNetworkInfo { VmResourceId = Id, VmId = Guid.NewGuid(), VmName = "vm-check", PrivateIpAddress = address, OsType = "Linux", Location = "westeurope", Tags = tags ?? [] },
+    private static VmFacts Facts(string? address = "127.0.0.1", Dictionary<string, string>? tags = null, string name = "vm-check") => new(
+        new VmNetworkInfo { VmResourceId = Id, VmId = Guid.NewGuid(), VmName = name, PrivateIpAddress = address, OsType = "Linux", Location = "westeurope", Tags = tags ?? [] },
         new VmEvent { EventId = "e", EventType = EventFilter.ResourceWriteSuccess, Schema = EventSchema.EventGrid, Raw = "{}" });
 
     private static IVmCheck Build(string checkJson, IScriptCheckHost? scripts = null)
@@ -150,6 +150,74 @@ public sealed class RuleCheckTests
         var result = await Build($$"""{ "Kind": "Http", "Url": "http://127.0.0.1:{{FreePort()}}/" }""").RunAsync(Facts(), CancellationToken.None);
 
         Assert.Equal((false, CheckStatus.Failed, true), (result.Passed, result.Status, result.Failure!.IsTransient));
+    }
+
+    [Theory]
+    [InlineData("evil.example/?")]
+    [InlineData("10.0.0.1@evil.example")]
+    [InlineData("a#b?c=d&e")]
+    public async Task Http_WhenATagFillsThePath_ShouldEscapeIt_AndKeepTheHostAndHeaders(string hostile)
+    {
+        await using var server = new TinyHttpServer();
+        var check = Build($$"""{ "Kind": "Http", "Url": "http://{PrivateIpAddress}:{{server.Port}}/apps/{Tag:app}?v={Tag:app}", "Headers": { "Authorization": "Bearer Planted-1" } }""");
+
+        var result = await check.RunAsync(Facts(tags: new() { ["app"] = hostile }), CancellationToken.None);
+
+        Assert.True(result.Passed, result.Failure?.Message);
+        var escaped = Uri.EscapeDataString(hostile);
+        Assert.StartsWith($"GET /apps/{escaped}?v={escaped} HTTP/1.1", Assert.Single(server.Requests));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1@evil.example", "vm-check")]
+    [InlineData("evil.example/?", "vm-check")]
+    [InlineData("127.0.0.1", "evil.example:443#")]
+    [InlineData("127.0.0.1", "vm\\evil.example")]
+    public async Task Http_WhenAFactOfTheHostHoldsAUserPortOrPath_ShouldNotSendAnything(string address, string name)
+    {
+        await using var server = new TinyHttpServer();
+        var check = Build($$"""{ "Kind": "Http", "Url": "http://{PrivateIpAddress}{VmName}:{{server.Port}}/health", "Headers": { "Authorization": "Bearer Planted-1" } }""");
+
+        var result = await check.RunAsync(Facts(address, name: name), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.Error, ErrorIds.RuleTemplateValueInvalid, false), (result.Status, result.Failure!.ErrorId, result.Failure.IsTransient));
+        Assert.DoesNotContain("Planted-1", result.Failure.Message);
+        Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("""{ "Kind": "TcpPort", "Port": 22, "Host": "{Tag:host}" }""")]
+    [InlineData("""{ "Kind": "Dns", "HostName": "{Tag:host}" }""")]
+    public async Task TcpPortAndDns_WhenATagFillsTheHostWithAPortOrPath_ShouldBeAnError_NotAConnection(string checkJson)
+    {
+        foreach (var hostile in new[] { "evil.example:22", "127.0.0.1/x", "a\nb", "x@evil.example", "evil.example?" })
+        {
+            var result = await Build(checkJson).RunAsync(Facts(tags: new() { ["host"] = hostile }), CancellationToken.None);
+
+            Assert.Equal((CheckStatus.Error, ErrorIds.RuleTemplateValueInvalid), (result.Status, result.Failure!.ErrorId));
+        }
+    }
+
+    [Fact]
+    public async Task Database_WhenTheAddressFactCarriesConnectionStringText_ShouldNotConnect()
+    {
+        var check = Build("""{ "Kind": "Database", "Provider": "PostgreSql", "Server": "{PrivateIpAddress}", "User": "probe", "Password": "Planted-pw" }""");
+
+        var result = await check.RunAsync(Facts("db.evil.example;Port=1"), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.Error, ErrorIds.RuleTemplateValueInvalid), (result.Status, result.Failure!.ErrorId));
+        Assert.DoesNotContain("Planted-pw", result.Failure.Message);
+    }
+
+    [Fact]
+    public async Task TcpPort_WhenTheVmLacksARequiredTag_ShouldBeAnError_AndAnOptionalTagFillsEmpty()
+    {
+        var required = await Build("""{ "Kind": "TcpPort", "Port": 22, "Host": "{Tag:host}" }""").RunAsync(Facts(), CancellationToken.None);
+        var optional = await Build("""{ "Kind": "TcpPort", "Port": 22, "Host": "{Tag:host?}" }""").RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.Error, ErrorIds.RuleTemplateValueInvalid), (required.Status, required.Failure!.ErrorId));
+        Assert.Contains("no tag host", required.Failure.Message);
+        Assert.Equal((CheckStatus.Error, ErrorIds.CheckError), (optional.Status, optional.Failure!.ErrorId));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
     [
       { "Name": "sandbox", "Match": { "Tags": ["env=sandbox*"] }, "Skip": "sandboxes are not onboarded" },
       { "Name": "linux", "Match": { "OsType": "Linux" },
-        "Action": { "Runbook": "Onboard-Linux", "HybridWorkerGroup": "hw-linux", "Parameters": { "Owner": "{Tag:owner}", "Where": "{Location}" } },
+        "Action": { "Runbook": "Onboard-Linux", "HybridWorkerGroup": "hw-linux", "Parameters": { "Owner": "{Tag:owner?}", "Where": "{Location}" } },
         "Offboarding": { "Runbook": "Offboard-Vm", "Parameters": { "Address": "{PrivateIpAddress}" } } },
       { "Name": "windows", "Match": { "OsType": "Windows" }, "Action": { "Runbook": "Onboard-Windows" } }
     ]

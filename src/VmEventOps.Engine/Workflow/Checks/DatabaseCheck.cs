@@ -26,7 +26,7 @@ internal sealed class DatabaseCheck(DatabaseCheckSpec spec, VmEventOptions optio
     {
         var secret = await password(cancellationToken).ConfigureAwait(false);
         secrets.Learn(secret);
-        var server = spec.FromSettings ? DbConnectionChecker.ResolveServer(spec.Server, vm.Vm) : FactTemplate.Render(spec.Server, vm.Vm);
+        var server = spec.FromSettings ? DbConnectionChecker.ResolveServer(spec.Server, vm.Vm) : FactTemplate.RenderHost(spec.Server, vm.Vm);
         var check = await DbConnectionChecker.CheckAsync(new DbCheckRequest
         {
             Provider = spec.Provider,

@@ -13,7 +13,7 @@ internal sealed class DnsCheck(DnsCheckSpec spec) : IVmCheck
 
     public async Task<CheckResult> RunAsync(VmFacts vm, CancellationToken cancellationToken)
     {
-        var name = FactTemplate.Render(spec.HostName, vm.Vm).Trim().TrimEnd('.');
+        var name = FactTemplate.RenderHost(spec.HostName, vm.Vm).Trim().TrimEnd('.');
         var expectedText = FactTemplate.Render(spec.Address, vm.Vm).Trim();
         if (name.Length == 0 || !IPAddress.TryParse(expectedText, out var expected))
         {

@@ -16,8 +16,8 @@ internal sealed class HttpCheck(HttpCheckSpec spec, CheckHttpClients clients) : 
 
     public async Task<CheckResult> RunAsync(VmFacts vm, CancellationToken cancellationToken)
     {
-        var url = FactTemplate.Render(spec.Url, vm.Vm);
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        // The URL is checked again once filled (scheme, no user, the template's host), before any header is added.
+        if (FactTemplate.RenderUrl(spec.Url, vm.Vm) is not { } uri)
         {
             return CheckResult.Error(Name, "no URL", new Failure(ErrorIds.CheckError, VmErrorCategory.InvalidData, true, null, $"the URL template gives no URL for {vm.Vm.VmName} (no private address yet?)."));
         }

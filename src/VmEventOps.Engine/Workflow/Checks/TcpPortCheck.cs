@@ -12,7 +12,7 @@ internal sealed class TcpPortCheck(TcpPortCheckSpec spec) : IVmCheck
 
     public async Task<CheckResult> RunAsync(VmFacts vm, CancellationToken cancellationToken)
     {
-        var host = FactTemplate.Render(spec.Host, vm.Vm);
+        var host = FactTemplate.RenderHost(spec.Host, vm.Vm);
         if (string.IsNullOrWhiteSpace(host)) return CheckResult.Error(Name, "no host", new Failure(ErrorIds.CheckError, VmErrorCategory.InvalidData, true, null, $"the host template gives nothing for {vm.Vm.VmName} (no private address yet?)."));
         using var client = new TcpClient();
         try
