@@ -169,6 +169,11 @@ public static partial class RuleParser
             foreach (var property in p.EnumerateObject())
             {
                 if (!ParameterName().IsMatch(property.Name)) throw new RuleException(ErrorIds.RuleInvalid, $"{what}.Parameters names '{Cut(property.Name)}', which is not a parameter name");
+                if (RunbookActionSpec.BuiltInParameters.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new RuleException(ErrorIds.RuleInvalid, $"{what}.Parameters names {property.Name}, which the engine gives every runbook itself ({string.Join(", ", RunbookActionSpec.BuiltInParameters)})");
+                }
+
                 if (property.Value.ValueKind != JsonValueKind.String) throw new RuleException(ErrorIds.RuleInvalid, $"{what}.Parameters.{property.Name} is not text");
                 var template = property.Value.GetString()!;
                 Template(template, $"{what}.Parameters.{property.Name}");

@@ -103,6 +103,9 @@ public sealed class RuleParserTests
     [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "http://{PrivateIpAddress}.{tag:zone?}:8080/" }] }]""", ErrorIds.RuleTemplateInvalid, "host from a tag")]
     [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Database", "Provider": "PostgreSql", "Server": "{Tag:db}.corp.example", "Password": "pw" }] }]""", ErrorIds.RuleTemplateInvalid, "host from a tag")]
     [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "{PrivateIpAddress}https://x/" }] }]""", ErrorIds.RuleCheckInvalid, "http or https")]
+    [InlineData("""[{ "Name": "x", "Action": { "Runbook": "R", "Parameters": { "vmresourceid": "{Tag:target}" } } }]""", ErrorIds.RuleInvalid, "gives every runbook itself")]
+    [InlineData("""[{ "Name": "x", "Offboarding": { "Runbook": "R", "Parameters": { "VmId": "{Tag:target}" } } }]""", ErrorIds.RuleInvalid, "gives every runbook itself")]
+    [InlineData("""[{ "Name": "x", "Action": { "Runbook": "R", "Parameters": { "VmName": "{VmName}" } } }]""", ErrorIds.RuleInvalid, "gives every runbook itself")]
     public void Parse_AMistake_ShouldLeaveTheRuleOut_WithAStableErrorId(string json, string errorId, string says)
     {
         var rules = Parse(json);

@@ -86,6 +86,19 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Process_WhenARunbookParameterNamesATagTheVmLacks_ShouldGoToPoisonWithItsId_AndStartNothing()
+    {
+        var vm = AddVm("vm-untagged", "Linux", "10.0.0.15");
+        const string rules = """[{ "Name": "owned", "Action": { "Runbook": "Onboard-Linux", "Parameters": { "Owner": "{Tag:owner}" } } }]""";
+
+        var result = await Process(Processor(rules), Created(vm));
+
+        Assert.Equal(VmEventOutcome.DeadLettered, result.Outcome);
+        Assert.StartsWith($"Runbook: {ErrorIds.RuleTemplateValueInvalid}: ", result.Reason);
+        Assert.Equal(0, _arm.Calls("job-put"));
+    }
+
+    [Fact]
     public async Task Process_ASkippedVm_ShouldBeIgnoredWithTheRuleAndItsReason_AndStartNothing()
     {
         var sandbox = AddVm("vm-sandbox", "Linux", "10.0.0.12", new() { ["env"] = "sandbox-7" });

@@ -34,7 +34,8 @@ internal sealed class RunbookAction(RunbookActionSpec spec, bool offboarding) : 
         };
         // The runbook's own logs can be joined with this event's trace (every attempt shares the trace id).
         if (context.TraceId is { } traceId) parameters["TraceId"] = traceId;
-        foreach (var (name, template) in spec.Parameters) parameters[name] = FactTemplate.Render(template, vm.Vm);
+        // The parser refuses a rule's parameter named like a built-in one; TryAdd keeps the built-in should one get here.
+        foreach (var (name, template) in spec.Parameters) parameters.TryAdd(name, FactTemplate.Render(template, vm.Vm));
         // The offboarding of a vmId is another job than its onboarding, even by the same runbook.
         var jobKey = offboarding ? "offboard/" + spec.RunbookName : spec.RunbookName;
         return context.Arm.StartRunbookAsync(new RunbookJobRequest
