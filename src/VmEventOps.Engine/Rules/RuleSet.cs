@@ -50,7 +50,7 @@ public sealed record RuleSet(IReadOnlyList<OnboardingRule> Rules, IReadOnlyList<
     public static RunbookActionSpec? DefaultAction(VmEventOptions options) =>
         string.IsNullOrEmpty(options.AutomationAccountId) || string.IsNullOrEmpty(options.RunbookName)
             ? null
-            : new RunbookActionSpec { AutomationAccountId = options.AutomationAccountId, RunbookName = options.RunbookName, HybridWorkerGroup = options.HybridWorkerGroup };
+            : new RunbookActionSpec { AutomationAccountId = options.AutomationAccountId, RunbookName = options.RunbookName, HybridWorkerGroup = options.HybridWorkerGroup, FromSettings = true };
 
     private static DatabaseCheckSpec DatabaseFromSettings(VmEventOptions options) => new()
     {

@@ -17,4 +17,11 @@ public sealed record RunbookActionSpec
     public string? HybridWorkerGroup { get; init; }
 
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// True for the runbook of the RunbookName setting: it gets the parameters it always got (VmName, VmResourceId,
+    /// PrivateIpAddress, CorrelationId, TraceId), since a job that passes a parameter its runbook does not declare fails.
+    /// A runbook a rule names also gets VmId and EventTime.
+    /// </summary>
+    public bool FromSettings { get; init; }
 }

@@ -166,6 +166,11 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.All(results.Skip(1), r => Assert.Equal((VmEventOutcome.Ignored, ReasonCodes.AlreadyOffboarded), (r.Outcome, r.Reason)));
         var offboarding = Assert.Single(_arm.Model.Jobs.Values, j => j.Runbook == "Offboard-Vm");
         Assert.Equal(("\"10.0.0.20\"", "\"vm-bye\""), (offboarding.Parameters["Address"], offboarding.Parameters["VmName"]));
+        Assert.Equal(vm.VmId.ToString("D"), JsonSerializer.Deserialize<string>(offboarding.Parameters["VmId"]));
+        Assert.InRange(DateTimeOffset.Parse(JsonSerializer.Deserialize<string>(offboarding.Parameters["EventTime"])!, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow);
+        var onboarding = Assert.Single(_arm.Model.Jobs.Values, j => j.Runbook == "Onboard-Linux");
+        Assert.Equal(vm.VmId.ToString("D"), JsonSerializer.Deserialize<string>(onboarding.Parameters["VmId"]));
+        Assert.True(onboarding.Parameters.ContainsKey("EventTime"));
         Assert.Equal(RunbookJobNames.ForVm(vm.VmId, "offboard/Offboard-Vm"), results[0].JobId);
         var state = (await State(vm))!;
         Assert.Equal((OnboardingStatus.Offboarded, vm.VmId), (state.State, state.VmId));
@@ -247,6 +252,8 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal((VmEventOutcome.Ignored, "NoOffboardingAction:Default"), (result.Outcome, result.Reason));
         Assert.Equal(1, _arm.Calls("job-put"));
+        // The RunbookName setting's runbook gets the parameters it always got: a job passing one it does not declare fails.
+        Assert.Equal(["CorrelationId", "PrivateIpAddress", "VmName", "VmResourceId"], Assert.Single(_arm.Model.Jobs.Values).Parameters.Keys.Where(k => k != "TraceId").Order());
     }
 
     [Fact]

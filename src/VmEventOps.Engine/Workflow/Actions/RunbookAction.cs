@@ -8,7 +8,8 @@ namespace VmEventOps.Engine.Workflow.Actions;
 /// <summary>
 /// Starts a rule's runbook for the VM as an Automation job whose id is derived from the VM's vmId and the runbook (and,
 /// for an offboarding, that it is one), so a repeat finds the job an earlier attempt started. Its parameters are the VM's
-/// facts, the trace id, and the rule's own parameters rendered from the VM's facts (<see cref="FactTemplate"/>).
+/// facts (a runbook a rule names also gets VmId and EventTime), the trace id, and the rule's own parameters rendered from
+/// the VM's facts (<see cref="FactTemplate"/>).
 /// </summary>
 internal sealed class RunbookAction(RunbookActionSpec spec, bool offboarding) : IOnboardingAction
 {
@@ -32,6 +33,13 @@ internal sealed class RunbookAction(RunbookActionSpec spec, bool offboarding) : 
             ["PrivateIpAddress"] = vm.Vm.PrivateIpAddress,
             ["CorrelationId"] = vm.Event.CorrelationId,   // an identifier or null: never the writer's free text
         };
+        if (!spec.FromSettings)
+        {
+            // The VM's own identity (a name and a resource ID come back after a delete; the vmId does not) and when ARM acted.
+            parameters["VmId"] = vm.Vm.VmId.ToString("D");
+            if (vm.Event.EventTime is { } at) parameters["EventTime"] = at.ToUniversalTime().ToString("o", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         // The runbook's own logs can be joined with this event's trace (every attempt shares the trace id).
         if (context.TraceId is { } traceId) parameters["TraceId"] = traceId;
         // The parser refuses a rule's parameter named like a built-in one; TryAdd keeps the built-in should one get here.
