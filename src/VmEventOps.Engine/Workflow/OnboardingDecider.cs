@@ -37,6 +37,10 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
             return Completed(VmEventOutcome.AlreadyOnboarded, Reason.Onboarded(done.UpdatedOn), attempt, done.JobId);
         }
 
+        // The same vmId offboarded (or being offboarded): a write event for a deleted VM that ARM still lists for a while,
+        // or a forged one. A VM created again under its name has a new vmId.
+        if (!facts.Force && IsOffboarded(facts.State, vm.VmId)) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.AlreadyOffboarded), attempt);
+
         // The first rule that matches the VM's facts says what to do with it: its checks and runbook, or nothing.
         if (facts.Rule is not { } match) return WorkflowNext.Run(WorkflowStep.MatchRule);
         if (match.Rule is not { } rule) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.NoRuleMatched), attempt);
@@ -47,6 +51,7 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
         {
             if (IsClaimedElsewhere(winner, now)) return Completed(VmEventOutcome.AlreadyOnboarded, Reason.Of(ReasonCodes.InProgressElsewhere), attempt, winner.JobId);
             if (winner.State == OnboardingStatus.Succeeded && winner.VmId == vm.VmId) return Completed(VmEventOutcome.AlreadyOnboarded, Reason.Onboarded(winner.UpdatedOn), attempt, winner.JobId);
+            if (IsOffboarded(winner, vm.VmId)) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.AlreadyOffboarded), attempt);
         }
 
         if (facts.Checks is not { } checks) return WorkflowNext.Run(WorkflowStep.RunChecks);
@@ -151,6 +156,9 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
     // came back when the lease ran out), and is taken over.
     private bool IsClaimedElsewhere(OnboardingState? state, DateTimeOffset now) =>
         state is { State: OnboardingStatus.InProgress, UpdatedOn: { } updated } && now - updated < messageLease;
+
+    private static bool IsOffboarded(OnboardingState? state, Guid vmId) =>
+        state is { State: OnboardingStatus.Offboarding or OnboardingStatus.Offboarded or OnboardingStatus.OffboardingFailed } && state.VmId == vmId;
 
     private bool IsOffboardingElsewhere(OnboardingState state, DateTimeOffset now) =>
         state is { State: OnboardingStatus.Offboarding, UpdatedOn: { } updated } && now - updated < messageLease;

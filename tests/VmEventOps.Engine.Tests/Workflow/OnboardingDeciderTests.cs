@@ -101,6 +101,25 @@ public sealed class OnboardingDeciderTests
     public void Decide_WhenAVmOfTheSameNameButANewVmIdWasOnboarded_ShouldClaimIt() =>
         Assert.Equal(WorkflowStep.Claim, _decider.Decide(Known(Record(OnboardingStatus.Succeeded), Vm(Guid.NewGuid())), Now).Step);
 
+    [Theory]
+    [InlineData(OnboardingStatus.Offboarding)]
+    [InlineData(OnboardingStatus.Offboarded)]
+    [InlineData(OnboardingStatus.OffboardingFailed)]
+    public void Decide_WhenThisVmIdWasOffboarded_ShouldBeIgnoredAsAlreadyOffboarded_UnlessForced(OnboardingStatus status)
+    {
+        var decision = _decider.Decide(Known(Record(status)), Now).Decision!;
+        var forced = _decider.Decide(Known(Record(status), force: true), Now);
+        var newVmId = _decider.Decide(Known(Record(status), Vm(Guid.NewGuid())), Now);
+
+        Assert.Equal((VmEventOutcome.Ignored, Route.Complete, ReasonCodes.AlreadyOffboarded, (OnboardingStatus?)null), (decision.Outcome, decision.Route, decision.Reason.Code, decision.Record));
+        Assert.Equal(WorkflowStep.Claim, forced.Step);
+        Assert.Equal(WorkflowStep.Claim, newVmId.Step);
+    }
+
+    [Fact]
+    public void Decide_WhenTheClaimIsLostToAnOffboardingOfThisVmId_ShouldBeIgnoredAsAlreadyOffboarded() =>
+        Assert.Equal(ReasonCodes.AlreadyOffboarded, _decider.Decide(Known() with { Claim = new Claim(false, Record(OnboardingStatus.Offboarded), false) }, Now).Decision!.Reason.Code);
+
     [Fact]
     public void Decide_WhenForcedOnAnOnboardedVm_ShouldClaimIt() =>
         Assert.Equal(WorkflowStep.Claim, _decider.Decide(Known(Record(OnboardingStatus.Succeeded), force: true), Now).Step);

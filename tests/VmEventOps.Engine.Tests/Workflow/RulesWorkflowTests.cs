@@ -242,6 +242,23 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Process_AWriteEventOfAnOffboardedVmThatArmStillReturns_ShouldBeIgnored_AlreadyOffboarded()
+    {
+        // ARM lists a deleted VM for a while (and anyone who can write to the queue can send a write event for it).
+        var vm = AddVm("vm-lingering", "Linux", "10.0.0.28");
+        await Process(Processor(), Created(vm));
+        _arm.Model.Vms.TryRemove(vm.Id, out var gone);
+        await Process(Processor(), Deleted(vm));
+        _arm.Model.Vms[vm.Id] = gone!;
+
+        var result = await Process(Processor(), Created(vm));
+
+        Assert.Equal((VmEventOutcome.Ignored, ReasonCodes.AlreadyOffboarded), (result.Outcome, result.Reason));
+        Assert.Single(_arm.Model.Jobs.Values, j => j.Runbook == "Onboard-Linux");
+        Assert.Equal(OnboardingStatus.Offboarded, (await State(vm))!.State);
+    }
+
+    [Fact]
     public async Task Process_WithNoRulesConfigured_ShouldIgnoreADeleteOfAnOnboardedVm_AsToday_NoOffboardingAction()
     {
         var vm = AddVm("vm-legacy", "Linux", "10.0.0.26");
