@@ -229,6 +229,18 @@ Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
         (Invoke-FreshPwsh -Environment $settings -Script "Import-Module '$script:Module'; (Get-VmEventQueueStatus | Where-Object Queue -eq Main).Exists") | Should -BeTrue
     }
 
+    It 'reports a rule that is not valid at the cold start, and defers the event to the retry queue without using an attempt' {
+        $settings = New-AppSettings
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($script:Emulators.Vms[0].Id)' | Out-Null"
+        $settings.VMEVENTOPS_RULES = '[{ "Name": "broken", "Checks": [{ "Kind": "Ping" }] }]'
+        $report = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $report.ProfileErrors -join "`n" | Should -Match 'broken'
+        $report.Invocations[0].Succeeded | Should -BeTrue -Because $report.Invocations[0].Error
+        $report.Invocations[0].Information | Should -Match 'RetryScheduled Rules: VmRuleCheckInvalid'
+        $counts = Get-QueueCounts $settings
+        $counts.Retry, $counts.Poison | Should -Be 1, 0
+    }
+
     It 'reports a wrong setting at the cold start without a secret the setting holds' {
         # A URI whose user information is a password, and a known secret pasted into a setting that quotes wrong values.
         $settings = New-AppSettings

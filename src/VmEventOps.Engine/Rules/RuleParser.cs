@@ -83,6 +83,12 @@ public static partial class RuleParser
                     // System.Text.Json refuses an escaped half of a surrogate pair as a string.
                     errors.Add(new RuleError(ErrorIds.RuleInvalid, label, origin, $"Rule {label} is not valid: it holds text that is not valid Unicode."));
                 }
+                catch (Exception e)
+                {
+                    // Whatever else a value makes a reader throw (a path GetFullPath refuses): an error of the rule, never an
+                    // exception out of Parse. Only the type is named: the message may quote the value.
+                    errors.Add(new RuleError(ErrorIds.RuleCheckInvalid, label, origin, $"Rule {label} is not valid: a value of it cannot be read ({e.GetType().Name})."));
+                }
             }
         }
 
@@ -95,6 +101,11 @@ public static partial class RuleParser
         Known(element, RuleProperties, "a rule");
         var name = Text(element, "Name") ?? $"Rule{index}";
         if (name.Length > 64 || !RuleName().IsMatch(name)) throw new RuleException(ErrorIds.RuleInvalid, "its Name must be 1-64 letters, digits, '-', '_' or '.'");
+        if (string.Equals(name, RuleSet.SkipRuleName, StringComparison.OrdinalIgnoreCase) || string.Equals(name, RuleSet.DefaultRuleName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RuleException(ErrorIds.RuleInvalid, $"its Name {name} is the name of a built-in rule ({RuleSet.SkipRuleName}, {RuleSet.DefaultRuleName})");
+        }
+
         label = name;
         var match = Find(element, "Match") is { } m ? ReadMatch(m) : RuleConditions.Any;
         var skip = Find(element, "Skip") is { } s ? ReadSkip(s) : null;

@@ -41,13 +41,15 @@ public sealed class EventProcessor
     {
         // The scope first: without one the workflow refuses whatever else is set (ScopeNotConfigured).
         _filter = new EventFilter(options.AllowedScopes);
-        // A rule that is not valid could onboard what it should skip: the workflow does not run until it is fixed.
+        // A rule that is not valid could onboard what it should skip: no event is onboarded until it is fixed. Each waits in
+        // the retry queue meanwhile (no attempt used): a throw here would fail every invocation, and a host then poisons
+        // the messages raw.
         Rules = RuleSet.From(options);
         if (Rules.Errors.Count > 0)
         {
             var first = Rules.Errors[0];
-            throw new VmEventOpsException(first.ErrorId, VmErrorCategory.InvalidArgument,
-                $"{Rules.Errors.Count} onboarding rule(s) are not valid ({first.Origin}), so no event is processed: {first.Message} Get-VmOnboardingRule lists every error.", first.Rule);
+            RulesFailure = new Failure(first.ErrorId, VmErrorCategory.InvalidArgument, false, null,
+                $"{Rules.Errors.Count} onboarding rule(s) are not valid ({first.Origin}), so the event waits for the fix: {first.Message} Get-VmOnboardingRule lists every error.");
         }
 
         if (!Rules.Configured && (string.IsNullOrEmpty(options.AutomationAccountId) || string.IsNullOrEmpty(options.RunbookName)))
@@ -81,6 +83,9 @@ public sealed class EventProcessor
 
     /// <summary>The effective rules this processor applies.</summary>
     public RuleSet Rules { get; }
+
+    /// <summary>Why no event is onboarded: the first error of <see cref="Rules"/>; null when every rule is valid.</summary>
+    public Failure? RulesFailure { get; }
 
     /// <summary>The processor for these settings, from the composition root (<see cref="Hosting.VmEventEngine.Processor"/>).</summary>
     public static EventProcessor Create(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, IScriptCheckHost? scripts = null) =>
@@ -166,6 +171,7 @@ public sealed class EventProcessor
     // failure to route a decision is a failure of the attempt like any other (decided once more, then left to redelivery).
     private async Task<(VmEventResult, Reason)> OnboardAsync(WorkItem item, MessageEnvelope envelope, VmEvent vmEvent, string? traceId, StageTimer stages, CancellationToken cancellationToken)
     {
+        if (RulesFailure is { } rules) return await WaitForTheRulesAsync(item, envelope, vmEvent, rules, stages, cancellationToken).ConfigureAwait(false);
         var leaseEnds = _time.GetUtcNow() + _options.MessageLease;
         var deadline = item.Lease.Deadline is { } end && end < leaseEnds ? end : leaseEnds;
         var context = new AttemptContext(_arm.Within(deadline), stages, traceId, envelope.FirstSeen, item.Lease.Deferral);
@@ -190,6 +196,15 @@ public sealed class EventProcessor
                 facts = facts with { Failure = FailureClassifier.Classify(e), FailedStep = "Route" };
             }
         }
+    }
+
+    // Rules that are not valid: the event waits in the retry queue, its attempt unused, nothing read or written for the VM.
+    private async Task<(VmEventResult, Reason)> WaitForTheRulesAsync(WorkItem item, MessageEnvelope envelope, VmEvent vmEvent, Failure rules, StageTimer stages, CancellationToken cancellationToken)
+    {
+        var decision = _decider.RulesInvalid(rules, item.Attempt);
+        var facts = new OnboardingFacts { Event = vmEvent, Attempt = item.Attempt, Force = item.Force };
+        var due = await stages.RunAsync("Route", () => _router.CarryOutAsync(item, envelope, facts, decision, cancellationToken)).ConfigureAwait(false);
+        return (ResultOf(item, vmEvent, facts, decision, due), decision.Reason);
     }
 
     // One step behind the stage wrapper; what it throws becomes the facts' failure, for the decider.

@@ -115,6 +115,21 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
         });
     }
 
+    /// <summary>
+    /// The end of an attempt while the rules are not valid (<paramref name="failure"/>: the first rule error): no rule can
+    /// be trusted to say what to do, and the event is not its own fault, so it waits in the retry queue for the fix, no
+    /// attempt used, no record written — never poison.
+    /// </summary>
+    public OnboardingDecision RulesInvalid(Failure failure, int attempt)
+    {
+        var error = Reason.Error("Rules", failure.ErrorId, failure.Message);
+        return new OnboardingDecision
+        {
+            Outcome = VmEventOutcome.RetryScheduled, Route = Route.Retry, Reason = error, Error = error, Attempt = attempt - 1,
+            Delay = retry.DelayAfter(1), HistoryStage = "Rules",
+        };
+    }
+
     // A failed offboarding leaves the record offboardable (OffboardingFailed), never Failed or DeadLettered as an onboarding would.
     private static OnboardingDecision Offboard(OnboardingFacts facts, OnboardingDecision decision) =>
         facts.Offboarding && decision.Record is not null ? decision with { Record = OnboardingStatus.OffboardingFailed } : decision;

@@ -13,7 +13,7 @@ namespace VmEventOps.Commands;
 /// configured the one rule after it is Default, made of today's settings (the Db* check and RunbookName). A check's password or header
 /// value is never shown.</para>
 /// <para type="description">Each rule that is not valid is written as a non-terminating error with a stable id (VmRuleInvalid,
-/// VmRuleCheckInvalid, VmRuleTemplateInvalid) naming the rule and what is wrong; the workflow refuses to run until it is fixed.</para>
+/// VmRuleCheckInvalid, VmRuleTemplateInvalid) naming the rule and what is wrong; no event is onboarded until it is fixed (each waits in the retry queue, no attempt used).</para>
 /// <example>
 ///   <code>Get-VmOnboardingRule -SettingsPath ./vmeventops.json -Environment Prod</code>
 ///   <para>Lists the rules that apply with the Prod section of vmeventops.json.</para>

@@ -104,6 +104,9 @@ public sealed class RuleParserTests
     [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Database", "Provider": "PostgreSql", "Server": "{Tag:db}.corp.example", "Password": "pw" }] }]""", ErrorIds.RuleTemplateInvalid, "host from a tag")]
     [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "{PrivateIpAddress}https://x/" }] }]""", ErrorIds.RuleCheckInvalid, "http or https")]
     [InlineData("""[{ "Name": "x", "Action": { "Runbook": "R", "Parameters": { "vmresourceid": "{Tag:target}" } } }]""", ErrorIds.RuleInvalid, "gives every runbook itself")]
+    [InlineData("""[{ "Name": "SkipTagged" }]""", ErrorIds.RuleInvalid, "built-in rule")]
+    [InlineData("""[{ "Name": "default" }]""", ErrorIds.RuleInvalid, "built-in rule")]
+    [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Script", "Path": "x\u0000.ps1" }] }]""", ErrorIds.RuleCheckInvalid, "cannot be read")]
     [InlineData("""[{ "Name": "x", "Offboarding": { "Runbook": "R", "Parameters": { "VmId": "{Tag:target}" } } }]""", ErrorIds.RuleInvalid, "gives every runbook itself")]
     [InlineData("""[{ "Name": "x", "Action": { "Runbook": "R", "Parameters": { "VmName": "{VmName}" } } }]""", ErrorIds.RuleInvalid, "gives every runbook itself")]
     public void Parse_AMistake_ShouldLeaveTheRuleOut_WithAStableErrorId(string json, string errorId, string says)
@@ -116,6 +119,10 @@ public sealed class RuleParserTests
         Assert.Equal("the Rules setting", error.Origin);
         Assert.DoesNotContain(rules.Rules, r => r.Name == "x");
     }
+
+    [Fact]
+    public void Parse_ARuleNamedLikeABuiltInOne_ShouldBeLeftOut_SoOnlyTheBuiltInHoldsTheName() =>
+        Assert.Equal([RuleSet.BuiltIn], Parse("""[{ "Name": "skiptagged", "Match": { "OsType": "Linux" } }]""").Rules.Select(r => r.Origin));
 
     [Fact]
     public void Parse_AnHttpCheckWithATagInItsPathOrQuery_ShouldBeValid() =>

@@ -274,11 +274,21 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public void Create_WithARuleThatIsNotValid_ShouldRefuseToRun_WithItsErrorId()
+    public async Task Process_WithARuleThatIsNotValid_ShouldDeferEveryEventToTheRetryQueue_NoAttemptUsed_NeverPoison()
     {
-        var error = Assert.Throws<VmEventOpsException>(() => Processor("""[{ "Name": "x", "Checks": [{ "Kind": "Ping" }] }]"""));
+        var vm = AddVm("vm-waits", "Linux", "10.0.0.29");
+        var processor = Processor("""[{ "Name": "x", "Checks": [{ "Kind": "Ping" }] }]""");
+        var callsBefore = _arm.TotalCalls;
 
-        Assert.Equal(ErrorIds.RuleCheckInvalid, error.ErrorId);
+        var first = await Process(processor, Created(vm));
+
+        Assert.Equal(ErrorIds.RuleCheckInvalid, processor.RulesFailure!.ErrorId);
+        Assert.Equal((VmEventOutcome.RetryScheduled, 0), (first.Outcome, first.Attempt));
+        Assert.StartsWith($"Rules: {ErrorIds.RuleCheckInvalid}: ", first.Reason);
+        Assert.NotNull(first.NextAttemptOn);
+        Assert.Equal((1, 0), (await Queues().CountAsync(QueueKind.Retry, CancellationToken.None), await Queues().CountAsync(QueueKind.Poison, CancellationToken.None)));
+        Assert.Null(await State(vm));
+        Assert.Equal(0, _arm.TotalCalls - callsBefore);
     }
 
     [Fact]
