@@ -24,6 +24,7 @@ BeforeAll {
         VMEVENTOPS_STATETABLENAME = "rules$suffix"
         VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo'
         VMEVENTOPS_RULES = ConvertTo-Json -InputObject $rules -Depth 6 -Compress
+        VMEVENTOPS_SKIPTAG = 'vmeventops:skip=true'
     }
     $script:Vm1 = $script:Emulators.Vms[0]
     $script:Vm2 = $script:Emulators.Vms[1]

@@ -129,6 +129,8 @@ public sealed class EventProcessor
         var vmEvent = item.Message.Event is null ? null : _filter.Apply(item.Message.Event);
         telemetry.Describe(vmEvent);
         var triage = MessageTriage.Of(item.Message, vmEvent);
+        // No rule offboards: a delete needs nothing, as before rules existed (no state read, no ARM call).
+        if (triage.Kind == TriageKind.Onboard && vmEvent!.Kind == VmEventKind.Deleted && !Rules.Offboards) triage = new MessageTriage(TriageKind.NotOurs, Reason.OfReject(RejectReasons.NotVmWrite));
         var (result, reason) = triage.Kind == TriageKind.Onboard
             ? await OnboardAsync(item, envelope, vmEvent!, telemetry.TraceId, stages, cancellationToken).ConfigureAwait(false)
             : await TriageAsync(item, envelope, vmEvent, triage, cancellationToken).ConfigureAwait(false);

@@ -9,9 +9,9 @@ namespace VmEventOps.Commands;
 /// <para type="description">Reads the Rules setting through the same layers as every other cmdlet (settings file and its environment
 /// section, VMEVENTOPS_RULES, parameters) and writes one object per rule in the order the workflow tries them (first match wins): its
 /// position, name, origin, conditions, checks (kind, target, retry or final, time limit), onboarding runbook, offboarding runbook, or the
-/// reason it skips. The built-in rule SkipTagged comes first (a VM tagged vmeventops:skip=true is left alone); with no rules
-/// configured the one rule after it is Default, made of today's settings (the Db* check and RunbookName). A check's password or header
-/// value is never shown.</para>
+/// reason it skips. When the SkipTag setting names a tag (vmeventops:skip=true, say), the built-in rule SkipTagged comes first (a VM
+/// so tagged is left alone); with no rules configured the one rule (after it) is Default, made of today's settings (the Db* check and
+/// RunbookName). A check's password or header value is never shown.</para>
 /// <para type="description">Each rule that is not valid is written as a non-terminating error with a stable id (VmRuleInvalid,
 /// VmRuleCheckInvalid, VmRuleTemplateInvalid) naming the rule and what is wrong; no event is onboarded until it is fixed (each waits in the retry queue, no attempt used).</para>
 /// <example>

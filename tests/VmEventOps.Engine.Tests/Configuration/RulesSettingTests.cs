@@ -36,8 +36,8 @@ public sealed class RulesSettingTests : IDisposable
         var plain = Load(json);
         var prod = Load(json, "Prod");
 
-        Assert.Equal(["SkipTagged", "linux"], RuleSet.From(plain.Options with { AutomationAccountId = WorkflowTestOptions.AutomationAccount }).Rules.Select(r => r.Name));
-        Assert.Equal(["SkipTagged", "prod-linux"], RuleSet.From(prod.Options with { AutomationAccountId = WorkflowTestOptions.AutomationAccount }).Rules.Select(r => r.Name));
+        Assert.Equal(["linux"], RuleSet.From(plain.Options with { AutomationAccountId = WorkflowTestOptions.AutomationAccount }).Rules.Select(r => r.Name));
+        Assert.Equal(["prod-linux"], RuleSet.From(prod.Options with { AutomationAccountId = WorkflowTestOptions.AutomationAccount }).Rules.Select(r => r.Name));
         Assert.Contains("[Prod]", prod.Settings.Single(s => s.Name == "Rules").Origin);
     }
 
@@ -48,7 +48,7 @@ public sealed class RulesSettingTests : IDisposable
 
         var configuration = Load("""{ "Rules": [ { "Name": "from-file", "Skip": true } ] }""", variables: variables);
 
-        Assert.Equal("from-variable", RuleSet.From(configuration.Options).Rules[1].Name);
+        Assert.Equal("from-variable", RuleSet.From(configuration.Options).Rules.Single().Name);
     }
 
     [Fact]

@@ -148,8 +148,14 @@ public sealed class ComplianceRulesTests
     }
 
     [Fact]
-    public void Classify_AVmTaggedToBeSkipped_ShouldBeSkippedByTheBuiltInRule_EvenWithoutRulesConfigured() =>
-        Assert.Equal(ComplianceStatus.Skipped, ClassifyWith(null, Vm with { Tags = new Dictionary<string, string> { ["vmeventops:skip"] = "true" } }).Status);
+    public void Classify_AVmTaggedToBeSkipped_ShouldBeSkippedByTheBuiltInRule_EvenWithoutRulesConfigured_WhenSkipTagIsSet()
+    {
+        var tagged = Vm with { Tags = new Dictionary<string, string> { ["vmeventops:skip"] = "true" } };
+        var rules = Engine.Rules.RuleSet.From(RuleOptions with { Rules = null, SkipTag = "vmeventops:skip=true" });
+
+        Assert.Equal(ComplianceStatus.Skipped, ComplianceRules.Classify(tagged, null, "/subscriptions/11111111-2222-3333-4444-555555555555", Now, StaleAfter, false, rules).Status);
+        Assert.NotEqual(ComplianceStatus.Skipped, ClassifyWith(null, tagged).Status);
+    }
 
     [Fact]
     public void Classify_AVmNoConfiguredRuleMatches_ShouldBeSkippedNoRuleMatched() =>

@@ -9,7 +9,8 @@ namespace VmEventOps.Engine.Tests.Rules;
 /// <summary>The Rules setting read into rules: the default rule, every shape of rule and check, and an error id for each mistake.</summary>
 public sealed class RuleParserTests
 {
-    private static readonly VmEventOptions Options = new() { AutomationAccountId = WorkflowTestOptions.AutomationAccount, RunbookName = "Onboard-Vm", HybridWorkerGroup = "hw-default" };
+    // With the opt-in skip rule: each configured rule's position is its place in the list + 1.
+    private static readonly VmEventOptions Options = new() { AutomationAccountId = WorkflowTestOptions.AutomationAccount, RunbookName = "Onboard-Vm", HybridWorkerGroup = "hw-default", SkipTag = "vmeventops:skip=true" };
 
     private static RuleSet Parse(string json, VmEventOptions? options = null) => RuleSet.From((options ?? Options) with { Rules = json });
 
@@ -25,6 +26,16 @@ public sealed class RuleParserTests
         var database = Assert.IsType<DatabaseCheckSpec>(Assert.Single(rule.Checks));
         Assert.Equal(("DatabaseCheck", DbProvider.PostgreSql, true), (database.Name, database.Provider, database.FromSettings));
         Assert.Equal(RuleConditions.Any, rule.Match);
+    }
+
+    [Fact]
+    public void From_WithoutSkipTag_ShouldHaveNoSkipRule_SoATaggedVmIsTreatedAsBeforeRules()
+    {
+        var plain = RuleSet.From(Options with { SkipTag = null });
+        var ownTag = RuleSet.From(Options with { SkipTag = "onboarding=off*" });
+
+        Assert.Equal([RuleSet.DefaultRuleName], plain.Rules.Select(r => r.Name));
+        Assert.Equal((RuleSet.SkipRuleName, "onboarding=off*", "the VM is tagged onboarding=off*"), (ownTag.Rules[0].Name, ownTag.Rules[0].Match.Tags.Single().ToString(), ownTag.Rules[0].SkipReason));
     }
 
     [Fact]

@@ -105,12 +105,22 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
         var tagged = AddVm("vm-tagged", "Windows", "10.0.0.13", new() { ["VmEventOps:Skip"] = "TRUE" });
 
         var byRule = await Process(Processor(), Created(sandbox));
-        var byTag = await Process(Processor(rules: null), Created(tagged));
+        var byTag = await Process(EventProcessor.Create(_options with { SkipTag = "vmeventops:skip=true" }, NullHostLog.Instance), Created(tagged));
 
         Assert.Equal((VmEventOutcome.Ignored, "Skipped:sandbox: sandboxes are not onboarded"), (byRule.Outcome, byRule.Reason));
         Assert.Equal((VmEventOutcome.Ignored, "Skipped:SkipTagged: the VM is tagged vmeventops:skip=true"), (byTag.Outcome, byTag.Reason));
         Assert.Equal(0, _arm.Calls("job-put"));
         Assert.Null(await State(sandbox));
+    }
+
+    [Fact]
+    public async Task Process_WithNoRulesAndNoSkipTag_ShouldOnboardATaggedVmAsBeforeRules()
+    {
+        var tagged = AddVm("vm-tagged-old", "Windows", "10.0.0.16", new() { ["vmeventops:skip"] = "true" });
+
+        var result = await Process(Processor(rules: null), Created(tagged));
+
+        Assert.Equal((VmEventOutcome.Succeeded, "Default"), (result.Outcome, result.Rule));
     }
 
     [Fact]
@@ -259,7 +269,7 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Process_WithNoRulesConfigured_ShouldIgnoreADeleteOfAnOnboardedVm_AsToday_NoOffboardingAction()
+    public async Task Process_WithNoRulesConfigured_ShouldIgnoreADeleteOfAnOnboardedVm_AsBeforeRules_WithoutReadingState()
     {
         var vm = AddVm("vm-legacy", "Linux", "10.0.0.26");
         await Process(Processor(rules: null), Created(vm));
@@ -267,7 +277,8 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var result = await Process(Processor(rules: null), Deleted(vm));
 
-        Assert.Equal((VmEventOutcome.Ignored, "NoOffboardingAction:Default"), (result.Outcome, result.Reason));
+        Assert.Equal((VmEventOutcome.Ignored, RejectReasons.NotVmWrite), (result.Outcome, result.Reason));
+        Assert.DoesNotContain("State", result.Stages.Keys);
         Assert.Equal(1, _arm.Calls("job-put"));
         // The RunbookName setting's runbook gets the parameters it always got: a job passing one it does not declare fails.
         Assert.Equal(["CorrelationId", "PrivateIpAddress", "VmName", "VmResourceId"], Assert.Single(_arm.Model.Jobs.Values).Parameters.Keys.Where(k => k != "TraceId").Order());
