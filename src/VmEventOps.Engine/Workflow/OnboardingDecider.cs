@@ -101,10 +101,11 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
         if (facts.Vm is null && facts.VmGone is null) return WorkflowNext.Run(WorkflowStep.LookupVm);
         if (facts.Vm is { } live && live.VmId == vmId) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.VmStillExists), attempt);
         if (facts.Claim is not { } claim) return WorkflowNext.Run(WorkflowStep.Claim);
-        if (!claim.Won && !facts.Force && claim.Record is { } winner)
+        // A lost claim: the record is another worker's. Go on only to take over its offboarding of this vmId once it is
+        // stale (that worker died); anything else (a live offboarding, an onboarding again, a record gone) is not ours.
+        if (!claim.Won && !facts.Force && !IsStaleOffboarding(claim.Record, vmId, now))
         {
-            if (IsOffboardingElsewhere(winner, now)) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.InProgressElsewhere), attempt);
-            if (winner.State == OnboardingStatus.Offboarded) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.AlreadyOffboarded), attempt);
+            return Completed(VmEventOutcome.Ignored, Reason.Of(claim.Record?.State == OnboardingStatus.Offboarded ? ReasonCodes.AlreadyOffboarded : ReasonCodes.InProgressElsewhere), attempt);
         }
 
         if (facts.Job is not { } job) return WorkflowNext.Run(WorkflowStep.RunAction);
@@ -130,9 +131,12 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
         };
     }
 
-    // A failed offboarding leaves the record offboardable (OffboardingFailed), never Failed or DeadLettered as an onboarding would.
+    // A failed offboarding leaves the record offboardable (OffboardingFailed), never Failed or DeadLettered as an onboarding
+    // would; and only a record this attempt claimed (before the claim, or after a lost one, the record is someone else's).
     private static OnboardingDecision Offboard(OnboardingFacts facts, OnboardingDecision decision) =>
-        facts.Offboarding && decision.Record is not null ? decision with { Record = OnboardingStatus.OffboardingFailed } : decision;
+        facts.Offboarding && decision.Record is not null
+            ? decision with { Record = facts.Claim is { Won: true } ? OnboardingStatus.OffboardingFailed : null }
+            : decision;
 
     private static Failure FailureOf(Checks.CheckResult check) =>
         check.Failure ?? new Failure(Diagnostics.ErrorIds.Unexpected, Diagnostics.VmErrorCategory.NotSpecified, false, null, $"{check.Name} did not pass: {check.Summary}");
@@ -171,6 +175,9 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
     // came back when the lease ran out), and is taken over.
     private bool IsClaimedElsewhere(OnboardingState? state, DateTimeOffset now) =>
         state is { State: OnboardingStatus.InProgress, UpdatedOn: { } updated } && now - updated < messageLease;
+
+    private bool IsStaleOffboarding(OnboardingState? state, Guid vmId, DateTimeOffset now) =>
+        state is { State: OnboardingStatus.Offboarding } && state.VmId == vmId && !IsOffboardingElsewhere(state, now);
 
     private static bool IsOffboarded(OnboardingState? state, Guid vmId) =>
         state is { State: OnboardingStatus.Offboarding or OnboardingStatus.Offboarded or OnboardingStatus.OffboardingFailed } && state.VmId == vmId;

@@ -89,8 +89,9 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
         try
         {
             var current = await state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
-            // Another worker finished it meanwhile (its onboarding, or its offboarding).
-            if (status == OnboardingStatus.OffboardingFailed ? current?.State == OnboardingStatus.Offboarded : current?.State == OnboardingStatus.Succeeded) return;
+            // Another worker finished it meanwhile (its onboarding, or its offboarding); a failed offboarding writes only over
+            // the Offboarding claim it made (the decider gives it a record only then), never over another's record.
+            if (status == OnboardingStatus.OffboardingFailed ? current?.State != OnboardingStatus.Offboarding : current?.State == OnboardingStatus.Succeeded) return;
             await state.TryWriteAsync(vm, new OnboardingState
             {
                 VmResourceId = vm.Value, VmId = current?.VmId, State = status, Attempts = ended.Attempt, LastError = ended.Reason, JobId = current?.JobId,

@@ -356,11 +356,53 @@ public sealed class OnboardingDeciderTests
     [Fact]
     public void Decide_WhenAnOffboardingFails_ShouldKeepTheRecordOffboardable()
     {
-        var facts = Deleted(Record(OnboardingStatus.Succeeded)) with { Rule = DefaultMatch, VmGone = ErrorIds.VmNotFound, Failure = Transient(ErrorIds.RunbookJobFailed), FailedStep = "Offboarding" };
+        var facts = Deleted(Record(OnboardingStatus.Succeeded)) with
+        {
+            Rule = DefaultMatch, VmGone = ErrorIds.VmNotFound, Claim = new Claim(true, Record(OnboardingStatus.Offboarding, updated: Now), false),
+            Failure = Transient(ErrorIds.RunbookJobFailed), FailedStep = "Offboarding",
+        };
 
         var decision = _decider.Decide(facts, Now).Decision!;
 
         Assert.Equal((VmEventOutcome.RetryScheduled, (OnboardingStatus?)OnboardingStatus.OffboardingFailed), (decision.Outcome, decision.Record));
+    }
+
+    [Fact]
+    public void Decide_WhenAnOffboardingFailsBeforeItsClaim_ShouldWriteNoRecord()
+    {
+        var facts = Deleted(Record(OnboardingStatus.Succeeded)) with { Rule = DefaultMatch, Failure = Transient(), FailedStep = "VmLookup" };
+
+        var decision = _decider.Decide(facts, Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.RetryScheduled, (OnboardingStatus?)null), (decision.Outcome, decision.Record));
+    }
+
+    [Theory]
+    [InlineData(OnboardingStatus.Succeeded, 1, ReasonCodes.InProgressElsewhere)]
+    [InlineData(OnboardingStatus.InProgress, 1, ReasonCodes.InProgressElsewhere)]
+    [InlineData(OnboardingStatus.OffboardingFailed, 60, ReasonCodes.InProgressElsewhere)]
+    [InlineData(OnboardingStatus.Offboarding, 1, ReasonCodes.InProgressElsewhere)]
+    [InlineData(OnboardingStatus.Offboarded, 60, ReasonCodes.AlreadyOffboarded)]
+    public void Decide_WhenAnOffboardingLosesItsClaim_ShouldStop_WithoutAnyRecord(OnboardingStatus winner, int minutesAgo, string reason)
+    {
+        var facts = Deleted(Record(OnboardingStatus.Succeeded)) with
+        {
+            Rule = DefaultMatch, VmGone = ErrorIds.VmNotFound, Claim = new Claim(false, Record(winner, updated: Now.AddMinutes(-minutesAgo)), false),
+        };
+
+        var decision = _decider.Decide(facts, Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.Ignored, Route.Complete, reason, (OnboardingStatus?)null), (decision.Outcome, decision.Route, decision.Reason.Code, decision.Record));
+    }
+
+    [Fact]
+    public void Decide_WhenAnOffboardingLosesItsClaimToAStaleOffboardingOfTheSameVmId_ShouldTakeItOver()
+    {
+        var stale = Deleted(Record(OnboardingStatus.Succeeded)) with { Rule = DefaultMatch, VmGone = ErrorIds.VmNotFound, Claim = new Claim(false, Record(OnboardingStatus.Offboarding, updated: Now.AddHours(-1)), false) };
+        var otherVmId = stale with { Claim = new Claim(false, Record(OnboardingStatus.Offboarding, updated: Now.AddHours(-1), vmId: Guid.NewGuid()), false) };
+
+        Assert.Equal(WorkflowStep.RunAction, _decider.Decide(stale, Now).Step);
+        Assert.Equal(ReasonCodes.InProgressElsewhere, _decider.Decide(otherVmId, Now).Decision!.Reason.Code);
     }
 
     [Fact]
