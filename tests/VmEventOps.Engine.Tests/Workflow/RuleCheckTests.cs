@@ -77,7 +77,7 @@ public sealed class RuleCheckTests
     }
 
     [Fact]
-    public async Task TcpPort_WhenTheConnectionHangs_ShouldTimeOutWithinItsLimit()
+    public async Task Http_WhenTheConnectionHangs_ShouldTimeOutWithinItsLimit()
     {
         // A listener whose backlog is full does not answer a SYN: the connection waits until the check's limit.
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -99,6 +99,62 @@ public sealed class RuleCheckTests
         foreach (var filler in fillers) filler.Dispose();
         Assert.Equal((CheckStatus.TimedOut, ErrorIds.CheckTimedOut, true), (result.Status, result.Failure!.ErrorId, result.Failure.IsTransient));
         Assert.InRange(watch.ElapsedMilliseconds, 900, 15000);
+    }
+
+    [Fact]
+    public async Task TcpPort_WhenTheSynIsNeverAnswered_ShouldTimeOutWithinItsLimit()
+    {
+        // A TCP connect to a port whose SYNs are dropped: the address is one no route answers on this machine, or a
+        // listener whose backlog is full; in both the connect waits, and only the check's limit ends it.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var fillers = new List<Socket>();
+        for (var i = 0; i < 8; i++)
+        {
+            var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+            try { filler.Connect(IPAddress.Loopback, port); } catch (SocketException) { }
+            fillers.Add(filler);
+        }
+
+        var check = Build($$"""{ "Kind": "TcpPort", "Port": {{port}}, "TimeoutSeconds": 1 }""");
+        var watch = Stopwatch.StartNew();
+        var result = await check.RunAsync(Facts(), CancellationToken.None);
+
+        foreach (var filler in fillers) filler.Dispose();
+        Assert.Equal((CheckStatus.TimedOut, ErrorIds.CheckTimedOut, true), (result.Status, result.Failure!.ErrorId, result.Failure.IsTransient));
+        Assert.Equal("TcpPort", result.Kind);
+        Assert.InRange(watch.ElapsedMilliseconds, 900, 5000);
+    }
+
+    [Fact]
+    public async Task BoundedCheck_WhenTheCheckIgnoresItsToken_ShouldStillTimeOutAtItsLimit()
+    {
+        // A resolver that does not heed cancellation (getaddrinfo on a dead DNS server) stands for any such check.
+        var spec = new DnsCheckSpec { Name = "DnsCheck", Timeout = TimeSpan.FromSeconds(1), Retryable = true, HostName = "x", Address = "{PrivateIpAddress}" };
+        var check = new BoundedCheck(new StubbornCheck(TimeSpan.FromSeconds(20)), spec);
+
+        var watch = Stopwatch.StartNew();
+        var result = await check.RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.TimedOut, ErrorIds.CheckTimedOut, true, "Dns"), (result.Status, result.Failure!.ErrorId, result.Failure.IsTransient, result.Kind));
+        Assert.InRange(watch.ElapsedMilliseconds, 900, 5000);
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public async Task BoundedCheck_WhatACheckThrows_ShouldBeClassifiedByTheOneClassifier(bool dropped, bool transient)
+    {
+        var spec = new TcpPortCheckSpec { Name = "TcpPortCheck", Timeout = TimeSpan.FromSeconds(5), Retryable = true, Host = "{PrivateIpAddress}", Port = 22 };
+        Exception thrown = dropped ? new IOException("the connection was reset") : new InvalidOperationException("a bug");
+        var check = new BoundedCheck(new ThrowingCheck(thrown), spec);
+
+        var result = await check.RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.Error, ErrorIds.CheckError, transient), (result.Status, result.Failure!.ErrorId, result.Failure.IsTransient));
+        Assert.Contains(thrown.GetType().Name, result.Failure.Message);
     }
 
     [Theory]
@@ -234,6 +290,23 @@ public sealed class RuleCheckTests
     }
 
     [Fact]
+    public async Task Dns_WhenTheResolverNeverAnswersNorHeedsItsToken_ShouldTimeOutWithinItsLimit()
+    {
+        // A resolver whose server is gone, as getaddrinfo behaves: no answer, and cancellation not heeded.
+        var spec = new DnsCheckSpec { Name = "DnsCheck", Timeout = TimeSpan.FromSeconds(1), Retryable = true, HostName = "{VmName}.corp.example", Address = "{PrivateIpAddress}" };
+        var hung = new TaskCompletionSource<IPAddress[]>();
+        string? asked = null;
+        var check = new BoundedCheck(new DnsCheck(spec, (name, _) => { asked = name; return hung.Task; }), spec);
+
+        var watch = Stopwatch.StartNew();
+        var result = await check.RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.TimedOut, ErrorIds.CheckTimedOut, true, "Dns"), (result.Status, result.Failure!.ErrorId, result.Failure.IsTransient, result.Kind));
+        Assert.Equal("vm-check.corp.example", asked);
+        Assert.InRange(watch.ElapsedMilliseconds, 900, 5000);
+    }
+
+    [Fact]
     public async Task Dns_WhenTheNameDoesNotResolve_ShouldFail()
     {
         var result = await Build("""{ "Kind": "Dns", "HostName": "{VmName}.invalid" }""").RunAsync(Facts(), CancellationToken.None);
@@ -304,6 +377,25 @@ public sealed class RuleCheckTests
         Assert.Equal("OK (200 http://127.0.0.1/***)", CheckRecord.Of(passed, Mask).Reason);
         Assert.Equal("VmCheckFailed: http://127.0.0.1/*** answered 503", CheckRecord.Of(failed, Mask).Reason);
         Assert.Equal((CheckStatus.Passed, "Http", 3L), (CheckRecord.Of(passed, Mask).Status, CheckRecord.Of(passed, Mask).Kind, CheckRecord.Of(passed, Mask).ElapsedMs));
+    }
+
+    // A check that takes its time, heeding its token only when cooperative.
+    private sealed class StubbornCheck(TimeSpan takes, bool cooperative = false) : IVmCheck
+    {
+        public string Name => "Stubborn";
+
+        public async Task<CheckResult> RunAsync(VmFacts vm, CancellationToken cancellationToken)
+        {
+            await Task.Delay(takes, cooperative ? cancellationToken : CancellationToken.None);
+            return CheckResult.Pass(Name, "late");
+        }
+    }
+
+    private sealed class ThrowingCheck(Exception exception) : IVmCheck
+    {
+        public string Name => "Throwing";
+
+        public Task<CheckResult> RunAsync(VmFacts vm, CancellationToken cancellationToken) => Task.FromException<CheckResult>(exception);
     }
 
     private sealed class RecordingScriptHost(ScriptCheckOutcome? answer) : IScriptCheckHost

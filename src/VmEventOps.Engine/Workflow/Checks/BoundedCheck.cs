@@ -6,8 +6,9 @@ using VmEventOps.Engine.Rules;
 namespace VmEventOps.Engine.Workflow.Checks;
 
 /// <summary>
-/// A rule's check within its limits: it ends by its time limit (TimedOut), what it throws is an Error result, and a
-/// failure is worth another attempt only when the rule says so. Its kind and time are kept in the result.
+/// A rule's check within its limits: it ends by its time limit (TimedOut), whether or not it heeds its token; what it
+/// throws is an Error result, classified by <see cref="FailureClassifier"/>; and a failure is worth another attempt only
+/// when the rule says so. Its kind and time are kept in the result.
 /// </summary>
 internal sealed class BoundedCheck(IVmCheck inner, CheckSpec spec) : IVmCheck
 {
@@ -21,7 +22,8 @@ internal sealed class BoundedCheck(IVmCheck inner, CheckSpec spec) : IVmCheck
         CheckResult result;
         try
         {
-            result = await inner.RunAsync(vm, limit.Token).ConfigureAwait(false);
+            // WaitAsync holds the limit even for a check that does not heed its token (a resolver, a driver, a script host).
+            result = await inner.RunAsync(vm, limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -30,7 +32,8 @@ internal sealed class BoundedCheck(IVmCheck inner, CheckSpec spec) : IVmCheck
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var failure = e is VmEventOpsException known ? Failure.Of(known) : new Failure(ErrorIds.CheckError, VmErrorCategory.NotSpecified, false, null, $"{e.GetType().Name}: {e.Message}");
+            // The one classifier says what is transient (a dropped connection is, a bug is not); the id says a check could not run.
+            var failure = e is VmEventOpsException known ? Failure.Of(known) : FailureClassifier.Classify(e) with { ErrorId = ErrorIds.CheckError, Message = $"{e.GetType().Name}: {e.Message}" };
             result = CheckResult.Error(Name, "error", failure with { IsTransient = failure.IsTransient && spec.Retryable });
         }
 

@@ -7,8 +7,11 @@ using VmEventOps.Engine.Rules;
 namespace VmEventOps.Engine.Workflow.Checks;
 
 /// <summary>A DNS name (a template of the VM's facts) that must resolve to the VM's address: it passes when one of the answers is that address.</summary>
-internal sealed class DnsCheck(DnsCheckSpec spec) : IVmCheck
+internal sealed class DnsCheck(DnsCheckSpec spec, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null) : IVmCheck
 {
+    // The host's resolver: getaddrinfo on Linux does not heed the token, so the check's limit is BoundedCheck's to hold.
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
+
     public string Name => spec.Name;
 
     public async Task<CheckResult> RunAsync(VmFacts vm, CancellationToken cancellationToken)
@@ -24,7 +27,7 @@ internal sealed class DnsCheck(DnsCheckSpec spec) : IVmCheck
         IPAddress[] answers;
         try
         {
-            answers = await Dns.GetHostAddressesAsync(name, cancellationToken).ConfigureAwait(false);
+            answers = await _resolve(name, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
