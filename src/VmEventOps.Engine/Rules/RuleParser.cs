@@ -327,7 +327,8 @@ public static partial class RuleParser
         {
             Name = common.Name, Timeout = common.Timeout, Retryable = common.Retryable, Url = url, ExpectedStatus = expected,
             TrustServerCertificate = Flag(element, "TrustServerCertificate", what) ?? false,
-            HostNameInCertificate = Text(element, "HostNameInCertificate", ErrorIds.RuleCheckInvalid), Headers = headers,
+            HostNameInCertificate = Text(element, "HostNameInCertificate", ErrorIds.RuleCheckInvalid) is { } certificateName ? TrustedHost(certificateName, what + ".HostNameInCertificate") : null,
+            Headers = headers,
         };
     }
 

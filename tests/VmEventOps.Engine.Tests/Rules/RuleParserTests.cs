@@ -114,6 +114,8 @@ public sealed class RuleParserTests
     [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "http://{PrivateIpAddress}.{tag:zone?}:8080/" }] }]""", ErrorIds.RuleTemplateInvalid, "host from a tag")]
     [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Database", "Provider": "PostgreSql", "Server": "{Tag:db}.corp.example", "Password": "pw" }] }]""", ErrorIds.RuleTemplateInvalid, "host from a tag")]
     [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "{PrivateIpAddress}https://x/" }] }]""", ErrorIds.RuleCheckInvalid, "http or https")]
+    [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "https://{PrivateIpAddress}/", "HostNameInCertificate": "{Tag:cn}.corp.example" }] }]""", ErrorIds.RuleTemplateInvalid, "host from a tag")]
+    [InlineData("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "https://{PrivateIpAddress}/", "HostNameInCertificate": "{VmNam}.corp.example" }] }]""", ErrorIds.RuleTemplateInvalid, "{VmNam}")]
     [InlineData("""[{ "Name": "x", "Action": { "Runbook": "R", "Parameters": { "vmresourceid": "{Tag:target}" } } }]""", ErrorIds.RuleInvalid, "gives every runbook itself")]
     [InlineData("""[{ "Name": "SkipTagged" }]""", ErrorIds.RuleInvalid, "built-in rule")]
     [InlineData("""[{ "Name": "default" }]""", ErrorIds.RuleInvalid, "built-in rule")]

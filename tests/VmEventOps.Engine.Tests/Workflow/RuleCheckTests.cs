@@ -201,6 +201,22 @@ public sealed class RuleCheckTests
     }
 
     [Fact]
+    public async Task Http_HostNameInCertificate_ShouldBeFilledAsATemplateOfTheVmsFacts_AsTheDocsExampleWrites()
+    {
+        // docs/rules-and-checks.md: "HostNameInCertificate": "{VmName}.corp.example"; the test certificate names localhost.
+        await using var server = new TinyHttpServer(TestTrust.Certificate);
+        var check = Build($$"""{ "Kind": "Http", "Url": "https://{PrivateIpAddress}:{{server.Port}}/health", "HostNameInCertificate": "{VmName}" }""");
+
+        var named = await check.RunAsync(Facts(name: "localhost"), CancellationToken.None);
+        var other = await check.RunAsync(Facts(name: "vm-check"), CancellationToken.None);
+
+        Assert.True(named.Passed, named.Failure?.Message);
+        Assert.Contains($"Host: localhost:{server.Port}", server.Requests.First());
+        Assert.Equal((false, ErrorIds.CheckFailed), (other.Passed, other.Failure!.ErrorId));
+        Assert.Contains("TLS", other.Failure.Message);
+    }
+
+    [Fact]
     public async Task Http_WhenNothingListens_ShouldFailRetryably()
     {
         var result = await Build($$"""{ "Kind": "Http", "Url": "http://127.0.0.1:{{FreePort()}}/" }""").RunAsync(Facts(), CancellationToken.None);

@@ -25,7 +25,12 @@ internal sealed class HttpCheck(HttpCheckSpec spec, CheckHttpClients clients) : 
         var shown = $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}";
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         // The name the certificate holds, when the URL uses an address: sent as Host, so TLS checks that name.
-        if (spec.HostNameInCertificate is { } name) request.Headers.Host = uri.IsDefaultPort ? name : $"{name}:{uri.Port}";
+        // A template of trusted facts ({VmName}.corp.example), filled as a host.
+        if (spec.HostNameInCertificate is { } template && FactTemplate.RenderHost(template, vm.Vm) is { Length: > 0 } name)
+        {
+            request.Headers.Host = uri.IsDefaultPort ? name : $"{name}:{uri.Port}";
+        }
+
         foreach (var (header, value) in spec.Headers) request.Headers.TryAddWithoutValidation(header, FactTemplate.Render(value, vm.Vm));
         try
         {
