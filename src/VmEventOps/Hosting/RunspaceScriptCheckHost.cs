@@ -10,12 +10,15 @@ namespace VmEventOps.Hosting;
 /// script runs on the pipeline thread (through the cmdlet's message drain, the one place that thread waits) as a nested
 /// pipeline with the VM's facts as the parameters it declares, and is stopped when its time limit cancels it. It answers
 /// $true or $false, or an object with Passed and Message; anything else, or a terminating error, is the check's error.
+/// Scripts run one at a time per runspace (one pipeline thread); one whose limit runs out before it starts is a retryable
+/// VmCheckTimedOut.
 /// </summary>
 internal sealed class RunspaceScriptCheckHost(PipelineHostLog log) : IScriptCheckHost
 {
-    public Task<ScriptCheckOutcome> RunAsync(string path, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+    public async Task<ScriptCheckOutcome> RunAsync(string path, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
     {
         var answer = new TaskCompletionSource<ScriptCheckOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = 0;
         log.OnPipelineThread(cmdlet =>
         {
             if (cancellationToken.IsCancellationRequested)
@@ -24,6 +27,7 @@ internal sealed class RunspaceScriptCheckHost(PipelineHostLog log) : IScriptChec
                 return;
             }
 
+            Volatile.Write(ref started, 1);
             try
             {
                 answer.TrySetResult(Run((PSCmdlet)cmdlet, path, parameters, cancellationToken));
@@ -37,7 +41,20 @@ internal sealed class RunspaceScriptCheckHost(PipelineHostLog log) : IScriptChec
                 answer.TrySetException(new VmEventOpsException(ErrorIds.CheckError, VmErrorCategory.InvalidResult, $"The script {Path.GetFileName(path)} failed: {e.Message}", path, e));
             }
         });
-        return answer.Task.WaitAsync(cancellationToken);
+        try
+        {
+            return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Volatile.Read(ref started) == 0)
+        {
+            // The limit ran out while the script waited for the pipeline thread (Script checks run one at a time per
+            // runspace): not the VM's failure, so always worth another attempt.
+            throw new VmEventOpsException(ErrorIds.CheckTimedOut, VmErrorCategory.OperationTimeout,
+                $"The script {Path.GetFileName(path)} did not start within its limit: Script checks run one at a time per runspace, and others ran first.", path)
+            {
+                IsTransient = true,
+            };
+        }
     }
 
     private static ScriptCheckOutcome Run(PSCmdlet cmdlet, string path, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)

@@ -384,6 +384,19 @@ public sealed class RuleCheckTests
     }
 
     [Fact]
+    public async Task Script_WhoseTurnNeverCameWithinItsLimit_ShouldTimeOutRetryably_EvenWhenTheRuleSaysNotRetryable()
+    {
+        using var temp = new TempDirectory();
+        var script = Path.Combine(temp.Path, "queued.ps1");
+        await File.WriteAllTextAsync(script, "$true");
+
+        var result = await Build($$"""{ "Kind": "Script", "Path": "{{script.Replace("\\", "\\\\")}}", "TimeoutSeconds": 1 }""", new QueuedScriptHost()).RunAsync(Facts(), CancellationToken.None);
+
+        Assert.Equal((CheckStatus.TimedOut, ErrorIds.CheckTimedOut, true), (result.Status, result.Failure!.ErrorId, result.Failure.IsTransient));
+        Assert.Contains("one at a time per runspace", result.Failure.Message);
+    }
+
+    [Fact]
     public void CheckRecord_OfAPassedAndAFailedCheck_ShouldPassBothReasonsThroughTheMasking()
     {
         static string Mask(string text) => text.Replace("Planted-1", "***", StringComparison.Ordinal);
@@ -412,6 +425,24 @@ public sealed class RuleCheckTests
         public string Name => "Throwing";
 
         public Task<CheckResult> RunAsync(VmFacts vm, CancellationToken cancellationToken) => Task.FromException<CheckResult>(exception);
+    }
+
+    // A runspace whose pipeline thread is busy with another script until the limit: what RunspaceScriptCheckHost then says.
+    private sealed class QueuedScriptHost : IScriptCheckHost
+    {
+        public async Task<ScriptCheckOutcome> RunAsync(string path, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new VmEventOpsException(ErrorIds.CheckTimedOut, VmErrorCategory.OperationTimeout, "The script did not start within its limit: Script checks run one at a time per runspace, and others ran first.") { IsTransient = true };
+            }
+
+            return new ScriptCheckOutcome(true, null);
+        }
     }
 
     private sealed class RecordingScriptHost(ScriptCheckOutcome? answer) : IScriptCheckHost
