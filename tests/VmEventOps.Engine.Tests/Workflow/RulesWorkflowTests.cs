@@ -197,10 +197,14 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
         var queues = Queues();
         for (var i = 0; i < 4; i++) await queues.SendToMainAsync(Deleted(vm));
         var messages = await queues.ReceiveAsync(QueueKind.Main, 4, TimeSpan.FromMinutes(1), null, CancellationToken.None);
+        var putsBefore = _arm.Calls("job-put");
 
         var results = await Task.WhenAll(messages.Select(m => Processor().ProcessAsync(m, false, CancellationToken.None)));
 
+        Assert.Equal(4, messages.Count);
         Assert.Single(results, r => r.Outcome == VmEventOutcome.Offboarded);
+        // One job started, not one job found by three more starts of the same id: the losers of the claim stop.
+        Assert.Equal(1, _arm.Calls("job-put") - putsBefore);
         Assert.Single(_arm.Model.Jobs.Values, j => j.Runbook == "Offboard-Vm");
         Assert.Equal(OnboardingStatus.Offboarded, (await State(vm))!.State);
     }
@@ -306,11 +310,14 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Process_SecretsPlantedInCheckSettings_ShouldBeAbsentFromTheResultTheRecordTheTrailAndTheQueues()
     {
         const string planted = "Planted-S3cret-7f";
-        // The password of a database check, and the same text in an Http check's URL: its failure quotes the URL, which must come out masked.
+        // The password of a database check, and the same text in an Http check's URL and header: the Http check passes
+        // (its summary quotes the URL, which must come out masked), so the Database check runs: a real PostgreSQL
+        // refuses the login with the planted password.
+        await using var web = new TinyHttpServer();
         var rules = $$"""
         [{ "Name": "secretive", "Checks": [
-            { "Kind": "Http", "Url": "http://127.0.0.1:9/{{planted}}", "Headers": { "Authorization": "Bearer {{planted}}-token" } },
-            { "Kind": "Database", "Provider": "PostgreSql", "Server": "127.0.0.1", "User": "nobody", "Password": "{{planted}}" }
+            { "Kind": "Http", "Url": "http://127.0.0.1:{{web.Port}}/{{planted}}", "Headers": { "Authorization": "Bearer {{planted}}-token" } },
+            { "Kind": "Database", "Provider": "PostgreSql", "Server": "127.0.0.1", "User": "nobody", "Password": "{{planted}}", "Encryption": "Optional" }
           ] }]
         """;
         var vm = AddVm("vm-secret", "Linux", "10.0.0.27");
@@ -318,6 +325,9 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
         var result = await Process(EventProcessor.Create(_options with { Rules = rules }, NullHostLog.Instance), Created(vm));
 
         Assert.Equal(VmEventOutcome.RetryScheduled, result.Outcome);
+        Assert.Contains($"Authorization: Bearer {planted}-token", Assert.Single(web.Requests));
+        Assert.Equal([("HttpCheck", CheckStatus.Passed), ("DatabaseCheck", CheckStatus.Failed)], result.Checks.Select(c => (c.Name, c.Status)));
+        Assert.Contains(ErrorIds.DbCheckFailed, result.Checks[1].Reason);
         Assert.DoesNotContain(planted, JsonSerializer.Serialize(result));
         Assert.Contains("***", result.Checks[0].Reason);
         Assert.DoesNotContain(planted, JsonSerializer.Serialize(await State(vm)));
