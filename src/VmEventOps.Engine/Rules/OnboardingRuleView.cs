@@ -53,7 +53,7 @@ public sealed record OnboardingRuleView
         {
             DatabaseCheckSpec d => $"{d.Provider} {d.Server}{(d.Port is { } port ? ":" + port : string.Empty)}{(d.Database is { } db ? "/" + db : string.Empty)}",
             TcpPortCheckSpec t => $"{t.Host}:{t.Port}",
-            HttpCheckSpec h => $"{h.Url} → {string.Join("|", h.ExpectedStatus)}",
+            HttpCheckSpec h => $"{Shown(h.Url)} → {string.Join("|", h.ExpectedStatus)}",
             DnsCheckSpec n => $"{n.HostName} → {n.Address}",
             TagsCheckSpec g => string.Join(", ", g.Required),
             ScriptCheckSpec s => s.Path,
@@ -61,6 +61,19 @@ public sealed record OnboardingRuleView
         };
         var limit = check.Timeout > TimeSpan.Zero ? $", {check.Timeout.TotalSeconds:0} s" : string.Empty;
         return $"{check.Name}: {check.Kind} {what} ({(check.Retryable ? "retry" : "final")}{limit})";
+    }
+
+    // A URL as shown: its query and fragment (an API key, a signature) and any user information cut to ***.
+    private static string Shown(string url)
+    {
+        var query = url.IndexOfAny(['?', '#']);
+        var text = query < 0 ? url : url[..query] + "?***";
+        var scheme = text.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0) return text;
+        var hostStart = scheme + 3;
+        var hostEnd = text.IndexOf('/', hostStart) is var slash and >= 0 ? slash : text.Length;
+        var at = text.LastIndexOf('@', hostEnd - 1, hostEnd - hostStart);
+        return at < 0 ? text : text[..hostStart] + "***@" + text[(at + 1)..];
     }
 
     private static string? Describe(RunbookActionSpec? action) =>

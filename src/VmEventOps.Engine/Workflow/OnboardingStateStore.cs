@@ -117,7 +117,7 @@ public sealed class OnboardingStateStore
             ["NextAttemptOn"] = state.NextAttemptOn,
             ["TraceId"] = state.TraceId ?? previous?.TraceId,
             // A write that brings no facts keeps the last known ones (the offboarding of a deleted VM needs them).
-            ["Vm"] = (state.Vm ?? previous?.Vm) is { } facts ? JsonSerializer.Serialize(facts, OnboardingHistoryJson.Default.VmNetworkInfo) : null,
+            ["Vm"] = (state.Vm ?? previous?.Vm) is { } facts ? JsonSerializer.Serialize(ForStorage(facts), OnboardingHistoryJson.Default.VmNetworkInfo) : null,
             ["Rule"] = state.Rule ?? previous?.Rule,
             // A write that brings no history keeps the one before (a claim, a record written by an older version).
             ["History"] = JsonSerializer.Serialize(state.History.Count > 0 ? state.History : previous?.History ?? [], OnboardingHistoryJson.Default.IReadOnlyListOnboardingAttempt),
@@ -198,4 +198,23 @@ public sealed class OnboardingStateStore
     private static string Partition(VmResourceId vm) => vm.SubscriptionId.ToString("D");
 
     private static string Row(VmResourceId vm) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(vm.Key))).ToLowerInvariant();
+
+    /// <summary>Characters of tag keys and values a record keeps at most: a VM's 50 tags may hold 38,400, and a Table property holds 32,768 (64 KiB).</summary>
+    public const int MaxStoredTagChars = 16384;
+
+    // The last known facts as stored: tags in key order while they fit MaxStoredTagChars (the rest are not kept).
+    internal static VmNetworkInfo ForStorage(VmNetworkInfo vm)
+    {
+        if (vm.Tags.Sum(t => t.Key.Length + t.Value.Length) <= MaxStoredTagChars) return vm;
+        var kept = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var used = 0;
+        foreach (var (key, value) in vm.Tags.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (used + key.Length + value.Length > MaxStoredTagChars) continue;
+            kept[key] = value;
+            used += key.Length + value.Length;
+        }
+
+        return vm with { Tags = kept };
+    }
 }

@@ -142,6 +142,17 @@ public sealed class RuleParserTests
         Assert.Empty(Parse("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "https://{PrivateIpAddress}:8443/apps/{Tag:app}?owner={Tag:owner?}" }] }]""").Errors);
 
     [Fact]
+    public void View_OfAnHttpCheck_ShouldNotShowTheUrlsQuery()
+    {
+        var rule = Parse("""[{ "Name": "x", "Checks": [{ "Kind": "Http", "Url": "https://{PrivateIpAddress}:8443/health?code=Planted-Key-1&x=2" }] }]""").Rules.Single(r => r.Name == "x");
+
+        var shown = Assert.Single(OnboardingRuleView.Of(rule).Checks);
+
+        Assert.Contains("https://{PrivateIpAddress}:8443/health?***", shown);
+        Assert.DoesNotContain("Planted-Key-1", shown);
+    }
+
+    [Fact]
     public void Parse_ARuleWithoutActionWhenNoRunbookIsSet_ShouldBeAnError() =>
         Assert.Equal(ErrorIds.RuleInvalid, Parse("""[{ "Name": "x" }]""", new VmEventOptions()).Errors.Single().ErrorId);
 

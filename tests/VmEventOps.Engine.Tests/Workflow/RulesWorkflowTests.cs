@@ -99,6 +99,21 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Process_AVmWithTheMostTagsArmAllows_ShouldKeepItsFactsWithinATablePropertysSize()
+    {
+        // ARM: 50 tags, keys of 512 characters and values of 256: 38,400 characters, past a Table property's 32,768.
+        var tags = Enumerable.Range(0, 50).ToDictionary(i => $"k{i:00}".PadRight(512, 'k'), i => new string('v', 256));
+        var vm = AddVm("vm-tagged-full", "Linux", "10.0.0.17", tags);
+
+        var result = await Process(Processor(), Created(vm));
+
+        Assert.Equal(VmEventOutcome.Succeeded, result.Outcome);
+        var kept = (await State(vm))!.Vm!.Tags;
+        Assert.InRange(kept.Sum(t => t.Key.Length + t.Value.Length), 1, OnboardingStateStore.MaxStoredTagChars);
+        Assert.All(kept.Where(t => t.Key.Length == 512), t => Assert.Equal(tags[t.Key], t.Value));
+    }
+
+    [Fact]
     public async Task Process_ASkippedVm_ShouldBeIgnoredWithTheRuleAndItsReason_AndStartNothing()
     {
         var sandbox = AddVm("vm-sandbox", "Linux", "10.0.0.12", new() { ["env"] = "sandbox-7" });
