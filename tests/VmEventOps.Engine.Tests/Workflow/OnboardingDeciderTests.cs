@@ -358,8 +358,11 @@ public sealed class OnboardingDeciderTests
     {
         var facts = Deleted(Record(OnboardingStatus.Succeeded)) with
         {
-            Rule = DefaultMatch, VmGone = ErrorIds.VmNotFound, Claim = new Claim(true, Record(OnboardingStatus.Offboarding, updated: Now), false),
-            Failure = Transient(ErrorIds.RunbookJobFailed), FailedStep = "Offboarding",
+            Rule = DefaultMatch,
+            VmGone = ErrorIds.VmNotFound,
+            Claim = new Claim(true, Record(OnboardingStatus.Offboarding, updated: Now), false),
+            Failure = Transient(ErrorIds.RunbookJobFailed),
+            FailedStep = "Offboarding",
         };
 
         var decision = _decider.Decide(facts, Now).Decision!;
@@ -387,7 +390,9 @@ public sealed class OnboardingDeciderTests
     {
         var facts = Deleted(Record(OnboardingStatus.Succeeded)) with
         {
-            Rule = DefaultMatch, VmGone = ErrorIds.VmNotFound, Claim = new Claim(false, Record(winner, updated: Now.AddMinutes(-minutesAgo)), false),
+            Rule = DefaultMatch,
+            VmGone = ErrorIds.VmNotFound,
+            Claim = new Claim(false, Record(winner, updated: Now.AddMinutes(-minutesAgo)), false),
         };
 
         var decision = _decider.Decide(facts, Now).Decision!;
