@@ -25,6 +25,8 @@
         'Start-VmEventRetry'
         'Start-VmEventWorker'
         'Test-VmDbConnection'
+        'Invoke-VmEventApi'
+        'Start-VmEventDashboard'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -233,4 +233,14 @@ public sealed record VmEventOptions
     [Setting("Ingestion hosts outside Azure Monitor's own domains that may receive its tokens (Authorization=AAD; a private link scope, an emulator), comma-separated: host, *.domain, host:port. A loopback host only when listed.",
         Pattern = HostPattern, PatternDescription = HostRule)]
     public IReadOnlyList<string> ApplicationInsightsAllowedHosts { get; init; } = [];
+
+    // The dashboard and the HTTP API
+    [Setting("A link to a trace, shown with each VM's trace id in the dashboard: a URL with {traceId} in it (Application Insights' transaction search, a Grafana or Jaeger trace page). Only https links are shown.")]
+    public string? TraceLinkTemplate { get; init; }
+
+    [Setting("In the Function app's dashboard (App Service Authentication): the app roles, comma-separated, of which a signed-in principal needs one to re-queue and re-run; reading needs only a sign-in.")]
+    public IReadOnlyList<string> DashboardActionRoles { get; init; } = [];
+
+    [Setting("In the Function app's dashboard (App Service Authentication): the Entra ID group object ids, comma-separated, of which a signed-in principal needs one to re-queue and re-run (instead of, or besides, DashboardActionRoles).")]
+    public IReadOnlyList<string> DashboardActionGroups { get; init; } = [];
 }
