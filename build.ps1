@@ -219,6 +219,11 @@ function Start-DatabaseServers {
     Invoke-Native bash (Join-Path $root 'tests/servers/start-databases.sh')
 }
 
+function Install-TestBrowser {
+    # Debian's chromium and chromium-driver for the dashboard's browser tests; they fail (never skip) without them.
+    Invoke-Native bash (Join-Path $root 'tests/servers/install-browser.sh')
+}
+
 function Get-NuGetPackageRoot {
     $line = (& dotnet nuget locals global-packages --list) -join "`n"
     if ($line -notmatch 'global-packages:\s*(\S.*)$') { throw "Cannot find the NuGet packages folder: $line" }
@@ -259,6 +264,7 @@ function Invoke-Test {
     Invoke-Package
     Install-TestServers
     Start-DatabaseServers
+    Install-TestBrowser
     if (Test-Path $testOut) { Remove-Item $testOut -Recurse -Force }
     $null = New-Item -ItemType Directory $testOut
 

@@ -25,10 +25,10 @@
       else if (name === 'class') node.className = value;
       else node.setAttribute(name, value === true ? '' : String(value));
     }
-    append(node, children);
+    append(node, ...children);
     return node;
   }
-  function append(node, children) {
+  function append(node, ...children) {
     for (const child of children.flat()) {
       if (child === null || child === undefined || child === false) continue;
       node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
