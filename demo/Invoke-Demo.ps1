@@ -3,7 +3,9 @@
     The demo workflow, run by build.ps1 -Task Demo in a pwsh of its own against Azurite and the local emulators
     (settings arrive as VMEVENTOPS_* environment variables, as in a Function app).
 #>
-param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $DatabaseFolder, [Parameter(Mandatory)] [string] $VmIds)
+param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $DatabaseFolder, [Parameter(Mandatory)] [string] $VmIds,
+    # Keep the dashboard open at the end, until Ctrl+C.
+    [switch] $Dashboard)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
@@ -67,5 +69,33 @@ if ($byVm['vm-demo-03'].Outcome -notcontains 'RetryScheduled' -or $byVm['vm-demo
 if (@($results | Where-Object { "$($_.Outcome)" -eq 'DeadLettered' }).Count -ne 1) { $problems += 'the malformed message was not dead-lettered' }
 if (($trail | Where-Object Source -eq 'State').Status -join ',' -ne 'FirstSeen,RetryScheduled,Succeeded') { $problems += "vm-demo-03's trail does not show its retry and success" }
 if ($attempts.Count -ne 2 -or @($attempts.traceId | Sort-Object -Unique).Count -ne 1) { $problems += "vm-demo-03's two attempts are not one trace in the trace file" }
+Write-Host "== The dashboard (Start-VmEventDashboard) over the same queues and records"
+$dashboard = [powershell]::Create()
+$null = $dashboard.AddCommand('Import-Module').AddArgument($ModulePath).AddStatement().AddCommand('Start-VmEventDashboard')
+$served = [System.Management.Automation.PSDataCollection[psobject]]::new()
+$noInput = [System.Management.Automation.PSDataCollection[psobject]]::new()
+$noInput.Complete()   # an open input collection would keep the pipeline waiting for input
+$running = $dashboard.BeginInvoke($noInput, $served)
+$deadline = [DateTime]::UtcNow.AddSeconds(60)
+while ($served.Count -lt 1 -and -not $running.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+if ($served.Count -lt 1) { $problems += "the dashboard did not start: $($dashboard.Streams.Error.ReadAll() | Out-String)" }
+else {
+    $url = $served[0].Url
+    $headers = @{ 'X-VmEventOps-Token' = ($url -replace '^.*#token=', '') }
+    $health = Invoke-RestMethod "http://127.0.0.1:$($served[0].Port)/api/health" -Headers $headers
+    $records = Invoke-RestMethod "http://127.0.0.1:$($served[0].Port)/api/records" -Headers $headers
+    Write-Host ("The dashboard answers: {0} queues, {1} onboarding records ({2} succeeded), {3} message(s) in poison." -f
+        $health.queues.Count, $records.total, $health.states.Succeeded, ($health.queues | Where-Object queue -EQ Poison).approximateCount)
+    if ($records.total -lt 3 -or $health.states.Succeeded -lt 3) { $problems += 'the dashboard does not show the three onboarded VMs' }
+}
+$dashboard.Stop()
+$dashboard.Dispose()
 if ($problems) { throw "The demo did not end as expected: $($problems -join '; ')" }
 Write-Host 'Demo complete: 3 VMs onboarded once each, a duplicate and an update recognised, a forged event ignored, a bad message in poison; one VM''s story told by its trail and its trace.'
+if ($Dashboard) {
+    Write-Host "`n== The dashboard stays open on the demo's data until Ctrl+C: open the URL below (it holds the access token)."
+    Start-VmEventDashboard | Out-Null
+}
+else {
+    Write-Host "Dashboard: it was served at $url (stopped with the demo; build.ps1 -Task Demo -Dashboard keeps it open)."
+}

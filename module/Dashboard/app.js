@@ -63,7 +63,10 @@
   function vmLink(id, name) { return el('a', { href: '#/vm?id=' + encodeURIComponent(id), text: name || id }); }
   function loading(what) { return el('p', { class: 'loading', role: 'status', text: `Loading ${what}…` }); }
   function problem(error) {
-    return el('div', { class: 'error', role: 'alert' }, el('strong', { text: error.code || 'Error' }), ': ', error.message || String(error));
+    // 401 comes only from the Function app's UI route (App Service Authentication): offer its sign-in page.
+    const signIn = error.status === 401
+      ? el('p', {}, el('a', { href: '/.auth/login/aad?post_login_redirect_uri=' + encodeURIComponent(location.pathname), text: 'Sign in' })) : null;
+    return el('div', { class: 'error', role: 'alert' }, el('strong', { text: error.code || 'Error' }), ': ', error.message || String(error), signIn);
   }
 
   async function api(action, { query, body } = {}) {
@@ -81,7 +84,7 @@
     }
     let json = null;
     try { json = await response.json(); } catch (e) { json = null; }
-    if (!response.ok) throw (json && json.error) || { code: 'HTTP ' + response.status, message: response.statusText };
+    if (!response.ok) throw Object.assign({ status: response.status }, (json && json.error) || { code: 'HTTP ' + response.status, message: response.statusText });
     return json;
   }
 
