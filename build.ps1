@@ -23,7 +23,9 @@
     Bench  The benchmark: throughput as a ratio to the raw queue-move limit at each -Concurrency, Azure calls per event,
            latency, start-up and memory over -Events fresh VM events against Azurite and the emulators, and BenchmarkDotNet
            for the engine's hot paths; and a burst: -Events (1000 with -Scenario Burst) VMs created at once, onboarded by
-           -Workers worker processes within a scaled Automation job quota. -Scenario Throughput or Burst runs one part.
+           -Workers worker processes within a scaled Automation job quota; and a sweep (Sync-VmOnboarding) of a 10,000-VM
+           subscription (-Events with -Scenario Sweep): ARM calls, time, peak memory. -Scenario Throughput, Burst or Sweep
+           runs one part.
            Prints a table; writes out/bench/results.json (bench/Invoke-Benchmark.ps1).
     Servers
            Installs (Debian packages, as root) and starts PostgreSQL and MariaDB on loopback with the test user and
@@ -53,7 +55,7 @@ param(
     [string] $Concurrency = '1,8,32',
 
     # Bench: All, Throughput (throughput, calls, latency, start-up, memory, engine paths) or Burst.
-    [ValidateSet('All', 'Throughput', 'Burst')]
+    [ValidateSet('All', 'Throughput', 'Burst', 'Sweep')]
     [string] $Scenario = 'All',
 
     # Bench: competing worker processes in the burst scenario.
@@ -215,7 +217,8 @@ function Invoke-Bench {
     Invoke-Native dotnet publish (Join-Path $root 'bench/VmEventOps.Benchmarks/VmEventOps.Benchmarks.csproj') -c Release -o $tool --nologo -v quiet
     $levels = @($Concurrency -split ',' | ForEach-Object { [int] $_ })
     $burstEvents = if ($Scenario -eq 'Burst' -and $eventsGiven) { $Events } else { 1000 }
-    & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -Scenario $Scenario -Events $Events -Concurrency $levels -BurstEvents $burstEvents -Workers $Workers `
+    $sweepVms = if ($Scenario -eq 'Sweep' -and $eventsGiven) { $Events } else { 10000 }
+    & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -Scenario $Scenario -Events $Events -Concurrency $levels -BurstEvents $burstEvents -SweepVms $sweepVms -Workers $Workers `
         -ModulePath (Join-Path $moduleOut 'VmEventOps.psd1') -Tool (Join-Path $tool 'VmEventOps.Benchmarks.dll') -OutFolder $benchOut
 }
 
@@ -266,6 +269,10 @@ function Read-TrxFailures {
 }
 
 function Invoke-Test {
+    # Habits the test command holds: packages restored exactly as the lock files say (a changed dependency needs its
+    # packages.lock.json committed), and the house formatting (analyzers and code style are build errors already).
+    $env:RestoreLockedMode = 'true'
+    Invoke-Native dotnet format whitespace (Join-Path $root 'VmEventOps.sln') --verify-no-changes -v quiet
     Invoke-Package
     Install-TestServers
     Start-DatabaseServers

@@ -18,11 +18,17 @@
        Functions instances would), an Automation account that accepts -Quota jobs (count/seconds, Automation's 100 per
        30 s scaled in time); completion time against the quota floor (N / count x seconds), jobs, 429s, poison, the
        highest attempt and dequeue count.
+    8. Sweep (-Scenario Sweep, or All): Sync-VmOnboarding over a subscription of -SweepVms VMs (the ARM emulator's
+       VirtualMachines_ListAll, 100 VMs a page) with a fresh state table: -WhatIf (list and state lookups only), the real
+       sweep (every VM queued), and the Resource Graph query; ARM requests, time and the sweeping pwsh's peak working set,
+       against a -WhatIf sweep of a tenth as many VMs (memory that stays flat: the sweep streams).
     -Scenario Throughput runs 1-6; results of a partial run are merged into an existing results.json.
 #>
 param(
-    [ValidateSet('All', 'Throughput', 'Burst')]
+    [ValidateSet('All', 'Throughput', 'Burst', 'Sweep')]
     [string] $Scenario = 'All',
+    # Sweep: VMs in the swept subscription.
+    [int] $SweepVms = 10000,
     [int] $Events = 500,
     # Burst: VM events enqueued at once, competing worker processes, and the account's quota (jobs/seconds).
     [int] $BurstEvents = 1000,
@@ -133,18 +139,18 @@ function Add-Events([hashtable] $Settings, [int] $First, [int] $Count, [double] 
     Invoke-Tool @arguments
 }
 
-# A partial run (-Scenario Throughput or Burst) replaces its own results in an existing results.json and keeps the rest.
+# A partial run (-Scenario Throughput, Burst or Sweep) replaces its own results in an existing results.json and keeps the rest.
 $resultsFile = Join-Path $OutFolder 'results.json'
 $results = if ($Scenario -ne 'All' -and (Test-Path $resultsFile)) { Get-Content -Raw $resultsFile | ConvertFrom-Json -AsHashtable } else { [ordered]@{} }
 $results.machine = [ordered]@{ cores = [Environment]::ProcessorCount; os = [Runtime.InteropServices.RuntimeInformation]::OSDescription; pwsh = "$($PSVersionTable.PSVersion)"; dotnet = [Environment]::Version.ToString() }
 $results.date = [DateTime]::UtcNow.ToString('o')
-if ($Scenario -ne 'Burst') {
+if ($Scenario -in 'All', 'Throughput') {
     $results.events = $Events
     $results.throughput = @()
 }
 
 
-if ($Scenario -ne 'Burst') {
+if ($Scenario -in 'All', 'Throughput') {
     $counted = [math]::Min($Events, 500)
     $latencyEvents = [math]::Min($Events, 1000)
     $totalVms = $Events * $Concurrency.Count + $counted + $latencyEvents + 10 * $Events + 10
@@ -298,7 +304,7 @@ function Get-JobsPerWindow([long[]] $Times, [long] $From, [double] $WindowSecond
     foreach ($w in 0..([int](($counts.Keys | Measure-Object -Maximum).Maximum))) { [int] $counts[$w] }
 }
 
-if ($Scenario -ne 'Throughput') {
+if ($Scenario -in 'All', 'Burst') {
     $perWindow, $windowSeconds = $Quota -split '/'
     $floor = $BurstEvents / [int] $perWindow * [double] $windowSeconds
     Write-Step "Burst: $BurstEvents VM events at once, $Workers worker processes, quota $perWindow jobs per $windowSeconds s (floor $floor s)"
@@ -369,33 +375,107 @@ Start-VmEventWorker -Concurrency 8 -BatchSize 16 -IncludeRetry -UntilEmpty | Whe
     }
 }
 
+# ---- 8: the sweep of a large subscription
+function Invoke-Sweep([hashtable] $Settings, [string] $Arguments) {
+    # Sync-VmOnboarding in a pwsh of its own: its summary and the process's peak working set.
+    $script = Join-Path $work "sweep-$([guid]::NewGuid().ToString('n')).ps1"
+    Set-Content $script @"
+`$ErrorActionPreference = 'Stop'
+`$ProgressPreference = 'SilentlyContinue'
+Import-Module '$ModulePath'
+`$null = Get-VmEventQueueStatus   # the module and storage warm, as in a running host: the sweep is what is measured
+`$clock = [Diagnostics.Stopwatch]::StartNew()
+`$summary = Sync-VmOnboarding $Arguments -SkipDeadLetters 6>`$null | Where-Object { `$_.PSObject.TypeNames[0] -like '*VmReconcileSummary' }
+`$clock.Stop()
+[pscustomobject]@{
+    Seconds = [math]::Round(`$clock.Elapsed.TotalSeconds, 1); Vms = `$summary.Vms; Queued = `$summary.Queued; Pages = `$summary.ArmPages; Complete = `$summary.Complete
+    PeakWorkingSetMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1)
+    # What the sweep left behind once the garbage is collected: streaming keeps nothing per VM but what the output kept.
+    RetainedMB = [math]::Round([GC]::GetTotalMemory(`$true) / 1MB, 1)
+    PeakManagedMB = [math]::Round(([GC]::GetGCMemoryInfo([GCKind]::Any).HeapSizeBytes) / 1MB, 1)
+} | ConvertTo-Json -Compress
+"@
+    Invoke-PwshFile -Path $script -Environment $Settings
+}
+
+function Get-ListCalls([string] $ArmBase) {
+    # VM list pages and Resource Graph queries the ARM emulator answered so far (a route not called yet is absent).
+    $calls = Invoke-RestMethod "$ArmBase/_emulator/calls" -SkipCertificateCheck
+    $total = 0
+    foreach ($route in 'vm-list', 'graph') { if ($calls.PSObject.Properties[$route]) { $total += [int] $calls.$route } }
+    $total
+}
+
+if ($Scenario -in 'All', 'Sweep') {
+    $small = [math]::Max(1, [int] ($SweepVms / 10))
+    Write-Step "Sweep: a subscription of $SweepVms VMs (and of $small for the memory comparison)"
+    $runs = [ordered]@{}
+    foreach ($size in $small, $SweepVms) {
+        $script:Azurite = Start-TestAzurite
+        $azurite = $script:Azurite
+        $emulators = Invoke-WithEnvironment @{ VMEVENTOPSTEST_LOAD_VMS = "$size" } { Start-TestEmulators }
+        $armBase = $emulators.ArmEndpoint.TrimEnd('/')
+        try {
+            $settings = New-WorkerSettings "sweep$size"
+            $settings.VMEVENTOPS_ALLOWEDSCOPES = '/subscriptions/11111111-2222-3333-4444-555555555555'
+            $kinds = if ($size -eq $SweepVms) { 'whatIf', 'graph', 'queued' } else { , 'whatIf' }
+            foreach ($kind in $kinds) {
+                $before = Get-ListCalls $armBase
+                $arguments = switch ($kind) { 'whatIf' { '-WhatIf' } 'graph' { '-WhatIf -Source ResourceGraph' } 'queued' { '' } }
+                $run = Invoke-Sweep $settings $arguments
+                $run | Add-Member -NotePropertyName ArmCalls -NotePropertyValue ((Get-ListCalls $armBase) - $before)
+                $runs["$kind$size"] = $run
+                Write-Step "  $kind, $($run.Vms) VMs: $($run.Seconds) s, $($run.ArmCalls) ARM calls, peak $($run.PeakWorkingSetMB) MB, retained $($run.RetainedMB) MB"
+            }
+        }
+        finally {
+            Stop-TestEmulators $emulators
+            Stop-TestAzurite $script:Azurite
+        }
+    }
+    $big = $runs["whatIf$SweepVms"]; $little = $runs["whatIf$small"]; $sent = $runs["queued$SweepVms"]; $graph = $runs["graph$SweepVms"]
+    $results.sweep = [ordered]@{
+        vms = $big.Vms; pageSize = 100
+        whatIfSeconds = $big.Seconds; whatIfArmCalls = $big.ArmCalls; whatIfPeakMB = $big.PeakWorkingSetMB
+        queuedSeconds = $sent.Seconds; queued = $sent.Queued; queuedArmCalls = $sent.ArmCalls; queuedPeakMB = $sent.PeakWorkingSetMB
+        graphSeconds = $graph.Seconds; graphArmCalls = $graph.ArmCalls; graphPeakMB = $graph.PeakWorkingSetMB
+        smallVms = $little.Vms; smallPeakMB = $little.PeakWorkingSetMB; memoryRatio = [math]::Round($big.PeakWorkingSetMB / $little.PeakWorkingSetMB, 2)
+        whatIfRetainedMB = $big.RetainedMB; smallRetainedMB = $little.RetainedMB; queuedRetainedMB = $sent.RetainedMB
+        complete = [bool] ($big.Complete -and $sent.Complete -and $graph.Complete)
+    }
+}
+
 $results | ConvertTo-Json -Depth 6 | Set-Content $resultsFile
 
 # ---- the table
 $lines = [Collections.Generic.List[string]]::new()
 $lines.Add("| Measure | Result | Target |")
 $lines.Add("| --- | --- | --- |")
-foreach ($t in @($results.throughput)) {
+foreach ($t in @($results['throughput'])) {
     if ($t) { $lines.Add("| Throughput, concurrency $($t.concurrency) | $($t.workflowEventsPerSecond) events/s vs raw move $($t.rawMovesPerSecond)/s: **$($t.ratio)x** | >= 0.6x |") }
 }
-if ($c = $results.calls) {
+if ($c = $results['calls']) {
     $lines.Add("| ARM calls per VM | **$($c.armPerEvent)** ($(($c.armByOperation.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ')) | 3 |")
     $lines.Add("| Token requests per run | **$($c.tokenRequests)** for $($c.tokenResources) resource (ARM; storage by connection string here) | 1 per resource |")
     $lines.Add("| Storage operations per event | queue **$($c.queueOpsPerEvent)**, table **$($c.tableOpsPerEvent)** | - |")
 }
-if ($l = $results.latency) {
+if ($l = $results['latency']) {
     $lines.Add("| Latency, enqueue to outcome, at $($l.paceEventsPerSecond) events/s | p50 **$($l.p50Ms) ms**, p95 **$($l.p95Ms) ms**, p99 **$($l.p99Ms) ms** | - |")
 }
-if ($s = $results.startup) {
+if ($s = $results['startup']) {
     $lines.Add("| Start-up: Import-Module + first call over bare pwsh | **$($s.overheadMs) ms** ($($s.moduleMedianMs) vs $($s.bareMedianMs) ms, medians of 5) | <= 350 ms |")
 }
-if ($m = $results.memory) {
+if ($m = $results['memory']) {
     $lines.Add("| Peak working set, $($m.eventsN) vs $(10 * $m.eventsN) events | $($m.peakAtNMB) MB vs $($m.peakAt10NMB) MB: **$($m.ratio)x** | <= 1.2x |")
 }
-if ($u = $results.burst) {
+if ($u = $results['burst']) {
     $lines.Add("| Burst: $($u.events) VMs at once, $($u.workers) workers, quota $($u.quota) | **$($u.completionSeconds) s** vs floor $($u.floorSeconds) s: **$($u.ratio)x**; jobs **$($u.jobsCreated)**, 429s $($u.throttled429), deferred $($u.deferrals), poisoned **$($u.poisoned)**, lost **$($u.lost)**, highest attempt **$($u.maxAttempt)**, highest dequeue count $($u.maxDequeueCount) | <= 1.15x; 0 poisoned, lost, duplicate; attempt 1 |")
 }
-foreach ($b in @($results.micro)) {
+if ($w = $results['sweep']) {
+    $lines.Add("| Sweep of a $($w.vms)-VM subscription (ARM lists, $($w.pageSize) a page) | -WhatIf **$($w.whatIfSeconds) s**, **$($w.whatIfArmCalls)** ARM calls; queuing all $($w.queued): **$($w.queuedSeconds) s**; Resource Graph: **$($w.graphArmCalls)** calls, $($w.graphSeconds) s | - |")
+    $lines.Add("| Sweep's peak working set, $($w.smallVms) vs $($w.vms) VMs | $($w.smallPeakMB) MB vs $($w.whatIfPeakMB) MB: **$($w.memoryRatio)x** (queuing all: $($w.queuedPeakMB) MB); managed heap kept after it: $($w.smallRetainedMB) vs $($w.whatIfRetainedMB) MB | flat |")
+}
+foreach ($b in @($results['micro'])) {
     if ($b) { $lines.Add("| $($b.method) | **$($b.meanMicroseconds) µs**, **$($b.allocatedBytes) B** allocated | $(if ($b.method -like 'ParseAndFilter*') { '<= 20 µs, <= 8 KiB' } elseif ($b.method -like 'OneMessage*') { 'telemetry per message' } else { '-' }) |") }
 }
 $table = $lines -join "`n"

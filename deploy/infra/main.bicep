@@ -81,6 +81,16 @@ param alertEmail string = ''
 @maxValue(730)
 param logRetentionDays int = 30
 
+@description('When the sweep (ReconcileFunction: dead letters replayed, VMs never onboarded queued) runs: a Functions NCRONTAB expression, hourly by default.')
+param reconcileSchedule string = '0 0 * * * *'
+
+@description('Where the sweep lists the VMs: Arm (a list per scope) or ResourceGraph (one Azure Resource Graph query, cheaper on large estates).')
+@allowed([
+  'Arm'
+  'ResourceGraph'
+])
+param reconcileSource string = 'Arm'
+
 @description('Send the module\'s traces and metrics (one request per processed message, a dependency per stage) to the Application Insights resource the Functions host uses.')
 param exportModuleTelemetry bool = true
 
@@ -331,6 +341,15 @@ var vmEventOpsSettings = [
     value: dbPassword
   }
   {
+    name: 'VMEVENTOPS_RECONCILESOURCE'
+    value: reconcileSource
+  }
+  {
+    // Where Event Grid dead-letters (the subscription's deadLetterDestination): the sweep replays from it.
+    name: 'VMEVENTOPS_DEADLETTERCONTAINERNAME'
+    value: deadLetterContainerName
+  }
+  {
     // The module's own spans and metrics (one request per message, a dependency per stage) beside the host's telemetry.
     name: 'VMEVENTOPS_APPLICATIONINSIGHTSCONNECTIONSTRING'
     value: exportModuleTelemetry ? appInsights.properties.ConnectionString : ''
@@ -387,6 +406,11 @@ var hostSettings = [
     // identity-based.
     name: 'VmEventStorage__queueServiceUri'
     value: storage.properties.primaryEndpoints.queue
+  }
+  {
+    // The sweep's timer ("schedule": "%ReconcileSchedule%" in ReconcileFunction/function.json).
+    name: 'ReconcileSchedule'
+    value: reconcileSchedule
   }
 ]
 
@@ -543,6 +567,19 @@ module readerOnResourceGroup 'modules/resource-group-role.bicep' = if (watchScop
   params: {
     principalId: functionApp.identity.principalId
     roleDefinitionId: roles.reader
+  }
+}
+
+// The sweep reads and marks Event Grid's dead letters: Storage Blob Data Contributor on that container itself (the Blob Data
+// Owner role above is for the host's own storage and may be narrowed; the sweep's need stays named here). Reader on the
+// watched scope (above) serves its VM lists and Resource Graph queries.
+resource functionDeadLetterReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(deadLetterContainer.id, functionApp.id, roles.storageBlobDataContributor)
+  scope: deadLetterContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 

@@ -74,6 +74,16 @@ public sealed class ArmEmulator : IAsyncDisposable
         var emulator = new ArmEmulator(app, model ?? new ArmModel());
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}", (Delegate)emulator.GetVm);
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}", (Delegate)emulator.GetNic);
+        // VirtualMachines_ListAll and VirtualMachines_List, paged; Resource Graph's Resources query (ArmVmLists).
+        app.MapGet("/subscriptions/{sub}/providers/Microsoft.Compute/virtualMachines", (Delegate)emulator.ListVms);
+        app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines", (Delegate)emulator.ListVms);
+        app.MapPost("/providers/Microsoft.ResourceGraph/resources", (Delegate)emulator.QueryResources);
+        // VMs for a test in another process: {"resourceGroup":"rg-demo","name":"vm-x","address":"10.0.5.4"} (the VM created while nobody listened).
+        app.MapPost("/_emulator/vms", (VmRequest v) =>
+        {
+            var added = emulator.Model.AddVm(v.Subscription ?? "11111111-2222-3333-4444-555555555555", v.ResourceGroup, v.Name, [v.Address ?? "10.0.9.4"]);
+            return Results.Json(new { added.Id, added.Name, VmId = added.VmId.ToString() });
+        });
         app.MapGet("/_emulator/calls", () => Results.Json(new Dictionary<string, int>(emulator._calls) { ["jobs"] = emulator.Model.Jobs.Count }));
         // When each job was created (Unix ms, in order): the burst benchmark reads how evenly the quota was used.
         app.MapGet("/_emulator/job-times", () => Results.Json(emulator.Model.Jobs.Values.Select(j => j.CreationTime.ToUnixTimeMilliseconds()).Order().ToArray()));
@@ -100,6 +110,32 @@ public sealed class ArmEmulator : IAsyncDisposable
         Model.Read(vm);
         return Results.Json(ArmExamples.Vm(vm));
     });
+
+    private Task<IResult> ListVms(HttpContext context) => Serve(context, "vm-list", ComputeApiVersion, "Microsoft.Compute/virtualMachines/read", () =>
+    {
+        var skip = int.TryParse(context.Request.Query["$skiptoken"], NumberStyles.None, CultureInfo.InvariantCulture, out var token) ? token : 0;
+        return Results.Json(ArmVmLists.Page(Model, BaseUri, context.Request.Path.Value!, (string)context.Request.RouteValues["sub"]!, context.Request.RouteValues["rg"] as string, skip));
+    });
+
+    private async Task<IResult> QueryResources(HttpContext context)
+    {
+        System.Text.Json.JsonDocument? body = null;
+        try
+        {
+            body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        using (body)
+        {
+            return await Serve(context, "graph", ArmVmLists.ResourceGraphApiVersion, "Microsoft.ResourceGraph/resources/read", () =>
+                body is not null && ArmVmLists.Query(Model, body.RootElement) is { } page
+                    ? Results.Json(page)
+                    : Error(400, "BadRequest", "Please provide below info when asking for support: the emulator answers queries of microsoft.compute/virtualmachines only."));
+        }
+    }
 
     private Task<IResult> GetNic(HttpContext context) => Serve(context, "nic", NetworkApiVersion, "Microsoft.Network/networkInterfaces/read", () =>
         Model.Nics.TryGetValue(context.Request.Path.Value!, out var nic)
@@ -249,6 +285,8 @@ public sealed class ArmEmulator : IAsyncDisposable
 
     private static IResult Error(int status, string code, string message) =>
         Results.Json(new { error = new { code, message } }, statusCode: status);
+
+    private sealed record VmRequest(string ResourceGroup, string Name, string? Address, string? Subscription);
 
     private sealed record FaultRequest(string Route, int Status, int? Count, int? RetryAfterSeconds, bool? Unwrapped);
 

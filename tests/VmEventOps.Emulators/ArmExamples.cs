@@ -164,6 +164,9 @@ internal static class ArmExamples
 
     private static string Body(string file, string status) => Load(file)["responses"]![status]!["body"]!.ToJsonString();
 
+    /// <summary>The response body of an embedded example, as text.</summary>
+    internal static string ExampleBody(string file, string status) => Body(file, status);
+
     private static JsonNode Load(string file)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Examples." + file)

@@ -32,6 +32,9 @@ public sealed class ArmModel
     /// <summary>Records per page of JobStream_ListByJob; further records are behind the page's nextLink.</summary>
     public int StreamPageSize { get; set; } = 100;
 
+    /// <summary>VMs per page of VirtualMachines_List and _ListAll; further VMs are behind the page's nextLink.</summary>
+    public int VmListPageSize { get; set; } = 100;
+
     /// <summary>Where the streams' nextLink points (null: this emulator), to check that a client never follows one elsewhere.</summary>
     public Uri? StreamNextLinkBase { get; set; }
 

@@ -33,6 +33,9 @@ var vms = new[]
 // finds the VM Succeeded with its NIC. Not among Vms (the demo onboards those).
 var creating = arm.Model.AddVmBeingCreated(subscription, "rg-demo", "vm-demo-creating", nicAfterReads: 1, nicAddresses: ["10.0.3.4"]);
 
+// A VM created before the worker started, whose event nobody received: only a sweep (Sync-VmOnboarding) finds it.
+var early = arm.Model.AddVm(subscription, "rg-demo", "vm-demo-early", ["10.0.4.4"]);
+
 // Load tests ask for many more VMs: vm-load-0001 ... in rg-load.
 if (int.TryParse(Environment.GetEnvironmentVariable("VMEVENTOPSTEST_LOAD_VMS"), out var loadVms))
 {
@@ -69,6 +72,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     ArmEndpoint = arm.BaseUri.ToString(),
     AutomationAccountId = automationAccount,
     Vms = vms.Select(v => new { v.Id, v.Name, VmId = v.VmId.ToString() }),
+    EarlyVm = new { early.Id, early.Name, VmId = early.VmId.ToString() },
     CreatingVm = new { creating.Id, creating.Name, VmId = creating.VmId.ToString() },
     KeyVaultUri = keyVault.VaultUri.ToString(),
     IdentityEndpoint = identity.AppServiceEndpoint.ToString(),

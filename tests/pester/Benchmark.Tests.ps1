@@ -9,6 +9,8 @@ BeforeAll {
     & (Join-Path $PSScriptRoot '../../bench/Invoke-Benchmark.ps1') -Scenario Throughput -Events 20 -Concurrency 1, 4 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out -SkipMicro *> (Join-Path $TestDrive 'bench.log')
     # The burst on its own, merged into the same results.json: 40 VMs, 2 workers, an account that takes 10 jobs per second.
     & (Join-Path $PSScriptRoot '../../bench/Invoke-Benchmark.ps1') -Scenario Burst -BurstEvents 40 -Workers 2 -Quota 10/1 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out *> (Join-Path $TestDrive 'burst.log')
+    # The sweep on its own, merged too: a subscription of 300 VMs (and of 30 for the memory comparison).
+    & (Join-Path $PSScriptRoot '../../bench/Invoke-Benchmark.ps1') -Scenario Sweep -SweepVms 300 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out *> (Join-Path $TestDrive 'sweep.log')
     $script:Results = Get-Content -Raw (Join-Path $script:Out 'results.json') | ConvertFrom-Json
 }
 
@@ -57,5 +59,22 @@ Describe 'build.ps1 -Task Bench -Scenario Burst (a 40-event run)' {
         $burst.jobsPerWindow | ForEach-Object { $_ | Should -BeLessOrEqual 10 }
         $script:Results.throughput.concurrency | Should -Be @(1, 4) -Because 'a partial run keeps the other results'
         Get-Content -Raw (Join-Path $script:Out 'results.md') | Should -Match '\| Burst: 40 VMs at once, 2 workers, quota 10 per 1 s \|'
+    }
+}
+
+Describe 'build.ps1 -Task Bench -Scenario Sweep (a 300-VM subscription)' {
+    It 'lists every VM with one ARM call per page, queues each once, and reports time and peak memory beside the earlier results' {
+        $sweep = $script:Results.sweep
+        # The emulator's own VMs (rg-demo, rg-other) are in the subscription too.
+        $sweep.vms | Should -BeGreaterOrEqual 300
+        $sweep.whatIfArmCalls | Should -Be ([math]::Ceiling($sweep.vms / 100))
+        $sweep.queuedArmCalls | Should -Be $sweep.whatIfArmCalls
+        $sweep.queued | Should -Be $sweep.vms
+        $sweep.graphArmCalls | Should -Be 1
+        $sweep.complete | Should -BeTrue
+        $sweep.whatIfPeakMB | Should -BeGreaterThan 0
+        $sweep.memoryRatio | Should -BeGreaterThan 0
+        $script:Results.burst.events | Should -Be 40 -Because 'a partial run keeps the other results'
+        Get-Content -Raw (Join-Path $script:Out 'results.md') | Should -Match '\| Sweep of a \d+-VM subscription'
     }
 }

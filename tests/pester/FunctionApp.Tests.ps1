@@ -71,6 +71,8 @@ Describe 'The Function app layout' {
         $queueTrigger.queueName | Should -Be '%VMEVENTOPS_QUEUENAME%'
         $queueTrigger.connection | Should -Be 'VmEventStorage'
         (Get-Content -Raw (Join-Path $app 'ApiFunction/function.json') | ConvertFrom-Json).bindings[0].authLevel | Should -Be 'function'
+        # The sweep's schedule is an app setting (deploy/infra: ReconcileSchedule, hourly).
+        (Get-Content -Raw (Join-Path $app 'ReconcileFunction/function.json') | ConvertFrom-Json).bindings[0].schedule | Should -Be '%ReconcileSchedule%'
     }
 }
 
@@ -246,6 +248,27 @@ Describe 'RetryFunction (timer)' {
     }
 }
 
+Describe 'ReconcileFunction (timer)' {
+    It 'queues every VM in scope that was never onboarded, replays the dead letters and logs one summary line' {
+        $settings = New-AppSettings
+        $settings.VMEVENTOPS_DEADLETTERCONTAINERNAME = "fa-dl-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+        $lost = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo/providers/Microsoft.Compute/virtualMachines/vm-demo-gone'
+        Set-TestBlob -Azurite $script:Azurite -Container $settings.VMEVENTOPS_DEADLETTERCONTAINERNAME -Name 'SUB/2026/12/1/9/a.json' `
+            -Text ('[{"id":"1","eventType":"Microsoft.Resources.ResourceWriteSuccess","subject":"' + $lost + '","eventTime":"2026-12-01T09:00:00Z","data":{"operationName":"Microsoft.Compute/virtualMachines/write","resourceUri":"' + $lost + '"},"dataVersion":"2","metadataVersion":"1","deadLetterReason":"MaxDeliveryAttemptsExceeded","deliveryAttempts":30,"lastDeliveryOutcome":"TimedOut"}]')
+        $report = Invoke-FunctionHost ReconcileFunction -Environment $settings
+        $report.Invocations[0].Succeeded | Should -BeTrue -Because ($report.Invocations[0] | ConvertTo-Json -Depth 5)
+        $line = @($report.Invocations[0].Information | Where-Object { $_ -like 'VmEventOpsReconcile *' })
+        $line.Count | Should -Be 1
+        $summary = $line[0].Substring('VmEventOpsReconcile '.Length) | ConvertFrom-Json
+        $summary.vms | Should -Be 10   # rg-demo and rg-load
+        $summary.queued | Should -Be 10
+        $summary.deadLettersReplayed | Should -Be 1
+        $summary.complete | Should -BeTrue
+        (Get-QueueCounts $settings).Main | Should -Be 11
+        $report.Invocations[0].Information -join "`n" | Should -Match 'VmEventOps sweep: Replayed vm-demo-gone'
+    }
+}
+
 Describe 'ApiFunction (HTTP)' {
     BeforeAll {
         $script:ApiSettings = New-AppSettings
@@ -267,6 +290,10 @@ Describe 'ApiFunction (HTTP)' {
             @{ Method = 'GET'; Path = '/api/vm-events/trail'; Query = @{ code = $script:Key; vmResourceId = $script:VmId } }
             @{ Method = 'GET'; Path = '/api/vm-events/trail'; Query = @{ code = $script:Key; vmResourceId = 'not-a-vm' } }
             @{ Method = 'GET'; Path = '/api/vm-events/trail'; Query = @{ code = $script:Key } }
+            @{ Method = 'GET'; Path = '/api/vm-events/compliance'; Query = @{ code = $script:Key; summary = 'true' } }
+            @{ Method = 'GET'; Path = '/api/vm-events/compliance'; Query = @{ code = $script:Key; status = 'Onboarded' } }
+            @{ Method = 'GET'; Path = '/api/vm-events/compliance'; Query = @{ code = $script:Key; status = 'Lost' } }
+            @{ Method = 'POST'; Path = '/api/vm-events/compliance'; Query = @{ code = $script:Key } }
         )
         $script:JobsBefore = Get-JobCount
         $script:Api = Invoke-FunctionHost ApiFunction -Environment $script:ApiSettings -Requests $requests
@@ -293,6 +320,22 @@ Describe 'ApiFunction (HTTP)' {
         $again.outcome | Should -Be 'Succeeded' -Because $script:Responses[2].Body
         $again.jobId | Should -Be $first.jobId
         (Get-JobCount) - $script:JobsBefore | Should -Be 1
+    }
+
+    It 'answers GET compliance as Get-VmOnboardingCompliance does: counts by status and scope, or one row per VM' {
+        $script:Responses[13].StatusCode | Should -Be 200 -Because $script:Responses[13].Body
+        $summary = Get-Body 13
+        $summary.complete | Should -BeTrue
+        ($summary.summary | Measure-Object -Property count -Sum).Sum | Should -Be 10
+        ($summary.summary | Where-Object { $_.status -eq 'Onboarded' -and $_.scope -like '*/rg-load' }).count | Should -Be 1
+        $onboarded = Get-Body 14
+        @($onboarded.vms).Count | Should -Be 1
+        $onboarded.vms[0].vmResourceId | Should -Be $script:VmId
+        $onboarded.vms[0].status | Should -Be 'Onboarded'
+        $onboarded.vms[0].ageSeconds | Should -BeGreaterOrEqual 0
+        $script:Responses[15].StatusCode | Should -Be 400
+        (Get-Body 15).error.code | Should -Be 'VmApiInvalidStatus'
+        $script:Responses[16].StatusCode | Should -Be 405
     }
 
     It 'answers bad input with 400 and a JSON error with a stable code' {

@@ -135,7 +135,7 @@ Describe 'The compiled template' {
 
     It 'grants every role the workflow needs' {
         $roleAssignments = Get-Resource 'Microsoft.Authorization/roleAssignments'
-        $roleAssignments.Count | Should -Be 7   # the storage loop, two for Event Grid, a reader per scope kind, the Automation loop, the vault's
+        $roleAssignments.Count | Should -Be 8   # the storage loop, two for Event Grid, a reader per scope kind, the Automation loop, the vault's, the sweep's dead letters
         $expected = [ordered]@{
             'Storage Queue Data Contributor'    = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
             'Storage Table Data Contributor'    = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -148,6 +148,17 @@ Describe 'The compiled template' {
             'Key Vault Secrets User'            = '4633458b-17de-408a-b874-0445c86b69e6'
         }
         foreach ($role in $expected.Keys) { $script:Text | Should -Match $expected[$role] -Because $role }
+    }
+
+    It 'gives the sweep Storage Blob Data Contributor on the dead-letter container, the container Event Grid dead-letters to, and its schedule' {
+        $sweep = @((Get-Resource 'Microsoft.Authorization/roleAssignments') | Where-Object { "$($_.scope)" -match 'eventgrid-deadletter|deadLetterContainer' -and "$($_.properties.principalId)" -match 'functionApp|sites' })
+        $sweep.Count | Should -Be 1
+        $sweep[0].properties.roleDefinitionId | Should -Match "variables\('roles'\)\.storageBlobDataContributor"
+        $script:Template.variables.roles.storageBlobDataContributor | Should -Be 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+        $script:Template.variables.deadLetterContainerName | Should -Be ($script:Catalog | Where-Object Name -EQ 'DeadLetterContainerName').Default
+        $script:Text | Should -Match 'VMEVENTOPS_DEADLETTERCONTAINERNAME'
+        $script:Template.parameters.reconcileSchedule.defaultValue | Should -Be '0 0 * * * *'
+        $script:Text | Should -Match "'ReconcileSchedule'|`"ReconcileSchedule`""
     }
 
     It 'sends the logs to Log Analytics and alerts on the retry and poison depths the retry pass logs' {

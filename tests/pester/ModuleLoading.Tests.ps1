@@ -108,3 +108,32 @@ Describe 'Loading on the .NET 8 runtime of PowerShell 7.4' {
     }
 }
 
+
+Describe 'Loading only what a command uses' {
+    BeforeAll {
+        # The SDKs a command loaded into the module's context, in a fresh pwsh (nothing else loaded them first).
+        $script:LoadedBy = {
+            param([string] $Command)
+            Invoke-FreshPwsh -Script @"
+Import-Module '$(Get-TestModulePath)'
+$Command
+`$engine = [Runtime.Loader.AssemblyLoadContext]::All | Where-Object { `$_.Assemblies.GetName().Name -contains 'VmEventOps.Engine' }
+@(`$engine.Assemblies | ForEach-Object { `$_.GetName().Name })
+"@
+        }
+        $script:Optional = 'Azure.Security.KeyVault.Secrets', 'Azure.Storage.Blobs', 'Azure.Identity', 'OpenTelemetry', 'Azure.Monitor.OpenTelemetry.Exporter', 'Microsoft.Data.SqlClient', 'Npgsql', 'MySqlConnector', 'Microsoft.Data.Sqlite'
+    }
+
+    It 'loads no Azure SDK for Get-VmEventConfiguration' {
+        $loaded = & $script:LoadedBy '$null = Get-VmEventConfiguration'
+        $loaded | Should -Not -Contain 'Azure.Core'
+        @($loaded | Where-Object { $_ -in $script:Optional }) | Should -BeNullOrEmpty
+    }
+
+    It 'loads the queue SDK, and no Key Vault, blob, identity, telemetry or database driver, for a queue cmdlet with a connection string' {
+        # Nothing listens on port 9: the call fails after the SDK's retries, which is all this needs.
+        $loaded = & $script:LoadedBy "try { `$null = Get-VmEventQueueStatus -ConnectionString 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1' } catch { }"
+        $loaded | Should -Contain 'Azure.Storage.Queues'
+        @($loaded | Where-Object { $_ -in $script:Optional }) | Should -BeNullOrEmpty
+    }
+}

@@ -140,3 +140,27 @@ Describe 'Invoke-VmEventRetryPass runbook' {
         $run.Exception | Should -Match 'storage'
     }
 }
+
+Describe 'Invoke-VmOnboardingSync runbook' {
+    It 'reads its settings from Automation variables, sweeps the scope, onboards what it queued with -ProcessQueue and ends with the compliance summary' {
+        $settings = New-Settings
+        $sandbox = @{
+            IDENTITY_ENDPOINT = $script:Emulators.IdentityEndpoint
+            IDENTITY_HEADER   = $script:Emulators.IdentityHeader
+            PSModulePath      = (Split-Path (Split-Path $script:Module)) + [IO.Path]::PathSeparator + $env:PSModulePath
+        }
+        $variables = @{}
+        foreach ($name in $settings.Keys) { if ($name -like 'VMEVENTOPS_*' -and $name -ne 'VMEVENTOPS_AUTHMODE') { $variables[$name] = $settings[$name] } }
+        $run = Invoke-Runbook Invoke-VmOnboardingSync @{ ProcessQueue = $true } -Environment $sandbox -AutomationVariables $variables
+
+        $run.Status | Should -Be 'Completed' -Because $run.Exception
+        $text = $run.Output -join "`n"
+        # rg-demo: vm-demo-01..03, vm-demo-early and vm-demo-creating, none onboarded before.
+        $text | Should -Match 'Sweep: 5 VM\(s\) listed in 1 page\(s\), 5 queued, 0 onboarded already'
+        $run.Output | Should -Contain "Queued vm-demo-early NeverSeen"
+        $text | Should -Match 'Worker: 5 processed'
+        $text | Should -Match 'Compliance Onboarded\s+4\s+/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo'
+        $text | Should -Match 'Compliance RetryScheduled\s+1'   # vm-demo-creating: its NIC is not there yet
+        $text | Should -Not -Match ([regex]::Escape($script:Azurite.AccountKey))
+    }
+}

@@ -203,5 +203,36 @@ function Invoke-DemoWorkflow {
     }
 }
 
+function Set-TestBlob {
+    <#
+    .SYNOPSIS
+        Writes a block blob to Azurite with the Blob service's REST API (Shared Key, path-style as the emulator takes it),
+        creating its container if needed: the dead letters Event Grid would write, for the reconcile tests.
+    #>
+    param([Parameter(Mandatory)] $Azurite, [Parameter(Mandatory)] [string] $Container, [Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] [string] $Text)
+    $account = 'devstoreaccount1'
+    $key = [Convert]::FromBase64String($Azurite.AccountKey)
+    function Send-BlobRequest([string] $Path, [string] $Query, [byte[]] $Body, [hashtable] $Headers, [string] $ContentType) {
+        $date = [DateTime]::UtcNow.ToString('R')
+        $headers = @{ 'x-ms-date' = $date; 'x-ms-version' = '2021-08-06' } + $Headers
+        $canonicalHeaders = ($headers.Keys | Sort-Object | ForEach-Object { "$($_):$($headers[$_])" }) -join "`n"
+        $canonicalResource = "/$account/$account/$Path" + $(if ($Query) { "`n" + (($Query -split '&' | ForEach-Object { $k, $v = $_ -split '=', 2; "${k}:$v" }) -join "`n") })
+        $length = if ($Body.Length -gt 0) { "$($Body.Length)" } else { '' }
+        $toSign = "PUT`n`n`n$length`n`n$ContentType`n`n`n`n`n`n`n$canonicalHeaders`n$canonicalResource"
+        $hmac = [Security.Cryptography.HMACSHA256]::new($key)
+        $signature = [Convert]::ToBase64String($hmac.ComputeHash([Text.Encoding]::UTF8.GetBytes($toSign)))
+        $headers['Authorization'] = "SharedKey ${account}:$signature"
+        $uri = "$($Azurite.BlobUri)/$Path" + $(if ($Query) { "?$Query" })
+        $request = @{ Method = 'Put'; Uri = $uri; Headers = $headers; SkipHeaderValidation = $true; SkipHttpErrorCheck = $true }
+        if ($Body.Length -gt 0) { $request.Body = $Body; $request.ContentType = $ContentType }
+        $response = Invoke-WebRequest @request
+        $response.StatusCode
+    }
+    $status = Send-BlobRequest $Container 'restype=container' ([byte[]]@()) @{} ''
+    if ($status -notin 201, 409) { throw "Creating container $Container answered $status." }
+    $status = Send-BlobRequest "$Container/$Name" '' ([Text.Encoding]::UTF8.GetBytes($Text)) @{ 'x-ms-blob-type' = 'BlockBlob' } 'application/octet-stream'
+    if ($status -ne 201) { throw "Writing blob $Name answered $status." }
+}
+
 Export-ModuleMember -Function Invoke-DemoWorkflow, Get-EmulatorEnvironment, Get-TestModulePath, Get-TestNuGetRoot, Invoke-FreshPwsh, Invoke-PwshFile,
-    Invoke-WithEnvironment, Get-TestFunctionAppPath, Invoke-FunctionHost, Start-TestAzurite, Stop-TestAzurite, Start-TestEmulators, Stop-TestEmulators
+    Invoke-WithEnvironment, Get-TestFunctionAppPath, Invoke-FunctionHost, Start-TestAzurite, Stop-TestAzurite, Start-TestEmulators, Stop-TestEmulators, Set-TestBlob

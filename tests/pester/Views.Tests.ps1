@@ -17,6 +17,10 @@ BeforeAll {
     }
     $vm = $script:Emulators.Vms[0]
     $other = $script:Emulators.Vms[1]
+    # An event Event Grid dead-lettered, for Get-VmEventDeadLetter and the sweep's WouldReplay.
+    $early = $script:Emulators.EarlyVm.Id
+    $deadLetter = '[{"id":"5b8e1f52-0a43-4bb0-9d5e-2a7a1f6c0001","eventType":"Microsoft.Resources.ResourceWriteSuccess","subject":"' + $early + '","eventTime":"2026-11-30T10:00:00Z","data":{"operationName":"Microsoft.Compute/virtualMachines/write","resourceUri":"' + $early + '"},"dataVersion":"2","metadataVersion":"1","deadLetterReason":"UndeliverableDueToClientError","deliveryAttempts":1,"lastDeliveryOutcome":"Forbidden","lastHttpStatusCode":403}]'
+    Set-TestBlob -Azurite $script:Azurite -Container 'eventgrid-deadletter' -Name 'VIEWS/2026/11/30/10/one.json' -Text $deadLetter
     # One object of every type a cmdlet writes, as the cmdlet writes it, rendered by its default view at both widths.
     $script:Rendered = Invoke-FreshPwsh -Environment $environment -Script @"
 Import-Module '$script:Module'
@@ -38,6 +42,12 @@ Import-Module '$script:Module'
 `$sample.OnboardingState = Get-VmOnboardingState
 `$sample.VmEventTrailEntry = Get-VmEventTrail -VmResourceId '$($vm.Id)'
 `$sample.VmRunbookJob = Get-VmRunbookJob -JobId `$sample.OnboardingState[0].JobId
+`$sample.VmComplianceRecord = Get-VmOnboardingCompliance
+`$sample.VmComplianceSummary = Get-VmOnboardingCompliance -Summary
+`$sample.VmEventDeadLetter = Get-VmEventDeadLetter
+`$sweep = @(Sync-VmOnboarding -WhatIf 6>`$null)
+`$sample.VmReconcileItem = `$sweep | Where-Object Action
+`$sample.VmReconcileSummary = `$sweep | Where-Object { `$_.PSObject.TypeNames[0] -like '*VmReconcileSummary' }
 foreach (`$name in @(`$sample.Keys)) {
     [pscustomobject]@{ Type = `$name; Count = @(`$sample[`$name]).Count; W80 = (`$sample[`$name] | Out-String -Width 80); W120 = (`$sample[`$name] | Out-String -Width 120) }
 }
@@ -45,7 +55,8 @@ foreach (`$name in @(`$sample.Keys)) {
     # VMEVENTOPSTEST_SHOWVIEWS=1 prints each type's table at 80 columns, to look at them.
     if ($env:VMEVENTOPSTEST_SHOWVIEWS) { $script:Rendered | ForEach-Object { Write-Host "== $($_.Type)"; Write-Host $_.W80 } }
     $script:Types = 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage',
-        'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob'
+        'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob',
+        'VmComplianceRecord', 'VmComplianceSummary', 'VmEventDeadLetter', 'VmReconcileItem', 'VmReconcileSummary'
 
     # The column labels of each table view, from the format file the module ships.
     [xml] $script:Format = Get-Content -Raw (Join-Path (Split-Path $script:Module) 'VmEventOps.Format.ps1xml')
@@ -95,12 +106,12 @@ Describe 'Default views at 80 and 120 columns' {
         $longest | Should -BeLessOrEqual $width
     }
 
-    It 'reads <_> at 80 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob' {
+    It 'reads <_> at 80 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob', 'VmComplianceRecord', 'VmComplianceSummary', 'VmEventDeadLetter', 'VmReconcileItem', 'VmReconcileSummary' {
         $text = ($script:Rendered | Where-Object Type -EQ $_).W80
         Get-TableProblem $text 80 $script:Labels[$_] | Should -BeNullOrEmpty -Because $text
     }
 
-    It 'reads <_> at 120 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob' {
+    It 'reads <_> at 120 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob', 'VmComplianceRecord', 'VmComplianceSummary', 'VmEventDeadLetter', 'VmReconcileItem', 'VmReconcileSummary' {
         $text = ($script:Rendered | Where-Object Type -EQ $_).W120
         Get-TableProblem $text 120 $script:Labels[$_] | Should -BeNullOrEmpty -Because $text
     }

@@ -54,7 +54,7 @@ internal sealed class CmdletHelpReader(DocComments docs)
         var outputs = type.GetCustomAttributes<OutputTypeAttribute>().SelectMany(o => o.Type).Select(t => t.Name).Distinct().ToArray();
         if (outputs.Length == 0) Problems.Add($"{name}: needs [OutputType].");
 
-        return new CommandHelp(name, cmdlet.VerbName, cmdlet.NounName, synopsis.FirstOrDefault() ?? string.Empty, description,
+        return new CommandHelp(name, cmdlet.VerbName, cmdlet.NounName, (synopsis.Count > 0 ? synopsis[0] : string.Empty), description,
             parameters, syntax, inputs, outputs, examples, DocComments.Paragraphs(doc, "notes"), cmdlet.SupportsShouldProcess);
     }
 

@@ -10,6 +10,8 @@
 #                                                   onboards one VM again (Invoke-VmEventWorkflow -VmResourceId)
 #   POST /api/vm-events/requeue  {"messageIds": ["..."], "force": false}
 #                                                   poison messages back to the main queue (force: onboarded now)
+#   GET  /api/vm-events/compliance[?summary=true][&status=Missing,DeadLettered]
+#                                                   every VM in scope and why it is or is not onboarded (Get-VmOnboardingCompliance)
 # Answers JSON. Bad input is a 400 with {"error": {"code", "message"}}; the code is a stable ErrorId. A failure of ours is
 # a 500 with {"error": {"code", "message", "correlationId"}}: the details are in the log under that correlation id.
 using namespace System.Net

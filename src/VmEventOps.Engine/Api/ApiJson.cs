@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Api;
@@ -113,5 +114,20 @@ internal static class ApiJson
         ["newMessageId"] = result.NewMessageId,
         ["vmResourceId"] = result.VmResourceId,
         ["result"] = result.Result is { } r ? Result(r) : null,
+    };
+
+    public static JsonObject Compliance(VmComplianceRecord record) => new()
+    {
+        ["vmResourceId"] = record.VmResourceId,
+        ["vmName"] = record.VmName,
+        ["status"] = record.Status.ToString(),
+        ["reason"] = record.Reason,
+        ["ageSeconds"] = record.Age is { } age ? (long)age.TotalSeconds : null,
+        ["traceId"] = record.TraceId,
+        ["scope"] = record.Scope,
+        ["vmId"] = record.VmId?.ToString(),
+        ["attempts"] = record.Attempts,
+        ["jobId"] = record.JobId?.ToString(),
+        ["nextAttemptOn"] = Time(record.NextAttemptOn),
     };
 }

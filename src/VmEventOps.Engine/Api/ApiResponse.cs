@@ -6,8 +6,8 @@ namespace VmEventOps.Engine.Api;
 /// </summary>
 public sealed record ApiResponse(int Status, string Body)
 {
-    /// <summary>Always JSON.</summary>
-    public string ContentType => "application/json; charset=utf-8";
+    /// <summary>The content type of every answer.</summary>
+    public const string ContentType = "application/json; charset=utf-8";
 
     /// <summary>The ErrorId of an error answer, or null.</summary>
     public string? ErrorId { get; init; }

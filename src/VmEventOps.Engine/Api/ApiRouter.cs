@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Api;
@@ -15,7 +16,7 @@ namespace VmEventOps.Engine.Api;
 public sealed class ApiRouter(IApiBackend backend, ApiSettings settings, IHostLog log, TimeProvider? time = null)
 {
     /// <summary>The actions, as the 404 lists them.</summary>
-    public static readonly string[] Actions = ["status", "health", "records", "trail", "poison", "onboard", "requeue"];
+    public static readonly string[] Actions = ["status", "health", "records", "trail", "poison", "compliance", "onboard", "requeue"];
 
     private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 16 };
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -33,6 +34,7 @@ public sealed class ApiRouter(IApiBackend backend, ApiSettings settings, IHostLo
                 "records" => await Read(request, action, () => RecordsAsync(request, cancellationToken)).ConfigureAwait(false),
                 "trail" => await Read(request, action, () => TrailAsync(request, cancellationToken)).ConfigureAwait(false),
                 "poison" => await Read(request, action, () => PoisonAsync(cancellationToken)).ConfigureAwait(false),
+                "compliance" => await Read(request, action, () => ComplianceAsync(request, cancellationToken)).ConfigureAwait(false),
                 "onboard" => await Act(request, action, body => OnboardAsync(request, body, cancellationToken)).ConfigureAwait(false),
                 "requeue" => await Act(request, action, body => RequeueAsync(body, cancellationToken)).ConfigureAwait(false),
                 _ => Error(404, ErrorIds.ApiUnknownAction, $"Unknown action '{Shorten(action)}': use {string.Join(", ", Actions)}."),
@@ -171,6 +173,48 @@ public sealed class ApiRouter(IApiBackend backend, ApiSettings settings, IHostLo
             ["approximateCount"] = count,
             ["shown"] = messages.Count,
             ["messages"] = new JsonArray(messages.Select(m => (JsonNode)ApiJson.Message(m)).ToArray()),
+        };
+    }
+
+    private async Task<JsonNode> ComplianceAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        HashSet<ComplianceStatus>? wanted = null;
+        if (request.QueryValue("status") is { Length: > 0 } statusText)
+        {
+            wanted = [];
+            foreach (var name in statusText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!Enum.TryParse<ComplianceStatus>(name, ignoreCase: true, out var status) || !Enum.IsDefined(status) || int.TryParse(name, out _))
+                {
+                    throw new ApiRefusal(400, ErrorIds.ApiInvalidStatus, $"status must be one or more of {string.Join(", ", Enum.GetNames<ComplianceStatus>())}, comma-separated.");
+                }
+
+                wanted.Add(status);
+            }
+        }
+
+        var summary = request.QueryValue("summary") is { } summaryText
+            ? BoolText(summaryText) ?? throw new ApiRefusal(400, ErrorIds.ApiInvalidSummary, "summary must be true or false.")
+            : false;
+        JsonArray Problems(IReadOnlyList<VmScopeListing> incomplete) => new(incomplete.Select(l => (JsonNode)JsonValue.Create($"{l.Scope}: {l.Problem}")).ToArray());
+        if (summary)
+        {
+            var (rows, incomplete) = await backend.ComplianceSummaryAsync(cancellationToken).ConfigureAwait(false);
+            return new JsonObject
+            {
+                ["complete"] = incomplete.Count == 0,
+                ["problems"] = Problems(incomplete),
+                ["summary"] = new JsonArray(rows.Where(r => wanted is null || wanted.Contains(r.Status))
+                    .Select(r => (JsonNode)new JsonObject { ["scope"] = r.Scope, ["status"] = r.Status.ToString(), ["count"] = r.Count }).ToArray()),
+            };
+        }
+
+        var (records, missing) = await backend.ComplianceAsync(cancellationToken).ConfigureAwait(false);
+        return new JsonObject
+        {
+            ["complete"] = missing.Count == 0,
+            ["problems"] = Problems(missing),
+            ["vms"] = new JsonArray(records.Where(r => wanted is null || wanted.Contains(r.Status)).Select(r => (JsonNode)ApiJson.Compliance(r)).ToArray()),
         };
     }
 

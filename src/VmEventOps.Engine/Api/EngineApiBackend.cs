@@ -3,6 +3,7 @@ using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Api;
@@ -99,6 +100,21 @@ public sealed class EngineApiBackend : IApiBackend
         }
 
         return results;
+    }
+
+    /// <inheritdoc />
+    public async Task<(IReadOnlyList<VmComplianceRecord> Records, IReadOnlyList<VmScopeListing> Incomplete)> ComplianceAsync(CancellationToken cancellationToken)
+    {
+        var records = new List<VmComplianceRecord>();
+        var result = await _engine.Compliance(_log).ReadAsync(record => { lock (records) records.Add(record with { Reason = _redactor.Redact(record.Reason) }); }, cancellationToken).ConfigureAwait(false);
+        return (records, result.Listings.Where(l => !l.Complete).ToArray());
+    }
+
+    /// <inheritdoc />
+    public async Task<(IReadOnlyList<VmComplianceSummary> Rows, IReadOnlyList<VmScopeListing> Incomplete)> ComplianceSummaryAsync(CancellationToken cancellationToken)
+    {
+        var (rows, result) = await _engine.Compliance(_log).SummarizeAsync(cancellationToken).ConfigureAwait(false);
+        return (rows, result.Listings.Where(l => !l.Complete).ToArray());
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Api;
@@ -24,6 +25,12 @@ public interface IApiBackend
 
     /// <summary>Moves the poison messages of these ids back: to the main queue, or with <paramref name="force"/> onboarded now with -Force.</summary>
     Task<IReadOnlyList<RequeueResult>> RequeueAsync(IReadOnlyList<string> messageIds, bool force, CancellationToken cancellationToken);
+
+    /// <summary>Every VM in scope and why it is or is not onboarded (Get-VmOnboardingCompliance), and the listings that did not reach their end.</summary>
+    Task<(IReadOnlyList<VmComplianceRecord> Records, IReadOnlyList<VmScopeListing> Incomplete)> ComplianceAsync(CancellationToken cancellationToken);
+
+    /// <summary>The compliance counts by scope and status (Get-VmOnboardingCompliance -Summary).</summary>
+    Task<(IReadOnlyList<VmComplianceSummary> Rows, IReadOnlyList<VmScopeListing> Incomplete)> ComplianceSummaryAsync(CancellationToken cancellationToken);
 
     /// <summary>Onboards one VM now (as Invoke-VmEventWorkflow -VmResourceId).</summary>
     Task<VmEventResult> OnboardAsync(VmResourceId vm, bool force, CancellationToken cancellationToken);

@@ -135,7 +135,8 @@ public sealed partial class ArmGateway
             if (waited >= timeout)
             {
                 throw new VmEventOpsException(ErrorIds.RunbookJobTimeout, VmErrorCategory.OperationTimeout,
-                    $"Runbook job {jobId} is still {job.Status} after {timeout.TotalSeconds:0} s; it goes on in Azure (Get-VmRunbookJob -JobId {jobId}).", jobId) { IsTransient = true };
+                    $"Runbook job {jobId} is still {job.Status} after {timeout.TotalSeconds:0} s; it goes on in Azure (Get-VmRunbookJob -JobId {jobId}).", jobId)
+                { IsTransient = true };
             }
 
             await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);

@@ -99,7 +99,7 @@ public sealed partial class ArmGateway
                 ? tags.EnumerateObject().ToDictionary(t => t.Name, t => t.Value.GetString() ?? string.Empty, StringComparer.OrdinalIgnoreCase)
                 : new Dictionary<string, string>(),
             PrimaryNicId = primaryNic,
-            PrivateIpAddress = addresses.Length > 0 ? addresses[0].Private.FirstOrDefault() : null,
+            PrivateIpAddress = addresses.Length > 0 && addresses[0].Private is [var first, ..] ? first : null,
             PrivateIpAddresses = addresses.SelectMany(a => a.Private).ToArray(),
             PublicIpAddressIds = addresses.SelectMany(a => a.Public).ToArray(),
         };

@@ -14,6 +14,8 @@ public static class RunbookJobNames
     /// <summary>The job name for onboarding the VM with this immutable id by this runbook.</summary>
     public static Guid ForVm(Guid vmId, string runbookName) => Create($"{vmId:D}/{runbookName.ToLowerInvariant()}");
 
+    // RFC 4122 defines name-based (version 5) UUIDs on SHA-1: a deterministic name, not a security use.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "UUID version 5 is defined on SHA-1.")]
     private static Guid Create(string name)
     {
         Span<byte> namespaceBytes = stackalloc byte[16];

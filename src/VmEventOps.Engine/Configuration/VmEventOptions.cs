@@ -234,6 +234,23 @@ public sealed record VmEventOptions
         Pattern = HostPattern, PatternDescription = HostRule)]
     public IReadOnlyList<string> ApplicationInsightsAllowedHosts { get; init; } = [];
 
+    // Reconcile (Sync-VmOnboarding, Get-VmOnboardingCompliance, Event Grid's dead letters)
+    [Setting("Where the sweep lists the VMs in scope: Arm (one list per subscription or resource group, every nextLink) or ResourceGraph (one Azure Resource Graph query for all scopes, cheaper on large estates).")]
+    public Reconcile.VmInventorySource ReconcileSource { get; init; } = Reconcile.VmInventorySource.Arm;
+
+    [Setting("api-version of Azure Resource Graph queries (ReconcileSource ResourceGraph).", Pattern = ApiVersionPattern, PatternDescription = ApiVersionRule)]
+    public string ResourceGraphApiVersion { get; init; } = "2024-04-01";
+
+    [Setting("Pages of one scope's VM list (or of the Resource Graph query) the sweep reads at most; a longer list is reported incomplete, and no record of it is reported gone.", Minimum = 1, Maximum = 100000)]
+    public int ReconcileMaxPages { get; init; } = 1000;
+
+    [Setting("How long a VM's record may stay InProgress, or past its retry's due time, before the sweep takes its message for lost and queues the VM again.", Minimum = 60, Maximum = Week)]
+    public TimeSpan ReconcileStaleAfter { get; init; } = TimeSpan.FromDays(1);
+
+    [Setting("Blob container Event Grid dead-letters undeliverable events to (deploy/infra: eventgrid-deadletter); the sweep replays them.",
+        Pattern = "^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$", PatternDescription = "a container name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")]
+    public string DeadLetterContainerName { get; init; } = "eventgrid-deadletter";
+
     // The dashboard and the HTTP API
     [Setting("A link to a trace, shown with each VM's trace id in the dashboard: a URL with {traceId} in it (Application Insights' transaction search, a Grafana or Jaeger trace page). Only https links are shown.")]
     public string? TraceLinkTemplate { get; init; }

@@ -194,7 +194,7 @@ public sealed class DashboardServer : IAsyncDisposable
             Caller = new ApiCaller("local dashboard", CanAct: true),
         }, cancellationToken).ConfigureAwait(false);
         if (answer.Failure is { } failure) _log.Warning($"Correlation id {answer.CorrelationId}: {failure.GetType().Name}: {failure.Message}");
-        await WriteAsync(response, answer.Status, answer.ContentType, Encoding.UTF8.GetBytes(answer.Body)).ConfigureAwait(false);
+        await WriteAsync(response, answer.Status, ApiResponse.ContentType, Encoding.UTF8.GetBytes(answer.Body)).ConfigureAwait(false);
     }
 
     private static async Task<string?> ReadBodyAsync(HttpListenerRequest request, CancellationToken cancellationToken)

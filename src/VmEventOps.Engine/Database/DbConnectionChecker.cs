@@ -39,8 +39,14 @@ public static class DbConnectionChecker
             log.Verbose($"{request.Provider} check of {request.Server}: {stage} failed ({category}{(tlsProblem is null ? null : ", " + tlsProblem)}).");
             return result with
             {
-                Success = false, FailedStage = stage, ErrorCategory = category, TlsProblem = tlsProblem, Message = redactor.Redact(message),
-                Stages = stages, ElapsedMs = total.ElapsedMilliseconds, SqlErrorNumber = request.Provider == DbProvider.SqlServer ? number : null,
+                Success = false,
+                FailedStage = stage,
+                ErrorCategory = category,
+                TlsProblem = tlsProblem,
+                Message = redactor.Redact(message),
+                Stages = stages,
+                ElapsedMs = total.ElapsedMilliseconds,
+                SqlErrorNumber = request.Provider == DbProvider.SqlServer ? number : null,
                 SqlErrorClass = @class,
             };
         }

@@ -159,9 +159,27 @@ public static class ErrorIds
 
     /// <summary>The dashboard could not listen on the loopback port it was given (in use, or not allowed).</summary>
     public const string DashboardPortUnavailable = "VmDashboardPortUnavailable";
+
+    /// <summary>The HTTP API's compliance status filter names a status that is not one of Get-VmOnboardingCompliance's.</summary>
+    public const string ApiInvalidStatus = "VmApiInvalidStatus";
+
+    /// <summary>The HTTP API's compliance summary is not true or false.</summary>
+    public const string ApiInvalidSummary = "VmApiInvalidSummary";
     /// <summary>The operation was stopped (Ctrl+C or a cancelled token).</summary>
     public const string OperationStopped = "VmOperationStopped";
 
     /// <summary>An unexpected failure inside the module; the inner exception is kept.</summary>
     public const string Unexpected = "VmUnexpectedError";
+
+    /// <summary>A scope the sweep cannot list: * with ReconcileSource Arm (list subscriptions one by one, or use ResourceGraph).</summary>
+    public const string ReconcileScopeNotListable = "VmReconcileScopeNotListable";
+
+    /// <summary>The sweep's listing of a scope stopped before its end (ARM named a wait that is not slept, ReconcileMaxPages, an error): nothing of it is reported gone.</summary>
+    public const string ReconcileIncomplete = "VmReconcileIncomplete";
+
+    /// <summary>A dead-letter blob is not a JSON array of events (or cannot be downloaded): reported, never deleted.</summary>
+    public const string DeadLetterUnreadable = "VmDeadLetterUnreadable";
+
+    /// <summary>The dead-letter container cannot be reached: the settings name no blob endpoint.</summary>
+    public const string DeadLetterNotConfigured = "VmDeadLetterNotConfigured";
 }

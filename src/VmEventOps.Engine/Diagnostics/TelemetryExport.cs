@@ -18,6 +18,7 @@ namespace VmEventOps.Engine.Diagnostics;
 public static class TelemetryExport
 {
     private static readonly object Gate = new();
+    private static readonly string[] EndpointKeys = ["IngestionEndpoint", "LiveEndpoint"];
     private static TelemetryExportTargets _current = TelemetryExportTargets.None;
     private static TracerProvider? _tracing;
     private static MeterProvider? _metrics;
@@ -218,7 +219,7 @@ public static class TelemetryExport
             parts.ConnectionString = connectionString;
             problem = !parts.TryGetValue("InstrumentationKey", out var key) || !Guid.TryParse(key as string, out _)
                 ? "it holds no InstrumentationKey that is a GUID"
-                : new[] { "IngestionEndpoint", "LiveEndpoint" }.FirstOrDefault(name => parts.TryGetValue(name, out var endpoint)
+                : EndpointKeys.FirstOrDefault(name => parts.TryGetValue(name, out var endpoint)
                     && !(Uri.TryCreate(endpoint as string, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(uri.UserInfo))) is { } bad
                     ? $"its {bad} is not an absolute https URI without user information"
                     : null;

@@ -191,7 +191,8 @@ public static class EventParser
 
         var subject = Text(element, "subject");
         var resourceUri = Text(data.Value, "resourceUri") ?? subject;
-        VmResourceId.TryParse(resourceUri, out var vmId);
+        // Not a VM id: vmId stays null, and the filter rejects the event with its reason.
+        _ = VmResourceId.TryParse(resourceUri, out var vmId);
         // Every text is the writer's choice: kept bounded and free of line breaks, identifiers only when they are one.
         return (new VmEvent
         {

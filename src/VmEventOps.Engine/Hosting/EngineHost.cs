@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Identity;
 using VmEventOps.Engine.Queues;
@@ -24,7 +25,9 @@ internal sealed class EngineHost(VmEventOptions options)
     private TokenProvider? _tokens;
     private QueueServiceClient? _queues;
     private TableServiceClient? _tables;
-    private (BlobServiceClient? Client, bool Built) _blobs;
+    // Two fields, not a tuple: a value-tuple field of an SDK type loads that SDK with the host (every cmdlet), blobs or not.
+    private BlobServiceClient? _blobs;
+    private bool _blobsBuilt;
     private HttpPipeline? _arm;
 
     /// <summary>The settings this host was built from (only its identity and endpoint settings matter to it).</summary>
@@ -50,8 +53,13 @@ internal sealed class EngineHost(VmEventOptions options)
         {
             lock (_gate)
             {
-                if (!_blobs.Built) _blobs = (StorageClients.Blobs(Options, StorageCredential) is { } client ? Counted(client) : null, true);
-                return _blobs.Client;
+                if (!_blobsBuilt)
+                {
+                    _blobs = StorageClients.Blobs(Options, StorageCredential) is { } client ? Counted(client) : null;
+                    _blobsBuilt = true;
+                }
+
+                return _blobs;
             }
         }
     }
@@ -63,8 +71,10 @@ internal sealed class EngineHost(VmEventOptions options)
         return Counted(ArmGateway.BuildPipeline(tokens.Credential, TokenProvider.ScopeFor(tokens.AudienceFor(TokenResourceType.Arm))));
     });
 
-    /// <summary>Queues and blob containers known to exist: created on first use, once (a failed creation is tried again).</summary>
-    public ConcurrentDictionary<string, Lazy<Task>> CreatedQueues { get; } = new(StringComparer.Ordinal);
+    /// <summary>Queues, tables and blob containers known to exist: created on first use, once (a failed creation is tried again).</summary>
+    public CreatedOnce CreatedQueues { get; } = new();
+
+    public CreatedOnce CreatedTables { get; } = new();
 
     public ConcurrentDictionary<string, Task> CreatedContainers { get; } = new(StringComparer.Ordinal);
 

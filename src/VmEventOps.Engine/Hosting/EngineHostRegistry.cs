@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
+using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Identity;
-using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.KeyVault;
-using Azure.Core;
-using Azure.Security.KeyVault.Secrets;
 
 namespace VmEventOps.Engine.Hosting;
 
@@ -36,8 +34,6 @@ internal static class EngineHostRegistry
     /// <summary>Automation's job quota is per account: one pacer per ARM endpoint and account for every worker of the process.</summary>
     public static ConcurrentDictionary<(string Endpoint, string Account), AutomationJobPacer> Pacers { get; } = new();
 
-    /// <summary>One Key Vault client per vault, identity and audience: connections and the SDK's challenge cache are reused.</summary>
-    public static ConcurrentDictionary<(Uri Vault, TokenCredential Credential, string Audience, bool OfCloud), SecretClient> SecretClients { get; } = new();
 
     /// <summary>Secret values read from Key Vault, per identity, for their cache period.</summary>
     public static KeyVaultSecretCache Secrets { get; } = new(TimeProvider.System);
@@ -53,7 +49,7 @@ internal static class EngineHostRegistry
         host.LastUsed = Interlocked.Increment(ref _clock);
         if (Hosts.Count > Capacity) Evict(Hosts, h => h.LastUsed);
         Evict(Pacers);
-        Evict(SecretClients);
+        KeyVaultClients.Trim(Capacity);
         Evict(CompletionVmIds);
         return host;
     }

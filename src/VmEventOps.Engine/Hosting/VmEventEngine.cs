@@ -4,6 +4,7 @@ using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Identity;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Hosting;
@@ -35,12 +36,13 @@ public sealed class VmEventEngine
     /// <summary>The queues (and the large message store, when the settings say where the blob service is).</summary>
     public QueueManager Queues(IHostLog log)
     {
-        var large = _host.BlobService is { } blobs ? new LargeMessageStore(blobs.GetBlobContainerClient(Options.LargeMessageContainerName), _host.CreatedContainers) : null;
-        return new QueueManager(_host.QueueService, Options, log, TimeProvider.System, large, _host.CreatedQueues);
+        var container = Options.LargeMessageContainerName;
+        return new QueueManager(_host.QueueService, Options, log, TimeProvider.System,
+            () => _host.BlobService is { } blobs ? new LargeMessageStore(blobs.GetBlobContainerClient(container), _host.CreatedContainers) : null, _host.CreatedQueues);
     }
 
     /// <summary>The onboarding state table.</summary>
-    public OnboardingStateStore State() => new(_host.TableService.GetTableClient(Options.StateTableName));
+    public OnboardingStateStore State() => new(_host.TableService.GetTableClient(Options.StateTableName), _host.CreatedTables);
 
     /// <summary>ARM, with this invocation's retry budget starting now (InvocationTimeout).</summary>
     public ArmGateway Arm(IHostLog log) => new(_host.ArmPipeline, Options, log, ArmRetryBudget.For(Options, DateTimeOffset.UtcNow));
@@ -48,6 +50,27 @@ public sealed class VmEventEngine
     /// <summary>The workflow's processor. <paramref name="dbPassword"/> gives the database password per check (a Key Vault reference read again as its cache period passes); DbPassword by default.</summary>
     public EventProcessor Processor(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
         new(Options, Queues(log), State(), Arm(log), log, dbPassword);
+
+    /// <summary>
+    /// Event Grid's dead-letter container, on the blob service of the storage settings (as the claim check's container);
+    /// VmDeadLetterNotConfigured when the settings name no blob endpoint.
+    /// </summary>
+    public DeadLetterStore DeadLetters(IHostLog log)
+    {
+        var blobs = _host.BlobService ?? throw new VmEventOpsException(ErrorIds.DeadLetterNotConfigured, VmErrorCategory.InvalidArgument,
+            $"The dead-letter container {Options.DeadLetterContainerName} cannot be reached: the storage settings name no blob endpoint (BlobEndpoint in the connection string, BlobServiceUri or StorageAccountName).",
+            nameof(VmEventOptions.DeadLetterContainerName));
+        return new DeadLetterStore(blobs.GetBlobContainerClient(Options.DeadLetterContainerName), log);
+    }
+
+    /// <summary>The VMs in scope beside their onboarding records.</summary>
+    public VmInventory Inventory(IHostLog log) => new(Arm(log), State(), Options, log);
+
+    /// <summary>The compliance view.</summary>
+    public OnboardingCompliance Compliance(IHostLog log) => new(Inventory(log), Options);
+
+    /// <summary>The sweep: the inventory, the queues, the dead-letter container (reached only when the sweep replays).</summary>
+    public OnboardingReconciler Reconciler(IHostLog log) => new(Inventory(log), Queues(log), () => DeadLetters(log), Options, log);
 
     /// <summary>A competing consumer of the workflow's queues.</summary>
     public QueueWorker Worker(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>

@@ -36,7 +36,9 @@ internal static class CredentialFactory
     /// Arc, Cloud Shell), which answers at once. Elsewhere the managed identity is IMDS, probed with retries.
     /// </summary>
     public static bool HasManagedIdentityEnvironment() =>
-        new[] { "IDENTITY_ENDPOINT", "MSI_ENDPOINT" }.Any(name => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)));
+        ManagedIdentityVariables.Any(name => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)));
+
+    private static readonly string[] ManagedIdentityVariables = ["IDENTITY_ENDPOINT", "MSI_ENDPOINT"];
 
     private static CredentialOption ServicePrincipalOrEnvironment(VmEventOptions options) =>
         new(AuthMode.ServicePrincipal, ServicePrincipal(options) ?? new EnvironmentCredential(new EnvironmentCredentialOptions { AuthorityHost = options.AuthorityHost }));

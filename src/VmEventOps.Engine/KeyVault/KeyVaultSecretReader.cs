@@ -25,7 +25,7 @@ internal static class KeyVaultSecretReader
         var mode = options.AuthMode;
         KeyVaultHostPolicy.Require(setting, options);
         var audience = Identity.AzureCloud.KeyVaultAudience(options);
-        var client = Hosting.EngineHostRegistry.SecretClients.GetOrAdd((vault, credential, audience, KeyVaultHostPolicy.IsVaultOfCloud(vault, options)), key => new SecretClient(
+        var client = Hosting.KeyVaultClients.For((vault, credential, audience, KeyVaultHostPolicy.IsVaultOfCloud(vault, options)), key => new SecretClient(
             key.Vault,
             // Whatever the vault's challenge names, this client can only ever get a Key Vault token.
             new Identity.AudienceGuardCredential(key.Credential, [key.Audience], $"The vault {key.Vault.Authority}", ErrorIds.KeyVaultRequestFailed),
@@ -95,11 +95,13 @@ internal static class KeyVaultSecretReader
             429 => new VmEventOpsException(
                 ErrorIds.KeyVaultThrottled, VmErrorCategory.LimitsExceeded,
                 $"{About(setting)}: the vault is throttling requests; try again later. Key Vault {answered}.",
-                setting.Name, e) { IsTransient = true, RetryAfter = AzureFailure.RetryAfter(e.GetRawResponse()) },
+                setting.Name, e)
+            { IsTransient = true, RetryAfter = AzureFailure.RetryAfter(e.GetRawResponse()) },
             _ => new VmEventOpsException(
                 ErrorIds.KeyVaultRequestFailed, VmErrorCategory.ConnectionError,
                 $"{About(setting)}: Key Vault {answered}.",
-                setting.Name, e) { IsTransient = e.Status is 0 or 408 or >= 500 },
+                setting.Name, e)
+            { IsTransient = e.Status is 0 or 408 or >= 500 },
         };
     }
 

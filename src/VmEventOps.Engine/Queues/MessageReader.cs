@@ -30,7 +30,7 @@ internal static class MessageReader
         {
             Body = original,
             Events = events,
-            Event = events.FirstOrDefault(),
+            Event = events.Count > 0 ? events[0] : null,
             ParseFailures = parsed.Failures.Select(f => f.Index is null ? f.Reason : $"{f.Reason} (item {f.Index})").ToArray(),
         };
     }

@@ -70,10 +70,10 @@ public sealed partial class QueueManager
     public async Task<string> WrapAsync(MessageEnvelope envelope, QueueKind destination, string messageId, CancellationToken cancellationToken)
     {
         if (envelope.TrySerialize() is { } text) return text;
-        if (_large is not null)
+        if (_large.Value is not null)
         {
-            var name = await _large.PutAsync(envelope.Original, cancellationToken).ConfigureAwait(false);
-            _log.Verbose($"Message {messageId}: its original ({Encoding.UTF8.GetByteCount(envelope.Original)} bytes) is too large to wrap; kept as blob {name} in {_large.ContainerName}.");
+            var name = await _large.Value.PutAsync(envelope.Original, cancellationToken).ConfigureAwait(false);
+            _log.Verbose($"Message {messageId}: its original ({Encoding.UTF8.GetByteCount(envelope.Original)} bytes) is too large to wrap; kept as blob {name} in {_large.Value.ContainerName}.");
             return envelope.WithOriginalIn(name).Serialize();
         }
 
@@ -96,10 +96,10 @@ public sealed partial class QueueManager
     public async Task<VmEventMessage> ResolveAsync(VmEventMessage message, EventFilter? filter, CancellationToken cancellationToken)
     {
         if (message.OriginalBlob is not { } name || message.Events.Count > 0) return message;
-        var original = _large is null ? null : await _large.GetAsync(name, cancellationToken).ConfigureAwait(false);
+        var original = _large.Value is null ? null : await _large.Value.GetAsync(name, cancellationToken).ConfigureAwait(false);
         if (original is null)
         {
-            _log.Warning($"Message {message.MessageId} in {message.QueueName} points at blob {name}, which {(_large is null ? "cannot be read: no blob endpoint is configured" : $"is not in {_large.ContainerName} (or does not hold what its name says)")}.");
+            _log.Warning($"Message {message.MessageId} in {message.QueueName} points at blob {name}, which {(_large.Value is null ? "cannot be read: no blob endpoint is configured" : $"is not in {_large.Value.ContainerName} (or does not hold what its name says)")}.");
             return message with { ParseFailures = [ClaimCheckMissingReason] };
         }
 

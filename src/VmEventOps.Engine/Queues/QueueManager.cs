@@ -3,6 +3,7 @@ using System.Text;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
@@ -32,19 +33,20 @@ public sealed partial class QueueManager
     private readonly VmEventOptions _options;
     private readonly IHostLog _log;
     private readonly TimeProvider _time;
-    private readonly LargeMessageStore? _large;
+    // Built on first use: a cmdlet that never meets a large message never builds a blob client (nor loads the blob SDK).
+    private readonly Lazy<LargeMessageStore?> _large;
 
     // Queues known to exist: created on first use, once (the composition root shares it among the managers of an account).
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _created;
+    private readonly CreatedOnce _created;
 
-    internal QueueManager(QueueServiceClient service, VmEventOptions options, IHostLog log, TimeProvider time, LargeMessageStore? large = null, ConcurrentDictionary<string, Lazy<Task>>? created = null)
+    internal QueueManager(QueueServiceClient service, VmEventOptions options, IHostLog log, TimeProvider time, Func<LargeMessageStore?>? large = null, CreatedOnce? created = null)
     {
-        _created = created ?? new(StringComparer.Ordinal);
+        _created = created ?? new CreatedOnce();
         _service = service;
         _options = options;
         _log = log;
         _time = time;
-        _large = large;
+        _large = new Lazy<LargeMessageStore?>(large ?? (() => null), LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary>Runs between the send and the delete of a move; tests use it to simulate a crash there.</summary>
@@ -54,28 +56,28 @@ public sealed partial class QueueManager
     public static QueueManager Create(VmEventOptions options, IHostLog log) => Hosting.VmEventEngine.For(options).Queues(log);
 
     /// <summary>True when originals too large to wrap can be kept in a blob (the settings say where the blob service is).</summary>
-    public bool HasLargeMessageStore => _large is not null;
+    public bool HasLargeMessageStore => _large.Value is not null;
 
     /// <summary>The configured name of a queue.</summary>
     public string NameOf(QueueKind kind) => QueueNames.For(kind, _options);
 
     /// <summary>Looks at up to 32 messages from the front of a queue without changing anything.</summary>
     public Task<IReadOnlyList<VmEventMessage>> PeekAsync(QueueKind kind, int maxMessages, EventFilter? filter, CancellationToken cancellationToken) =>
-        ReadAsync(kind, "Peeking", filter, cancellationToken, async queue =>
+        ReadAsync(kind, "Peeking", filter, async queue =>
         {
             var peeked = await queue.PeekMessagesAsync(Math.Clamp(maxMessages, 1, MaxBatch), cancellationToken).ConfigureAwait(false);
             return peeked.Value.Select(m => (Stored(kind, queue, m.MessageId, m.InsertedOn, m.ExpiresOn, m.DequeueCount), m.Body.ToString()));
-        });
+        }, cancellationToken);
 
     /// <summary>Receives up to 32 messages and hides them for <paramref name="lease"/>; each comes with its pop receipt.</summary>
     public Task<IReadOnlyList<VmEventMessage>> ReceiveAsync(QueueKind kind, int maxMessages, TimeSpan lease, EventFilter? filter, CancellationToken cancellationToken) =>
-        ReadAsync(kind, "Receiving from", filter, cancellationToken, async queue =>
+        ReadAsync(kind, "Receiving from", filter, async queue =>
         {
             var received = await queue.ReceiveMessagesAsync(Math.Clamp(maxMessages, 1, MaxBatch), lease, cancellationToken).ConfigureAwait(false);
             return received.Value.Select(m => (
                 Stored(kind, queue, m.MessageId, m.InsertedOn, m.ExpiresOn, m.DequeueCount) with { NextVisibleOn = m.NextVisibleOn, PopReceipt = m.PopReceipt },
                 m.Body.ToString()));
-        });
+        }, cancellationToken);
 
     /// <summary>
     /// Reads every message of a queue. Azure peeks 32 at most, so paging means receiving: each
@@ -279,7 +281,7 @@ public sealed partial class QueueManager
 
     // Peek and receive differ only in the call; a missing queue holds nothing.
     private async Task<IReadOnlyList<VmEventMessage>> ReadAsync(
-        QueueKind kind, string verb, EventFilter? filter, CancellationToken cancellationToken, Func<QueueClient, Task<IEnumerable<(VmEventMessage Message, string Body)>>> read)
+        QueueKind kind, string verb, EventFilter? filter, Func<QueueClient, Task<IEnumerable<(VmEventMessage Message, string Body)>>> read, CancellationToken cancellationToken)
     {
         var queue = Client(kind);
         try
@@ -336,19 +338,13 @@ public sealed partial class QueueManager
 
     private async Task EnsureExistsAsync(QueueClient queue, CancellationToken cancellationToken)
     {
-        var key = queue.Uri.AbsoluteUri;
-        var creation = _created.GetOrAdd(key, _ => new Lazy<Task>(() => queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
         try
         {
-            await creation.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _created.EnsureAsync(queue.Uri.AbsoluteUri, () => queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
         {
-            // Whatever failed (storage, or the credential before it: VmAuth*), the next send tries again; only a creation
-            // still under way (this caller stopped waiting) is left for the others that wait for it.
-            if (!creation.IsValueCreated || creation.Value.IsCompleted) _created.TryRemove(KeyValuePair.Create(key, creation));
-            if (AzureFailure.AsRequestFailure(e) is { } failure) throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Creating queue {queue.Name}", queue.Name);
-            throw;
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Creating queue {queue.Name}", queue.Name);
         }
     }
 

@@ -208,7 +208,11 @@ public sealed class EventProcessor
 
     private static VmEventResult ResultOf(WorkItem item, VmEvent vmEvent, OnboardingFacts facts, OnboardingDecision decision, DateTimeOffset? due) => ResultOf(item, vmEvent) with
     {
-        Outcome = decision.Outcome, Attempt = decision.Attempt, NextAttemptOn = due, JobId = decision.JobId, PrivateIpAddress = facts.Vm?.PrivateIpAddress,
+        Outcome = decision.Outcome,
+        Attempt = decision.Attempt,
+        NextAttemptOn = due,
+        JobId = decision.JobId,
+        PrivateIpAddress = facts.Vm?.PrivateIpAddress,
         DbCheck = facts.Checks?.FirstOrDefault(c => c is { Name: "DatabaseCheck" })?.Summary,
     };
 

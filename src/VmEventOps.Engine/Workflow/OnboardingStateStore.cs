@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
@@ -18,10 +19,14 @@ namespace VmEventOps.Engine.Workflow;
 public sealed class OnboardingStateStore
 {
     private readonly TableClient _table;
-    private readonly SemaphoreSlim _created = new(1, 1);
-    private bool _exists;
+    private readonly CreatedOnce _created;
 
-    internal OnboardingStateStore(TableClient table) => _table = table;
+    // The composition root shares the tables known to exist among the stores of an account (one creation per process).
+    internal OnboardingStateStore(TableClient table, CreatedOnce? created = null)
+    {
+        _table = table;
+        _created = created ?? new CreatedOnce();
+    }
 
     /// <summary>The store for these settings, from the composition root (<see cref="Hosting.VmEventEngine.State"/>).</summary>
     public static OnboardingStateStore Create(VmEventOptions options) => Hosting.VmEventEngine.For(options).State();
@@ -50,6 +55,47 @@ public sealed class OnboardingStateStore
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false)) list.Add(Read(entity));
         return list;
     }
+
+    /// <summary>
+    /// The records of many VMs (those that have one), read with few requests: per subscription, up to 14 rows a query (a table
+    /// filter allows 15 comparisons: the partition and 14 rows), at most 8 queries at a time. For a page of a VM list.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<VmResourceId, OnboardingState>> GetManyAsync(IReadOnlyList<VmResourceId> vms, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var byRow = vms.DistinctBy(v => v.Key).ToDictionary(Row, v => v, StringComparer.Ordinal);
+        var batches = vms.DistinctBy(v => v.Key).GroupBy(Partition).SelectMany(g => g.Chunk(14).Select(chunk => (Partition: g.Key, Rows: chunk.Select(Row).ToArray()))).ToArray();
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<VmResourceId, OnboardingState>();
+        try
+        {
+            await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (batch, token) =>
+            {
+                var rows = string.Join(" or ", batch.Rows.Select(r => $"RowKey eq '{r}'"));
+                var filter = $"PartitionKey eq '{batch.Partition}' and ({rows})";
+                await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: token).ConfigureAwait(false))
+                {
+                    if (byRow.TryGetValue(entity.RowKey, out var vm)) found[vm] = Read(entity);
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Reading the onboarding state of {vms.Count} VM(s)", _table.Name);
+        }
+
+        return found;
+    }
+
+    /// <summary>Every record of one subscription, streamed page by page (the table's own paging), none kept here.</summary>
+    public async IAsyncEnumerable<OnboardingState> ListSubscriptionAsync(Guid subscriptionId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriptionId.ToString("D")}");
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false)) yield return Read(entity);
+    }
+
+    /// <summary>The row key of a VM's record (a hash of its normalised ID): a compact key for "seen in the list".</summary>
+    public static string RowKeyOf(VmResourceId vm) => Row(vm);
 
     /// <summary>
     /// Writes <paramref name="state"/>: inserts when <paramref name="previous"/> is null, else replaces it only if its
@@ -92,21 +138,13 @@ public sealed class OnboardingStateStore
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _exists)) return;
-        await _created.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_exists) return;
-            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _exists, true);
+            await _created.EnsureAsync(_table.Uri.AbsoluteUri, () => _table.CreateIfNotExistsAsync(CancellationToken.None), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
         {
             throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Creating table {_table.Name}", _table.Name);
-        }
-        finally
-        {
-            _created.Release();
         }
     }
 

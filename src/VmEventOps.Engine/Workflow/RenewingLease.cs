@@ -17,12 +17,13 @@ internal sealed class RenewingLease : MessageLease, IAsyncDisposable
     private VmEventMessage _current;
     private bool _disposed;
 
-    public RenewingLease(VmEventMessage message, TimeSpan lease, QueueManager queues, IHostLog log, CancellationToken stopping, DateTimeOffset? runEnds)
+    public RenewingLease(VmEventMessage message, TimeSpan lease, QueueManager queues, IHostLog log, DateTimeOffset? runEnds, CancellationToken stopping)
     {
         _current = message;
         _stopping = stopping;
         _runEnds = runEnds;
-        _renewal = Task.Run(() => RenewAsync(lease, queues, log));
+        // Renewal ends when the lease is disposed (its own token), not when the run stops: a held message stays hidden until settled.
+        _renewal = Task.Run(() => RenewAsync(lease, queues, log), CancellationToken.None);
     }
 
     public override CancellationToken Deferral => _stopping;

@@ -11,7 +11,10 @@ namespace VmEventOps.Engine.Workflow;
 /// </summary>
 internal sealed class WorkerRun : IDisposable
 {
+    // While messages are in progress the queue is looked at again within a second at most; after a failed receive
+    // (storage away) the first wait is a second, as the SDK's own retries have already waited.
     private static readonly TimeSpan BusyPollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReceiveFailureFloor = TimeSpan.FromSeconds(1);
 
     private readonly EventProcessor _processor;
     private readonly QueueManager _queues;
@@ -32,6 +35,7 @@ internal sealed class WorkerRun : IDisposable
     private int _started;
     private int _redeliveries;
     private TimeSpan _idle = TimeSpan.Zero;
+    private TimeSpan _busyPoll = TimeSpan.Zero;
     private TimeSpan _lastReport = TimeSpan.Zero;
 
     public WorkerRun(EventProcessor processor, QueueManager queues, IHostLog log, WorkerSettings settings, Action<VmEventResult> onResult, CancellationToken cancellationToken)
@@ -90,6 +94,7 @@ internal sealed class WorkerRun : IDisposable
             if (batch.Count > 0)
             {
                 _idle = TimeSpan.Zero;
+                _busyPoll = TimeSpan.Zero;
                 foreach (var message in batch)
                 {
                     _started++;
@@ -128,27 +133,28 @@ internal sealed class WorkerRun : IDisposable
         }
         catch (VmEventOpsException e) when (e.IsTransient)
         {
-            _idle = NextIdle();
+            _idle = PollingBackoff.Next(_idle, ReceiveFailureFloor, _settings.MaxPollingInterval);
             _log.Warning($"Worker: cannot receive ({e.Message}); trying again in {_idle.TotalSeconds:0} s.");
             await Task.Delay(_idle, _limit.Token).ConfigureAwait(false);
             return null;
         }
     }
 
-    // Nothing visible: while work is in progress look again in a second (or once all of it is done); else stop when asked
-    // to stop when empty, or poll less often the longer nothing comes (up to MaxPollingInterval). True: stop.
+    // Nothing visible: while work is in progress look again soon (backing off to a second, or once all of it is done); else
+    // stop when asked to stop when empty, or poll less often the longer nothing comes (100 ms up to MaxPollingInterval). True: stop.
     private async Task<bool> IdleAsync()
     {
         if (_running.Count > 0)
         {
-            await Task.WhenAny(Task.Delay(BusyPollInterval, _limit.Token), Task.WhenAll(_running)).ConfigureAwait(false);
+            _busyPoll = PollingBackoff.Next(_busyPoll, PollingBackoff.Floor, BusyPollInterval);
+            await Task.WhenAny(Task.Delay(_busyPoll, _limit.Token), Task.WhenAll(_running)).ConfigureAwait(false);
             _limit.Token.ThrowIfCancellationRequested();
             Report();
             return false;
         }
 
         if (_settings.StopWhenEmpty && (!_settings.WaitForInvisible || await IsDrainedAsync().ConfigureAwait(false))) return true;
-        _idle = NextIdle();
+        _idle = PollingBackoff.Next(_idle, PollingBackoff.Floor, _settings.MaxPollingInterval);
         await Task.Delay(_idle, _limit.Token).ConfigureAwait(false);
         return false;
     }
@@ -184,7 +190,7 @@ internal sealed class WorkerRun : IDisposable
     // it is processed. A message still waiting when the run stops is given back at once (made visible) and null returned.
     private async Task<VmEventResult?> ProcessWithLeaseAsync(VmEventMessage message)
     {
-        await using var held = new RenewingLease(message, _settings.Lease, _queues, _log, _limit.Token, _runEnds);
+        await using var held = new RenewingLease(message, _settings.Lease, _queues, _log, _runEnds, _limit.Token);
         try
         {
             await _slots.WaitAsync(_limit.Token).ConfigureAwait(false);
@@ -231,9 +237,6 @@ internal sealed class WorkerRun : IDisposable
 
         return true;
     }
-
-    private TimeSpan NextIdle() =>
-        _idle == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(_idle.Ticks * 2, _settings.MaxPollingInterval.Ticks));
 
     private void Report()
     {

@@ -20,6 +20,8 @@ namespace VmEventOps.Commands;
 ///   <code>Send-VmEventMessage -VmResourceId /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-01 -Reason 'Database was down'</code>
 ///   <para>Queues vm-01 for onboarding again.</para>
 /// </example>
+/// <para type="description">With a VmEventDeadLetter from the pipeline (Get-VmEventDeadLetter), replays the event Event Grid could
+/// not deliver and marks it replayed in its blob.</para>
 /// <para type="description">With -Body, sends a message body as it is: a saved original replayed.</para>
 /// <example>
 ///   <code>Get-VmEventMessage -Queue Poison -Lease 00:05:00 | Where-Object LastError -match 'timeout' | Send-VmEventMessage -WhatIf</code>
@@ -35,6 +37,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
     private const string ByIdSet = "ByVmResourceId";
     private const string ByMessageSet = "ByMessage";
     private const string ByBodySet = "ByBody";
+    private const string ByDeadLetterSet = "ByDeadLetter";
 
     /// <summary>
     /// <para type="description">The VM to onboard: /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}.</para>
@@ -49,6 +52,13 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = ByMessageSet, ValueFromPipeline = true)]
     public VmEventMessage? Message { get; set; }
+
+    /// <summary>
+    /// <para type="description">An event Event Grid dead-lettered (Get-VmEventDeadLetter): sent to the queue as Event Grid would have
+    /// delivered it, and marked replayed in its blob under the blob's lease, so it is never replayed twice.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByDeadLetterSet, ValueFromPipeline = true)]
+    public Engine.Reconcile.VmEventDeadLetter? DeadLetter { get; set; }
 
     /// <summary>
     /// <para type="description">A message body to send as it is (a saved original, replayed).</para>
@@ -72,16 +82,25 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
     [ValidateLength(1, 1024)]
     public string? Reason { get; set; }
 
+    private Engine.Configuration.VmEventOptions? _options;
     private QueueManager? _manager;
+    private Engine.Reconcile.DeadLetterStore? _deadLetters;
 
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        _manager ??= VmEventEngine.For(LoadQueueConfiguration().Options).Queues(Log);
+        _options ??= LoadQueueConfiguration().Options;
+        _manager ??= VmEventEngine.For(_options).Queues(Log);
         var destination = Enum.Parse<QueueKind>(Queue, ignoreCase: true);
         if (Message is { } message)
         {
             Requeue(_manager, message, destination);
+            return;
+        }
+
+        if (DeadLetter is { } deadLetter)
+        {
+            Replay(deadLetter, destination);
             return;
         }
 
@@ -99,6 +118,32 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
         var body = _manager.EncodeForMainQueue(VmWriteEventFactory.Create(vm, Reason, System.Environment.UserName, DateTimeOffset.UtcNow));
         var id = Run(token => _manager.SendAsync(destination, body, delay: null, token));
         WriteObject(new SentMessage { MessageId = id, Queue = destination, QueueName = _manager.NameOf(destination), VmResourceId = vm.Value });
+    }
+
+    private void Replay(Engine.Reconcile.VmEventDeadLetter deadLetter, QueueKind destination)
+    {
+        var target = $"dead-lettered event {deadLetter.EventId} ({deadLetter.BlobName}, #{deadLetter.Index})";
+        if (!ShouldProcess(target, $"Replay it to queue {_manager!.NameOf(destination)} and mark it replayed")) return;
+        _deadLetters ??= VmEventEngine.For(_options!).DeadLetters(Log);
+        var manager = _manager;
+        var replay = Run(token => _deadLetters.ReplayAsync(deadLetter.BlobName, new HashSet<int> { deadLetter.Index }, dryRun: false,
+            (item, t) => manager.SendAsync(destination, manager.EncodeForMainQueue(item.Body), delay: null, t), token));
+        if (replay.Unreadable)
+        {
+            WriteFailure(new VmEventOpsException(ErrorIds.DeadLetterUnreadable, VmErrorCategory.InvalidData, $"Dead-letter blob {deadLetter.BlobName} cannot be read as events: {replay.Reason}. It is kept.", deadLetter.BlobName));
+            return;
+        }
+
+        if (replay.Sent.Count == 0)
+        {
+            WriteWarning($"Dead-lettered event {deadLetter.EventId} in {deadLetter.BlobName} was not sent: {(replay.Skipped ? replay.Reason : "it was replayed already")}.");
+            return;
+        }
+
+        foreach (var (item, id) in replay.Sent)
+        {
+            WriteObject(new SentMessage { MessageId = id, Queue = destination, QueueName = manager.NameOf(destination), VmResourceId = item.VmResourceId });
+        }
     }
 
     private void Requeue(QueueManager manager, VmEventMessage message, QueueKind destination)

@@ -11,8 +11,8 @@ namespace VmEventOps.Commands;
 /// <para type="synopsis">Processes the main queue (and optionally the retry queue) as a long-running worker, for hosts without Functions.</para>
 /// <para type="description">A competing consumer: processes up to -Concurrency messages at once with the workflow of Invoke-VmEventWorkflow
 /// while up to -BatchSize more wait their turn, receiving again as soon as half a batch of room is free (one slow message never holds
-/// the rest back), renews each message's lease from receipt until it is routed, and polls less often while the queues are empty (up to
-/// every 30 seconds, like the Functions queue listener). Several workers, on one machine or many, can share the queues: a message is
+/// the rest back), renews each message's lease from receipt until it is routed, and polls less often while the queues are empty (from
+/// 100 ms, doubling up to every 30 seconds, like the Functions queue listener). Several workers, on one machine or many, can share the queues: a message is
 /// processed by one of them, and a VM is onboarded once. Writes each VmEventResult as it completes, a progress line while it runs, and
 /// a summary at the end.</para>
 /// <para type="description">-WhatIf loads the settings (and reads any Key Vault reference among them) and says which queues it would

@@ -30,7 +30,7 @@ internal sealed partial record TdsBatch(TimeSpan Delay, byte[] Response)
     public static TdsBatch Plan(string text, TdsEmulatorOptions options, string serverName)
     {
         var sql = text.Trim().TrimEnd(';').Trim();
-        var tokens = new TdsTokenWriter();
+        using var tokens = new TdsTokenWriter();
         if (SelectNumber().Match(sql) is { Success: true } number
             && int.TryParse(number.Groups[1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {

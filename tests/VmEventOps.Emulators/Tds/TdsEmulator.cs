@@ -57,6 +57,12 @@ public sealed class TdsEmulator : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    private async Task RunSessionAsync(Socket socket)
+    {
+        using var session = new TdsSession(socket, _options, _logins.Enqueue, () => Interlocked.Increment(ref _attentions));
+        await session.RunAsync(_stopping.Token).ConfigureAwait(false);
+    }
+
     private async Task AcceptAsync()
     {
         try
@@ -65,7 +71,7 @@ public sealed class TdsEmulator : IAsyncDisposable
             {
                 var socket = await _listener.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref _connections);
-                var session = new TdsSession(socket, _options, _logins.Enqueue, () => Interlocked.Increment(ref _attentions)).RunAsync(_stopping.Token);
+                var session = RunSessionAsync(socket);
                 _sessions[session] = true;
                 _ = session.ContinueWith(done => _sessions.TryRemove(done, out _), TaskScheduler.Default);
             }

@@ -7,7 +7,7 @@ namespace VmEventOps.Emulators.Tds;
 /// status (0x01 end of message), length big-endian including the header, SPID, packet id, window — then data. A
 /// message is the data of its packets up to the one marked end of message.
 /// </summary>
-internal sealed class TdsPacketStream
+internal sealed class TdsPacketStream : IDisposable
 {
     public const int HeaderLength = 8;
     private const byte EndOfMessage = 0x01;
@@ -90,4 +90,6 @@ internal sealed class TdsPacketStream
             _writeLock.Release();
         }
     }
+
+    public void Dispose() => _writeLock.Dispose();
 }

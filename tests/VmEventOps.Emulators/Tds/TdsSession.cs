@@ -9,7 +9,7 @@ namespace VmEventOps.Emulators.Tds;
 /// it), the TLS handshake inside PRELOGIN packets when encryption is negotiated, LOGIN7 answered with LOGINACK or with
 /// ERROR 18456 / 4060 and the connection closed, then SQL batches, each answered or cancelled by an attention.
 /// </summary>
-internal sealed class TdsSession(Socket socket, TdsEmulatorOptions options, Action<TdsLoginRecord> recordLogin, Action countAttention)
+internal sealed class TdsSession(Socket socket, TdsEmulatorOptions options, Action<TdsLoginRecord> recordLogin, Action countAttention) : IDisposable
 {
     private const string ServerName = "VMEVENTOPS-TDS";
     private const byte TlsHandshakeRecord = 0x16;
@@ -51,7 +51,7 @@ internal sealed class TdsSession(Socket socket, TdsEmulatorOptions options, Acti
             transport = tls;
         }
 
-        var packets = new TdsPacketStream(transport);
+        using var packets = new TdsPacketStream(transport);
         var preLogin = await packets.ReadMessageAsync(cancellationToken).ConfigureAwait(false);
         if (preLogin is not { Type: TdsPacketType.PreLogin }) return;
         var asked = PreLogin.Read(preLogin.Data);
@@ -94,7 +94,7 @@ internal sealed class TdsSession(Socket socket, TdsEmulatorOptions options, Acti
 
     private async Task<bool> LoginAsync(TdsPacketStream packets, Login7 login, string encryption, bool tlsFirst, CancellationToken cancellationToken)
     {
-        var tokens = new TdsTokenWriter();
+        using var tokens = new TdsTokenWriter();
         var database = string.IsNullOrEmpty(login.Database) ? "master" : login.Database;
         var known = options.Logins.TryGetValue(login.UserName, out var password) && string.Equals(password, login.Password, StringComparison.Ordinal);
         var exists = string.Equals(database, "master", StringComparison.OrdinalIgnoreCase) || options.Databases.Contains(database, StringComparer.OrdinalIgnoreCase);
@@ -230,4 +230,6 @@ internal sealed class TdsSession(Socket socket, TdsEmulatorOptions options, Acti
         public bool Completed { get; set; }
         public bool Attention { get; set; }
     }
+
+    public void Dispose() => _batchLock.Dispose();
 }

@@ -6,7 +6,7 @@ namespace VmEventOps.Emulators.Tds;
 /// Writes the tokens of a tabular result ([MS-TDS] 2.2.7), little-endian: LOGINACK, ENVCHANGE, INFO and ERROR, DONE,
 /// COLMETADATA and ROW. B_VARCHAR is a byte count of characters then UCS-2; US_VARCHAR the same with a 2-byte count.
 /// </summary>
-internal sealed class TdsTokenWriter
+internal sealed class TdsTokenWriter : IDisposable
 {
     private const byte LoginAckToken = 0xAD;
     private const byte EnvChangeToken = 0xE3;
@@ -166,5 +166,11 @@ internal sealed class TdsTokenWriter
     {
         writer.Write((byte)value.Length);
         writer.Write(Encoding.Unicode.GetBytes(value));
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _buffer.Dispose();
     }
 }

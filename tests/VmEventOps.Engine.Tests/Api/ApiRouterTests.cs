@@ -2,6 +2,7 @@ using System.Text.Json;
 using VmEventOps.Engine.Api;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
 
@@ -254,6 +255,51 @@ public sealed class ApiRouterTests
         Assert.DoesNotContain("<script>", response.Body);
         Assert.DoesNotContain("<img", response.Body);
         Assert.Equal("<script>alert(1)</script><img src=x onerror=alert(2)>", JsonDocument.Parse(response.Body).RootElement.GetProperty("items")[0].GetProperty("lastError").GetString());
+    }
+
+    private void AddCompliance()
+    {
+        _backend.Compliance.Add(new VmComplianceRecord { VmResourceId = Vm, VmName = "vm-01", Status = ComplianceStatus.Onboarded, Reason = "Onboarded", Scope = "/subscriptions/s/resourceGroups/rg-app", Age = TimeSpan.FromMinutes(5) });
+        _backend.Compliance.Add(new VmComplianceRecord { VmResourceId = Vm.Replace("vm-01", "vm-02", StringComparison.Ordinal), VmName = "vm-02", Status = ComplianceStatus.Missing, Reason = "No event seen", Scope = "/subscriptions/s/resourceGroups/rg-app" });
+    }
+
+    [Fact]
+    public async Task Handle_ComplianceWithAStatusFilter_ShouldListTheVmsInThoseStatuses()
+    {
+        AddCompliance();
+
+        var (status, body) = await Call("GET", "compliance", new() { ["status"] = "missing, DeadLettered" });
+
+        Assert.Equal(200, status);
+        Assert.True(body.GetProperty("complete").GetBoolean());
+        var vm = Assert.Single(body.GetProperty("vms").EnumerateArray());
+        Assert.Equal(("vm-02", "Missing"), (vm.GetProperty("vmName").GetString(), vm.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task Handle_ComplianceSummaryOfAnIncompleteListing_ShouldCountByScopeAndStatusAndSayWhatIsMissing()
+    {
+        AddCompliance();
+        _backend.Incomplete.Add(new VmScopeListing { Scope = "/subscriptions/s/resourceGroups/rg-slow", Problem = "VmArmThrottled: retry after 1200 s" });
+
+        var (status, body) = await Call("GET", "compliance", new() { ["summary"] = "true" });
+
+        Assert.Equal(200, status);
+        Assert.False(body.GetProperty("complete").GetBoolean());
+        Assert.Contains("rg-slow", Assert.Single(body.GetProperty("problems").EnumerateArray()).GetString());
+        Assert.Equal(2, body.GetProperty("summary").EnumerateArray().Sum(r => r.GetProperty("count").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData("status", "Lost", "VmApiInvalidStatus")]
+    [InlineData("status", "1", "VmApiInvalidStatus")]
+    [InlineData("summary", "yes", "VmApiInvalidSummary")]
+    public async Task Handle_ComplianceWithABadQueryValue_ShouldAnswer400WithItsErrorId(string name, string value, string code)
+    {
+        var (status, body) = await Call("GET", "compliance", new() { [name] = value });
+
+        Assert.Equal(400, status);
+        Assert.Equal(code, body.GetProperty("error").GetProperty("code").GetString());
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider

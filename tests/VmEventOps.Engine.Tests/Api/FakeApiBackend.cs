@@ -1,6 +1,7 @@
 using VmEventOps.Engine.Api;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Tests.Api;
@@ -19,6 +20,10 @@ internal sealed class FakeApiBackend : IApiBackend
     public List<OnboardingState> Records { get; } = [];
 
     public List<VmEventMessage> Poison { get; } = [];
+
+    public List<VmComplianceRecord> Compliance { get; } = [];
+
+    public List<VmScopeListing> Incomplete { get; } = [];
 
     public List<(string Kind, object Argument, bool Force)> Calls { get; } = [];
 
@@ -47,6 +52,13 @@ internal sealed class FakeApiBackend : IApiBackend
         Calls.Add(("requeue", messageIds, force));
         return Task.FromResult<IReadOnlyList<RequeueResult>>(messageIds.Select(id => new RequeueResult { MessageId = id, Found = Poison.Any(m => m.MessageId == id), NewMessageId = "new-" + id }).ToArray());
     }
+
+    public Task<(IReadOnlyList<VmComplianceRecord> Records, IReadOnlyList<VmScopeListing> Incomplete)> ComplianceAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<(IReadOnlyList<VmComplianceRecord>, IReadOnlyList<VmScopeListing>)>((Compliance, Incomplete));
+
+    public Task<(IReadOnlyList<VmComplianceSummary> Rows, IReadOnlyList<VmScopeListing> Incomplete)> ComplianceSummaryAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<(IReadOnlyList<VmComplianceSummary>, IReadOnlyList<VmScopeListing>)>((
+            Compliance.GroupBy(c => (c.Scope, c.Status)).Select(g => new VmComplianceSummary(g.Key.Scope, g.Key.Status, g.Count())).ToArray(), Incomplete));
 
     public Task<VmEventResult> OnboardAsync(VmResourceId vm, bool force, CancellationToken cancellationToken)
     {

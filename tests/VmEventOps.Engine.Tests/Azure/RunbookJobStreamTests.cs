@@ -22,7 +22,7 @@ public sealed class RunbookJobStreamTests : IAsyncLifetime
 
     private static string[] Records(int count) => Enumerable.Range(1, count).Select(i => $"Cannot reach 10.0.{i / 250}.{i % 250}:1433 (record {i})").ToArray();
 
-    private async Task<VmRunbookJob> RunAsync(ArmGateway gateway, string runbook)
+    private static async Task<VmRunbookJob> RunAsync(ArmGateway gateway, string runbook)
     {
         var started = await gateway.StartRunbookAsync(Request(runbook), CancellationToken.None);
         return await gateway.WaitRunbookJobAsync(Account, started.JobId, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(30), CancellationToken.None);

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using FsCheck;
@@ -159,7 +160,7 @@ public sealed class ConfigurationLoaderPropertyTests : IDisposable
         foreach (var c in value)
         {
             if (c is '"' or '\\') builder.Append('\\').Append(c);
-            else if (c < ' ' || c > '~') builder.Append($"\\u{(int)c:X4}");
+            else if (c < ' ' || c > '~') builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
             else builder.Append(c);
         }
 

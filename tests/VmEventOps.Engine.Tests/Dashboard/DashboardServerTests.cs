@@ -9,7 +9,7 @@ using VmEventOps.Engine.Tests.Infrastructure;
 namespace VmEventOps.Engine.Tests.Dashboard;
 
 /// <summary>The local dashboard's server without a browser: loopback only, the token, the Host header, files by name, stopping.</summary>
-public sealed class DashboardServerTests : IAsyncLifetime
+public sealed class DashboardServerTests : IAsyncLifetime, IDisposable
 {
     private static readonly string Files = Path.Combine(Repository.Root, "module", "Dashboard");
     private readonly CancellationTokenSource _stop = new();
@@ -28,10 +28,14 @@ public sealed class DashboardServerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
         await _stop.CancelAsync();
         await _serving;
         await _server.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
         _stop.Dispose();
     }
 
@@ -41,7 +45,7 @@ public sealed class DashboardServerTests : IAsyncLifetime
         return Task.FromResult(new ApiResponse(200, "{\"ok\":true}"));
     }
 
-    private HttpRequestMessage Api(HttpMethod method, string path, string? token)
+    private static HttpRequestMessage Api(HttpMethod method, string path, string? token)
     {
         var request = new HttpRequestMessage(method, path);
         if (token is not null) request.Headers.Add(DashboardServer.TokenHeader, token);

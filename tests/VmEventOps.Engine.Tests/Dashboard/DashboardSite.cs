@@ -20,7 +20,7 @@ namespace VmEventOps.Engine.Tests.Dashboard;
 /// plus a poison message an attacker wrote with HTML and script in its fields. One headless chromium for the class; in
 /// the Azurite collection (with an Azurite of its own), so no other workflow test runs while its spans are recorded.
 /// </summary>
-public sealed class DashboardSite : IAsyncLifetime
+public sealed class DashboardSite : IAsyncLifetime, IDisposable
 {
     public const string Sub = WorkflowTestOptions.Subscription;
     public const string TraceLinks = "https://portal.example/transaction/{traceId}";
@@ -86,9 +86,13 @@ public sealed class DashboardSite : IAsyncLifetime
             if (Server is not null) await Server.DisposeAsync();
             if (_arm is not null) await _arm.DisposeAsync();
             await _azurite.DisposeAsync();
-            _temp.Dispose();
-            _stop.Dispose();
         }
+    }
+
+    public void Dispose()
+    {
+        _temp.Dispose();
+        _stop.Dispose();
     }
 
     /// <summary>Opens a view of the dashboard, the access token in the URL as Start-VmEventDashboard prints it.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using VmEventOps.Emulators;
@@ -59,7 +60,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.Equal("Succeeded", Tag(message, VmEventTelemetry.OutcomeTag));
         Assert.Equal(1, message.GetProperty("tags").GetProperty(VmEventTelemetry.AttemptTag).GetInt32());
         Assert.True(message.GetProperty("durationMs").GetDouble() > 0);
-        Assert.True(DateTimeOffset.Parse(message.GetProperty("time").GetString()!) > DateTimeOffset.UtcNow.AddMinutes(-5));
+        Assert.True(DateTimeOffset.Parse(message.GetProperty("time").GetString()!, CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddMinutes(-5));
         var stages = lines.Where(l => l.TryGetProperty("parentSpanId", out var parent) && parent.GetString() == message.GetProperty("spanId").GetString())
             .Select(l => l.GetProperty("name").GetString()!).ToArray();
         Assert.Equal(["Parse", "State", "VmLookup", "Claim", "DatabaseCheck", "Runbook", "Route"], stages);
@@ -231,7 +232,9 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
 
     private VmEventOptions Options() => WorkflowTestOptions.For(azurite, _arm) with
     {
-        DbProvider = DbProvider.Sqlite, DbServer = Path.Combine(_temp.Path, "app.db"), ClientSecret = PlantedSecret,
+        DbProvider = DbProvider.Sqlite,
+        DbServer = Path.Combine(_temp.Path, "app.db"),
+        ClientSecret = PlantedSecret,
     };
 
     /// <summary>One VM created, its event sent, received and processed (to Succeeded unless told otherwise; its database is there only then).</summary>

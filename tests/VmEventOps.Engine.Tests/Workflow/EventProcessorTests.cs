@@ -165,8 +165,13 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
             new ConfigurationLoader(NullHostLog.Instance, () => environment).Load(new ConfigurationRequest()), NullHostLog.Instance, CancellationToken.None);
         var options = _options with
         {
-            DbProvider = DbProvider.PostgreSql, DbServer = DatabaseServers.Host, DbPort = DatabaseServers.PostgreSqlPort,
-            DbName = DatabaseServers.Database, DbUser = DatabaseServers.User, DbPassword = configuration.Options.DbPassword, DbEncryption = DbEncryption.Optional,
+            DbProvider = DbProvider.PostgreSql,
+            DbServer = DatabaseServers.Host,
+            DbPort = DatabaseServers.PostgreSqlPort,
+            DbName = DatabaseServers.Database,
+            DbUser = DatabaseServers.User,
+            DbPassword = configuration.Options.DbPassword,
+            DbEncryption = DbEncryption.Optional,
         };
         var processor = Processor(options, KeyVaultReferenceResolver.SecretSource(configuration, "DbPassword", NullHostLog.Instance));
 

@@ -38,7 +38,10 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
     // Retries come due after a second.
     private VmEventOptions DatabaseDown => _options with
     {
-        DbProvider = DbProvider.Sqlite, DbServer = Path.Combine(_temp.Path, "missing.db"), RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(1),
+        DbProvider = DbProvider.Sqlite,
+        DbServer = Path.Combine(_temp.Path, "missing.db"),
+        RetryBaseDelay = TimeSpan.FromSeconds(1),
+        RetryMaxDelay = TimeSpan.FromSeconds(1),
     };
 
     private static Task DueRetry() => Task.Delay(TimeSpan.FromSeconds(1.5));
@@ -283,9 +286,16 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
         const string planted = "Zq-Planted-Client-Secret-77";
         var options = _options with
         {
-            DbProvider = DbProvider.PostgreSql, DbServer = DatabaseServers.Host, DbPort = DatabaseServers.PostgreSqlPort, DbUser = DatabaseServers.User,
-            DbPassword = DatabaseServers.Password, DbName = planted, ClientSecret = planted, DbEncryption = Engine.Database.DbEncryption.Optional,
-            RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(1),
+            DbProvider = DbProvider.PostgreSql,
+            DbServer = DatabaseServers.Host,
+            DbPort = DatabaseServers.PostgreSqlPort,
+            DbUser = DatabaseServers.User,
+            DbPassword = DatabaseServers.Password,
+            DbName = planted,
+            ClientSecret = planted,
+            DbEncryption = Engine.Database.DbEncryption.Optional,
+            RetryBaseDelay = TimeSpan.FromSeconds(1),
+            RetryMaxDelay = TimeSpan.FromSeconds(1),
         };
         var original = VmEvent("vm-known-secret");
         var vm = VmResourceId.Parse(JsonNode.Parse(original)!["subject"]!.GetValue<string>());

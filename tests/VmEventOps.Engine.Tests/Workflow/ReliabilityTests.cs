@@ -26,9 +26,9 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
 
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
-    private QueueManager Queues(VmEventOptions options) => QueueManager.Create(options, NullHostLog.Instance);
+    private static QueueManager Queues(VmEventOptions options) => QueueManager.Create(options, NullHostLog.Instance);
 
-    private async Task<(WorkerSummary Summary, List<VmEventResult> Results)> RunWorker(VmEventOptions options, bool includeRetry = false, TimeSpan? maxRunTime = null)
+    private static async Task<(WorkerSummary Summary, List<VmEventResult> Results)> RunWorker(VmEventOptions options, bool includeRetry = false, TimeSpan? maxRunTime = null)
     {
         var results = new List<VmEventResult>();
         var worker = new QueueWorker(EventProcessor.Create(options, NullHostLog.Instance), Queues(options), NullHostLog.Instance);

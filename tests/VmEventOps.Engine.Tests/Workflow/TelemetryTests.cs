@@ -41,8 +41,11 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         var database = Path.Combine(_temp.Path, "late.db");
         var options = WorkflowTestOptions.For(azurite, _arm) with
         {
-            DbProvider = DbProvider.Sqlite, DbServer = database, ClientSecret = PlantedSecret,
-            RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(1),
+            DbProvider = DbProvider.Sqlite,
+            DbServer = database,
+            ClientSecret = PlantedSecret,
+            RetryBaseDelay = TimeSpan.FromSeconds(1),
+            RetryMaxDelay = TimeSpan.FromSeconds(1),
         };
         var queues = QueueManager.Create(options, NullHostLog.Instance);
         var processor = EventProcessor.Create(options, NullHostLog.Instance);
@@ -143,7 +146,10 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         var database = Path.Combine(_temp.Path, "hosted.db");   // not there for the first attempt: it is retried
         var options = WorkflowTestOptions.For(azurite, _arm) with
         {
-            DbProvider = DbProvider.Sqlite, DbServer = database, RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(1),
+            DbProvider = DbProvider.Sqlite,
+            DbServer = database,
+            RetryBaseDelay = TimeSpan.FromSeconds(1),
+            RetryMaxDelay = TimeSpan.FromSeconds(1),
         };
         var processor = EventProcessor.Create(options, NullHostLog.Instance);
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-hosted", ["10.0.4.11"]);

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using VmEventOps.Engine.Events;
+
+namespace VmEventOps.Engine.Azure;
+
+/// <summary>One VM as a list (VirtualMachines_List/ListAll, or a Resource Graph row) gives it: what the sweep needs, nothing more.</summary>
+public sealed record ArmVmSummary(VmResourceId Id, Guid? VmId, string? Location, string? ProvisioningState, DateTimeOffset? TimeCreated)
+{
+    /// <summary>
+    /// Reads a VM list item (its vmId, provisioningState and timeCreated under <c>properties</c>) or a Resource Graph row (the same
+    /// names as columns); null for an item whose id is not a VM resource ID.
+    /// </summary>
+    public static ArmVmSummary? Read(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object || !VmResourceId.TryParse(Text(item, "id"), out var id)) return null;
+        var properties = item.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : item;
+        return new ArmVmSummary(
+            id!,
+            Guid.TryParse(Text(properties, "vmId"), out var vmId) ? vmId : null,
+            Text(item, "location"),
+            Text(properties, "provisioningState"),
+            properties.TryGetProperty("timeCreated", out var created) && created.ValueKind == JsonValueKind.String && created.TryGetDateTimeOffset(out var at) ? at : null);
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

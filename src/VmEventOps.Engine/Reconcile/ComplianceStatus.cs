@@ -1,0 +1,23 @@
+namespace VmEventOps.Engine.Reconcile;
+
+/// <summary>Where a VM in scope stands, for the compliance view.</summary>
+public enum ComplianceStatus
+{
+    /// <summary>Onboarded: its record says Succeeded, for this VM (the same vmId).</summary>
+    Onboarded = 1,
+
+    /// <summary>A worker claimed it or its runbook job was started, and it has not finished yet.</summary>
+    InProgress,
+
+    /// <summary>An attempt failed; another is due (the record's NextAttemptOn).</summary>
+    RetryScheduled,
+
+    /// <summary>The workflow gave up: its message is in poison with every reason.</summary>
+    DeadLettered,
+
+    /// <summary>A rule says not to onboard it. Produced once onboarding rules exist; nothing gives this status yet.</summary>
+    Skipped,
+
+    /// <summary>Never seen: no record, or a record of an earlier VM of the same name (another vmId).</summary>
+    Missing,
+}
