@@ -102,7 +102,12 @@
   function table(columns, rows, rowOf) {
     return el('div', { class: 'scroll' }, el('table', {},
       el('thead', {}, el('tr', {}, columns.map(c => el('th', { scope: 'col', text: c })))),
-      el('tbody', {}, rows.length ? rows.map(rowOf) : el('tr', {}, el('td', { colspan: columns.length, class: 'muted', text: 'Nothing here.' })))));
+      el('tbody', {}, rows.length ? rows.map(r => labelled(rowOf(r), columns)) : el('tr', {}, el('td', { colspan: columns.length, class: 'muted', text: 'Nothing here.' })))));
+  }
+  // Each cell names its column: a narrow window shows a row as a card of labelled cells.
+  function labelled(row, columns) {
+    [...row.children].forEach((cell, i) => { if (columns[i]) cell.setAttribute('data-label', columns[i]); });
+    return row;
   }
 
   // ---- Health
@@ -257,6 +262,17 @@
             el('ul', {}, m.history.map(h => el('li', {}, time(h.time), ' ', el('strong', { text: h.stage }), h.error ? ': ' : '', h.error || '')))) : '—'));
       }));
     append(view, el('h2', { text: 'Re-run one VM' }), rerunForm());
+    const compliance = el('section', { id: 'compliance', 'aria-label': 'Compliance' }, el('h2', { text: 'Compliance: the VMs in scope that are not onboarded' }), loading('the VMs in scope'));
+    append(view, compliance);
+    try {
+      const [summary, open] = await Promise.all([api('compliance', { query: { summary: 'true' } }), api('compliance', { query: { status: 'Missing,DeadLettered,RetryScheduled,InProgress' } })]);
+      compliance.removeChild(compliance.lastChild);
+      if (!summary.complete) append(compliance, el('div', { class: 'error', role: 'alert' }, 'Not every scope could be read to its end: ', summary.problems.join('; ')));
+      append(compliance, el('div', { class: 'cards' }, summary.summary.map(r => el('div', { class: 'card' }, el('h3', {}, badge(r.status)), el('div', { class: 'big', text: String(r.count) }), el('div', { class: 'small mono', text: r.scope })))));
+      append(compliance, table(['VM', 'Status', 'Why', 'Attempts', 'Scope'], open.vms, v => el('tr', {},
+        el('td', {}, vmLink(v.vmResourceId, v.vmName)), el('td', {}, badge(v.status)), el('td', { class: 'wrap', text: v.reason }),
+        el('td', { text: String(v.attempts) }), el('td', { class: 'mono small', text: v.scope }))));
+    } catch (e) { compliance.querySelectorAll('.loading').forEach(n => n.remove()); append(compliance, problem(e)); }
   }
 
   function rerunForm() {

@@ -123,6 +123,19 @@ public sealed class DashboardBrowserTests(DashboardSite site) : IClassFixture<Da
     }
 
     [Fact]
+    public void FixView_ShouldShowTheComplianceOfTheVmsInScope()
+    {
+        site.Open("#/fix");
+        var view = View("fix");
+
+        var compliance = Driver.Until(_ => view.FindElements(By.CssSelector("#compliance .cards .card")).Count > 0 ? view.FindElement(By.Id("compliance")) : null, "the compliance summary");
+
+        Assert.Contains("Onboarded", compliance.Text);
+        Assert.Contains("/resourceGroups/rg-app", compliance.Text);
+        Assert.Empty(compliance.FindElements(By.CssSelector(".error")));
+    }
+
+    [Fact]
     public void Keyboard_TabToAViewAndEnter_ShouldOpenIt()
     {
         site.Open("#/health");
