@@ -86,15 +86,15 @@ if (-not $sweep.Complete -or ($compliance | Where-Object { "$($_.Status)" -eq 'O
 Write-Host "Sweep complete: vm-demo-early, which no event announced, found and onboarded; $($sweep.Queued) VM(s) queued by the sweep, compliance above."
 
 Write-Host "`n== 6. The dashboard (Start-VmEventDashboard) over the same queues and records"
-$dashboard = [powershell]::Create()
-$null = $dashboard.AddCommand('Import-Module').AddArgument($ModulePath).AddStatement().AddCommand('Start-VmEventDashboard')
+$dashboardPipeline = [powershell]::Create()
+$null = $dashboardPipeline.AddCommand('Import-Module').AddArgument($ModulePath).AddStatement().AddCommand('Start-VmEventDashboard')
 $served = [System.Management.Automation.PSDataCollection[psobject]]::new()
 $noInput = [System.Management.Automation.PSDataCollection[psobject]]::new()
 $noInput.Complete()   # an open input collection would keep the pipeline waiting for input
-$running = $dashboard.BeginInvoke($noInput, $served)
+$running = $dashboardPipeline.BeginInvoke($noInput, $served)
 $deadline = [DateTime]::UtcNow.AddSeconds(60)
 while ($served.Count -lt 1 -and -not $running.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-if ($served.Count -lt 1) { throw "The dashboard did not start: $($dashboard.Streams.Error.ReadAll() | Out-String)" }
+if ($served.Count -lt 1) { throw "The dashboard did not start: $($dashboardPipeline.Streams.Error.ReadAll() | Out-String)" }
 else {
     $url = $served[0].Url
     $headers = @{ 'X-VmEventOps-Token' = ($url -replace '^.*#token=', '') }
@@ -104,8 +104,8 @@ else {
         $health.queues.Count, $records.total, $health.states.Succeeded, ($health.queues | Where-Object queue -EQ Poison).approximateCount)
     if ($records.total -lt 4 -or $health.states.Succeeded -lt 4) { throw 'The dashboard does not show the onboarded VMs.' }
 }
-$dashboard.Stop()
-$dashboard.Dispose()
+$dashboardPipeline.Stop()
+$dashboardPipeline.Dispose()
 if ($Dashboard) {
     Write-Host "`n== The dashboard stays open on the demo's data until Ctrl+C: open the URL below (it holds the access token)."
     Start-VmEventDashboard | Out-Null

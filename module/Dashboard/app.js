@@ -201,6 +201,21 @@
       el('dt', { text: 'Due retry' }), el('dd', {}, time(record && record.nextAttemptOn)),
       el('dt', { text: 'Trace id' }), el('dd', {}, trace)));
     append(view, rerun(id));
+    if (data.job) {
+      const job = data.job;
+      append(view, el('section', { id: 'job', 'aria-label': 'Runbook job' }, el('h2', { text: 'Runbook job' }),
+        job.error ? el('div', { class: 'error', text: job.error }) : [
+          el('dl', { class: 'facts' },
+            el('dt', { text: 'Job' }), el('dd', { class: 'mono', text: `${job.jobId} (${job.runbookName})` }),
+            el('dt', { text: 'Status' }), el('dd', {}, badge(job.status)),
+            el('dt', { text: 'Started' }), el('dd', {}, time(job.startTime)),
+            el('dt', { text: 'Ended' }), el('dd', {}, time(job.endTime)),
+            job.exception ? [el('dt', { text: 'Exception' }), el('dd', { text: job.exception })] : null),
+          el('details', { open: job.output.length > 0 && job.output.length <= 20 }, el('summary', { text: `output (${job.output.length} line(s))` }),
+            el('pre', { class: 'mono output', text: job.output.join('\n') || '(none)' })),
+          job.errors.length ? el('details', { open: true }, el('summary', { text: `errors (${job.errors.length})` }), el('pre', { class: 'mono output', text: job.errors.join('\n') })) : null,
+        ]));
+    }
     append(view, el('h2', { text: 'Timeline' }), el('ol', { class: 'timeline', id: 'timeline' }, data.entries.length ? data.entries.map(entry => {
       const tone = /Succeeded|Completed/.test(entry.status) ? 'ok' : /DeadLettered|Failed|Poison/.test(entry.status + entry.source) ? 'bad' : /Retry/.test(entry.status) ? 'warn' : '';
       return el('li', { class: tone },
@@ -247,6 +262,16 @@
         clear(out).appendChild(el('div', { class: 'result' }, el('ul', {}, r.results.map(x => el('li', {},
           el('span', { class: 'mono', text: x.messageId }), ': ',
           !x.found ? 'not in the poison queue any more' : x.result ? ['onboarded now: ', badge(x.result.outcome), x.result.reason ? ` — ${x.result.reason}` : ''] : `re-queued as ${x.newMessageId}`)))));
+        // The messages that left poison stay listed, greyed and no longer selectable (ids compared as data, never as a selector).
+        const gone = new Set(r.results.filter(x => x.found).map(x => x.messageId));
+        for (const row of view.querySelectorAll('tbody tr')) {
+          if (!gone.has(row.dataset.messageId)) continue;
+          row.classList.add('done');
+          const box = row.querySelector('input[type=checkbox]');
+          if (box) { box.checked = false; box.disabled = true; }
+          selected.delete(row.dataset.messageId);
+        }
+        update();
       } catch (e) { clear(out).appendChild(problem(e)); button.disabled = false; }
     });
     append(view, el('h2', { text: `Poison messages (${data.shown} shown of about ${data.approximateCount})` }),

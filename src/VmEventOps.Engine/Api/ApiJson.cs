@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;
@@ -129,5 +130,20 @@ internal static class ApiJson
         ["attempts"] = record.Attempts,
         ["jobId"] = record.JobId?.ToString(),
         ["nextAttemptOn"] = Time(record.NextAttemptOn),
+    };
+
+    /// <summary>The last lines of a runbook job's output kept in an answer.</summary>
+    public const int MaxJobLines = 200;
+
+    public static JsonObject Job(VmRunbookJob job) => new()
+    {
+        ["jobId"] = job.JobId.ToString(),
+        ["runbookName"] = job.RunbookName,
+        ["status"] = job.Status,
+        ["startTime"] = Time(job.StartTime),
+        ["endTime"] = Time(job.EndTime),
+        ["exception"] = job.Exception,
+        ["output"] = new JsonArray(job.Output.TakeLast(MaxJobLines).Select(line => (JsonNode)JsonValue.Create(line)).ToArray()),
+        ["errors"] = new JsonArray(job.Errors.TakeLast(MaxJobLines).Select(line => (JsonNode)JsonValue.Create(line)).ToArray()),
     };
 }

@@ -153,6 +153,7 @@ public sealed class ApiRouter(IApiBackend backend, ApiSettings settings, IHostLo
         var entries = await backend.TrailAsync(vm, cancellationToken).ConfigureAwait(false);
         var record = await recordTask.ConfigureAwait(false);
         var traceId = record?.TraceId ?? entries.Select(e => e.TraceId).LastOrDefault(t => t is not null);
+        var job = record?.JobId is { } jobId ? await JobAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
         return new JsonObject
         {
             ["vmResourceId"] = vm.Value,
@@ -161,8 +162,22 @@ public sealed class ApiRouter(IApiBackend backend, ApiSettings settings, IHostLo
             ["attempts"] = new JsonArray((record?.History ?? []).Select(a => (JsonNode)ApiJson.Attempt(a)).ToArray()),
             ["traceId"] = traceId,
             ["traceLink"] = TraceLink(traceId),
+            ["job"] = job,
             ["entries"] = new JsonArray(entries.Select(e => (JsonNode)ApiJson.TrailEntry(e)).ToArray()),
         };
+    }
+
+    // The job's status and output; what cannot be read is said in the answer, the rest of the trail still comes.
+    private async Task<JsonObject?> JobAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await backend.JobAsync(jobId, cancellationToken).ConfigureAwait(false) is { } job ? ApiJson.Job(job) : null;
+        }
+        catch (VmEventOpsException e)
+        {
+            return new JsonObject { ["jobId"] = jobId.ToString(), ["error"] = $"{e.ErrorId}: {e.Message}" };
+        }
     }
 
     private async Task<JsonNode> PoisonAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
@@ -48,6 +49,19 @@ public sealed class EngineApiBackend : IApiBackend
     {
         var arm = string.IsNullOrEmpty(Options.AutomationAccountId) ? null : _engine.Arm(_log);
         return new VmEventTrailReader(_engine.State(), _engine.Queues(_log), arm, Options, _redactor, _log).GetAsync(vm, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<VmRunbookJob?> JobAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(Options.AutomationAccountId)) return null;
+        var job = await _engine.Arm(_log).GetRunbookJobAsync(Options.AutomationAccountId, jobId, includeStreams: true, cancellationToken).ConfigureAwait(false);
+        return job with
+        {
+            Output = job.Output.Select(_redactor.Redact).ToArray(),
+            Errors = job.Errors.Select(_redactor.Redact).ToArray(),
+            Exception = job.Exception is null ? null : _redactor.Redact(job.Exception),
+        };
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Reconcile;
@@ -19,6 +20,9 @@ public interface IApiBackend
 
     /// <summary>One VM's trail, oldest first.</summary>
     Task<IReadOnlyList<VmEventTrailEntry>> TrailAsync(VmResourceId vm, CancellationToken cancellationToken);
+
+    /// <summary>A runbook job with its output and errors, or null when no Automation account is configured.</summary>
+    Task<VmRunbookJob?> JobAsync(Guid jobId, CancellationToken cancellationToken);
 
     /// <summary>The messages at the front of the poison queue (32 at most), and about how many it holds.</summary>
     Task<(IReadOnlyList<VmEventMessage> Messages, int ApproximateCount)> PoisonAsync(CancellationToken cancellationToken);

@@ -128,6 +128,32 @@ public sealed class ApiRouterTests
         Assert.Equal("FirstSeen", Assert.Single(body.GetProperty("entries").EnumerateArray()).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Handle_TrailOfAVmWithAJob_ShouldCarryTheJobsStatusAndOutput()
+    {
+        var jobId = Guid.NewGuid();
+        _backend.Records.Add(Record("vm-01", OnboardingStatus.Succeeded, Now) with { JobId = jobId });
+
+        var (_, body) = await Call("GET", "trail", new() { ["vmResourceId"] = Vm });
+
+        var job = body.GetProperty("job");
+        Assert.Equal((jobId.ToString(), "Completed"), (job.GetProperty("jobId").GetString(), job.GetProperty("status").GetString()));
+        Assert.Equal(["Onboarding vm-01", "<b>done</b>"], job.GetProperty("output").EnumerateArray().Select(l => l.GetString()));
+    }
+
+    [Fact]
+    public async Task Handle_TrailWhenTheJobCannotBeRead_ShouldStillAnswerAndSayWhy()
+    {
+        _backend.Records.Add(Record("vm-01", OnboardingStatus.Succeeded, Now) with { JobId = Guid.NewGuid() });
+        _backend.JobFailure = new VmEventOpsException(ErrorIds.ArmRequestFailed, VmErrorCategory.ConnectionError, "ARM did not answer");
+
+        var (status, body) = await Call("GET", "trail", new() { ["vmResourceId"] = Vm });
+
+        Assert.Equal(200, status);
+        Assert.StartsWith(ErrorIds.ArmRequestFailed, body.GetProperty("job").GetProperty("error").GetString());
+        Assert.Single(body.GetProperty("entries").EnumerateArray());
+    }
+
     [Theory]
     [InlineData(null, "VmApiMissingVmResourceId")]
     [InlineData("not-a-vm", "VmInvalidResourceId")]

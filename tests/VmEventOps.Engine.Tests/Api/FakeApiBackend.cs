@@ -1,4 +1,5 @@
 using VmEventOps.Engine.Api;
+using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Reconcile;
@@ -28,6 +29,15 @@ internal sealed class FakeApiBackend : IApiBackend
     public List<(string Kind, object Argument, bool Force)> Calls { get; } = [];
 
     public Exception? Failure { get; set; }
+
+    public Exception? JobFailure { get; set; }
+
+    public Task<VmRunbookJob?> JobAsync(Guid jobId, CancellationToken cancellationToken) =>
+        JobFailure is { } e ? Task.FromException<VmRunbookJob?>(e) : Task.FromResult<VmRunbookJob?>(new VmRunbookJob
+        {
+            JobId = jobId, RunbookName = "Onboard-Vm", Status = "Completed", AutomationAccountId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/aa",
+            Output = ["Onboarding vm-01", "<b>done</b>"],
+        });
 
     public Task<IReadOnlyList<QueueStatus>> QueueStatusAsync(QueueHealthThresholds thresholds, CancellationToken cancellationToken) =>
         Failure is { } e ? Task.FromException<IReadOnlyList<QueueStatus>>(e) : Task.FromResult<IReadOnlyList<QueueStatus>>(Queues);

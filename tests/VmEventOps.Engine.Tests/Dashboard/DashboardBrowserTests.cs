@@ -70,6 +70,9 @@ public sealed class DashboardBrowserTests(DashboardSite site) : IClassFixture<Da
         Assert.True(entries.Count >= 2, Browser.Text(Driver));
         Assert.Contains(entries, e => e.Text.Contains("Succeeded", StringComparison.Ordinal));
         Assert.Contains(entries, e => e.Text.Contains("SucceededQueue", StringComparison.Ordinal));
+        var job = view.FindElement(By.Id("job"));
+        Assert.Contains("Completed", job.Text);
+        Assert.Contains("Onboard-Vm", job.Text);
         var trace = view.FindElement(By.CssSelector("dl.facts a[href^='https://portal.example/transaction/']"));
         Assert.Matches("^[0-9a-f]{32}$", trace.Text);
         Driver.Screenshot("vm");
@@ -97,6 +100,7 @@ public sealed class DashboardBrowserTests(DashboardSite site) : IClassFixture<Da
         Driver.FindElement(By.Id("confirm-ok")).Click();
         var result = Driver.Until(d => d.FindElements(By.CssSelector("#requeue-result .result")).FirstOrDefault(), "the re-queue's result");
         Assert.Contains("re-queued as", result.Text);
+        Assert.False(row.FindElement(By.CssSelector("input[type=checkbox]")).Enabled);
         Driver.Screenshot("fix-requeued");
 
         await site.DrainAsync();
