@@ -223,7 +223,8 @@ Describe 'The compiled template with useKeyVault' {
     }
 
     It 'sets VMEVENTOPS_DBPASSWORD to a Key Vault reference after the role assignment when on' {
-        $settings = @(Get-Resource 'Microsoft.Web/sites/config' | Where-Object { $_.name -match "'appsettings'" })
+        # Get-Resource answers one array: unrolled, so each config resource is matched on its own name.
+        $settings = @(Get-Resource 'Microsoft.Web/sites/config' | ForEach-Object { $_ } | Where-Object { $_.name -match "'appsettings'" })
         $settings.Count | Should -Be 1
         $settings[0].condition | Should -Be "[parameters('useKeyVault')]"
         $settings[0].properties | Should -Match ([regex]::Escape("createObject('VMEVENTOPS_DBPASSWORD', format('@Microsoft.KeyVault(SecretUri={0})', reference(") + ".*'vmeventops-key-vault'.*\.outputs\.dbCredentialUri\.value\)\)")
@@ -248,7 +249,7 @@ Describe 'The compiled template with useKeyVault' {
 
 Describe 'The compiled template with dashboardAuthentication' {
     BeforeAll {
-        $script:Auth = @(Get-Resource 'Microsoft.Web/sites/config') | Where-Object { "$($_['name'])" -match 'authsettingsV2' } | Select-Object -First 1
+        $script:Auth = Get-Resource 'Microsoft.Web/sites/config' | ForEach-Object { $_ } | Where-Object { "$($_['name'])" -match "'authsettingsV2'" } | Select-Object -First 1
     }
 
     It 'puts App Service Authentication with Microsoft Entra ID in front of the app only when asked' {
