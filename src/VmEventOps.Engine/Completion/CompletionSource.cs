@@ -21,7 +21,7 @@ public static class CompletionSource
     /// <summary>The most VM IDs offered.</summary>
     public const int MaxVmIds = 100;
 
-    private static ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<string> Ids)> VmIds => Hosting.EngineHostRegistry.CompletionVmIds;
+    private static Caching.BoundedMap<string, (DateTimeOffset At, IReadOnlyList<string> Ids)> VmIds => Hosting.EngineHostRegistry.CompletionVmIds;
 
     /// <summary>Setting names starting with <paramref name="prefix"/> (case-insensitive), in catalog order.</summary>
     public static IReadOnlyList<string> SettingNames(string? prefix) =>
@@ -57,7 +57,7 @@ public static class CompletionSource
                 limit.CancelAfter(StateTimeout);
                 var records = await Hosting.VmEventEngine.For(options).State().ListAsync(state: null, limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
                 cached = (DateTimeOffset.UtcNow, records.Select(r => r.VmResourceId).Order(StringComparer.OrdinalIgnoreCase).ToArray());
-                VmIds[key] = cached;
+                VmIds.Set(key, cached);
             }
 
             return cached.Ids.Where(id => string.IsNullOrEmpty(text) || id.Contains(text, StringComparison.OrdinalIgnoreCase)).Take(MaxVmIds).ToArray();

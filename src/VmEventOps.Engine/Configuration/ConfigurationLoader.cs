@@ -70,7 +70,7 @@ public sealed class ConfigurationLoader
             }
         }
 
-        secretsSeen.AddRange(request.Parameters.Where(p => SettingsCatalog.Find(p.Key) is { IsSecret: true }).Select(p => p.Value));
+        secretsSeen.AddRange(request.Parameters.Values.Where(p => p.Definition.IsSecret).Select(p => SettingOverrides.Reveal(p.Value)));
         var environment = ReadEnvironment(secretsSeen);
         var (settingsPath, pathLayer, pathOrigin) = Choose(request.SettingsPath, environment.Meta, SettingsMeta);
         var (environmentName, environmentLayer, environmentOrigin) = Choose(request.Environment, environment.Meta, EnvironmentMeta);
@@ -98,7 +98,7 @@ public sealed class ConfigurationLoader
             Defaults(),
             file?.Values ?? new Dictionary<string, LayerValue>(),
             environment.Values,
-            ReadParameters(request.Parameters, secretsSeen),
+            ReadParameters(request.Parameters),
         };
 
         // Microsoft.Extensions.Configuration layers the sources; the last provider holding a key wins.
@@ -173,14 +173,17 @@ public sealed class ConfigurationLoader
             .Where(d => d.DefaultText is not null)
             .ToDictionary(d => d.Name, d => new LayerValue(d, d.DefaultText!, d.DefaultValue, "built-in"), StringComparer.OrdinalIgnoreCase);
 
-    private static Dictionary<string, LayerValue> ReadParameters(IReadOnlyDictionary<string, string> parameters, List<string?> secretsSeen)
+    private static Dictionary<string, LayerValue> ReadParameters(SettingOverrides parameters)
     {
         var values = new Dictionary<string, LayerValue>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, text) in parameters)
+        foreach (var (definition, given) in parameters.Values)
         {
-            var definition = SettingsCatalog.Find(name) ?? throw new ArgumentException($"'{name}' is not a setting.", nameof(parameters));
-            if (definition.IsSecret) secretsSeen.Add(text);
-            values[definition.Name] = SettingValueReader.Read(definition, text, $"parameter -{definition.Name}");
+            var origin = $"parameter -{definition.Name}";
+            // A secret is revealed here, once, to be bound (and known to the redactor above); text takes the text path
+            // (a Key Vault reference included); a typed value is checked as it is.
+            values[definition.Name] = SettingOverrides.Reveal(given) is { } text && (definition.IsSecret || given is string)
+                ? SettingValueReader.Read(definition, text, origin)
+                : SettingValueReader.ReadTyped(definition, given, origin);
         }
 
         return values;

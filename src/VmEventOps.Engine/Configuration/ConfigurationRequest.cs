@@ -9,8 +9,8 @@ public sealed record ConfigurationRequest
     /// <summary>A named environment section of the settings file; when null, VMEVENTOPS_ENVIRONMENT names it.</summary>
     public string? Environment { get; init; }
 
-    /// <summary>Values given as cmdlet parameters (the top layer), by setting name, as text.</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+    /// <summary>Values given as cmdlet parameters (the top layer), typed.</summary>
+    public SettingOverrides Parameters { get; init; } = SettingOverrides.None;
 
     /// <summary>The folder a relative settings path is resolved against (PowerShell's current location).</summary>
     public string? BaseDirectory { get; init; }

@@ -133,6 +133,53 @@ public sealed class SettingDefinition
         }
     }
 
+    /// <summary>
+    /// Takes a typed value (a cmdlet parameter: an int stays an int) after the same checks text gets — range, pattern,
+    /// format, length — without a round trip through text. On failure returns false and why, never repeating the value.
+    /// </summary>
+    public bool TryAccept(object value, out object? accepted, out string? problem)
+    {
+        accepted = null;
+        problem = null;
+        switch (value)
+        {
+            case string text when ValueType == typeof(string) || ValueType == typeof(Uri) || ValueType.IsEnum:
+                // Text for a text setting, or a parameter still typed as text (a ValidateSet name, a URI as typed): parsed once.
+                return TryParse(text, out accepted, out problem);
+            case int number when ValueType == typeof(int):
+                if (number < _rules.Minimum || number > _rules.Maximum) return Fail(out problem);
+                break;
+            case TimeSpan span when ValueType == typeof(TimeSpan):
+                if (span < TimeSpan.Zero || span.TotalSeconds < _rules.Minimum || span.TotalSeconds > _rules.Maximum) return Fail(out problem);
+                break;
+            case bool when ValueType == typeof(bool):
+                break;
+            case Uri uri when ValueType == typeof(Uri):
+                if (!IsAcceptable(uri)) return Fail(out problem);
+                break;
+            case Enum when value.GetType() == ValueType:
+                if (!Enum.IsDefined(ValueType, value)) return Fail(out problem);
+                break;
+            case IEnumerable<string> items when ValueType == typeof(IReadOnlyList<string>):
+                var list = items.Select(i => i.Trim()).Where(i => i.Length > 0).ToArray();
+                var bad = Array.FindIndex(list, item => !Matches(item) || TextProblem(item) is not null);
+                if (bad >= 0)
+                {
+                    problem = $"item {bad + 1} is not {_rules.PatternDescription ?? "valid"}";
+                    return false;
+                }
+
+                value = (IReadOnlyList<string>)list;
+                break;
+            default:
+                problem = $"expected {Expected}, not a {value.GetType().Name}";
+                return false;
+        }
+
+        accepted = value;
+        return true;
+    }
+
     /// <summary>Formats a typed value as the text a settings file or environment variable would hold.</summary>
     public static string Format(object value) => value switch
     {
@@ -189,9 +236,7 @@ public sealed class SettingDefinition
 
         if (ValueType == typeof(Uri))
         {
-            if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri)
-                || (uri.Scheme != Uri.UriSchemeHttps && (_rules.RequireHttps || uri.Scheme != Uri.UriSchemeHttp))
-                || !string.IsNullOrEmpty(uri.UserInfo) || string.IsNullOrEmpty(uri.Host))
+            if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || !IsAcceptable(uri))
             {
                 // A password in a URI is still a password: credentials belong in the secret settings.
                 return Fail(out problem);
@@ -247,6 +292,10 @@ public sealed class SettingDefinition
 
         return null;
     }
+
+    private bool IsAcceptable(Uri uri) =>
+        uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttps || (!_rules.RequireHttps && uri.Scheme == Uri.UriSchemeHttp))
+        && string.IsNullOrEmpty(uri.UserInfo) && !string.IsNullOrEmpty(uri.Host);
 
     private bool HasFormat(string text) => _rules.Format switch
     {

@@ -25,6 +25,21 @@ internal static class SettingValueReader
             definition.Name);
     }
 
+    /// <summary>Takes a typed parameter value after the setting's checks; fails naming where it was given (a value that is not secret may be shown).</summary>
+    public static LayerValue ReadTyped(SettingDefinition definition, object value, string origin)
+    {
+        if (definition.TryAccept(value, out var accepted, out var problem))
+        {
+            return new LayerValue(definition, SettingDefinition.Format(accepted!), accepted, origin);
+        }
+
+        throw new VmEventOpsException(
+            ErrorIds.InvalidSettingValue,
+            VmErrorCategory.InvalidArgument,
+            $"Setting {definition.Name} in {origin} has the value '{SecretRedactor.Quote(SettingDefinition.Format(value))}', which is not valid: {problem}.",
+            definition.Name);
+    }
+
     /// <summary>Checks a resolved secret as if it had been written in the setting (its text is never shown).</summary>
     public static object? ReadResolved(SettingDefinition definition, string value, KeyVaultReference reference)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Identity;
 using VmEventOps.Engine.KeyVault;
@@ -32,25 +33,28 @@ internal static class EngineHostRegistry
     public static int Count => Hosts.Count;
 
     /// <summary>Automation's job quota is per account: one pacer per ARM endpoint and account for every worker of the process.</summary>
-    public static ConcurrentDictionary<(string Endpoint, string Account), AutomationJobPacer> Pacers { get; } = new();
+    public static BoundedMap<(string Endpoint, string Account), AutomationJobPacer> Pacers { get; } = new(Capacity);
 
 
     /// <summary>Secret values read from Key Vault, per identity, for their cache period.</summary>
     public static KeyVaultSecretCache Secrets { get; } = new(TimeProvider.System);
 
     /// <summary>VM resource ids of state tables, briefly, for Tab completion (see <see cref="Completion.CompletionSource"/>).</summary>
-    public static ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<string> Ids)> CompletionVmIds { get; } = new(StringComparer.Ordinal);
+    public static BoundedMap<string, (DateTimeOffset At, IReadOnlyList<string> Ids)> CompletionVmIds { get; } = new(Capacity, StringComparer.Ordinal);
 
     /// <summary>The host of these settings, built on first use.</summary>
     public static EngineHost For(VmEventOptions options)
     {
         var key = KeyOf(options);
-        var host = Hosts.GetOrAdd(key, _ => new EngineHost(options));
+        if (!Hosts.TryGetValue(key, out var host))
+        {
+            // Only an added host can take the registry past its capacity: the size is looked at here, not on every call.
+            host = Hosts.GetOrAdd(key, _ => new EngineHost(options));
+            host.LastUsed = Interlocked.Increment(ref _clock);
+            if (Hosts.Count > Capacity) Evict(Hosts, h => h.LastUsed);
+        }
+
         host.LastUsed = Interlocked.Increment(ref _clock);
-        if (Hosts.Count > Capacity) Evict(Hosts, h => h.LastUsed);
-        Evict(Pacers);
-        KeyVaultClients.Trim(Capacity);
-        Evict(CompletionVmIds);
         return host;
     }
 

@@ -26,13 +26,13 @@ public abstract class ConfiguredCmdlet : VmEventOpsCmdlet
     public string? Environment { get; set; }
 
     /// <summary>Loads the layered configuration for this call; <paramref name="parameters"/> are the top layer.</summary>
-    internal VmEventConfiguration LoadConfiguration(IReadOnlyDictionary<string, string>? parameters = null)
+    internal VmEventConfiguration LoadConfiguration(SettingOverrides? parameters = null)
     {
         var request = new ConfigurationRequest
         {
             SettingsPath = SettingsPath,
             Environment = Environment,
-            Parameters = parameters ?? new Dictionary<string, string>(),
+            Parameters = parameters ?? SettingOverrides.None,
             BaseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
         };
         var configuration = Run(() => new ConfigurationLoader(Log).Load(request));

@@ -71,8 +71,7 @@ public sealed class ConvertFromVmEventCommand : ConfiguredCmdlet
 
     private EventFilter CreateFilter()
     {
-        var parameters = new Dictionary<string, string>();
-        if (AllowedScope is not null) parameters[nameof(VmEventOptions.AllowedScopes)] = string.Join(",", AllowedScope);
+        var parameters = new SettingOverrides().Set(o => o.AllowedScopes, AllowedScope);
         var filter = EventFilter.ForViewing(LoadConfiguration(parameters).Options.AllowedScopes);
         if (filter.IsUnscoped) WriteWarning($"{EventFilter.ScopeNotConfiguredMessage} Each event is shown with Accepted = False (ScopeNotConfigured).");
         return filter;

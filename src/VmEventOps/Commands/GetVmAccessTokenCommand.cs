@@ -95,10 +95,10 @@ public sealed class GetVmAccessTokenCommand : ConfiguredCmdlet
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        var parameters = new Dictionary<string, string>();
-        if (AuthMode is not null) parameters[nameof(VmEventOptions.AuthMode)] = AuthMode;
-        if (ManagedIdentityClientId is not null) parameters[nameof(VmEventOptions.ManagedIdentityClientId)] = ManagedIdentityClientId;
-        if (AccessToken is not null) parameters[nameof(VmEventOptions.AccessToken)] = PlainText(AccessToken);
+        var parameters = new SettingOverrides()
+            .SetText(o => o.AuthMode, AuthMode)
+            .Set(o => o.ManagedIdentityClientId, ManagedIdentityClientId)
+            .SetSecret(o => o.AccessToken, AsSecureString(AccessToken));
         var configuration = LoadConfiguration(parameters);
         var request = new AccessTokenRequest
         {
@@ -112,18 +112,15 @@ public sealed class GetVmAccessTokenCommand : ConfiguredCmdlet
         WriteObject(Run(token => provider.GetTokenAsync(request, Log, token)));
     }
 
-    private static string PlainText(object value)
+    // -AccessToken takes a SecureString or text (a token from another tool); either way it travels as a SecureString
+    // to the configuration, which reads it where it binds the options.
+    private static SecureString? AsSecureString(object? value)
     {
         var unwrapped = value is PSObject wrapped ? wrapped.BaseObject : value;
-        if (unwrapped is not SecureString secure) return unwrapped.ToString() ?? string.Empty;
-        var pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
-        try
-        {
-            return Marshal.PtrToStringUni(pointer) ?? string.Empty;
-        }
-        finally
-        {
-            Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-        }
+        if (unwrapped is null or SecureString) return (SecureString?)unwrapped;
+        var secure = new SecureString();
+        foreach (var c in unwrapped.ToString() ?? string.Empty) secure.AppendChar(c);
+        secure.MakeReadOnly();
+        return secure;
     }
 }

@@ -33,9 +33,7 @@ public sealed class GetVmRunbookJobCommand : ConfiguredCmdlet
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        var parameters = new Dictionary<string, string>();
-        if (AutomationAccountId is not null) parameters[nameof(VmEventOptions.AutomationAccountId)] = AutomationAccountId;
-        var options = LoadConfiguration(parameters).Options;
+        var options = LoadConfiguration(new SettingOverrides().Set(o => o.AutomationAccountId, AutomationAccountId)).Options;
         var account = options.AutomationAccountId ?? throw new VmEventOpsException(ErrorIds.RunbookNotConfigured, VmErrorCategory.InvalidArgument,
             "Say which Automation account: -AutomationAccountId or the AutomationAccountId setting (VMEVENTOPS_AUTOMATIONACCOUNTID).");
         var gateway = VmEventEngine.For(options).Arm(Log);

@@ -70,10 +70,10 @@ public sealed class InvokeVmRunbookCommand : ConfiguredCmdlet
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        var parameters = new Dictionary<string, string>();
-        if (AutomationAccountId is not null) parameters[nameof(VmEventOptions.AutomationAccountId)] = AutomationAccountId;
-        if (RunbookName is not null) parameters[nameof(VmEventOptions.RunbookName)] = RunbookName;
-        if (RunOn is not null) parameters[nameof(VmEventOptions.HybridWorkerGroup)] = RunOn;
+        var parameters = new SettingOverrides()
+            .Set(o => o.AutomationAccountId, AutomationAccountId)
+            .Set(o => o.RunbookName, RunbookName)
+            .Set(o => o.HybridWorkerGroup, RunOn);
         var options = LoadConfiguration(parameters).Options;
         if (options.AutomationAccountId is null || options.RunbookName is null)
         {

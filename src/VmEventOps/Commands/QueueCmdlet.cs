@@ -18,8 +18,6 @@ public abstract class QueueCmdlet : ConfiguredCmdlet
     /// <summary>Loads the configuration with this cmdlet's storage parameters as the top layer.</summary>
     internal VmEventConfiguration LoadQueueConfiguration()
     {
-        var parameters = new Dictionary<string, string>();
-        if (ConnectionString is not null) parameters[nameof(VmEventOptions.StorageConnectionString)] = ConnectionString;
-        return LoadConfiguration(parameters);
+        return LoadConfiguration(new SettingOverrides().Set(o => o.StorageConnectionString, ConnectionString));
     }
 }

@@ -100,11 +100,11 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
     /// <inheritdoc />
     protected override void ProcessInput()
     {
-        var parameters = new Dictionary<string, string>();
-        if (Provider is not null) parameters[nameof(VmEventOptions.DbProvider)] = Provider;
-        if (Port is { } port) parameters[nameof(VmEventOptions.DbPort)] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (HostNameInCertificate is not null) parameters[nameof(VmEventOptions.DbHostNameInCertificate)] = HostNameInCertificate;
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(TrustServerCertificate))) parameters[nameof(VmEventOptions.DbTrustServerCertificate)] = TrustServerCertificate.IsPresent ? "true" : "false";
+        var parameters = new SettingOverrides()
+            .SetText(o => o.DbProvider, Provider)
+            .Set(o => o.DbPort, Port)
+            .Set(o => o.DbHostNameInCertificate, HostNameInCertificate)
+            .Set(o => o.DbTrustServerCertificate, MyInvocation.BoundParameters.ContainsKey(nameof(TrustServerCertificate)) ? TrustServerCertificate.IsPresent : null);
         var options = LoadConfiguration(parameters).Options;
         var server = Server ?? options.DbServer ?? throw new Engine.Diagnostics.VmEventOpsException(Engine.Diagnostics.ErrorIds.DbNotConfigured,
             Engine.Diagnostics.VmErrorCategory.InvalidArgument, "Say which server to check: -Server or the DbServer setting (VMEVENTOPS_DBSERVER).", nameof(Server));

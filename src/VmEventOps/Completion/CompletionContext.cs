@@ -16,7 +16,8 @@ internal static class CompletionContext
         SettingsPath = fakeBoundParameters["SettingsPath"] as string,
         Environment = fakeBoundParameters["Environment"] as string,
         BaseDirectory = CurrentDirectory(),
-        Parameters = settings.Where(s => fakeBoundParameters[s] is string { Length: > 0 }).ToDictionary(s => s, s => (string)fakeBoundParameters[s]!),
+        Parameters = settings.Where(s => fakeBoundParameters[s] is string { Length: > 0 })
+            .Aggregate(new SettingOverrides(), (layer, s) => layer.SetText(s, (string)fakeBoundParameters[s]!)),
     };
 
     /// <summary>The word typed so far, without the quotes PowerShell leaves on it.</summary>

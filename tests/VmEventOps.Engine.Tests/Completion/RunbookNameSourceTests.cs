@@ -26,12 +26,10 @@ public sealed class RunbookNameSourceTests : IAsyncLifetime
 
     private ConfigurationRequest Request(string? account) => new()
     {
-        Parameters = new Dictionary<string, string>
-        {
-            [nameof(VmEventOptions.ArmEndpoint)] = _arm.BaseUri.AbsoluteUri,
-            [nameof(VmEventOptions.AuthMode)] = nameof(AuthMode.ManagedIdentity),
-            [nameof(VmEventOptions.AutomationAccountId)] = account ?? string.Empty,
-        }.Where(p => p.Value.Length > 0).ToDictionary(),
+        Parameters = new SettingOverrides()
+            .Set(o => o.ArmEndpoint, _arm.BaseUri)
+            .Set(o => o.AuthMode, AuthMode.ManagedIdentity)
+            .Set(o => o.AutomationAccountId, string.IsNullOrEmpty(account) ? null : account),
         // No settings file of the machine's, no VMEVENTOPS_SETTINGS of another test.
         SettingsPath = null,
     };

@@ -99,7 +99,7 @@ public sealed class ConfigurationLoaderPropertyTests : IDisposable
                 environment[setting.EnvironmentVariable] = value;
                 break;
             case Layer.Parameter:
-                request = request with { Parameters = new Dictionary<string, string> { [setting.Name] = value } };
+                request = request with { Parameters = new SettingOverrides().SetText(setting, value) };
                 break;
             default:
                 var path = Path.Combine(_temp.Path, Guid.NewGuid().ToString("n") + ".json");

@@ -19,7 +19,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         {
             SettingsPath = settingsPath,
             Environment = environment,
-            Parameters = parameters ?? [],
+            Parameters = (parameters ?? []).Aggregate(new SettingOverrides(), (layer, p) => layer.SetText(p.Key, p.Value)),
             BaseDirectory = _temp.Path,
         });
 
