@@ -28,6 +28,8 @@
         'Start-VmEventWorker'
         'Sync-VmOnboarding'
         'Test-VmDbConnection'
+        'Invoke-VmEventApi'
+        'Start-VmEventDashboard'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -3,7 +3,9 @@
     The demo workflow, run by build.ps1 -Task Demo in a pwsh of its own against Azurite and the local emulators
     (settings arrive as VMEVENTOPS_* environment variables, as in a Function app).
 #>
-param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $DatabaseFolder, [Parameter(Mandatory)] [string] $VmIds)
+param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $DatabaseFolder, [Parameter(Mandatory)] [string] $VmIds,
+    # Keep the dashboard open at the end, until Ctrl+C.
+    [switch] $Dashboard)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
@@ -82,3 +84,32 @@ $compliance | Format-Table | Out-String -Width 120 | Write-Host
 if (@($results | Where-Object { $_.VmName -eq 'vm-demo-early' -and "$($_.Outcome)" -eq 'Succeeded' }).Count -ne 1) { throw 'The sweep did not onboard vm-demo-early, once.' }
 if (-not $sweep.Complete -or ($compliance | Where-Object { "$($_.Status)" -eq 'Onboarded' }).Count -ne 4) { throw "The compliance summary does not show the 4 VMs onboarded: $($compliance | Out-String)" }
 Write-Host "Sweep complete: vm-demo-early, which no event announced, found and onboarded; $($sweep.Queued) VM(s) queued by the sweep, compliance above."
+
+Write-Host "`n== 6. The dashboard (Start-VmEventDashboard) over the same queues and records"
+$dashboardPipeline = [powershell]::Create()
+$null = $dashboardPipeline.AddCommand('Import-Module').AddArgument($ModulePath).AddStatement().AddCommand('Start-VmEventDashboard')
+$served = [System.Management.Automation.PSDataCollection[psobject]]::new()
+$noInput = [System.Management.Automation.PSDataCollection[psobject]]::new()
+$noInput.Complete()   # an open input collection would keep the pipeline waiting for input
+$running = $dashboardPipeline.BeginInvoke($noInput, $served)
+$deadline = [DateTime]::UtcNow.AddSeconds(60)
+while ($served.Count -lt 1 -and -not $running.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+if ($served.Count -lt 1) { throw "The dashboard did not start: $($dashboardPipeline.Streams.Error.ReadAll() | Out-String)" }
+else {
+    $url = $served[0].Url
+    $headers = @{ 'X-VmEventOps-Token' = ($url -replace '^.*#token=', '') }
+    $health = Invoke-RestMethod "http://127.0.0.1:$($served[0].Port)/api/health" -Headers $headers
+    $records = Invoke-RestMethod "http://127.0.0.1:$($served[0].Port)/api/records" -Headers $headers
+    Write-Host ("The dashboard answers: {0} queues, {1} onboarding records ({2} succeeded), {3} message(s) in poison." -f
+        $health.queues.Count, $records.total, $health.states.Succeeded, ($health.queues | Where-Object queue -EQ Poison).approximateCount)
+    if ($records.total -lt 4 -or $health.states.Succeeded -lt 4) { throw 'The dashboard does not show the onboarded VMs.' }
+}
+$dashboardPipeline.Stop()
+$dashboardPipeline.Dispose()
+if ($Dashboard) {
+    Write-Host "`n== The dashboard stays open on the demo's data until Ctrl+C: open the URL below (it holds the access token)."
+    Start-VmEventDashboard | Out-Null
+}
+else {
+    Write-Host "Dashboard: it was served at $url (stopped with the demo; build.ps1 -Task Demo -Dashboard keeps it open)."
+}

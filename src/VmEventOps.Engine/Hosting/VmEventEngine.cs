@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Api;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
@@ -74,4 +75,8 @@ public sealed class VmEventEngine
     /// <summary>A competing consumer of the workflow's queues.</summary>
     public QueueWorker Worker(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
         new(Processor(log, dbPassword), Queues(log), log);
+
+    /// <summary>The HTTP API (the Function app's and the dashboard's) over this engine's managers; texts pass <paramref name="redactor"/>.</summary>
+    public ApiRouter Api(IHostLog log, SecretRedactor redactor, ApiSettings settings, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
+        new(new EngineApiBackend(this, redactor, log, dbPassword), settings, log);
 }
