@@ -122,6 +122,13 @@ public sealed class DashboardServer : IAsyncDisposable
             Interlocked.Increment(ref _requests);
             var request = context.Request;
             SecurityHeaders(response);
+            // Loopback only, whatever the listener's prefix lets through (http.sys may route by Host on every address).
+            if (request.RemoteEndPoint is not { } remote || !IPAddress.IsLoopback(remote.Address))
+            {
+                await WriteAsync(response, 403, "text/plain; charset=utf-8", "Forbidden."u8.ToArray()).ConfigureAwait(false);
+                return;
+            }
+
             if (!string.Equals(request.Headers["Host"], $"127.0.0.1:{Port}", StringComparison.OrdinalIgnoreCase))
             {
                 await WriteAsync(response, 421, "text/plain; charset=utf-8", "Misdirected request: open the dashboard at 127.0.0.1."u8.ToArray()).ConfigureAwait(false);
@@ -143,7 +150,7 @@ public sealed class DashboardServer : IAsyncDisposable
 
             if (_files.Find(path) is { } file)
             {
-                await WriteAsync(response, 200, file.ContentType, file.Content).ConfigureAwait(false);
+                await WriteAsync(response, 200, file.ContentType, file.Content, request.HttpMethod == "HEAD").ConfigureAwait(false);
             }
             else
             {
@@ -153,6 +160,20 @@ public sealed class DashboardServer : IAsyncDisposable
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException or OperationCanceledException)
         {
             _log.Debug($"A dashboard request ended early: {e.GetType().Name}.");
+        }
+        catch (Exception e)
+        {
+            // Anything else is ours: logged (its type only; the text may quote what a request carried), answered 500 when
+            // nothing was sent yet, and never the end of the server.
+            _log.Warning($"A dashboard request failed: {e.GetType().Name}.");
+            try
+            {
+                await WriteAsync(response, 500, "text/plain; charset=utf-8", "The dashboard failed to answer; see the warning in its session."u8.ToArray()).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The headers were already sent: the connection is closed below.
+            }
         }
         finally
         {
@@ -216,12 +237,13 @@ public sealed class DashboardServer : IAsyncDisposable
         response.Headers["X-Frame-Options"] = "DENY";
     }
 
-    private static async Task WriteAsync(HttpListenerResponse response, int status, string contentType, byte[] body)
+    private static async Task WriteAsync(HttpListenerResponse response, int status, string contentType, byte[] body, bool headOnly = false)
     {
         response.StatusCode = status;
         response.ContentType = contentType;
         response.ContentLength64 = body.Length;
-        await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        // HEAD gets the headers of GET and no body.
+        if (!headOnly) await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
     }
 
     private static int FreePort()

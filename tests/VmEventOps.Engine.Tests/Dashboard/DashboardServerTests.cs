@@ -42,6 +42,8 @@ public sealed class DashboardServerTests : IAsyncLifetime, IDisposable
     private Task<ApiResponse> Answer(ApiRequest request, CancellationToken cancellationToken)
     {
         lock (_calls) _calls.Add(request);
+        // A router that fails in a way no catch of the server names: the server must answer and go on.
+        if (request.Action == "explode") throw new NotSupportedException("a bug of ours");
         return Task.FromResult(new ApiResponse(200, "{\"ok\":true}"));
     }
 
@@ -158,5 +160,49 @@ public sealed class DashboardServerTests : IAsyncLifetime, IDisposable
         using var client = new TcpClient();
         await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(IPAddress.Loopback, server.Port));
     }
-}
 
+    [Fact]
+    public async Task Api_WhenTheRouterThrowsSomethingUnforeseen_ShouldAnswer500AndKeepServing()
+    {
+        using var failing = Api(HttpMethod.Get, "api/explode", _server.Token);
+        using var next = Api(HttpMethod.Get, "api/status", _server.Token);
+
+        var failed = await _http.SendAsync(failing);
+        var after = await _http.SendAsync(next);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.DoesNotContain("a bug of ours", await failed.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Head_OfAFile_ShouldSendItsHeadersAndNoBody()
+    {
+        using var get = await _http.GetAsync("index.html");
+        using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "index.html"));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentLength, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public void BrowserLauncher_ShouldHandTheBrowserAFileOnlyThisUserReads_NotTheUrlWithItsToken()
+    {
+        const string url = "http://127.0.0.1:5123/#token=Launcher-Token-Secret&x=\"<b>";
+
+        var path = BrowserLauncher.WriteLauncher(url);
+        try
+        {
+            Assert.DoesNotContain("Launcher-Token-Secret", path);
+            var page = File.ReadAllText(path);
+            Assert.Contains("Launcher-Token-Secret", page);
+            Assert.DoesNotContain("\"<b>", page);
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
