@@ -136,11 +136,11 @@ public sealed class ApiRouter(IApiBackend backend, ApiSettings settings, IHostLo
             Page = IntQuery(request, "page", 1, 1, int.MaxValue),
             PageSize = IntQuery(request, "pageSize", 50, 1, RecordQuery.MaxPageSize),
         };
-        var (total, items) = query.Apply(await backend.RecordsAsync(state, cancellationToken).ConfigureAwait(false));
+        var (total, page, items) = query.Apply(await backend.RecordsAsync(state, cancellationToken).ConfigureAwait(false));
         return new JsonObject
         {
             ["total"] = total,
-            ["page"] = query.Page,
+            ["page"] = page,
             ["pageSize"] = query.PageSize,
             ["items"] = new JsonArray(items.Select(r => (JsonNode)ApiJson.Record(r)).ToArray()),
         };

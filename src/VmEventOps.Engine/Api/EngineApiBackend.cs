@@ -73,32 +73,42 @@ public sealed class EngineApiBackend : IApiBackend
         return (messages.Select(Redacted).ToArray(), await count.ConfigureAwait(false));
     }
 
+    // Poison batches a re-queue looks through at most for the ids it was given (32 messages each).
+    private const int MaxRequeueScanBatches = 10;
+
+    // A message received only to look past it is made visible again at once; one that cannot be comes back when its
+    // short lease ends, so a failure here is a warning, never the end of the re-queue.
+    private async Task ReleaseAsync(QueueManager queues, VmEventMessage message)
+    {
+        try
+        {
+            await queues.RenewLeaseAsync(message, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (VmEventOpsException e)
+        {
+            _log.Warning($"Poison message {message.MessageId} stays hidden until its lease ends: {e.ErrorId}.");
+        }
+    }
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<RequeueResult>> RequeueAsync(IReadOnlyList<string> messageIds, bool force, CancellationToken cancellationToken)
     {
         var queues = _engine.Queues(_log);
         var wanted = new HashSet<string>(messageIds, StringComparer.Ordinal);
         var found = new Dictionary<string, VmEventMessage>(StringComparer.Ordinal);
-        var others = new List<VmEventMessage>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        try
+        // A poison message moves only when received: receive until every id is found, the queue has nothing new, or a
+        // bounded number of batches was looked at (an id that is gone must not hide the whole queue for the lease).
+        for (var batches = 0; found.Count < wanted.Count && batches < MaxRequeueScanBatches; batches++)
         {
-            // A poison message moves only when received: receive until every id is found or the queue has nothing new.
-            while (found.Count < wanted.Count)
+            var batch = await queues.ReceiveAsync(QueueKind.Poison, QueueManager.MaxBatch, RequeueLease, filter: null, cancellationToken).ConfigureAwait(false);
+            var fresh = batch.Where(m => seen.Add(m.MessageId)).ToArray();
+            if (fresh.Length == 0) break;
+            foreach (var message in fresh)
             {
-                var batch = await queues.ReceiveAsync(QueueKind.Poison, QueueManager.MaxBatch, RequeueLease, filter: null, cancellationToken).ConfigureAwait(false);
-                var fresh = batch.Where(m => seen.Add(m.MessageId)).ToArray();
-                if (fresh.Length == 0) break;
-                foreach (var message in fresh)
-                {
-                    if (wanted.Contains(message.MessageId)) found[message.MessageId] = message;
-                    else others.Add(message);
-                }
+                if (wanted.Contains(message.MessageId)) found[message.MessageId] = message;
+                else await ReleaseAsync(queues, message).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            foreach (var message in others) await queues.RenewLeaseAsync(message, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
         }
 
         var results = new List<RequeueResult>();

@@ -25,8 +25,8 @@ public sealed record RecordQuery
 
     public int PageSize { get; init; } = 50;
 
-    /// <summary>The records that match, how many match in all, and this page of them.</summary>
-    public (int Total, IReadOnlyList<OnboardingState> Items) Apply(IEnumerable<OnboardingState> records)
+    /// <summary>How many records match in all, the page answered (a page past the end is the last one), and its records.</summary>
+    public (int Total, int Page, IReadOnlyList<OnboardingState> Items) Apply(IEnumerable<OnboardingState> records)
     {
         var scope = Scope?.Trim().TrimEnd('/');
         var text = Text?.Trim();
@@ -37,7 +37,11 @@ public sealed record RecordQuery
             .OrderByDescending(r => r.UpdatedOn ?? r.FirstSeen ?? DateTimeOffset.MinValue)
             .ThenBy(r => r.VmResourceId, StringComparer.OrdinalIgnoreCase)
             .ToArray();
-        return (matching.Length, matching.Skip((Page - 1) * PageSize).Take(PageSize).ToArray());
+        // A page past the end (or one whose offset would overflow an int) is the last page.
+        var size = Math.Max(1, PageSize);
+        var lastPage = Math.Max(1, (matching.Length + size - 1) / size);
+        var page = Math.Clamp(Page, 1, lastPage);
+        return (matching.Length, page, matching.Skip((page - 1) * size).Take(size).ToArray());
     }
 
     private static bool InScope(string vmResourceId, string scope) =>

@@ -90,6 +90,22 @@ public sealed class ApiRouterTests
         Assert.All(items, item => Assert.Equal("Failed", item.GetProperty("state").GetString()));
     }
 
+    [Theory]
+    [InlineData("3")]
+    [InlineData("2147483647")]
+    public async Task Handle_RecordsWithAPagePastTheEnd_ShouldAnswerTheLastPageAndSaySo(string page)
+    {
+        for (var i = 0; i < 60; i++) _backend.Records.Add(Record($"vm-{i:000}", OnboardingStatus.Succeeded, Now.AddMinutes(-i)));
+
+        var (status, body) = await Call("GET", "records", new() { ["page"] = page, ["pageSize"] = "25" });
+
+        Assert.Equal(200, status);
+        Assert.Equal(3, body.GetProperty("page").GetInt32());
+        var items = body.GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal(10, items.Length);
+        Assert.Equal("vm-050", items[0].GetProperty("vmName").GetString());
+    }
+
     [Fact]
     public async Task Handle_RecordsWithScope_ShouldKeepTheVmsUnderThatPrefixInAnyCase()
     {
