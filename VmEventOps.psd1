@@ -30,6 +30,8 @@
         'Sync-VmOnboarding'
         'Test-VmDbConnection'
         'Test-VmOnboardingRule'
+        'Invoke-VmEventApi'
+        'Start-VmEventDashboard'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

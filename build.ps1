@@ -8,12 +8,14 @@
            publish output in Dependencies/ (its own load context), format views, about_ help and MAML help
            generated from the cmdlets' doc comments; from the same help model the markdown reference (and the
            configuration reference from the settings catalog) in out/docs/reference.
-    Test   Build and Package, then the xunit projects and the Pester suite against the built module folder. Prints each
+    Test   Build and Package, PostgreSQL and MariaDB, Debian's chromium and chromium-driver (the dashboard's browser tests),
+           then the xunit projects and the Pester suite against the built module folder. Prints each
            runner's summary and, as the very last line, "N passed, N failed" (", N skipped" when any).
            Exits non-zero on any failure.
     Demo   The main job: builds the module, starts Azurite and the ARM + identity emulators on loopback, and runs the
            whole workflow with the real cmdlets (new VMs, a duplicate, an update, a forged event, a database that comes up
-           late, a malformed message), prints the outcomes and queue counts, and stops everything it started.
+           late, a malformed message), prints the outcomes and queue counts, checks the dashboard over the same data and
+           prints its URL, and stops everything it started; -Dashboard keeps the dashboard open until Ctrl+C.
     Package
            Build, then what is deployed: out/package/functionapp (deploy/functionapp with the module in its Modules folder)
            and its zip for zip deploy, and the module published with Publish-PSResource to a local file repository
@@ -58,7 +60,10 @@ param(
 
     # Bench: competing worker processes in the burst scenario.
     [ValidateRange(1, 16)]
-    [int] $Workers = 4
+    [int] $Workers = 4,
+
+    # Demo: keep the dashboard open on the demo's data at the end, until Ctrl+C.
+    [switch] $Dashboard
 )
 
 $ErrorActionPreference = 'Stop'
@@ -198,7 +203,7 @@ function Invoke-Demo {
     if (Test-Path $demoOut) { Remove-Item $demoOut -Recurse -Force }
     Initialize-Emulators (Join-Path $demoOut 'certificates')
     Import-Module (Join-Path $root 'tests/pester/TestHarness.psm1') -Force
-    Invoke-DemoWorkflow -ModulePath (Join-Path $moduleOut 'VmEventOps.psd1') -WorkFolder $demoOut
+    Invoke-DemoWorkflow -ModulePath (Join-Path $moduleOut 'VmEventOps.psd1') -WorkFolder $demoOut -Dashboard:$Dashboard
 }
 
 function Invoke-Bench {
@@ -220,6 +225,11 @@ function Invoke-Bench {
 function Start-DatabaseServers {
     # Real PostgreSQL and MariaDB for the database checks; the tests fail (never skip) without them.
     Invoke-Native bash (Join-Path $root 'tests/servers/start-databases.sh')
+}
+
+function Install-TestBrowser {
+    # Debian's chromium and chromium-driver for the dashboard's browser tests; they fail (never skip) without them.
+    Invoke-Native bash (Join-Path $root 'tests/servers/install-browser.sh')
 }
 
 function Get-NuGetPackageRoot {
@@ -266,6 +276,7 @@ function Invoke-Test {
     Invoke-Package
     Install-TestServers
     Start-DatabaseServers
+    Install-TestBrowser
     if (Test-Path $testOut) { Remove-Item $testOut -Recurse -Force }
     $null = New-Item -ItemType Directory $testOut
 

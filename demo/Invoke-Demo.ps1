@@ -3,7 +3,9 @@
     The demo workflow, run by build.ps1 -Task Demo in a pwsh of its own against Azurite and the local emulators
     (settings arrive as VMEVENTOPS_* environment variables, as in a Function app).
 #>
-param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $DatabaseFolder, [Parameter(Mandatory)] [string] $VmIds)
+param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $DatabaseFolder, [Parameter(Mandatory)] [string] $VmIds,
+    # Keep the dashboard open at the end, until Ctrl+C.
+    [switch] $Dashboard)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
@@ -125,3 +127,32 @@ if ($byRule['vm-linux-01'].Outcome -notcontains 'RetryScheduled' -or -not ($byRu
 if (@($byRule['vm-linux-01'] | Where-Object { "$($_.Outcome)" -eq 'Offboarded' }).Count -ne 1) { $problems += 'vm-linux-01 was not offboarded exactly once' }
 if ($problems) { throw "The demo did not end as expected: $($problems -join '; ')" }
 Write-Host 'Rules complete: a Linux and a Windows VM onboarded by their rules'' runbooks, a sandbox skipped, a TCP check retried until its port came up, and a deleted VM offboarded once.'
+
+Write-Host "`n== 7. The dashboard (Start-VmEventDashboard) over the same queues and records"
+$dashboardPipeline = [powershell]::Create()
+$null = $dashboardPipeline.AddCommand('Import-Module').AddArgument($ModulePath).AddStatement().AddCommand('Start-VmEventDashboard')
+$served = [System.Management.Automation.PSDataCollection[psobject]]::new()
+$noInput = [System.Management.Automation.PSDataCollection[psobject]]::new()
+$noInput.Complete()   # an open input collection would keep the pipeline waiting for input
+$running = $dashboardPipeline.BeginInvoke($noInput, $served)
+$deadline = [DateTime]::UtcNow.AddSeconds(60)
+while ($served.Count -lt 1 -and -not $running.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+if ($served.Count -lt 1) { throw "The dashboard did not start: $($dashboardPipeline.Streams.Error.ReadAll() | Out-String)" }
+else {
+    $url = $served[0].Url
+    $headers = @{ 'X-VmEventOps-Token' = ($url -replace '^.*#token=', '') }
+    $health = Invoke-RestMethod "http://127.0.0.1:$($served[0].Port)/api/health" -Headers $headers
+    $records = Invoke-RestMethod "http://127.0.0.1:$($served[0].Port)/api/records" -Headers $headers
+    Write-Host ("The dashboard answers: {0} queues, {1} onboarding records ({2} succeeded), {3} message(s) in poison." -f
+        $health.queues.Count, $records.total, $health.states.Succeeded, ($health.queues | Where-Object queue -EQ Poison).approximateCount)
+    if ($records.total -lt 4 -or $health.states.Succeeded -lt 4) { throw 'The dashboard does not show the onboarded VMs.' }
+}
+$dashboardPipeline.Stop()
+$dashboardPipeline.Dispose()
+if ($Dashboard) {
+    Write-Host "`n== The dashboard stays open on the demo's data until Ctrl+C: open the URL below (it holds the access token)."
+    Start-VmEventDashboard | Out-Null
+}
+else {
+    Write-Host "Dashboard: it was served at $url (stopped with the demo; build.ps1 -Task Demo -Dashboard keeps it open)."
+}

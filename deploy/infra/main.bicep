@@ -94,6 +94,27 @@ param reconcileSource string = 'Arm'
 @description('Send the module\'s traces and metrics (one request per processed message, a dependency per stage) to the Application Insights resource the Functions host uses.')
 param exportModuleTelemetry bool = true
 
+@description('The admin dashboard at /api/ui/ behind App Service Authentication with Microsoft Entra ID. Off: the UI route answers nobody (401); the function-key API is unchanged either way.')
+param dashboardAuthentication bool = false
+
+@description('With dashboardAuthentication: the application (client) ID of the Entra ID app registration users sign in to (its app roles name who may act).')
+param dashboardClientId string = ''
+
+@description('With dashboardAuthentication: the tenant of that app registration.')
+param dashboardTenantId string = tenant().tenantId
+
+@description('With dashboardAuthentication: the app setting that holds the app registration\'s client secret (empty: ID tokens only, no secret).')
+param dashboardClientCredentialSettingName string = ''
+
+@description('App roles (comma-separated) of which a signed-in principal needs one to re-queue and re-run from the dashboard; reading needs only a sign-in.')
+param dashboardActionRoles string = 'VmEventOps.Operator'
+
+@description('Entra ID group object IDs (comma-separated) that may act from the dashboard, instead of or besides dashboardActionRoles.')
+param dashboardActionGroups string = ''
+
+@description('A link with {traceId} that the dashboard shows with each VM\'s trace id (empty: no link).')
+param traceLinkTemplate string = ''
+
 var suffix = uniqueString(resourceGroup().id, baseName)
 var storageAccountName = take('st${baseName}${suffix}', 24)
 var keyVaultName = empty(existingKeyVaultId) ? take('kv${baseName}${suffix}', 24) : last(split(existingKeyVaultId, '/'))
@@ -333,6 +354,19 @@ var vmEventOpsSettings = [
     name: 'VMEVENTOPS_APPLICATIONINSIGHTSCONNECTIONSTRING'
     value: exportModuleTelemetry ? appInsights.properties.ConnectionString : ''
   }
+  {
+    // The dashboard (UiFunction): who may act once signed in.
+    name: 'VMEVENTOPS_DASHBOARDACTIONROLES'
+    value: dashboardAuthentication ? dashboardActionRoles : ''
+  }
+  {
+    name: 'VMEVENTOPS_DASHBOARDACTIONGROUPS'
+    value: dashboardAuthentication ? dashboardActionGroups : ''
+  }
+  {
+    name: 'VMEVENTOPS_TRACELINKTEMPLATE'
+    value: traceLinkTemplate
+  }
 ]
 
 // The Functions host's own settings.
@@ -425,6 +459,48 @@ resource functionDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-p
         enabled: true
       }
     ]
+  }
+}
+
+// ---------------------------------------------------------------- the dashboard (dashboardAuthentication)
+// App Service Authentication with Microsoft Entra ID in front of the app. Anonymous requests still pass (the function-key
+// API and the timer and queue triggers do not sign in); for a signed-in user the platform puts the principal in
+// X-MS-CLIENT-PRINCIPAL and strips any such header a client sent, which UiFunction relies on (WEBSITE_AUTH_ENABLED).
+resource dashboardAuth 'Microsoft.Web/sites/config@2025-03-01' = if (dashboardAuthentication) {
+  parent: functionApp
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: dashboardClientId
+          clientSecretSettingName: empty(dashboardClientCredentialSettingName) ? null : dashboardClientCredentialSettingName
+          openIdIssuer: '${environment().authentication.loginEndpoint}${dashboardTenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${dashboardClientId}'
+            dashboardClientId
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: true
+      }
+    }
   }
 }
 

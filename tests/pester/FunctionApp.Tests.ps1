@@ -439,3 +439,76 @@ Describe 'ApiFunction (HTTP)' {
         $everything | Should -Not -Match ([regex]::Escape($script:Emulators.IdentityHeader))
     }
 }
+
+Describe 'UiFunction (the dashboard behind App Service Authentication) and the API''s dashboard reads' {
+    BeforeAll {
+        function ConvertTo-Principal([string] $Name, [string[]] $Roles = @(), [string[]] $Groups = @()) {
+            # X-MS-CLIENT-PRINCIPAL as App Service Authentication sends it: base64 JSON with auth_typ, claims, name_typ, role_typ.
+            $claims = @(@{ typ = 'name'; val = $Name }) + @($Roles | ForEach-Object { @{ typ = 'roles'; val = $_ } }) + @($Groups | ForEach-Object { @{ typ = 'groups'; val = $_ } })
+            ConvertTo-Base64 (@{ auth_typ = 'aad'; name_typ = 'name'; role_typ = 'roles'; claims = $claims } | ConvertTo-Json -Depth 4 -Compress)
+        }
+        $script:UiSettings = New-AppSettings
+        $script:UiSettings.VMEVENTOPS_DASHBOARDACTIONROLES = 'VmEventOps.Operator'
+        $script:UiVm = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-load/providers/Microsoft.Compute/virtualMachines/vm-load-0002'
+        $operator = ConvertTo-Principal 'alice@contoso.example' -Roles 'VmEventOps.Operator'
+        $reader = ConvertTo-Principal 'bob@contoso.example' -Roles 'Reader'
+        $onboard = (@{ vmResourceId = $script:UiVm } | ConvertTo-Json)
+        $requests = @(
+            @{ Method = 'GET'; Path = '/api/ui/' }
+            @{ Method = 'GET'; Path = '/api/ui/app.js' }
+            @{ Method = 'GET'; Path = '/api/ui/../host.json' }
+            @{ Method = 'GET'; Path = '/api/ui/api/status'; Headers = @{ 'X-MS-CLIENT-PRINCIPAL' = $reader; 'X-VmEventOps-Request' = 'dashboard' } }
+            @{ Method = 'POST'; Path = '/api/ui/api/onboard'; Headers = @{ 'X-MS-CLIENT-PRINCIPAL' = $reader; 'X-VmEventOps-Request' = 'dashboard'; 'Content-Type' = 'application/json' }; Body = $onboard }
+            @{ Method = 'POST'; Path = '/api/ui/api/onboard'; Headers = @{ 'X-MS-CLIENT-PRINCIPAL' = $operator; 'Content-Type' = 'application/json' }; Body = $onboard }
+            @{ Method = 'POST'; Path = '/api/ui/api/onboard'; Headers = @{ 'X-MS-CLIENT-PRINCIPAL' = $operator; 'X-VmEventOps-Request' = 'dashboard'; 'Content-Type' = 'application/json' }; Body = $onboard }
+            @{ Method = 'GET'; Path = '/api/ui/api/records'; Headers = @{ 'X-VmEventOps-Request' = 'dashboard' } }
+        )
+        $withAuth = $script:UiSettings.Clone()
+        $withAuth.WEBSITE_AUTH_ENABLED = 'True'
+        $script:Ui = @((Invoke-FunctionHost UiFunction -Environment $withAuth -Requests $requests).Invocations | ForEach-Object { $_.Response })
+        # The same principal headers, forged, while App Service Authentication is off: nobody is signed in.
+        $script:Forged = @((Invoke-FunctionHost UiFunction -Environment $script:UiSettings -Requests @($requests[3], $requests[6])).Invocations | ForEach-Object { $_.Response })
+        $script:Reads = @((Invoke-FunctionHost ApiFunction -Environment $script:UiSettings -Requests @(
+                    @{ Method = 'GET'; Path = '/api/vm-events/health'; Query = @{ code = $script:Key; hours = '6' } }
+                    @{ Method = 'GET'; Path = '/api/vm-events/records'; Query = @{ code = $script:Key; state = 'Succeeded' } }
+                    @{ Method = 'GET'; Path = '/api/vm-events/poison'; Query = @{ code = $script:Key } }
+                    @{ Method = 'GET'; Path = '/api/vm-events/records'; Query = @{ code = $script:Key; pageSize = '0' } }
+                )).Invocations | ForEach-Object { $_.Response })
+    }
+
+    It 'serves the UI with its Content-Security-Policy, and only its own files' {
+        $script:Ui[0].StatusCode | Should -Be 200
+        $script:Ui[0].ContentType | Should -Match '^text/html'
+        $script:Ui[0].Body | Should -Match '<script src="app.js"'
+        $script:Ui[0].Headers.'Content-Security-Policy' | Should -Match "script-src 'self'"
+        $script:Ui[1].ContentType | Should -Match '^text/javascript'
+        $script:Ui[2].StatusCode | Should -Be 404
+    }
+
+    It 'lets a signed-in principal read, and act only with a role for actions and the dashboard''s header' {
+        $script:Ui[3].StatusCode | Should -Be 200 -Because $script:Ui[3].Body
+        ($script:Ui[3].Body | ConvertFrom-Json).queues.queue | Should -Be @('Main', 'Retry', 'Succeeded', 'Poison')
+        $script:Ui[4].StatusCode | Should -Be 403
+        ($script:Ui[4].Body | ConvertFrom-Json).error.code | Should -Be 'VmApiForbidden'
+        $script:Ui[5].StatusCode | Should -Be 403 -Because 'a cross-site POST carries the cookie but not the header'
+        $script:Ui[6].StatusCode | Should -Be 200 -Because $script:Ui[6].Body
+        ($script:Ui[6].Body | ConvertFrom-Json).outcome | Should -Be 'Succeeded'
+        $script:Ui[7].StatusCode | Should -Be 401
+    }
+
+    It 'answers nobody while App Service Authentication is off, whatever principal header a request brings' {
+        $script:Forged | ForEach-Object { $_.StatusCode | Should -Be 401 }
+        ($script:Forged[0].Body | ConvertFrom-Json).error.message | Should -Match 'not enabled'
+    }
+
+    It 'answers the dashboard''s reads on the function key: health, records and poison, and 400 for a bad page size' {
+        $script:Reads[0].StatusCode | Should -Be 200 -Because $script:Reads[0].Body
+        (($script:Reads[0].Body | ConvertFrom-Json).outcomes.hours).Count | Should -Be 6
+        $script:Reads[1].StatusCode | Should -Be 200
+        ($script:Reads[1].Body | ConvertFrom-Json).total | Should -BeGreaterOrEqual 0
+        $script:Reads[2].StatusCode | Should -Be 200
+        ($script:Reads[2].Body | ConvertFrom-Json).messages.Count | Should -BeGreaterOrEqual 0
+        $script:Reads[3].StatusCode | Should -Be 400
+        ($script:Reads[3].Body | ConvertFrom-Json).error.code | Should -Be 'VmApiInvalidQuery'
+    }
+}

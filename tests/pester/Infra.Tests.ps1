@@ -223,7 +223,8 @@ Describe 'The compiled template with useKeyVault' {
     }
 
     It 'sets VMEVENTOPS_DBPASSWORD to a Key Vault reference after the role assignment when on' {
-        $settings = @(Get-Resource 'Microsoft.Web/sites/config' | Where-Object { $_.name -match "'appsettings'" })
+        # Get-Resource answers one array: unrolled, so each config resource is matched on its own name.
+        $settings = @(Get-Resource 'Microsoft.Web/sites/config' | ForEach-Object { $_ } | Where-Object { $_.name -match "'appsettings'" })
         $settings.Count | Should -Be 1
         $settings[0].condition | Should -Be "[parameters('useKeyVault')]"
         $settings[0].properties | Should -Match ([regex]::Escape("createObject('VMEVENTOPS_DBPASSWORD', format('@Microsoft.KeyVault(SecretUri={0})', reference(") + ".*'vmeventops-key-vault'.*\.outputs\.dbCredentialUri\.value\)\)")
@@ -243,5 +244,32 @@ Describe 'The compiled template with useKeyVault' {
     It 'reports the vault in the outputs when used' {
         $script:Template.outputs.keyVaultName.value | Should -Match "^\[if\(parameters\('useKeyVault'\), reference\(.*'vmeventops-key-vault'.*\.outputs\.name\.value, ''\)\]$"
         $script:Template.outputs.keyVaultUri.value | Should -Match "^\[if\(parameters\('useKeyVault'\), reference\(.*'vmeventops-key-vault'.*\.outputs\.uri\.value, ''\)\]$"
+    }
+}
+
+Describe 'The compiled template with dashboardAuthentication' {
+    BeforeAll {
+        $script:Auth = Get-Resource 'Microsoft.Web/sites/config' | ForEach-Object { $_ } | Where-Object { "$($_['name'])" -match "'authsettingsV2'" } | Select-Object -First 1
+    }
+
+    It 'puts App Service Authentication with Microsoft Entra ID in front of the app only when asked' {
+        $script:Auth | Should -Not -BeNullOrEmpty
+        $script:Auth['condition'] | Should -Be "[parameters('dashboardAuthentication')]"
+        $script:Template.parameters.dashboardAuthentication.defaultValue | Should -BeFalse
+        $script:Auth['properties']['platform']['enabled'] | Should -BeTrue
+        $script:Auth['properties']['identityProviders']['azureActiveDirectory']['enabled'] | Should -BeTrue
+        $script:Auth['properties']['identityProviders']['azureActiveDirectory']['registration']['openIdIssuer'] | Should -Match 'dashboardTenantId'
+    }
+
+    It 'lets anonymous requests through, so the function-key API and the triggers keep working' {
+        $script:Auth['properties']['globalValidation']['requireAuthentication'] | Should -BeFalse
+        $script:Auth['properties']['globalValidation']['unauthenticatedClientAction'] | Should -Be 'AllowAnonymous'
+    }
+
+    It 'tells the module which roles and groups may act from the dashboard' {
+        $settings = $script:Text
+        $settings | Should -Match 'VMEVENTOPS_DASHBOARDACTIONROLES'
+        $settings | Should -Match 'VMEVENTOPS_DASHBOARDACTIONGROUPS'
+        $script:Template.parameters.dashboardActionRoles.defaultValue | Should -Be 'VmEventOps.Operator'
     }
 }

@@ -22,7 +22,8 @@
       it to reappear, moving it to <queue>-poison once its dequeue count reaches maxDequeueCount;
     - timerTrigger: one invocation with the timer object (IsPastDue, ScheduleStatus);
     - httpTrigger: matches the route template, enforces authLevel "function" (a key in ?code= or x-functions-key,
-      compared with VMEVENTOPSTEST_FUNCTION_KEY), and turns the pushed HttpResponseContext into a response.
+      compared with VMEVENTOPSTEST_FUNCTION_KEY; "anonymous" takes no key), with {name?} and catch-all {*name} route
+      parameters, and turns the pushed HttpResponseContext (status, content type, body, headers) into a response.
     Writes one JSON document as the last line of output: the invocations with their outputs and logs.
 #>
 param(
@@ -244,9 +245,11 @@ switch ($trigger.type) {
     }
     'httpTrigger' {
         $routeTemplate = if ($trigger.route) { $trigger.route } else { $FunctionName }
-        # vm-events/{action?} -> ^vm-events(?:/(?<action>[^/]+))?$
-        $pattern = '^' + [regex]::Replace($routeTemplate, '/?\{(\w+)(\?)?\}', {
-                param($m) if ($m.Groups[2].Success) { "(?:/(?<$($m.Groups[1].Value)>[^/]+))?" } else { "/(?<$($m.Groups[1].Value)>[^/]+)" } }) + '$'
+        # vm-events/{action?} -> ^vm-events(?:/(?<action>[^/]+))?$; a catch-all ui/{*path} -> ^ui(?:/(?<path>.*))?$ (the rest of the path, slashes included)
+        $pattern = '^' + [regex]::Replace($routeTemplate, '/?\{(\*)?(\w+)(\?)?\}', {
+                param($m)
+                if ($m.Groups[1].Success) { "(?:/(?<$($m.Groups[2].Value)>.*))?" }
+                elseif ($m.Groups[3].Success) { "(?:/(?<$($m.Groups[2].Value)>[^/]+))?" } else { "/(?<$($m.Groups[2].Value)>[^/]+)" } }) + '$'
         foreach ($request in @(Get-Content -Raw $RequestsPath | ConvertFrom-Json)) {
             $path = $request.Path.TrimStart('/') -replace '^api/', ''
             $query = @{}
@@ -277,7 +280,7 @@ switch ($trigger.type) {
                 $invocation = Invoke-RunScript @{ $trigger.name = $http } @{ Query = $http.Query; Headers = $http.Headers; sys = @{ MethodName = $FunctionName } }
                 $pushed = $invocation.Outputs.Values | Where-Object { $_ -is [HttpResponseContext] } | Select-Object -First 1
                 $response = if (-not $invocation.Succeeded) { @{ StatusCode = 500; Body = '' } }
-                elseif ($pushed) { @{ StatusCode = [int] $pushed.StatusCode; ContentType = $pushed.ContentType; Body = "$($pushed.Body)" } }
+                elseif ($pushed) { @{ StatusCode = [int] $pushed.StatusCode; ContentType = $pushed.ContentType; Body = "$($pushed.Body)"; Headers = $pushed.Headers } }
                 else { @{ StatusCode = 204; Body = '' } }
                 $invocation.Outputs = @{}
                 $invocation.Response = $response

@@ -42,12 +42,13 @@ Import-Module VmEventOps
         finally { $archive.Dispose() }
         foreach ($required in 'host.json', 'profile.ps1', 'requirements.psd1', 'ValidationFunction/function.json', 'ValidationFunction/run.ps1',
             'RetryFunction/function.json', 'RetryFunction/run.ps1', 'ApiFunction/function.json', 'ApiFunction/run.ps1',
-            'ReconcileFunction/function.json', 'ReconcileFunction/run.ps1',
+            'ReconcileFunction/function.json', 'ReconcileFunction/run.ps1', 'UiFunction/function.json', 'UiFunction/run.ps1',
+            'Modules/VmEventOps/Dashboard/index.html', 'Modules/VmEventOps/Dashboard/app.js', 'Modules/VmEventOps/Dashboard/app.css',
             'Modules/VmEventOps/VmEventOps.psd1', 'Modules/VmEventOps/VmEventOps.dll', 'Modules/VmEventOps/Dependencies/VmEventOps.Engine.dll') {
             $entries | Should -Contain $required
         }
         # Nothing but the app: no test or build leftovers at the root.
         @($entries | ForEach-Object { ($_ -split '/')[0] } | Sort-Object -Unique) |
-            Should -Be @('ApiFunction', 'host.json', 'Modules', 'profile.ps1', 'ReconcileFunction', 'requirements.psd1', 'RetryFunction', 'ValidationFunction')
+            Should -Be @('ApiFunction', 'host.json', 'Modules', 'profile.ps1', 'ReconcileFunction', 'requirements.psd1', 'RetryFunction', 'UiFunction', 'ValidationFunction')
     }
 }

@@ -168,10 +168,10 @@ function Invoke-DemoWorkflow {
     <#
     .SYNOPSIS
         The demo (build.ps1 -Task Demo, and a Pester test): Azurite and the emulators, settings as VMEVENTOPS_* variables,
-        demo/Invoke-Demo.ps1 in a pwsh of its own, then everything stopped. Throws when the demo does not end as
-        its story says.
+        demo/Invoke-Demo.ps1 in a pwsh of its own, then everything stopped (with -Dashboard, once the dashboard it keeps
+        open is stopped with Ctrl+C). Throws when the demo does not end as its story says.
     #>
-    param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $WorkFolder)
+    param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $WorkFolder, [switch] $Dashboard)
     $databases = New-Item -ItemType Directory -Force (Join-Path $WorkFolder 'databases')
     $azurite = Start-TestAzurite
     $emulators = $null
@@ -193,7 +193,7 @@ function Invoke-DemoWorkflow {
         }
         foreach ($name in $settings.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $settings[$name]) }
         & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $script:RepoRoot 'demo/Invoke-Demo.ps1') `
-            -ModulePath $ModulePath -DatabaseFolder $databases -VmIds ($emulators.Vms.Id -join ',') | Out-Host
+            -ModulePath $ModulePath -DatabaseFolder $databases -VmIds ($emulators.Vms.Id -join ',') -Dashboard:$Dashboard | Out-Host
         if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
     }
     finally {

@@ -259,4 +259,14 @@ public sealed record VmEventOptions
     [Setting("Blob container Event Grid dead-letters undeliverable events to (deploy/infra: eventgrid-deadletter); the sweep replays them.",
         Pattern = "^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$", PatternDescription = "a container name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")]
     public string DeadLetterContainerName { get; init; } = "eventgrid-deadletter";
+
+    // The dashboard and the HTTP API
+    [Setting("A link to a trace, shown with each VM's trace id in the dashboard: a URL with {traceId} in it (Application Insights' transaction search, a Grafana or Jaeger trace page). Only https links are shown.")]
+    public string? TraceLinkTemplate { get; init; }
+
+    [Setting("In the Function app's dashboard (App Service Authentication): the app roles, comma-separated, of which a signed-in principal needs one to re-queue and re-run; reading needs only a sign-in.")]
+    public IReadOnlyList<string> DashboardActionRoles { get; init; } = [];
+
+    [Setting("In the Function app's dashboard (App Service Authentication): the Entra ID group object ids, comma-separated, of which a signed-in principal needs one to re-queue and re-run (instead of, or besides, DashboardActionRoles).")]
+    public IReadOnlyList<string> DashboardActionGroups { get; init; } = [];
 }

@@ -132,6 +132,39 @@ public static class ErrorIds
     /// <summary>The vault could not be reached or answered with an error other than the above.</summary>
     public const string KeyVaultRequestFailed = "VmKeyVaultRequestFailed";
 
+
+    /// <summary>The HTTP API was called with a method its action does not take (GET for a read, POST for an action).</summary>
+    public const string ApiMethodNotAllowed = "VmApiMethodNotAllowed";
+
+    /// <summary>The HTTP API has no action of that name.</summary>
+    public const string ApiUnknownAction = "VmApiUnknownAction";
+
+    /// <summary>An HTTP API action that needs a VM was called without vmResourceId.</summary>
+    public const string ApiMissingVmResourceId = "VmApiMissingVmResourceId";
+
+    /// <summary>An HTTP API action's body is not a JSON object of the fields it takes.</summary>
+    public const string ApiInvalidBody = "VmApiInvalidBody";
+
+    /// <summary>An HTTP API request's force is not true or false.</summary>
+    public const string ApiInvalidForce = "VmApiInvalidForce";
+
+    /// <summary>An HTTP API request's query value (page, pageSize, hours, state) is out of range or not one of its values.</summary>
+    public const string ApiInvalidQuery = "VmApiInvalidQuery";
+
+    /// <summary>The caller may read but not act (no role or group for actions), or an action came without the dashboard's header token.</summary>
+    public const string ApiForbidden = "VmApiForbidden";
+
+    /// <summary>The dashboard's API was called without its access token, or with another.</summary>
+    public const string ApiTokenRequired = "VmApiTokenRequired";
+
+    /// <summary>The dashboard could not listen on the loopback port it was given (in use, or not allowed).</summary>
+    public const string DashboardPortUnavailable = "VmDashboardPortUnavailable";
+
+    /// <summary>The HTTP API's compliance status filter names a status that is not one of Get-VmOnboardingCompliance's.</summary>
+    public const string ApiInvalidStatus = "VmApiInvalidStatus";
+
+    /// <summary>The HTTP API's compliance summary is not true or false.</summary>
+    public const string ApiInvalidSummary = "VmApiInvalidSummary";
     /// <summary>The operation was stopped (Ctrl+C or a cancelled token).</summary>
     public const string OperationStopped = "VmOperationStopped";
 

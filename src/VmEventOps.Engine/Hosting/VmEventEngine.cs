@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Api;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
@@ -84,4 +85,8 @@ public sealed class VmEventEngine
         var checks = new Workflow.Checks.CheckFactory(Options, log, _ => Task.FromResult(Options.DbPassword), secrets, EngineHostRegistry.CheckHttp, scripts);
         return new(rules, Arm(log), State(), checks, secrets);
     }
+
+    /// <summary>The HTTP API (the Function app's and the dashboard's) over this engine's managers; texts pass <paramref name="redactor"/>.</summary>
+    public ApiRouter Api(IHostLog log, SecretRedactor redactor, ApiSettings settings, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
+        new(new EngineApiBackend(this, redactor, log, dbPassword), settings, log);
 }
