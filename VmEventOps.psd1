@@ -19,6 +19,7 @@
         'Get-VmEventTrail'
         'Get-VmNetworkInfo'
         'Get-VmOnboardingCompliance'
+        'Get-VmOnboardingRule'
         'Get-VmOnboardingState'
         'Get-VmRunbookJob'
         'Invoke-VmEventWorkflow'
@@ -28,6 +29,7 @@
         'Start-VmEventWorker'
         'Sync-VmOnboarding'
         'Test-VmDbConnection'
+        'Test-VmOnboardingRule'
         'Invoke-VmEventApi'
         'Start-VmEventDashboard'
     )

@@ -84,8 +84,51 @@ $compliance | Format-Table | Out-String -Width 120 | Write-Host
 if (@($results | Where-Object { $_.VmName -eq 'vm-demo-early' -and "$($_.Outcome)" -eq 'Succeeded' }).Count -ne 1) { throw 'The sweep did not onboard vm-demo-early, once.' }
 if (-not $sweep.Complete -or ($compliance | Where-Object { "$($_.Status)" -eq 'Onboarded' }).Count -ne 4) { throw "The compliance summary does not show the 4 VMs onboarded: $($compliance | Out-String)" }
 Write-Host "Sweep complete: vm-demo-early, which no event announced, found and onboarded; $($sweep.Queued) VM(s) queued by the sweep, compliance above."
+Write-Host "`n== 6. Rules and checks: runbooks per OS, a skipped VM, a TCP check that comes good, a deletion offboarded"
+# A port for the Linux rule's TCP check: closed now, listening later (the VM's SSH coming up).
+$probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+$env:VMEVENTOPS_RULES = ConvertTo-Json -Depth 6 -Compress -InputObject @(
+    @{ Name = 'sandbox'; Match = @{ Tags = @('role=sandbox') }; Skip = 'sandboxes are not onboarded' }
+    @{ Name = 'linux'; Match = @{ OsType = 'Linux' }; Checks = @(@{ Kind = 'TcpPort'; Host = '127.0.0.1'; Port = $port; TimeoutSeconds = 2 })
+       Action = @{ Runbook = 'Onboard-Linux'; Parameters = @{ Owner = '{Tag:owner}' } }; Offboarding = @{ Runbook = 'Offboard-Vm' } }
+    @{ Name = 'windows'; Match = @{ OsType = 'Windows' }; Action = @{ Runbook = 'Onboard-Windows' }; Offboarding = @{ Runbook = 'Offboard-Vm' } }
+)
+Get-VmOnboardingRule | Format-Table | Out-String -Width 120 | Write-Host
+$newVm = { param($name, $os, $address, $tags) Invoke-RestMethod -Method Post -Uri "$($env:VMEVENTOPS_ARMENDPOINT)_emulator/vms" -ContentType 'application/json' -Body (@{ resourceGroup = 'rg-demo'; name = $name; addresses = @($address); osType = $os; tags = $tags } | ConvertTo-Json) }
+$linux = & $newVm 'vm-linux-01' 'Linux' '10.0.5.4' @{ owner = 'team-web' }
+$windows = & $newVm 'vm-win-01' 'Windows' '10.0.5.5' @{ owner = 'team-erp' }
+$sandbox = & $newVm 'vm-sandbox-01' 'Linux' '10.0.5.6' @{ role = 'sandbox' }
+$rules = [System.Collections.Generic.List[object]]::new()
+foreach ($vm in $linux, $windows, $sandbox) { $null = Send-VmEventMessage -VmResourceId $vm.Id -Reason 'demo: a new VM under rules' }
+Start-VmEventWorker -MaxRunTime 00:00:06 | ForEach-Object { if ($_.PSObject.TypeNames[0] -like '*VmEventResult') { $rules.Add($_) } }
+Write-Host "-- vm-linux-01's SSH port comes up"
+$listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port); $listener.Start()
+try {
+    Start-Sleep -Seconds 3   # the retry's backoff
+    Start-VmEventRetry | ForEach-Object { if ($_.PSObject.TypeNames[0] -like '*VmEventResult') { $rules.Add($_) } }
+    Test-VmOnboardingRule -VmResourceId $linux.Id -RunChecks | Format-List VmName, Rule, Why, Action, ChecksPassed | Out-String -Width 120 | Write-Host
+}
+finally { $listener.Stop() }
+Write-Host "-- vm-linux-01 is deleted: Event Grid delivers ResourceDeleteSuccess, and a duplicate"
+Invoke-RestMethod -Method Post -Uri "$($env:VMEVENTOPS_ARMENDPOINT)_emulator/vms/delete" -ContentType 'application/json' -Body (@{ id = $linux.Id } | ConvertTo-Json) | Out-Null
+$deleteEvent = @{ id = [guid]::NewGuid(); eventType = 'Microsoft.Resources.ResourceDeleteSuccess'; subject = $linux.Id; eventTime = [DateTime]::UtcNow.ToString('o'); dataVersion = '2'; metadataVersion = '1'
+    data = @{ operationName = 'Microsoft.Compute/virtualMachines/delete'; status = 'Succeeded'; resourceUri = $linux.Id; httpRequest = @{ method = 'DELETE' } } } | ConvertTo-Json -Depth 4 -Compress
+1..2 | ForEach-Object { $null = Send-VmEventMessage -Body $deleteEvent }
+Start-VmEventWorker -MaxRunTime 00:00:04 | ForEach-Object { if ($_.PSObject.TypeNames[0] -like '*VmEventResult') { $rules.Add($_) } }
+$rules | Select-Object VmName, Outcome, Attempt, Rule, @{ n = 'Checks'; e = { ($_.Checks | ForEach-Object { "$($_.Name) $($_.Status)" }) -join ', ' } }, Reason |
+    Format-Table -AutoSize -Wrap | Out-String -Width 140 | Write-Host
+Remove-Item Env:VMEVENTOPS_RULES
 
-Write-Host "`n== 6. The dashboard (Start-VmEventDashboard) over the same queues and records"
+$problems = @()
+$byRule = $rules | Group-Object VmName -AsHashTable -AsString
+if (-not ($byRule['vm-win-01'] | Where-Object { "$($_.Outcome)" -eq 'Succeeded' -and $_.Rule -eq 'windows' })) { $problems += 'vm-win-01 did not take the windows rule' }
+if (-not ($byRule['vm-sandbox-01'] | Where-Object { "$($_.Outcome)" -eq 'Ignored' -and $_.Reason -like 'Skipped:sandbox*' })) { $problems += 'vm-sandbox-01 was not skipped' }
+if ($byRule['vm-linux-01'].Outcome -notcontains 'RetryScheduled' -or -not ($byRule['vm-linux-01'] | Where-Object { "$($_.Outcome)" -eq 'Succeeded' -and $_.Rule -eq 'linux' })) { $problems += 'vm-linux-01 was not retried to success once its port came up' }
+if (@($byRule['vm-linux-01'] | Where-Object { "$($_.Outcome)" -eq 'Offboarded' }).Count -ne 1) { $problems += 'vm-linux-01 was not offboarded exactly once' }
+if ($problems) { throw "The demo did not end as expected: $($problems -join '; ')" }
+Write-Host 'Rules complete: a Linux and a Windows VM onboarded by their rules'' runbooks, a sandbox skipped, a TCP check retried until its port came up, and a deleted VM offboarded once.'
+
+Write-Host "`n== 7. The dashboard (Start-VmEventDashboard) over the same queues and records"
 $dashboardPipeline = [powershell]::Create()
 $null = $dashboardPipeline.AddCommand('Import-Module').AddArgument($ModulePath).AddStatement().AddCommand('Start-VmEventDashboard')
 $served = [System.Management.Automation.PSDataCollection[psobject]]::new()

@@ -29,3 +29,7 @@ $settings = Get-VmEventConfiguration -ErrorAction Stop
 if ($settings | Where-Object KeyVaultSecret) {
     $null = Get-VmEventConfiguration -Validate -ErrorAction Continue
 }
+
+# A rule of the Rules setting that is not valid stops every onboarding until it is fixed (each event waits in the retry
+# queue, no attempt used, never poison): say which rule and why now, each as its own error with a stable id.
+$null = Get-VmOnboardingRule -ErrorAction Continue

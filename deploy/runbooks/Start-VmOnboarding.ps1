@@ -26,13 +26,20 @@
 .PARAMETER TraceId
     The W3C trace id of the event's processing in VmEventOps (every attempt of one event shares it), when traces are
     exported; search the exported spans for it.
+.PARAMETER VmId
+    The VM's vmId (a GUID ARM gives it at creation), passed when a rule's Action names this runbook; the RunbookName
+    setting's runbook gets the parameters above only.
+.PARAMETER EventTime
+    When ARM wrote the VM (ISO 8601, UTC), passed with VmId when the event carried a time.
 #>
 param(
     [Parameter(Mandatory)] [ValidateNotNullOrEmpty()] [string] $VmName,
     [Parameter(Mandatory)] [ValidateNotNullOrEmpty()] [string] $VmResourceId,
     [string] $PrivateIpAddress,
     [string] $CorrelationId,
-    [string] $TraceId
+    [string] $TraceId,
+    [string] $VmId,
+    [string] $EventTime
 )
 $ErrorActionPreference = 'Stop'
 

@@ -78,10 +78,13 @@ public sealed class ArmEmulator : IAsyncDisposable
         app.MapGet("/subscriptions/{sub}/providers/Microsoft.Compute/virtualMachines", (Delegate)emulator.ListVms);
         app.MapGet("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines", (Delegate)emulator.ListVms);
         app.MapPost("/providers/Microsoft.ResourceGraph/resources", (Delegate)emulator.QueryResources);
-        // VMs for a test in another process: {"resourceGroup":"rg-demo","name":"vm-x","address":"10.0.5.4"} (the VM created while nobody listened).
+        // VMs for a test in another process: {"resourceGroup":"rg-demo","name":"vm-x","address":"10.0.5.4"} (the VM created while
+        // nobody listened), optionally with "addresses" (its primary NIC's), "osType" and "tags".
         app.MapPost("/_emulator/vms", (VmRequest v) =>
         {
-            var added = emulator.Model.AddVm(v.Subscription ?? "11111111-2222-3333-4444-555555555555", v.ResourceGroup, v.Name, [v.Address ?? "10.0.9.4"]);
+            var added = emulator.Model.AddVm(v.Subscription ?? "11111111-2222-3333-4444-555555555555", v.ResourceGroup, v.Name, [v.Addresses ?? [v.Address ?? "10.0.9.4"]]) with { OsType = v.OsType ?? "Linux" };
+            foreach (var (key, value) in v.Tags ?? []) added.Tags[key] = value;
+            emulator.Model.Vms[added.Id] = added;
             return Results.Json(new { added.Id, added.Name, VmId = added.VmId.ToString() });
         });
         app.MapGet("/_emulator/calls", () => Results.Json(new Dictionary<string, int>(emulator._calls) { ["jobs"] = emulator.Model.Jobs.Count }));
@@ -91,6 +94,13 @@ public sealed class ArmEmulator : IAsyncDisposable
         app.MapPost("/_emulator/faults", (FaultRequest f) =>
         {
             emulator.Fail(f.Route, f.Status, f.Count ?? 1, f.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null, unwrapped: f.Unwrapped ?? false);
+            return Results.NoContent();
+        });
+        // A VM deleted under a test in another process ({"id"}): the VM and its NICs are gone, as after a DELETE of both.
+        app.MapPost("/_emulator/vms/delete", (DeleteVmRequest r) =>
+        {
+            if (!emulator.Model.Vms.TryRemove(r.Id, out var vm)) return Results.NotFound();
+            foreach (var nic in vm.NicIds) emulator.Model.Nics.TryRemove(nic, out _);
             return Results.NoContent();
         });
         app.MapPut(JobPath, (Delegate)emulator.PutJob);
@@ -286,9 +296,11 @@ public sealed class ArmEmulator : IAsyncDisposable
     private static IResult Error(int status, string code, string message) =>
         Results.Json(new { error = new { code, message } }, statusCode: status);
 
-    private sealed record VmRequest(string ResourceGroup, string Name, string? Address, string? Subscription);
+    private sealed record VmRequest(string ResourceGroup, string Name, string? Address, string? Subscription, string[]? Addresses = null, string? OsType = null, Dictionary<string, string>? Tags = null);
 
     private sealed record FaultRequest(string Route, int Status, int? Count, int? RetryAfterSeconds, bool? Unwrapped);
+
+    private sealed record DeleteVmRequest(string Id);
 
     private sealed record ArmFault(int Status, TimeSpan? RetryAfter, TimeSpan? Delay, bool Unwrapped = false);
 }

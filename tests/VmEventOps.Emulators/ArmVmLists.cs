@@ -22,7 +22,7 @@ internal static partial class ArmVmLists
     private static readonly string GraphPage = ArmExamples.ExampleBody("ResourcesFirstPageQuery.json", "200");
 
     // The columns a query may project that the emulator knows for a VM row.
-    private static readonly string[] KnownColumns = ["id", "name", "type", "location", "resourceGroup", "subscriptionId", "vmId", "provisioningState", "timeCreated"];
+    private static readonly string[] KnownColumns = ["id", "name", "type", "location", "resourceGroup", "subscriptionId", "vmId", "provisioningState", "timeCreated", "tags", "osType"];
 
     /// <summary>One page of a VM list of <paramref name="group"/> (null: the whole subscription) from <paramref name="skip"/>.</summary>
     public static JsonObject Page(ArmModel model, Uri baseUri, string path, string subscription, string? group, int skip)
@@ -103,6 +103,8 @@ internal static partial class ArmVmLists
                 "vmId" => vm.VmId.ToString(),
                 "provisioningState" => vm.ProvisioningState,
                 "timeCreated" => vm.TimeCreated.ToString("O", CultureInfo.InvariantCulture),
+                "tags" => new JsonObject(vm.Tags.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
+                "osType" => vm.OsType,
                 _ => null,
             };
         }

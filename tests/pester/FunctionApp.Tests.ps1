@@ -127,6 +127,34 @@ Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
         (Get-JobCount) - $jobsBefore | Should -Be 3
     }
 
+    It 'offboards a deleted VM once from Event Grid''s ResourceDeleteSuccess, whatever the duplicates, with the rule''s runbook' {
+        $settings = New-AppSettings
+        $settings.VMEVENTOPS_RULES = '[{ "Name": "all", "Offboarding": { "Runbook": "Offboard-Vm" } }]'
+        $vm = Invoke-RestMethod -Method Post -Uri "$($script:Emulators.ArmEndpoint)_emulator/vms" -ContentType 'application/json' -SkipCertificateCheck `
+            -Body (@{ resourceGroup = 'rg-demo'; name = 'vm-fa-leaving'; addresses = @('10.0.8.8') } | ConvertTo-Json)
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($vm.Id)' | Out-Null"
+        $onboarded = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $onboarded.Invocations[0].Information | Should -Match 'Succeeded JobStarted'
+        Invoke-RestMethod -Method Post -Uri "$($script:Emulators.ArmEndpoint)_emulator/vms/delete" -ContentType 'application/json' -SkipCertificateCheck -Body (@{ id = $vm.Id } | ConvertTo-Json) | Out-Null
+        # The official ResourceDeleteSuccess example, about this VM: its data carries no VM body.
+        $delete = (Get-Content -Raw (Join-Path $PSScriptRoot '../samples/azure/eventgrid-resourcedeletesuccess-storage-docs.json')) `
+            -replace '/subscriptions/\{subscription-id\}/resourceGroups/\{resource-group\}/providers/Microsoft.Storage/storageAccounts/\{storage-name\}', $vm.Id `
+            -replace 'Microsoft\.Storage/storageAccounts/delete', 'Microsoft.Compute/virtualMachines/delete'
+        $jobsBefore = Get-JobCount
+        Send-ToMainQueue $settings "1..3 | ForEach-Object { Send-VmEventMessage -Body '$(ConvertTo-Base64 $delete)' | Out-Null }"
+
+        $report = Invoke-FunctionHost ValidationFunction -Environment $settings
+
+        @($report.Invocations).Count | Should -Be 3
+        @($report.Invocations | Where-Object { -not $_.Succeeded }) | Should -BeNullOrEmpty
+        $log = ($report.Invocations.Information) -join "`n"
+        @([regex]::Matches($log, 'Offboarded JobStarted:Offboard-Vm')).Count | Should -Be 1
+        $log | Should -Match 'Ignored (AlreadyOffboarded|InProgressElsewhere)'
+        (Get-JobCount) - $jobsBefore | Should -Be 1
+        $state = Invoke-FreshPwsh -Environment $settings -Script "Import-Module '$script:Module'; `"`$((Get-VmOnboardingState -VmResourceId '$($vm.Id)').State)`""
+        $state | Should -Be 'Offboarded'
+    }
+
     It 'schedules a retry when the database is not up yet, and the timer''s retry pass onboards the VM once it is' {
         $settings = New-AppSettings
         $lateDatabase = Join-Path $TestDrive "late-$([guid]::NewGuid().ToString('n')).db"
@@ -199,6 +227,18 @@ Send-VmEventMessage -Body '$(ConvertTo-Base64 '{"hello":"world"}')' | Out-Null
         $counts = Get-QueueCounts $settings
         $counts.Succeeded + $counts.Retry + $counts.Poison | Should -Be 0
         (Invoke-FreshPwsh -Environment $settings -Script "Import-Module '$script:Module'; (Get-VmEventQueueStatus | Where-Object Queue -eq Main).Exists") | Should -BeTrue
+    }
+
+    It 'reports a rule that is not valid at the cold start, and defers the event to the retry queue without using an attempt' {
+        $settings = New-AppSettings
+        Send-ToMainQueue $settings "Send-VmEventMessage -VmResourceId '$($script:Emulators.Vms[0].Id)' | Out-Null"
+        $settings.VMEVENTOPS_RULES = '[{ "Name": "broken", "Checks": [{ "Kind": "Ping" }] }]'
+        $report = Invoke-FunctionHost ValidationFunction -Environment $settings
+        $report.ProfileErrors -join "`n" | Should -Match 'broken'
+        $report.Invocations[0].Succeeded | Should -BeTrue -Because $report.Invocations[0].Error
+        $report.Invocations[0].Information | Should -Match 'RetryScheduled Rules: VmRuleCheckInvalid'
+        $counts = Get-QueueCounts $settings
+        $counts.Retry, $counts.Poison | Should -Be 1, 0
     }
 
     It 'reports a wrong setting at the cold start without a secret the setting holds' {

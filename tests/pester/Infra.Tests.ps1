@@ -82,14 +82,14 @@ Describe 'Bicep' {
 }
 
 Describe 'The compiled template' {
-    It 'subscribes the main queue to successful VM writes only, with retries, dead-lettering and no expiry' {
+    It 'subscribes the main queue to successful VM writes and deletes only, with retries, dead-lettering and no expiry' {
         $subscription = Get-Resource 'Microsoft.EventGrid/systemTopics/eventSubscriptions'
         $subscription.Count | Should -Be 1
         $properties = $subscription[0].properties
-        $properties.filter.includedEventTypes | Should -Be @('Microsoft.Resources.ResourceWriteSuccess')
+        $properties.filter.includedEventTypes | Should -Be @('Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.Resources.ResourceDeleteSuccess')
         $properties.filter.advancedFilters[0].key | Should -Be 'data.operationName'
         $properties.filter.advancedFilters[0].operatorType | Should -Be 'StringIn'
-        $properties.filter.advancedFilters[0].values | Should -Be @('Microsoft.Compute/virtualMachines/write')
+        $properties.filter.advancedFilters[0].values | Should -Be @('Microsoft.Compute/virtualMachines/write', 'Microsoft.Compute/virtualMachines/delete')
         $properties.eventDeliverySchema | Should -Be 'EventGridSchema'
         $properties.retryPolicy.maxDeliveryAttempts | Should -BeGreaterThan 1
         $properties.deliveryWithResourceIdentity.destination.endpointType | Should -Be 'StorageQueue'

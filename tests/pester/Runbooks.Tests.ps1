@@ -72,6 +72,7 @@ Import-Module '$script:Module'
         # Automation decodes each JSON-encoded parameter before it binds it.
         $parameters = @{}
         foreach ($p in $job.PSObject.Properties) { $parameters[$p.Name] = $p.Value | ConvertFrom-Json }
+        # The RunbookName setting's runbook: the parameters it always got.
         $parameters.Keys | Sort-Object | Should -Be @('CorrelationId', 'PrivateIpAddress', 'VmName', 'VmResourceId')
 
         $run = Invoke-Runbook Start-VmOnboarding $parameters
@@ -100,6 +101,49 @@ Import-Module '$script:Module'
         $run = Invoke-Runbook Start-VmOnboarding @{ VmName = 'vm-demo-03'; VmResourceId = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo/providers/Microsoft.Compute/virtualMachines/vm-demo-03' }
         $run.Status | Should -Be 'Completed'
         ($run.Output[-1] | ConvertFrom-Json).steps[1].detail | Should -Match 'no private address yet'
+    }
+}
+
+Describe 'Remove-VmOnboarding runbook' {
+    It 'runs with the very parameters an offboarding starts its job with: the deleted VM''s last known facts' {
+        $settings = New-Settings
+        $settings.VMEVENTOPS_RULES = '[{ "Name": "all", "Offboarding": { "Runbook": "Offboard-Vm" } }]'
+        $vm = Invoke-RestMethod -Method Post -Uri "$($script:Emulators.ArmEndpoint)_emulator/vms" -ContentType 'application/json' -Body (@{ resourceGroup = 'rg-demo'; name = 'vm-leaving'; addresses = @('10.0.9.9') } | ConvertTo-Json)
+        $job = Invoke-FreshPwsh -Environment $settings -Script @"
+Import-Module '$script:Module'
+`$null = Invoke-VmEventWorkflow -VmResourceId '$($vm.Id)'
+Invoke-RestMethod -Method Post -Uri '$($script:Emulators.ArmEndpoint)_emulator/vms/delete' -ContentType 'application/json' -Body '{"id":"$($vm.Id)"}' | Out-Null
+`$delete = @{ id = '7'; eventType = 'Microsoft.Resources.ResourceDeleteSuccess'; eventTime = '2026-01-02T03:04:05Z'; subject = '$($vm.Id)'; data = @{ operationName = 'Microsoft.Compute/virtualMachines/delete'; status = 'Succeeded'; resourceUri = '$($vm.Id)' } }
+`$result = Invoke-VmEventWorkflow -QueueItem `$delete
+[pscustomobject]@{ Outcome = "`$(`$result.Outcome)"; State = "`$((Get-VmOnboardingState -VmResourceId '$($vm.Id)').State)"; Parameters = (Get-VmRunbookJob -JobId `$result.JobId).Parameters }
+"@
+        $job.Outcome | Should -Be 'Offboarded'
+        $job.State | Should -Be 'Offboarded'
+        $parameters = @{}
+        foreach ($p in $job.Parameters.PSObject.Properties) { $parameters[$p.Name] = $p.Value | ConvertFrom-Json }
+        $parameters.Keys | Sort-Object | Should -Be @('CorrelationId', 'EventTime', 'PrivateIpAddress', 'VmId', 'VmName', 'VmResourceId')
+        $parameters.VmId | Should -Be $vm.VmId
+
+        $run = Invoke-Runbook Remove-VmOnboarding $parameters
+        $run.Status | Should -Be 'Completed' -Because $run.Exception
+        $record = $run.Output[-1] | ConvertFrom-Json
+        $record.vmName | Should -Be 'vm-leaving'
+        $record.vmId | Should -Be $vm.VmId
+        ([datetimeoffset] $record.deletedOn).UtcDateTime | Should -Be ([datetimeoffset] '2026-01-02T03:04:05Z').UtcDateTime
+        $record.steps[1].detail | Should -Be 'address 10.0.9.9 released'
+        $run.Output | Should -Contain "Offboarded vm-leaving ($($vm.VmId))."
+    }
+
+    It 'fails the job, saying why, when the name is not the VM''s' {
+        $run = Invoke-Runbook Remove-VmOnboarding @{ VmName = 'vm-other'; VmId = [guid]::NewGuid().ToString(); VmResourceId = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo/providers/Microsoft.Compute/virtualMachines/vm-demo-01' }
+        $run.Status | Should -Be 'Failed'
+        $run.Exception | Should -Match 'is not the VM of'
+    }
+
+    It 'fails the job, saying why, when the vmId is not a GUID' {
+        $run = Invoke-Runbook Remove-VmOnboarding @{ VmName = 'vm-demo-01'; VmId = 'vm-demo-01'; VmResourceId = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-demo/providers/Microsoft.Compute/virtualMachines/vm-demo-01' }
+        $run.Status | Should -Be 'Failed'
+        $run.Exception | Should -Match 'is not a vmId'
     }
 }
 

@@ -45,6 +45,8 @@ Import-Module '$script:Module'
 `$sample.VmComplianceRecord = Get-VmOnboardingCompliance
 `$sample.VmComplianceSummary = Get-VmOnboardingCompliance -Summary
 `$sample.VmEventDeadLetter = Get-VmEventDeadLetter
+`$sample.OnboardingRuleView = Get-VmOnboardingRule
+`$sample.RuleTestResult = Test-VmOnboardingRule -VmResourceId '$($vm.Id)' -RunChecks
 `$sample.ApiResponse = @(Invoke-VmEventApi -Method GET -Action status -Authentication FunctionKey), @(Invoke-VmEventApi -Method GET -Action reboot -Authentication FunctionKey)
 `$dashboard = [powershell]::Create()
 `$null = `$dashboard.AddCommand('Import-Module').AddArgument('$script:Module').AddStatement().AddCommand('Start-VmEventDashboard')
@@ -67,7 +69,7 @@ foreach (`$name in @(`$sample.Keys)) {
     if ($env:VMEVENTOPSTEST_SHOWVIEWS) { $script:Rendered | ForEach-Object { Write-Host "== $($_.Type)"; Write-Host $_.W80 } }
     $script:Types = 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage',
         'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob',
-        'VmComplianceRecord', 'VmComplianceSummary', 'VmEventDeadLetter', 'VmReconcileItem', 'VmReconcileSummary', 'ApiResponse', 'DashboardInfo'
+        'VmComplianceRecord', 'VmComplianceSummary', 'VmEventDeadLetter', 'VmReconcileItem', 'VmReconcileSummary', 'OnboardingRuleView', 'RuleTestResult', 'ApiResponse', 'DashboardInfo'
 
     # The column labels of each table view, from the format file the module ships.
     [xml] $script:Format = Get-Content -Raw (Join-Path (Split-Path $script:Module) 'VmEventOps.Format.ps1xml')
@@ -117,12 +119,12 @@ Describe 'Default views at 80 and 120 columns' {
         $longest | Should -BeLessOrEqual $width
     }
 
-    It 'reads <_> at 80 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob', 'VmComplianceRecord', 'VmComplianceSummary', 'VmEventDeadLetter', 'VmReconcileItem', 'VmReconcileSummary', 'ApiResponse', 'DashboardInfo' {
+    It 'reads <_> at 80 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob', 'VmComplianceRecord', 'VmComplianceSummary', 'VmEventDeadLetter', 'VmReconcileItem', 'VmReconcileSummary', 'OnboardingRuleView', 'RuleTestResult', 'ApiResponse', 'DashboardInfo' {
         $text = ($script:Rendered | Where-Object Type -EQ $_).W80
         Get-TableProblem $text 80 $script:Labels[$_] | Should -BeNullOrEmpty -Because $text
     }
 
-    It 'reads <_> at 120 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob', 'VmComplianceRecord', 'VmComplianceSummary', 'VmEventDeadLetter', 'VmReconcileItem', 'VmReconcileSummary', 'ApiResponse', 'DashboardInfo' {
+    It 'reads <_> at 120 columns' -ForEach 'VmEventSetting', 'VmAccessToken', 'VmNetworkInfo', 'VmDbCheckResult', 'SentMessage', 'VmEvent', 'VmEventMessage', 'VmEventResult', 'WorkerSummary', 'QueueStatus', 'OnboardingState', 'VmEventTrailEntry', 'VmRunbookJob', 'VmComplianceRecord', 'VmComplianceSummary', 'VmEventDeadLetter', 'VmReconcileItem', 'VmReconcileSummary', 'OnboardingRuleView', 'RuleTestResult', 'ApiResponse', 'DashboardInfo' {
         $text = ($script:Rendered | Where-Object Type -EQ $_).W120
         Get-TableProblem $text 120 $script:Labels[$_] | Should -BeNullOrEmpty -Because $text
     }

@@ -26,6 +26,8 @@ resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-
     filter: {
       includedEventTypes: [
         'Microsoft.Resources.ResourceWriteSuccess'
+        // A deleted VM is offboarded by its rule's offboarding runbook (docs/rules-and-checks.md).
+        'Microsoft.Resources.ResourceDeleteSuccess'
       ]
       advancedFilters: [
         {
@@ -33,6 +35,7 @@ resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-
           key: 'data.operationName'
           values: [
             'Microsoft.Compute/virtualMachines/write'
+            'Microsoft.Compute/virtualMachines/delete'
           ]
         }
       ]

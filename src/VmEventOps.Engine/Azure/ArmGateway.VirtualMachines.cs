@@ -63,7 +63,7 @@ public sealed partial class ArmGateway
     {
         const string what = "Querying Azure Resource Graph for the VMs in scope";
         var query = "Resources | where type =~ 'microsoft.compute/virtualmachines'"
-            + " | project id, name, location, vmId = tostring(properties.vmId), provisioningState = tostring(properties.provisioningState), timeCreated = tostring(properties.timeCreated)"
+            + " | project id, name, location, vmId = tostring(properties.vmId), provisioningState = tostring(properties.provisioningState), timeCreated = tostring(properties.timeCreated), tags, osType = tostring(properties.storageProfile.osDisk.osType)"
             + " | order by id asc";
         string? skipToken = null;
         for (var pages = 1; ; pages++)

@@ -68,9 +68,14 @@ public sealed class ConfigurationLoader
             {
                 secretsSeen.Add(entry.Value as string);
             }
+            else if (entry.Key is string rules && string.Equals(rules, EnvironmentPrefix + "RULES", StringComparison.OrdinalIgnoreCase))
+            {
+                secretsSeen.AddRange(Rules.RuleSecrets.In(entry.Value as string));
+            }
         }
 
         secretsSeen.AddRange(request.Parameters.Values.Where(p => p.Definition.IsSecret).Select(p => SettingOverrides.Reveal(p.Value)));
+        secretsSeen.AddRange(request.Parameters.Values.Where(p => p.Definition.IsJson).SelectMany(p => Rules.RuleSecrets.In(p.Value as string)));
         var environment = ReadEnvironment(secretsSeen);
         var (settingsPath, pathLayer, pathOrigin) = Choose(request.SettingsPath, environment.Meta, SettingsMeta);
         var (environmentName, environmentLayer, environmentOrigin) = Choose(request.Environment, environment.Meta, EnvironmentMeta);
@@ -163,6 +168,7 @@ public sealed class ConfigurationLoader
     /// <summary>How a value is shown: secrets masked, connection strings with their keys masked.</summary>
     public static string Show(SettingDefinition definition, string text) => definition.Secret switch
     {
+        _ when definition.IsJson => Rules.RuleSecrets.Redact(text),
         SecretKind.Whole => SecretRedactor.Mask,
         SecretKind.ConnectionString => SecretRedactor.RedactConnectionString(text),
         _ => SecretRedactor.PatternsOnly.Redact(text), // user:password@ in a URI, Password=... in a name: never shown

@@ -48,7 +48,8 @@ public sealed partial class SecretRedactor
     /// header's value), as well as the patterns. For any text that leaves the process: envelopes, state, results, logs.
     /// </summary>
     public static SecretRedactor ForOptions(VmEventOptions options) =>
-        new(SettingsCatalog.All.Where(s => s.IsSecret).Select(s => s.Property.GetValue(options) as string).SelectMany(WithParts));
+        new(SettingsCatalog.All.Where(s => s.IsSecret).Select(s => s.Property.GetValue(options) as string)
+            .Concat(Rules.RuleSecrets.In(options.Rules)).SelectMany(WithParts));
 
     /// <summary>The number of secret values this redactor knows (for tests and diagnostics; never the values).</summary>
     public int KnownSecretCount => _secrets.Length;

@@ -49,6 +49,12 @@ public sealed class SettingAttribute : Attribute
 
     /// <summary>Words for "expected ..." in the error when <see cref="Pattern"/> does not match.</summary>
     public string? PatternDescription { get; init; }
+
+    /// <summary>
+    /// For text: the value is a JSON array (the onboarding rules), written as JSON in a settings file and as JSON text in an
+    /// environment variable or parameter; shown with the values of its secret fields masked.
+    /// </summary>
+    public bool Json { get; init; }
 }
 
 /// <summary>A form a setting's text must have beyond its type and pattern.</summary>

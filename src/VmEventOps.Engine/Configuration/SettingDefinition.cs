@@ -59,6 +59,9 @@ public sealed class SettingDefinition
     /// <summary>True for a setting that says where a service is (see <see cref="SettingAttribute.Endpoint"/>).</summary>
     public bool IsEndpoint => _rules.Endpoint;
 
+    /// <summary>True for a setting whose value is a JSON array (see <see cref="SettingAttribute.Json"/>).</summary>
+    public bool IsJson => _rules.Json;
+
     /// <summary>The longest text accepted, in characters.</summary>
     public int MaxLength => _rules.MaxLength > 0 ? _rules.MaxLength
         : IsSecret || ValueType == typeof(IReadOnlyList<string>) ? LongMaxLength : StandardMaxLength;
@@ -88,6 +91,7 @@ public sealed class SettingDefinition
             }
 
             if (ValueType == typeof(bool)) return "true or false";
+            if (IsJson) return "a JSON array of " + (_rules.PatternDescription ?? "objects");
             if (ValueType == typeof(Uri)) return (_rules.RequireHttps ? "an absolute https URI" : "an absolute http or https URI") + " without user information";
             if (ValueType.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(ValueType));
             if (ValueType == typeof(IReadOnlyList<string>)) return "a comma-separated list (or JSON array) of " + (_rules.PatternDescription ?? "values");
@@ -194,6 +198,13 @@ public sealed class SettingDefinition
     {
         value = null;
         problem = null;
+        if (ValueType == typeof(string) && IsJson)
+        {
+            if (!IsJsonArray(trimmed)) return Fail(out problem);
+            value = trimmed;
+            return true;
+        }
+
         if (ValueType == typeof(string))
         {
             if (!Matches(trimmed) || !HasFormat(trimmed)) return Fail(out problem);
@@ -287,6 +298,8 @@ public sealed class SettingDefinition
             }
 
             if (char.IsSurrogate(c)) return $"it holds half of a UTF-16 surrogate pair at position {i + 1}, which is not text";
+            // JSON text may be laid out on lines (an environment variable holding the rules).
+            if (IsJson && c is '\r' or '\n' or '\t') continue;
             if (c == '\0' || (!IsSecret && char.IsControl(c))) return $"it holds the control character U+{(int)c:X4} at position {i + 1}";
         }
 
@@ -305,6 +318,19 @@ public sealed class SettingDefinition
 
     private static string Seconds(long seconds) =>
         seconds == 86400 ? "1 day" : seconds % 86400 == 0 && seconds > 0 ? $"{seconds / 86400} days" : seconds % 3600 == 0 && seconds > 0 ? $"{seconds / 3600} h" : $"{seconds} s";
+
+    private static bool IsJsonArray(string text)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text, new System.Text.Json.JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = System.Text.Json.JsonCommentHandling.Skip, MaxDepth = 16 });
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 
     private bool Matches(string text) => _pattern is null || _pattern.IsMatch(text);
 

@@ -146,7 +146,8 @@ internal static class SettingsFileReader
             var name = property.Name.StartsWith(ConfigurationLoader.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
                 ? property.Name[ConfigurationLoader.EnvironmentPrefix.Length..]
                 : property.Name;
-            if (property.Value.ValueKind == JsonValueKind.Object) CollectSecrets(property.Value, secretsSeen);
+            if (SettingsCatalog.Find(name) is { IsJson: true }) secretsSeen.AddRange(Rules.RuleSecrets.In(property.Value.GetRawText()));
+            else if (property.Value.ValueKind == JsonValueKind.Object) CollectSecrets(property.Value, secretsSeen);
             else if (property.Value.ValueKind == JsonValueKind.String && SettingsCatalog.Find(name) is { IsSecret: true }) secretsSeen.Add(property.Value.GetString());
         }
     }
@@ -186,6 +187,9 @@ internal static class SettingsFileReader
             case JsonValueKind.True:
             case JsonValueKind.False:
                 return element.GetRawText();
+            case JsonValueKind.Array when definition.IsJson:
+                // Written again without its layout: one line of JSON, as an environment variable would hold it.
+                return JsonSerializer.Serialize(element);
             case JsonValueKind.Array when definition.ValueType == typeof(IReadOnlyList<string>):
                 var items = element.EnumerateArray().ToArray();
                 if (items.Any(i => i.ValueKind != JsonValueKind.String || i.GetString()!.Contains(',')))

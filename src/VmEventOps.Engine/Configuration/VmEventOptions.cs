@@ -234,6 +234,15 @@ public sealed record VmEventOptions
         Pattern = HostPattern, PatternDescription = HostRule)]
     public IReadOnlyList<string> ApplicationInsightsAllowedHosts { get; init; } = [];
 
+    // Rules
+    [Setting("Onboarding rules: an ordered JSON array, first match wins; each matches on scope, tags, OS type, location, VM name and event (Created, Deleted), and names its checks (Database, TcpPort, Http, Dns, Tags, Script), its runbook and its offboarding runbook, or Skip with a reason (docs/rules-and-checks.md). Empty: one default rule from the Db* and runbook settings.",
+        Json = true, MaxLength = 1048576, PatternDescription = "rules (docs/rules-and-checks.md)")]
+    public string? Rules { get; init; }
+
+    [Setting("A tag that leaves a VM alone, as key (any value) or key=pattern (* and ?), e.g. vmeventops:skip=true: the built-in rule SkipTagged, first of all rules. Empty: no such rule.",
+        MaxLength = 512, Pattern = "^[^=]*[^=\\s][^=]*(=.*)?$", PatternDescription = "key or key=pattern")]
+    public string? SkipTag { get; init; }
+
     // Reconcile (Sync-VmOnboarding, Get-VmOnboardingCompliance, Event Grid's dead letters)
     [Setting("Where the sweep lists the VMs in scope: Arm (one list per subscription or resource group, every nextLink) or ResourceGraph (one Azure Resource Graph query for all scopes, cheaper on large estates).")]
     public Reconcile.VmInventorySource ReconcileSource { get; init; } = Reconcile.VmInventorySource.Arm;

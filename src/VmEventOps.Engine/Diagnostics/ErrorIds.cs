@@ -171,6 +171,24 @@ public static class ErrorIds
     /// <summary>An unexpected failure inside the module; the inner exception is kept.</summary>
     public const string Unexpected = "VmUnexpectedError";
 
+    /// <summary>A rule of the Rules setting is not valid (its shape, a condition, its action): it is left out, and the workflow refuses to run until it is fixed.</summary>
+    public const string RuleInvalid = "VmRuleInvalid";
+
+    /// <summary>A check of a rule is not valid (an unknown kind, a setting missing or out of range).</summary>
+    public const string RuleCheckInvalid = "VmRuleCheckInvalid";
+
+    /// <summary>A template in a rule names no fact of the VM, or leaves a brace open.</summary>
+    public const string RuleTemplateInvalid = "VmRuleTemplateInvalid";
+
+    /// <summary>A check of a rule (TcpPort, Http, Dns, Tags, Script) ran and did not pass.</summary>
+    public const string CheckFailed = "VmCheckFailed";
+
+    /// <summary>A check of a rule did not end within its TimeoutSeconds.</summary>
+    public const string CheckTimedOut = "VmCheckTimedOut";
+
+    /// <summary>A check of a rule could not run (its script threw or is missing, no script host, a template gave no address).</summary>
+    public const string CheckError = "VmCheckError";
+
     /// <summary>A scope the sweep cannot list: * with ReconcileSource Arm (list subscriptions one by one, or use ResourceGraph).</summary>
     public const string ReconcileScopeNotListable = "VmReconcileScopeNotListable";
 
@@ -182,4 +200,7 @@ public static class ErrorIds
 
     /// <summary>The dead-letter container cannot be reached: the settings name no blob endpoint.</summary>
     public const string DeadLetterNotConfigured = "VmDeadLetterNotConfigured";
+
+    /// <summary>A template of a rule could not be filled for this VM: it names a tag the VM lacks, or a value cannot stand where it is placed (a host holding '/', '@', ':'), or the filled URL leaves its host.</summary>
+    public const string RuleTemplateValueInvalid = "VmRuleTemplateValueInvalid";
 }

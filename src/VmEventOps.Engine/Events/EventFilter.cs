@@ -4,7 +4,8 @@ namespace VmEventOps.Engine.Events;
 
 /// <summary>
 /// Lets through only what onboarding is for: a successful Microsoft.Compute/virtualMachines/write
-/// (ResourceWriteSuccess) on exactly a VM inside an allowed scope. Anyone who can write to the queue
+/// (ResourceWriteSuccess), or a successful Microsoft.Compute/virtualMachines/delete (ResourceDeleteSuccess, for
+/// offboarding), on exactly a VM inside an allowed scope. Anyone who can write to the queue
 /// can forge an event, so the scope check is not optional: with no scope configured it refuses to run.
 /// </summary>
 public sealed class EventFilter
@@ -14,6 +15,12 @@ public sealed class EventFilter
 
     /// <summary>The operation of a VM create or update.</summary>
     public const string VmWriteOperation = "Microsoft.Compute/virtualMachines/write";
+
+    /// <summary>The event type of a successful resource delete (its data carries no resource body).</summary>
+    public const string ResourceDeleteSuccess = "Microsoft.Resources.ResourceDeleteSuccess";
+
+    /// <summary>The operation of a VM delete.</summary>
+    public const string VmDeleteOperation = "Microsoft.Compute/virtualMachines/delete";
 
     /// <summary>Why nothing is accepted by a viewing filter without allowed scopes.</summary>
     public const string ScopeNotConfiguredMessage =
@@ -53,8 +60,11 @@ public sealed class EventFilter
 
     private string? Reject(VmEvent vmEvent)
     {
-        if (!string.Equals(vmEvent.EventType, ResourceWriteSuccess, StringComparison.OrdinalIgnoreCase)
-            || !string.Equals(vmEvent.OperationName, VmWriteOperation, StringComparison.OrdinalIgnoreCase))
+        var write = string.Equals(vmEvent.EventType, ResourceWriteSuccess, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(vmEvent.OperationName, VmWriteOperation, StringComparison.OrdinalIgnoreCase);
+        var delete = string.Equals(vmEvent.EventType, ResourceDeleteSuccess, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(vmEvent.OperationName, VmDeleteOperation, StringComparison.OrdinalIgnoreCase);
+        if (!write && !delete)
         {
             return RejectReasons.NotVmWrite;
         }

@@ -3,7 +3,7 @@ namespace VmEventOps.Engine.Events;
 /// <summary>Machine-readable reasons the filter rejects an event. Part of the public contract.</summary>
 public static class RejectReasons
 {
-    /// <summary>Not a ResourceWriteSuccess for Microsoft.Compute/virtualMachines/write.</summary>
+    /// <summary>Not a ResourceWriteSuccess for Microsoft.Compute/virtualMachines/write, nor a ResourceDeleteSuccess for its delete.</summary>
     public const string NotVmWrite = "NotVmWrite";
 
     /// <summary>The write did not succeed.</summary>

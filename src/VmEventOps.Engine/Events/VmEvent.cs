@@ -57,6 +57,10 @@ public sealed record VmEvent
     /// <summary>Why the filter rejected it (<see cref="RejectReasons"/>); null when accepted or not filtered.</summary>
     public string? RejectReason { get; init; }
 
+    /// <summary>Created (a write: onboarding) or Deleted (a delete: offboarding).</summary>
+    public Rules.VmEventKind Kind => string.Equals(EventType, EventFilter.ResourceDeleteSuccess, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(OperationName, EventFilter.VmDeleteOperation, StringComparison.OrdinalIgnoreCase) ? Rules.VmEventKind.Deleted : Rules.VmEventKind.Created;
+
     /// <summary>The parsed VM ID, for the engine.</summary>
     internal VmResourceId? ParsedVmId { get; init; }
 }

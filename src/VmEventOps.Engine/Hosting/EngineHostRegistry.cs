@@ -39,6 +39,9 @@ internal static class EngineHostRegistry
     /// <summary>Secret values read from Key Vault, per identity, for their cache period.</summary>
     public static KeyVaultSecretCache Secrets { get; } = new(TimeProvider.System);
 
+    /// <summary>The HTTP clients of Http checks (one validating, one trusting any certificate), shared by every host.</summary>
+    public static Workflow.Checks.CheckHttpClients CheckHttp { get; } = new();
+
     /// <summary>VM resource ids of state tables, briefly, for Tab completion (see <see cref="Completion.CompletionSource"/>).</summary>
     public static BoundedMap<string, (DateTimeOffset At, IReadOnlyList<string> Ids)> CompletionVmIds { get; } = new(Capacity, StringComparer.Ordinal);
 

@@ -47,9 +47,10 @@ public sealed class VmEventEngine
     /// <summary>ARM, with this invocation's retry budget starting now (InvocationTimeout).</summary>
     public ArmGateway Arm(IHostLog log) => new(_host.ArmPipeline, Options, log, ArmRetryBudget.For(Options, DateTimeOffset.UtcNow));
 
-    /// <summary>The workflow's processor. <paramref name="dbPassword"/> gives the database password per check (a Key Vault reference read again as its cache period passes); DbPassword by default.</summary>
-    public EventProcessor Processor(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
-        new(Options, Queues(log), State(), Arm(log), log, dbPassword);
+    /// <summary>The workflow's processor. <paramref name="dbPassword"/> gives the database password per check (a Key Vault reference read again as its cache period passes); DbPassword by default.
+    /// <paramref name="scripts"/> runs Script checks (the calling runspace); without one, a Script check is an error.</summary>
+    public EventProcessor Processor(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, Workflow.Checks.IScriptCheckHost? scripts = null) =>
+        new(Options, Queues(log), State(), Arm(log), log, dbPassword, scripts: scripts);
 
     /// <summary>
     /// Event Grid's dead-letter container, on the blob service of the storage settings (as the claim check's container);
@@ -73,8 +74,17 @@ public sealed class VmEventEngine
     public OnboardingReconciler Reconciler(IHostLog log) => new(Inventory(log), Queues(log), () => DeadLetters(log), Options, log);
 
     /// <summary>A competing consumer of the workflow's queues.</summary>
-    public QueueWorker Worker(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
-        new(Processor(log, dbPassword), Queues(log), log);
+    public QueueWorker Worker(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, Workflow.Checks.IScriptCheckHost? scripts = null) =>
+        new(Processor(log, dbPassword, scripts), Queues(log), log);
+
+    /// <summary>The dry run of the rules (Test-VmOnboardingRule); <paramref name="rulesOrigin"/> says where the Rules setting came from.</summary>
+    public Rules.RuleTester RuleTester(IHostLog log, Workflow.Checks.IScriptCheckHost? scripts = null, string? rulesOrigin = null)
+    {
+        var rules = Rules.RuleSet.From(Options, rulesOrigin);
+        var secrets = new KnownSecrets(SecretRedactor.ForOptions(Options));
+        var checks = new Workflow.Checks.CheckFactory(Options, log, _ => Task.FromResult(Options.DbPassword), secrets, EngineHostRegistry.CheckHttp, scripts);
+        return new(rules, Arm(log), State(), checks, secrets);
+    }
 
     /// <summary>The HTTP API (the Function app's and the dashboard's) over this engine's managers; texts pass <paramref name="redactor"/>.</summary>
     public ApiRouter Api(IHostLog log, SecretRedactor redactor, ApiSettings settings, Func<CancellationToken, Task<string?>>? dbPassword = null) =>

@@ -65,6 +65,16 @@ public static class KeyVaultReferenceResolver
         return new RefreshingSecret(reference, current, token => ReadAsync(reference, configuration.AsLoaded, provider, refresh: false, log, token), log).GetAsync;
     }
 
+    /// <summary>
+    /// A secret a rule's check names by reference (a Database check's Password), read with the identity the settings
+    /// describe and kept for KeyVaultCacheDuration like a setting's; its errors name the check, never the value.
+    /// </summary>
+    public static Task<string> ReadRuleSecretAsync(KeyVaultReference reference, string origin, VmEventOptions options, IHostLog log, CancellationToken cancellationToken)
+    {
+        var setting = new KeyVaultSettingReference(SettingsCatalog.Find(nameof(VmEventOptions.DbPassword))!, reference, origin);
+        return ReadAsync(setting, options, Hosting.VmEventEngine.For(options).Tokens, refresh: false, log, cancellationToken);
+    }
+
     private static async Task<IReadOnlyList<(KeyVaultSettingReference Reference, string? Value, VmEventOpsException? Failure)>> ReadAllAsync(
         VmEventConfiguration configuration, bool refresh, IHostLog log, CancellationToken cancellationToken)
     {

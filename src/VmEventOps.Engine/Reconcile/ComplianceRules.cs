@@ -9,8 +9,12 @@ namespace VmEventOps.Engine.Reconcile;
 /// </summary>
 public static class ComplianceRules
 {
-    /// <summary>Classifies one VM at <paramref name="now"/>; a record untouched for <paramref name="staleAfter"/> (or past its retry by that much) is stale.</summary>
-    public static VmComplianceRecord Classify(ArmVmSummary vm, OnboardingState? state, string scope, DateTimeOffset now, TimeSpan staleAfter, bool requeueDeadLettered)
+    /// <summary>
+    /// Classifies one VM at <paramref name="now"/>; a record untouched for <paramref name="staleAfter"/> (or past its retry by
+    /// that much) is stale. With <paramref name="rules"/>, a VM the workflow would leave alone — its rule says Skip, or rules
+    /// are configured and none matches it — is Skipped (no event queued for it), unless its record says it was onboarded.
+    /// </summary>
+    public static VmComplianceRecord Classify(ArmVmSummary vm, OnboardingState? state, string scope, DateTimeOffset now, TimeSpan staleAfter, bool requeueDeadLettered, Rules.RuleSet? rules = null)
     {
         var record = new VmComplianceRecord
         {
@@ -32,6 +36,20 @@ public static class ComplianceRules
         // Nothing to onboard in a VM being deleted or whose write failed: its own next successful write raises an event.
         var onboardable = !string.Equals(vm.ProvisioningState, "Deleting", StringComparison.OrdinalIgnoreCase)
             && !string.Equals(vm.ProvisioningState, "Failed", StringComparison.OrdinalIgnoreCase);
+
+        var sameVm = state is not null && !(state.VmId is { } earlier && vm.VmId is { } current && earlier != current);
+        if (rules is not null && !(sameVm && state!.State == OnboardingStatus.Succeeded)
+            && Rules.RuleMatcher.Match(rules.Rules, new Rules.RuleSubject(vm.Id, Rules.VmEventKind.Created, vm.Tags, vm.OsType, vm.Location)) is { } match
+            && (match.Rule is null || match.Rule.IsSkip))
+        {
+            return record with
+            {
+                Status = ComplianceStatus.Skipped,
+                Reason = match.Rule is { } skip ? $"Skipped:{skip.Name}: {skip.SkipReason}" : Workflow.ReasonCodes.NoRuleMatched,
+                Age = null,
+                NeedsEvent = false,
+            };
+        }
 
         if (state is null || (state.VmId is { } recorded && vm.VmId is { } listed && recorded != listed))
         {
@@ -64,6 +82,9 @@ public static class ComplianceRules
                 return now - due > staleAfter
                     ? record with { Status = ComplianceStatus.RetryScheduled, Reason = $"Stale: retry was due {due:u}; queued again. {error}", NeedsEvent = onboardable }
                     : record with { Status = ComplianceStatus.RetryScheduled, Reason = $"Next attempt {due:u}. {error}" };
+            case OnboardingStatus.Offboarding or OnboardingStatus.Offboarded or OnboardingStatus.OffboardingFailed:
+                // Its deletion was seen (and ARM lists it still, deleting): onboarded until it is gone.
+                return record with { Status = ComplianceStatus.Onboarded, Reason = $"{state.State} {since:u}" };
             default:
                 return record with
                 {

@@ -15,7 +15,7 @@ public enum ComplianceStatus
     /// <summary>The workflow gave up: its message is in poison with every reason.</summary>
     DeadLettered,
 
-    /// <summary>A rule says not to onboard it. Produced once onboarding rules exist; nothing gives this status yet.</summary>
+    /// <summary>The onboarding rules leave it alone: its rule says Skip (the SkipTag setting's tag included), or rules are configured and none matches it.</summary>
     Skipped,
 
     /// <summary>Never seen: no record, or a record of an earlier VM of the same name (another vmId).</summary>

@@ -8,18 +8,21 @@ public sealed class OnboardingCompliance
 {
     private readonly VmInventory _inventory;
     private readonly VmEventOptions _options;
+    private readonly Rules.RuleSet? _rules;
 
     internal OnboardingCompliance(VmInventory inventory, VmEventOptions options)
     {
         _inventory = inventory;
         _options = options;
+        // Rules that are not valid stop the workflow; here they classify nothing (no VM is called skipped by half a list).
+        _rules = Rules.RuleSet.From(options) is { Errors.Count: 0 } rules ? rules : null;
     }
 
     /// <summary>Hands one record per VM in scope to <paramref name="onRecord"/> as the lists are read; returns how each scope's listing went.</summary>
     public Task<VmInventoryResult> ReadAsync(Action<VmComplianceRecord> onRecord, CancellationToken cancellationToken) =>
         _inventory.ReadAsync((vm, state, scope, _) =>
         {
-            onRecord(ComplianceRules.Classify(vm, state, scope?.Value ?? "*", DateTimeOffset.UtcNow, _options.ReconcileStaleAfter, requeueDeadLettered: false));
+            onRecord(ComplianceRules.Classify(vm, state, scope?.Value ?? "*", DateTimeOffset.UtcNow, _options.ReconcileStaleAfter, requeueDeadLettered: false, _rules));
             return Task.CompletedTask;
         }, cancellationToken);
 

@@ -21,6 +21,7 @@ public sealed class OnboardingReconciler
     private readonly QueueManager _queues;
     private readonly Func<DeadLetterStore>? _deadLetters;
     private readonly VmEventOptions _options;
+    private readonly Rules.RuleSet? _rules;
     private readonly IHostLog _log;
 
     internal OnboardingReconciler(VmInventory inventory, QueueManager queues, Func<DeadLetterStore>? deadLetters, VmEventOptions options, IHostLog log)
@@ -29,6 +30,8 @@ public sealed class OnboardingReconciler
         _queues = queues;
         _deadLetters = deadLetters;
         _options = options;
+        // Rules that are not valid stop the workflow; here they classify nothing (no VM is called skipped by half a list).
+        _rules = Rules.RuleSet.From(options) is { Errors.Count: 0 } rules ? rules : null;
         _log = log;
     }
 
@@ -45,7 +48,7 @@ public sealed class OnboardingReconciler
         var now = DateTimeOffset.UtcNow;
         var result = await _inventory.ReadAsync(async (vm, state, scope, token) =>
         {
-            var record = ComplianceRules.Classify(vm, state, scope?.Value ?? "*", now, _options.ReconcileStaleAfter, request.RequeueDeadLettered);
+            var record = ComplianceRules.Classify(vm, state, scope?.Value ?? "*", now, _options.ReconcileStaleAfter, request.RequeueDeadLettered, _rules);
             if (record.Status == ComplianceStatus.Onboarded) onboarded++;
             if (!record.NeedsEvent) return;
             queued++;

@@ -4,6 +4,7 @@ using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow.Actions;
 using VmEventOps.Engine.Workflow.Checks;
 using VmEventOps.Engine.Workflow.Steps;
@@ -35,11 +36,23 @@ public sealed class EventProcessor
 
     internal EventProcessor(
         VmEventOptions options, QueueManager queues, OnboardingStateStore state, ArmGateway arm, IHostLog log,
-        Func<CancellationToken, Task<string?>>? dbPassword = null, IReadOnlyList<IVmCheck>? checks = null, IOnboardingAction? action = null, TimeProvider? time = null)
+        Func<CancellationToken, Task<string?>>? dbPassword = null, IReadOnlyList<IVmCheck>? checks = null, IOnboardingAction? action = null, TimeProvider? time = null,
+        IScriptCheckHost? scripts = null)
     {
         // The scope first: without one the workflow refuses whatever else is set (ScopeNotConfigured).
         _filter = new EventFilter(options.AllowedScopes);
-        if (string.IsNullOrEmpty(options.AutomationAccountId) || string.IsNullOrEmpty(options.RunbookName))
+        // A rule that is not valid could onboard what it should skip: no event is onboarded until it is fixed. Each waits in
+        // the retry queue meanwhile (no attempt used): a throw here would fail every invocation, and a host then poisons
+        // the messages raw.
+        Rules = RuleSet.From(options);
+        if (Rules.Errors.Count > 0)
+        {
+            var first = Rules.Errors[0];
+            RulesFailure = new Failure(first.ErrorId, VmErrorCategory.InvalidArgument, false, null,
+                $"{Rules.Errors.Count} onboarding rule(s) are not valid ({first.Origin}), so the event waits for the fix: {first.Message} Get-VmOnboardingRule lists every error.");
+        }
+
+        if (!Rules.Configured && (string.IsNullOrEmpty(options.AutomationAccountId) || string.IsNullOrEmpty(options.RunbookName)))
         {
             throw new VmEventOpsException(ErrorIds.RunbookNotConfigured, VmErrorCategory.InvalidArgument,
                 "The workflow needs the runbook to start: set AutomationAccountId and RunbookName (VMEVENTOPS_AUTOMATIONACCOUNTID, VMEVENTOPS_RUNBOOKNAME).");
@@ -52,6 +65,9 @@ public sealed class EventProcessor
         _time = time ?? TimeProvider.System;
         // Every secret value of the settings (and the database password as last read) is masked in every reason.
         var secrets = new KnownSecrets(SecretRedactor.ForOptions(options));
+        var factory = new CheckFactory(options, log, dbPassword ?? (_ => Task.FromResult(options.DbPassword)), secrets, Hosting.EngineHostRegistry.CheckHttp, scripts);
+        // Built once per processor (a worker's many messages share them); checks a test passes stand for every rule's.
+        var checksOfRule = Rules.Rules.ToDictionary(r => r.Name, r => checks ?? factory.For(r), StringComparer.OrdinalIgnoreCase);
         _decider = new OnboardingDecider(new RetrySchedule(options), options.MessageLease);
         _router = new OutcomeRouter(queues, state, secrets, log, _time);
         _steps = new()
@@ -59,14 +75,21 @@ public sealed class EventProcessor
             [WorkflowStep.ReadState] = new ReadStateStep(state),
             [WorkflowStep.LookupVm] = new LookupVmStep(),
             [WorkflowStep.Claim] = new ClaimStep(state, _decider),
-            [WorkflowStep.RunChecks] = new RunChecksStep(checks ?? ChecksFor(options, log, dbPassword, secrets)),
-            [WorkflowStep.RunAction] = new RunActionStep(action ?? RunbookAction.For(options)),
+            [WorkflowStep.RunChecks] = new RunChecksStep(rule => checksOfRule[rule.Name]),
+            [WorkflowStep.RunAction] = new RunActionStep(action),
+            [WorkflowStep.MatchRule] = new MatchRuleStep(Rules),
         };
     }
 
+    /// <summary>The effective rules this processor applies.</summary>
+    public RuleSet Rules { get; }
+
+    /// <summary>Why no event is onboarded: the first error of <see cref="Rules"/>; null when every rule is valid.</summary>
+    public Failure? RulesFailure { get; }
+
     /// <summary>The processor for these settings, from the composition root (<see cref="Hosting.VmEventEngine.Processor"/>).</summary>
-    public static EventProcessor Create(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
-        Hosting.VmEventEngine.For(options).Processor(log, dbPassword);
+    public static EventProcessor Create(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, IScriptCheckHost? scripts = null) =>
+        Hosting.VmEventEngine.For(options).Processor(log, dbPassword, scripts);
 
     /// <summary>Reads a message body (text, or the object a host decoded) as a message the host already took from <paramref name="queue"/>.</summary>
     public static VmEventMessage Detached(string body, QueueKind queue, string queueName) =>
@@ -106,6 +129,8 @@ public sealed class EventProcessor
         var vmEvent = item.Message.Event is null ? null : _filter.Apply(item.Message.Event);
         telemetry.Describe(vmEvent);
         var triage = MessageTriage.Of(item.Message, vmEvent);
+        // No rule offboards: a delete needs nothing, as before rules existed (no state read, no ARM call).
+        if (triage.Kind == TriageKind.Onboard && vmEvent!.Kind == VmEventKind.Deleted && !Rules.Offboards) triage = new MessageTriage(TriageKind.NotOurs, Reason.OfReject(RejectReasons.NotVmWrite));
         var (result, reason) = triage.Kind == TriageKind.Onboard
             ? await OnboardAsync(item, envelope, vmEvent!, telemetry.TraceId, stages, cancellationToken).ConfigureAwait(false)
             : await TriageAsync(item, envelope, vmEvent, triage, cancellationToken).ConfigureAwait(false);
@@ -148,6 +173,7 @@ public sealed class EventProcessor
     // failure to route a decision is a failure of the attempt like any other (decided once more, then left to redelivery).
     private async Task<(VmEventResult, Reason)> OnboardAsync(WorkItem item, MessageEnvelope envelope, VmEvent vmEvent, string? traceId, StageTimer stages, CancellationToken cancellationToken)
     {
+        if (RulesFailure is { } rules) return await WaitForTheRulesAsync(item, envelope, vmEvent, rules, stages, cancellationToken).ConfigureAwait(false);
         var leaseEnds = _time.GetUtcNow() + _options.MessageLease;
         var deadline = item.Lease.Deadline is { } end && end < leaseEnds ? end : leaseEnds;
         var context = new AttemptContext(_arm.Within(deadline), stages, traceId, envelope.FirstSeen, item.Lease.Deferral);
@@ -172,6 +198,15 @@ public sealed class EventProcessor
                 facts = facts with { Failure = FailureClassifier.Classify(e), FailedStep = "Route" };
             }
         }
+    }
+
+    // Rules that are not valid: the event waits in the retry queue, its attempt unused, nothing read or written for the VM.
+    private async Task<(VmEventResult, Reason)> WaitForTheRulesAsync(WorkItem item, MessageEnvelope envelope, VmEvent vmEvent, Failure rules, StageTimer stages, CancellationToken cancellationToken)
+    {
+        var decision = _decider.RulesInvalid(rules, item.Attempt);
+        var facts = new OnboardingFacts { Event = vmEvent, Attempt = item.Attempt, Force = item.Force };
+        var due = await stages.RunAsync("Route", () => _router.CarryOutAsync(item, envelope, facts, decision, cancellationToken)).ConfigureAwait(false);
+        return (ResultOf(item, vmEvent, facts, decision, due), decision.Reason);
     }
 
     // One step behind the stage wrapper; what it throws becomes the facts' failure, for the decider.
@@ -206,16 +241,15 @@ public sealed class EventProcessor
         Attempt = item.Attempt, DequeueCount = item.Message.DequeueCount,
     };
 
-    private static VmEventResult ResultOf(WorkItem item, VmEvent vmEvent, OnboardingFacts facts, OnboardingDecision decision, DateTimeOffset? due) => ResultOf(item, vmEvent) with
+    private VmEventResult ResultOf(WorkItem item, VmEvent vmEvent, OnboardingFacts facts, OnboardingDecision decision, DateTimeOffset? due) => ResultOf(item, vmEvent) with
     {
         Outcome = decision.Outcome,
         Attempt = decision.Attempt,
         NextAttemptOn = due,
         JobId = decision.JobId,
-        PrivateIpAddress = facts.Vm?.PrivateIpAddress,
+        PrivateIpAddress = facts.KnownVm?.PrivateIpAddress,
         DbCheck = facts.Checks?.FirstOrDefault(c => c is { Name: "DatabaseCheck" })?.Summary,
+        Rule = facts.Rule?.Rule?.Name,
+        Checks = _router.Records(facts) ?? [],
     };
-
-    private static IReadOnlyList<IVmCheck> ChecksFor(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword, KnownSecrets secrets) =>
-        string.IsNullOrEmpty(options.DbServer) ? [] : [new DatabaseCheck(options, log, dbPassword ?? (_ => Task.FromResult(options.DbPassword)), secrets)];
 }

@@ -54,6 +54,7 @@ public enum WorkflowStep
     Claim,
     RunChecks,
     RunAction,
+    MatchRule,
 }
 
 /// <summary>What the decider says: run <see cref="Step"/> next, or end with <see cref="Decision"/>.</summary>

@@ -31,6 +31,9 @@ public sealed record OnboardingFacts
     /// <summary>The error id when the lookup found the VM gone or being deleted.</summary>
     public string? VmGone { get; init; }
 
+    /// <summary>The rule the VM matched (or that none did), once matched.</summary>
+    public Rules.RuleMatch? Rule { get; init; }
+
     /// <summary>The claim on the VM, once tried.</summary>
     public Claim? Claim { get; init; }
 
@@ -47,6 +50,17 @@ public sealed record OnboardingFacts
 
     /// <summary>The VM's resource id.</summary>
     public VmResourceId VmResourceId => Event.ParsedVmId!;
+
+    /// <summary>True for a delete event: the workflow offboards.</summary>
+    public bool Offboarding => Event.Kind == Rules.VmEventKind.Deleted;
+
+    /// <summary>
+    /// The VM's facts as the checks and the action see them: from ARM, or — for a deleted VM — the last known ones of its
+    /// record (at least its name, id and vmId).
+    /// </summary>
+    public VmNetworkInfo? KnownVm => Offboarding
+        ? State?.Vm ?? (State?.VmId is { } vmId ? new VmNetworkInfo { VmResourceId = VmResourceId.Value, VmId = vmId, VmName = VmResourceId.Name } : null)
+        : Vm;
 }
 
 /// <summary>

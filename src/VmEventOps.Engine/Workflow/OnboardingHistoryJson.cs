@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace VmEventOps.Engine.Workflow;
 
-/// <summary>The JSON of an onboarding record's history column (source-generated: no reflection on the hot path).</summary>
+/// <summary>The JSON of an onboarding record's history and last known facts columns (source-generated: no reflection on the hot path).</summary>
 [JsonSerializable(typeof(IReadOnlyList<OnboardingAttempt>))]
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(Azure.VmNetworkInfo))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 internal sealed partial class OnboardingHistoryJson : JsonSerializerContext;

@@ -29,6 +29,15 @@ public sealed record OnboardingState
     /// <summary>The trace of the event's attempts (W3C trace id), when traces were recorded.</summary>
     public string? TraceId { get; init; }
 
+    /// <summary>
+    /// The VM's facts as last looked up (name, address, OS type, location, tags): what its offboarding runbook gets once
+    /// the VM is gone and ARM has nothing left to say.
+    /// </summary>
+    public Azure.VmNetworkInfo? Vm { get; init; }
+
+    /// <summary>The rule that matched it last.</summary>
+    public string? Rule { get; init; }
+
     /// <summary>How each attempt ended, oldest first (the last <see cref="MaxHistory"/>).</summary>
     public IReadOnlyList<OnboardingAttempt> History { get; init; } = [];
 

@@ -116,6 +116,9 @@ public sealed class OnboardingStateStore
             ["UpdatedOn"] = DateTimeOffset.UtcNow,
             ["NextAttemptOn"] = state.NextAttemptOn,
             ["TraceId"] = state.TraceId ?? previous?.TraceId,
+            // A write that brings no facts keeps the last known ones (the offboarding of a deleted VM needs them).
+            ["Vm"] = (state.Vm ?? previous?.Vm) is { } facts ? JsonSerializer.Serialize(ForStorage(facts), OnboardingHistoryJson.Default.VmNetworkInfo) : null,
+            ["Rule"] = state.Rule ?? previous?.Rule,
             // A write that brings no history keeps the one before (a claim, a record written by an older version).
             ["History"] = JsonSerializer.Serialize(state.History.Count > 0 ? state.History : previous?.History ?? [], OnboardingHistoryJson.Default.IReadOnlyListOnboardingAttempt),
         };
@@ -161,6 +164,8 @@ public sealed class OnboardingStateStore
         NextAttemptOn = entity.GetDateTimeOffset("NextAttemptOn"),
         TraceId = entity.GetString("TraceId"),
         History = ReadHistory(entity.GetString("History")),
+        Vm = ReadFacts(entity.GetString("Vm")),
+        Rule = entity.GetString("Rule"),
         ETag = entity.ETag.ToString(),
     };
 
@@ -177,7 +182,39 @@ public sealed class OnboardingStateStore
         }
     }
 
+    private static VmNetworkInfo? ReadFacts(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize(json, OnboardingHistoryJson.Default.VmNetworkInfo);
+        }
+        catch (JsonException)
+        {
+            return null;   // bookkeeping: a damaged column is as good as none
+        }
+    }
+
     private static string Partition(VmResourceId vm) => vm.SubscriptionId.ToString("D");
 
     private static string Row(VmResourceId vm) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(vm.Key))).ToLowerInvariant();
+
+    /// <summary>Characters of tag keys and values a record keeps at most: a VM's 50 tags may hold 38,400, and a Table property holds 32,768 (64 KiB).</summary>
+    public const int MaxStoredTagChars = 16384;
+
+    // The last known facts as stored: tags in key order while they fit MaxStoredTagChars (the rest are not kept).
+    internal static VmNetworkInfo ForStorage(VmNetworkInfo vm)
+    {
+        if (vm.Tags.Sum(t => t.Key.Length + t.Value.Length) <= MaxStoredTagChars) return vm;
+        var kept = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var used = 0;
+        foreach (var (key, value) in vm.Tags.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (used + key.Length + value.Length > MaxStoredTagChars) continue;
+            kept[key] = value;
+            used += key.Length + value.Length;
+        }
+
+        return vm with { Tags = kept };
+    }
 }

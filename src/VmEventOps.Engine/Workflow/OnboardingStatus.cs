@@ -17,4 +17,13 @@ public enum OnboardingStatus
 
     /// <summary>Gave up: the message went to poison.</summary>
     DeadLettered,
+
+    /// <summary>The VM was deleted and a worker is offboarding it (its offboarding runbook).</summary>
+    Offboarding,
+
+    /// <summary>Offboarded after its deletion: a VM created again under the name has a new vmId and is onboarded again.</summary>
+    Offboarded,
+
+    /// <summary>The last offboarding attempt failed; the VM is still onboarded as far as its record knows.</summary>
+    OffboardingFailed,
 }

@@ -55,7 +55,8 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
         DateTimeOffset? due = decision.Delay is { } delay ? ended + delay : null;
         if (decision.Record is { } status)
         {
-            await RecordAsync(facts.VmResourceId, status, new OnboardingAttempt(ended, decision.Attempt, decision.Outcome.ToString(), error), due, cancellationToken).ConfigureAwait(false);
+            var attempt = new OnboardingAttempt(ended, decision.Attempt, decision.Outcome.ToString(), error) { Checks = Records(facts) };
+            await RecordAsync(facts.VmResourceId, status, attempt, due, cancellationToken).ConfigureAwait(false);
         }
 
         return due;
@@ -64,25 +65,33 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
     // The record first (Succeeded, with the job), then the message to succeeded with a summary of what was done.
     private async Task SucceedAsync(WorkItem item, MessageEnvelope envelope, OnboardingFacts facts, OnboardingDecision decision, DateTimeOffset ended, CancellationToken cancellationToken)
     {
-        var vm = facts.Vm!;
+        var vm = facts.KnownVm!;
         var claimed = facts.Claim?.Record;
+        var outcome = decision.Outcome.ToString();
         await state.TryWriteAsync(facts.VmResourceId, new OnboardingState
         {
-            VmResourceId = facts.VmResourceId.Value, VmId = vm.VmId, State = OnboardingStatus.Succeeded, Attempts = decision.Attempt, JobId = decision.JobId, FirstSeen = claimed?.FirstSeen,
-            History = OnboardingState.Append(claimed?.History, new OnboardingAttempt(ended, decision.Attempt, nameof(VmEventOutcome.Succeeded), Text(decision.Reason))),
+            VmResourceId = facts.VmResourceId.Value, VmId = vm.VmId, State = decision.Record ?? OnboardingStatus.Succeeded, Attempts = decision.Attempt, JobId = decision.JobId, FirstSeen = claimed?.FirstSeen,
+            Vm = vm, Rule = facts.Rule?.Rule?.Name,
+            History = OnboardingState.Append(claimed?.History, new OnboardingAttempt(ended, decision.Attempt, outcome, Text(decision.Reason)) { Checks = Records(facts) }),
         }, claimed, cancellationToken).ConfigureAwait(false);
-        var summary = JsonSerializer.Serialize(new { outcome = "Succeeded", vmId = vm.VmId, jobId = decision.JobId, facts.Job!.AlreadyExisted, vm.PrivateIpAddress, at = ended });
+        var summary = JsonSerializer.Serialize(new { outcome, vmId = vm.VmId, jobId = decision.JobId, facts.Job!.AlreadyExisted, vm.PrivateIpAddress, rule = facts.Rule?.Rule?.Name, at = ended });
         var settled = await item.Lease.SettleAsync(item.Message).ConfigureAwait(false);
-        await queues.RouteEnvelopeAsync(settled, QueueKind.Succeeded, (envelope with { Attempt = decision.Attempt, Reason = "Succeeded", Result = summary })
+        await queues.RouteEnvelopeAsync(settled, QueueKind.Succeeded, (envelope with { Attempt = decision.Attempt, Reason = outcome, Result = summary })
             .WithHistory(ended, decision.HistoryStage ?? "Runbook", null), delay: null, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The checks of an attempt as they are shown and kept: reasons masked and bounded.</summary>
+    public IReadOnlyList<Checks.CheckRecord>? Records(OnboardingFacts facts) =>
+        facts.Checks is { Count: > 0 } checks ? checks.Select(c => Checks.CheckRecord.Of(c, text => Text(new Reason(text)))).ToArray() : null;
 
     private async Task RecordAsync(VmResourceId vm, OnboardingStatus status, OnboardingAttempt ended, DateTimeOffset? nextAttemptOn, CancellationToken cancellationToken)
     {
         try
         {
             var current = await state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
-            if (current?.State == OnboardingStatus.Succeeded) return; // another worker finished it meanwhile
+            // Another worker finished it meanwhile (its onboarding, or its offboarding); a failed offboarding writes only over
+            // the Offboarding claim it made (the decider gives it a record only then), never over another's record.
+            if (status == OnboardingStatus.OffboardingFailed ? current?.State != OnboardingStatus.Offboarding : current?.State == OnboardingStatus.Succeeded) return;
             await state.TryWriteAsync(vm, new OnboardingState
             {
                 VmResourceId = vm.Value, VmId = current?.VmId, State = status, Attempts = ended.Attempt, LastError = ended.Reason, JobId = current?.JobId,

@@ -31,7 +31,26 @@ public static class ReasonCodes
     /// <summary>A failure no step foresaw (the message's own): poison, so it cannot stop its consumer again.</summary>
     public const string Unprocessable = "Unprocessable";
 
+    /// <summary>No rule matches the VM (rules are configured, none for it): nothing to do.</summary>
+    public const string NoRuleMatched = "NoRuleMatched";
+
+    /// <summary>The VM's rule says to leave it alone; the detail names the rule and its reason.</summary>
+    public const string Skipped = "Skipped";
+
+    /// <summary>A deleted VM that was never onboarded (no record, or none that succeeded): nothing to offboard.</summary>
+    public const string NotOnboarded = "NotOnboarded";
+
+    /// <summary>A deleted VM (this vmId) was offboarded before: a duplicate delete event.</summary>
+    public const string AlreadyOffboarded = "AlreadyOffboarded";
+
+    /// <summary>The deleted VM's rule names no offboarding runbook: nothing to do.</summary>
+    public const string NoOffboardingAction = "NoOffboardingAction";
+
+    /// <summary>A delete event for a VM that ARM still has under the same vmId (a forged or stale event): nothing offboarded.</summary>
+    public const string VmStillExists = "VmStillExists";
+
     /// <summary>Every code of this catalog.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [JobStarted, JobAlreadyStarted, InProgressElsewhere, Onboarded, Throttled, SplitBatch, BatchTooLarge, Unprocessable];
+        [JobStarted, JobAlreadyStarted, InProgressElsewhere, Onboarded, Throttled, SplitBatch, BatchTooLarge, Unprocessable,
+         NoRuleMatched, Skipped, NotOnboarded, AlreadyOffboarded, NoOffboardingAction, VmStillExists];
 }

@@ -8,4 +8,7 @@ public enum VmEventOutcome
     Ignored,
     RetryScheduled,
     DeadLettered,
+
+    /// <summary>A deleted VM's offboarding runbook was started (or found): its record says Offboarded.</summary>
+    Offboarded,
 }

@@ -23,6 +23,12 @@ public sealed record VmEventResult
     public Guid? JobId { get; init; }
     public string? PrivateIpAddress { get; init; }
 
+    /// <summary>The rule the VM matched.</summary>
+    public string? Rule { get; init; }
+
+    /// <summary>Each check run: name, kind, status, reason (secrets masked) and time.</summary>
+    public IReadOnlyList<Checks.CheckRecord> Checks { get; init; } = [];
+
     /// <summary>The database check in one line.</summary>
     public string? DbCheck { get; init; }
 

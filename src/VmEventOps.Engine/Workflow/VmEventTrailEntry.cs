@@ -34,6 +34,9 @@ public sealed record VmEventTrailEntry
     /// <summary>The event's trace id (W3C), to find its spans in Application Insights, an OTLP backend or the trace file.</summary>
     public string? TraceId { get; init; }
 
+    /// <summary>The checks an attempt ran (from the onboarding record): name, kind, status, reason and time.</summary>
+    public IReadOnlyList<Checks.CheckRecord> Checks { get; init; } = [];
+
     /// <summary>A queued message's envelope history: every stage that failed on the way, oldest first.</summary>
     public IReadOnlyList<EnvelopeHistoryEntry> History { get; init; } = [];
 }

@@ -45,7 +45,12 @@ public sealed class VmEventTrailReader(OnboardingStateStore states, QueueManager
         if (state.FirstSeen is { } first) yield return Entry(first, "FirstSeen");
         foreach (var attempt in state.History)
         {
-            yield return Entry(attempt.Time, attempt.Outcome) with { Attempt = attempt.Attempt, Reason = redactor.Redact(attempt.Reason) };
+            yield return Entry(attempt.Time, attempt.Outcome) with
+            {
+                Attempt = attempt.Attempt,
+                Reason = redactor.Redact(attempt.Reason),
+                Checks = attempt.Checks?.Select(c => c with { Reason = c.Reason is null ? null : redactor.Redact(c.Reason) }).ToArray() ?? [],
+            };
         }
 
         // A record written before records kept their history: its latest state is all there is.

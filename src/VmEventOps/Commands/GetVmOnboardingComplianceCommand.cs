@@ -9,8 +9,9 @@ namespace VmEventOps.Commands;
 /// <para type="description">Lists the VMs of the allowed scopes as Sync-VmOnboarding does (ReconcileSource: ARM lists or one Resource Graph
 /// query, streamed page by page) and writes one row per VM with its status: Onboarded, InProgress (claimed, or its runbook job started),
 /// RetryScheduled (an attempt failed, the next is due), DeadLettered (the workflow gave up), Missing (never seen, or a record of an earlier
-/// VM of the same name), with the reason, how long it has been so (Age), and the trace id of its attempts. Skipped is kept for onboarding
-/// rules: no VM has it until rules exist. Nothing is changed.</para>
+/// VM of the same name), Skipped (the onboarding rules leave it alone: its rule says Skip, the SkipTag setting's tag included, or rules
+/// are configured and none matches it; the sweep queues nothing for it), with the reason, how long it has been so (Age), and the trace id
+/// of its attempts. Nothing is changed.</para>
 /// <para type="description">With -Summary, one row per scope and status with the count. A scope whose list could not be read to its end
 /// (ARM throttling with a long Retry-After, a missing role) gives a warning naming it.</para>
 /// <example>

@@ -8,7 +8,7 @@ namespace VmEventOps.Commands;
 /// <summary>
 /// <para type="synopsis">Shows the onboarding state of VMs: one record per VM, as the workflow keeps it.</para>
 /// <para type="description">Reads the state table (StateTableName): for each VM its vmId, state (InProgress, RunbookStarted, Succeeded,
-/// Failed, DeadLettered), attempts, runbook job id, last error and times. With -VmResourceId, that VM's record; with -State, the
+/// Failed, DeadLettered; Offboarding, Offboarded, OffboardingFailed once it was deleted), the rule that matched it, its last known facts, attempts, runbook job id, last error and times. With -VmResourceId, that VM's record; with -State, the
 /// records in that state.</para>
 /// <example>
 ///   <code>Get-VmOnboardingState -State DeadLettered</code>
@@ -27,7 +27,7 @@ public sealed class GetVmOnboardingStateCommand : QueueCmdlet
 
     /// <summary><para type="description">Only records in this state.</para></summary>
     [Parameter]
-    [ValidateSet("InProgress", "RunbookStarted", "Succeeded", "Failed", "DeadLettered")]
+    [ValidateSet("InProgress", "RunbookStarted", "Succeeded", "Failed", "DeadLettered", "Offboarding", "Offboarded", "OffboardingFailed")]
     public string? State { get; set; }
 
     /// <inheritdoc />

@@ -74,7 +74,7 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
         if (_processor is null)
         {
             var options = LoadConfiguration().Options;
-            _processor = VmEventEngine.For(options).Processor(Log);
+            _processor = VmEventEngine.For(options).Processor(Log, scripts: new RunspaceScriptCheckHost(Log));
             _mainQueue = options.QueueName;
         }
 

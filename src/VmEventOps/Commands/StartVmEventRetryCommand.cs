@@ -4,6 +4,7 @@ using VmEventOps.Engine.KeyVault;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Workflow;
 using VmEventOps.Engine.Hosting;
+using VmEventOps.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -39,7 +40,7 @@ public sealed class StartVmEventRetryCommand : ConfiguredCmdlet
         if (!ShouldProcess($"queue {options.RetryQueueName}", "Retry the due messages")) return;
         // The database password may be a Key Vault reference: read again as its cache period passes, so a rotated one is picked up.
         var dbPassword = KeyVaultReferenceResolver.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
-        var worker = VmEventEngine.For(options).Worker(Log, dbPassword);
+        var worker = VmEventEngine.For(options).Worker(Log, dbPassword, new RunspaceScriptCheckHost(Log));
         var settings = new WorkerSettings
         {
             Lease = options.MessageLease,

@@ -41,6 +41,9 @@ internal sealed class PipelineHostLog : IHostLog, IDisposable
     /// <summary>Queues an object for the output stream (engine work running off the pipeline thread produces results).</summary>
     public void Output(object value) => _messages.Add(c => c.WriteObject(value));
 
+    /// <summary>Runs <paramref name="work"/> on the pipeline thread, the next time the cmdlet drains its messages (a Script check).</summary>
+    public void OnPipelineThread(Action<Cmdlet> work) => _messages.Add(work);
+
     /// <summary>Writes every queued message; on the pipeline thread only.</summary>
     public void Drain(Cmdlet cmdlet)
     {

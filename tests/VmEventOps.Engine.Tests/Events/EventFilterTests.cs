@@ -33,6 +33,24 @@ public sealed class EventFilterTests
     }
 
     [Fact]
+    public void Apply_ToAVmDeleteInScope_ShouldAcceptItAsDeleted()
+    {
+        var vm = VmResourceId.Parse($"/subscriptions/{Sub}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-gone");
+        var result = new EventFilter([$"/subscriptions/{Sub}/resourceGroups/rg-app"]).Apply(Parse(VmWriteEventFactory.CreateDelete(vm, null, null, DateTimeOffset.UtcNow)));
+
+        Assert.True(result.Accepted, result.RejectReason);
+        Assert.Equal((Engine.Rules.VmEventKind.Deleted, vm.Value), (result.Kind, result.VmResourceId));
+    }
+
+    [Fact]
+    public void Apply_ToTheOfficialDeleteExampleOfAnotherResourceType_ShouldRejectAsNotVmWrite()
+    {
+        var storage = Parse(Samples.Read("eventgrid-resourcedeletesuccess-storage-docs.json"));
+
+        Assert.Equal((RejectReasons.NotVmWrite, Engine.Rules.VmEventKind.Created), (AnyScope.Apply(storage).RejectReason, storage.Kind));
+    }
+
+    [Fact]
     public void Apply_ToAFailedWrite_ShouldRejectAsNotSucceeded()
     {
         var failed = Samples.VmWriteEvent().Replace("\"status\": \"Succeeded\"", "\"status\": \"Failed\"", StringComparison.Ordinal);

@@ -127,4 +127,49 @@ public sealed class ComplianceRulesTests
 
         Assert.DoesNotContain(states, s => Classify(Vm, s).Status == ComplianceStatus.Skipped);
     }
+
+    private static readonly Engine.Configuration.VmEventOptions RuleOptions = new()
+    {
+        AutomationAccountId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ops/providers/Microsoft.Automation/automationAccounts/aa-onboarding",
+        RunbookName = "Onboard-Vm",
+    };
+
+    private static VmComplianceRecord ClassifyWith(string? rules, ArmVmSummary vm, OnboardingState? state = null) =>
+        ComplianceRules.Classify(vm, state, "/subscriptions/11111111-2222-3333-4444-555555555555", Now, StaleAfter, false, Engine.Rules.RuleSet.From(RuleOptions with { Rules = rules }));
+
+    [Fact]
+    public void Classify_AVmWhoseRuleSaysSkip_ShouldBeSkippedWithTheRuleAndItsReason_AndNeedNoEvent()
+    {
+        var sandbox = Vm with { Tags = new Dictionary<string, string> { ["env"] = "sandbox-3" }, OsType = "Linux" };
+
+        var record = ClassifyWith("""[{ "Name": "sandbox", "Match": { "Tags": ["env=sandbox*"] }, "Skip": "sandboxes are not onboarded" }, { "Name": "all" }]""", sandbox);
+
+        Assert.Equal((ComplianceStatus.Skipped, "Skipped:sandbox: sandboxes are not onboarded", false), (record.Status, record.Reason, record.NeedsEvent));
+    }
+
+    [Fact]
+    public void Classify_AVmTaggedToBeSkipped_ShouldBeSkippedByTheBuiltInRule_EvenWithoutRulesConfigured_WhenSkipTagIsSet()
+    {
+        var tagged = Vm with { Tags = new Dictionary<string, string> { ["vmeventops:skip"] = "true" } };
+        var rules = Engine.Rules.RuleSet.From(RuleOptions with { Rules = null, SkipTag = "vmeventops:skip=true" });
+
+        Assert.Equal(ComplianceStatus.Skipped, ComplianceRules.Classify(tagged, null, "/subscriptions/11111111-2222-3333-4444-555555555555", Now, StaleAfter, false, rules).Status);
+        Assert.NotEqual(ComplianceStatus.Skipped, ClassifyWith(null, tagged).Status);
+    }
+
+    [Fact]
+    public void Classify_AVmNoConfiguredRuleMatches_ShouldBeSkippedNoRuleMatched() =>
+        Assert.Equal(("NoRuleMatched", false), (ClassifyWith("""[{ "Name": "windows", "Match": { "OsType": "Windows" } }]""", Vm with { OsType = "Linux" }) is var r ? (r.Reason, r.NeedsEvent) : default));
+
+    [Fact]
+    public void Classify_AnOnboardedVmARuleNowSkips_ShouldStayOnboarded() =>
+        Assert.Equal(ComplianceStatus.Onboarded, ClassifyWith("""[{ "Name": "none", "Skip": true }]""", Vm, Record(OnboardingStatus.Succeeded, Now.AddDays(-1))).Status);
+
+    [Fact]
+    public void Classify_WithTheDefaultRuleOnly_ShouldClassifyAsWithoutRules() =>
+        Assert.Equal((ComplianceStatus.Missing, true), (ClassifyWith(null, Vm).Status, ClassifyWith(null, Vm).NeedsEvent));
+
+    [Fact]
+    public void Classify_AVmWhoseDeletionIsBeingOffboarded_ShouldNotBeDeadLettered() =>
+        Assert.Equal(ComplianceStatus.Onboarded, Classify(Vm, Record(OnboardingStatus.Offboarding, Now.AddMinutes(-1))).Status);
 }

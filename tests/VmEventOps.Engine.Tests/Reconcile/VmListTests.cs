@@ -91,6 +91,20 @@ public sealed class VmListTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListAndQuery_ShouldGiveEachVmsTagsAndOsType_ForTheOnboardingRules()
+    {
+        var vm = _arm.Model.AddVm(Sub, "rg-tags", "vm-tagged", ["10.0.7.4"]) with { OsType = "Windows" };
+        vm.Tags["vmeventops:skip"] = "true";
+        _arm.Model.Vms[vm.Id] = vm;
+
+        var listed = (await All(Gateway().ListVmPagesAsync(new VmScope(Guid.Parse(Sub), "rg-tags"), CancellationToken.None))).SelectMany(p => p.Vms).Single();
+        var queried = (await All(Gateway().QueryVmPagesAsync([new VmScope(Guid.Parse(Sub), "rg-tags")], anyScope: false, CancellationToken.None))).SelectMany(p => p.Vms).Single();
+
+        Assert.Equal(("Windows", "true"), (listed.OsType, listed.Tags["VmEventOps:Skip"]));
+        Assert.Equal(("Windows", "true"), (queried.OsType, queried.Tags["vmeventops:skip"]));
+    }
+
+    [Fact]
     public async Task ListVmPages_ThrottledWithALongRetryAfter_ShouldBeVmArmThrottledAtOnceWithTheWait()
     {
         AddVms("rg-a", 150);

@@ -3,6 +3,7 @@ using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow;
 using VmEventOps.Engine.Workflow.Checks;
 
@@ -32,7 +33,19 @@ public sealed class OnboardingDeciderTests
         new() { VmResourceId = VmId, State = status, Attempts = attempts, UpdatedOn = updated ?? Now.AddHours(-1), VmId = vmId ?? TheVm, JobId = Guid.Parse("5f36f3eb-73a3-5895-8892-9269816767b1") };
 
     private static OnboardingFacts Known(OnboardingState? state = null, VmNetworkInfo? vm = null, bool force = false, int attempt = 1) =>
-        Fresh(attempt, force) with { StateRead = true, State = state, Vm = vm ?? Vm() };
+        Fresh(attempt, force) with { StateRead = true, State = state, Vm = vm ?? Vm(), Rule = DefaultMatch };
+
+    private static readonly RunbookActionSpec Offboard = new() { AutomationAccountId = "/a", RunbookName = "Remove-VmOnboarding" };
+    private static readonly RuleMatch DefaultMatch = new(new OnboardingRule { Name = "Default", Origin = "test", Action = new RunbookActionSpec { AutomationAccountId = "/a", RunbookName = "Start-VmOnboarding" }, Offboarding = Offboard }, [], []);
+    private static readonly RuleMatch SkipMatch = new(new OnboardingRule { Name = "Sandbox", Origin = "test", SkipReason = "sandbox VMs are left alone" }, ["tag env=sandbox"], []);
+    private static readonly RuleMatch NoMatch = new(null, [], [new RuleMiss("Prod", "no tag env")]);
+
+    private static OnboardingFacts Deleted(OnboardingState? state, bool stateRead = true) => Fresh() with
+    {
+        Event = Fresh().Event with { EventType = EventFilter.ResourceDeleteSuccess, OperationName = EventFilter.VmDeleteOperation },
+        StateRead = stateRead,
+        State = state,
+    };
 
     private static OnboardingFacts Claimed(OnboardingFacts facts) => facts with { Claim = new Claim(true, Record(OnboardingStatus.InProgress, updated: Now), facts.State is null) };
 
@@ -87,6 +100,25 @@ public sealed class OnboardingDeciderTests
     [Fact]
     public void Decide_WhenAVmOfTheSameNameButANewVmIdWasOnboarded_ShouldClaimIt() =>
         Assert.Equal(WorkflowStep.Claim, _decider.Decide(Known(Record(OnboardingStatus.Succeeded), Vm(Guid.NewGuid())), Now).Step);
+
+    [Theory]
+    [InlineData(OnboardingStatus.Offboarding)]
+    [InlineData(OnboardingStatus.Offboarded)]
+    [InlineData(OnboardingStatus.OffboardingFailed)]
+    public void Decide_WhenThisVmIdWasOffboarded_ShouldBeIgnoredAsAlreadyOffboarded_UnlessForced(OnboardingStatus status)
+    {
+        var decision = _decider.Decide(Known(Record(status)), Now).Decision!;
+        var forced = _decider.Decide(Known(Record(status), force: true), Now);
+        var newVmId = _decider.Decide(Known(Record(status), Vm(Guid.NewGuid())), Now);
+
+        Assert.Equal((VmEventOutcome.Ignored, Route.Complete, ReasonCodes.AlreadyOffboarded, (OnboardingStatus?)null), (decision.Outcome, decision.Route, decision.Reason.Code, decision.Record));
+        Assert.Equal(WorkflowStep.Claim, forced.Step);
+        Assert.Equal(WorkflowStep.Claim, newVmId.Step);
+    }
+
+    [Fact]
+    public void Decide_WhenTheClaimIsLostToAnOffboardingOfThisVmId_ShouldBeIgnoredAsAlreadyOffboarded() =>
+        Assert.Equal(ReasonCodes.AlreadyOffboarded, _decider.Decide(Known() with { Claim = new Claim(false, Record(OnboardingStatus.Offboarded), false) }, Now).Decision!.Reason.Code);
 
     [Fact]
     public void Decide_WhenForcedOnAnOnboardedVm_ShouldClaimIt() =>
@@ -189,10 +221,15 @@ public sealed class OnboardingDeciderTests
     public void Decide_ForAnyFacts_ShouldEndWithinSixSteps_AndNeverThrow()
     {
         var random = new Random(20261201);
-        OnboardingState?[] states = [null, Record(OnboardingStatus.Succeeded), Record(OnboardingStatus.InProgress, updated: Now), Record(OnboardingStatus.InProgress, updated: Now.AddDays(-1)), Record(OnboardingStatus.Failed, 4), Record(OnboardingStatus.DeadLettered)];
+        OnboardingState?[] states =
+        [
+            null, Record(OnboardingStatus.Succeeded), Record(OnboardingStatus.InProgress, updated: Now), Record(OnboardingStatus.InProgress, updated: Now.AddDays(-1)), Record(OnboardingStatus.Failed, 4),
+            Record(OnboardingStatus.DeadLettered), Record(OnboardingStatus.Offboarding, updated: Now), Record(OnboardingStatus.Offboarded), Record(OnboardingStatus.OffboardingFailed, 2),
+        ];
+        RuleMatch[] matches = [DefaultMatch, SkipMatch, NoMatch];
         for (var run = 0; run < 2000; run++)
         {
-            var facts = Fresh(random.Next(1, 5), random.Next(2) == 0);
+            var facts = random.Next(3) == 0 ? Deleted(null, stateRead: false) : Fresh(random.Next(1, 5), random.Next(2) == 0);
             for (var steps = 0; ; steps++)
             {
                 Assert.True(steps <= 6, "the decider looped");
@@ -207,6 +244,7 @@ public sealed class OnboardingDeciderTests
                 facts = next.Step switch
                 {
                     WorkflowStep.ReadState => facts with { StateRead = true, State = states[random.Next(states.Length)] },
+                    WorkflowStep.MatchRule => facts with { Rule = matches[random.Next(matches.Length)] },
                     WorkflowStep.LookupVm => random.Next(10) == 0 ? facts with { VmGone = ErrorIds.VmNotFound } : facts with { Vm = Vm(random.Next(2) == 0 ? TheVm : Guid.NewGuid()) },
                     WorkflowStep.Claim => facts with { Claim = new Claim(random.Next(2) == 0, states[random.Next(states.Length)], false) },
                     WorkflowStep.RunChecks => facts with { Checks = random.Next(3) == 0 ? [CheckResult.Fail("TcpPort", "closed", Transient())] : [] },
@@ -216,4 +254,163 @@ public sealed class OnboardingDeciderTests
             }
         }
     }
+
+    [Fact]
+    public void Decide_WhenTheVmIsLookedUp_ShouldMatchItsRuleBeforeClaimingIt() =>
+        Assert.Equal(WorkflowStep.MatchRule, _decider.Decide(Known() with { Rule = null }, Now).Step);
+
+    [Fact]
+    public void Decide_WhenTheRuleSaysSkip_ShouldCompleteAsIgnored_NamingTheRuleAndItsReason_WithoutAClaim()
+    {
+        var decision = _decider.Decide(Known() with { Rule = SkipMatch }, Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.Ignored, Route.Complete, (OnboardingStatus?)null), (decision.Outcome, decision.Route, decision.Record));
+        Assert.Equal("Skipped:Sandbox: sandbox VMs are left alone", decision.Reason.Render());
+    }
+
+    [Fact]
+    public void Decide_WhenNoRuleMatches_ShouldCompleteAsIgnored_NoRuleMatched() =>
+        Assert.Equal(ReasonCodes.NoRuleMatched, _decider.Decide(Known() with { Rule = NoMatch }, Now).Decision!.Reason.Code);
+
+    [Fact]
+    public void Decide_WhenACheckTimedOut_ShouldRetryWhenTheRuleSaysItIsRetryable()
+    {
+        var timedOut = CheckResult.Error("TcpPortCheck", "timed out after 5 s", new Failure(ErrorIds.CheckTimedOut, VmErrorCategory.OperationTimeout, true, null, "TcpPortCheck did not end within 5 s."), CheckStatus.TimedOut);
+
+        var decision = _decider.Decide(Claimed(Known()) with { Checks = [timedOut] }, Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.RetryScheduled, "TcpPortCheck", ErrorIds.CheckTimedOut), (decision.Outcome, decision.HistoryStage, decision.Reason.Code));
+    }
+
+    [Fact]
+    public void Decide_WhenADeletedVmHasNoRecord_ShouldCompleteAsIgnored_NotOnboarded_WithoutAskingArm()
+    {
+        var decision = _decider.Decide(Deleted(null), Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.Ignored, Route.Complete, ReasonCodes.NotOnboarded), (decision.Outcome, decision.Route, decision.Reason.Code));
+    }
+
+    [Theory]
+    [InlineData(OnboardingStatus.Failed)]
+    [InlineData(OnboardingStatus.DeadLettered)]
+    public void Decide_WhenADeletedVmWasNeverOnboarded_ShouldCompleteAsIgnored_NotOnboarded(OnboardingStatus status) =>
+        Assert.Equal(ReasonCodes.NotOnboarded, _decider.Decide(Deleted(Record(status)), Now).Decision!.Reason.Code);
+
+    [Fact]
+    public void Decide_WhenADeletedVmWasOffboardedAlready_ShouldCompleteAsIgnored_AlreadyOffboarded() =>
+        Assert.Equal(ReasonCodes.AlreadyOffboarded, _decider.Decide(Deleted(Record(OnboardingStatus.Offboarded)), Now).Decision!.Reason.Code);
+
+    [Fact]
+    public void Decide_WhenADeletedVmIsStillBeingOnboardedElsewhere_ShouldWaitWithoutUsingAnAttemptOrTouchingTheRecord()
+    {
+        var decision = _decider.Decide(Deleted(Record(OnboardingStatus.InProgress, updated: Now.AddMinutes(-1))), Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.RetryScheduled, Route.Retry, ReasonCodes.InProgressElsewhere, 0, (OnboardingStatus?)null), (decision.Outcome, decision.Route, decision.Reason.Code, decision.Attempt, decision.Record));
+        Assert.NotNull(decision.Delay);
+    }
+
+    [Fact]
+    public void Decide_WhenADeletedVmIsOffboardedByAnotherWorker_ShouldCompleteAsIgnored_InProgressElsewhere() =>
+        Assert.Equal(ReasonCodes.InProgressElsewhere, _decider.Decide(Deleted(Record(OnboardingStatus.Offboarding, updated: Now.AddMinutes(-1))), Now).Decision!.Reason.Code);
+
+    [Fact]
+    public void Decide_WhenAnOnboardedVmIsDeleted_ShouldMatchItsRule_AskArm_Claim_ThenRunTheOffboarding()
+    {
+        var facts = Deleted(Record(OnboardingStatus.Succeeded));
+        Assert.Equal(WorkflowStep.MatchRule, _decider.Decide(facts, Now).Step);
+        facts = facts with { Rule = DefaultMatch };
+        Assert.Equal(WorkflowStep.LookupVm, _decider.Decide(facts, Now).Step);
+        facts = facts with { VmGone = ErrorIds.VmNotFound };
+        Assert.Equal(WorkflowStep.Claim, _decider.Decide(facts, Now).Step);
+        facts = facts with { Claim = new Claim(true, Record(OnboardingStatus.Offboarding, updated: Now), false) };
+        Assert.Equal(WorkflowStep.RunAction, _decider.Decide(facts, Now).Step);
+
+        var decision = _decider.Decide(facts with { Job = Job(false) }, Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.Offboarded, Route.Succeeded, (OnboardingStatus?)OnboardingStatus.Offboarded), (decision.Outcome, decision.Route, decision.Record));
+        Assert.Equal("JobStarted:Remove-VmOnboarding", decision.Reason.Render());
+    }
+
+    [Fact]
+    public void Decide_WhenADeleteEventNamesAVmArmStillHasUnderTheSameVmId_ShouldLeaveItAlone_VmStillExists()
+    {
+        var decision = _decider.Decide(Deleted(Record(OnboardingStatus.Succeeded)) with { Rule = DefaultMatch, Vm = Vm() }, Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.Ignored, ReasonCodes.VmStillExists), (decision.Outcome, decision.Reason.Code));
+    }
+
+    [Fact]
+    public void Decide_WhenTheVmWasCreatedAgainBeforeItsDeleteWasProcessed_ShouldStillOffboardTheOldVmId() =>
+        Assert.Equal(WorkflowStep.Claim, _decider.Decide(Deleted(Record(OnboardingStatus.Succeeded)) with { Rule = DefaultMatch, Vm = Vm(Guid.NewGuid()) }, Now).Step);
+
+    [Fact]
+    public void Decide_WhenTheDeletedVmsRuleNamesNoOffboarding_ShouldCompleteAsIgnored_NamingTheRule()
+    {
+        var onboardOnly = new RuleMatch(DefaultMatch.Rule! with { Offboarding = null }, [], []);
+
+        var decision = _decider.Decide(Deleted(Record(OnboardingStatus.Succeeded)) with { Rule = onboardOnly }, Now).Decision!;
+
+        Assert.Equal("NoOffboardingAction:Default", decision.Reason.Render());
+    }
+
+    [Fact]
+    public void Decide_WhenAnOffboardingFails_ShouldKeepTheRecordOffboardable()
+    {
+        var facts = Deleted(Record(OnboardingStatus.Succeeded)) with
+        {
+            Rule = DefaultMatch,
+            VmGone = ErrorIds.VmNotFound,
+            Claim = new Claim(true, Record(OnboardingStatus.Offboarding, updated: Now), false),
+            Failure = Transient(ErrorIds.RunbookJobFailed),
+            FailedStep = "Offboarding",
+        };
+
+        var decision = _decider.Decide(facts, Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.RetryScheduled, (OnboardingStatus?)OnboardingStatus.OffboardingFailed), (decision.Outcome, decision.Record));
+    }
+
+    [Fact]
+    public void Decide_WhenAnOffboardingFailsBeforeItsClaim_ShouldWriteNoRecord()
+    {
+        var facts = Deleted(Record(OnboardingStatus.Succeeded)) with { Rule = DefaultMatch, Failure = Transient(), FailedStep = "VmLookup" };
+
+        var decision = _decider.Decide(facts, Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.RetryScheduled, (OnboardingStatus?)null), (decision.Outcome, decision.Record));
+    }
+
+    [Theory]
+    [InlineData(OnboardingStatus.Succeeded, 1, ReasonCodes.InProgressElsewhere)]
+    [InlineData(OnboardingStatus.InProgress, 1, ReasonCodes.InProgressElsewhere)]
+    [InlineData(OnboardingStatus.OffboardingFailed, 60, ReasonCodes.InProgressElsewhere)]
+    [InlineData(OnboardingStatus.Offboarding, 1, ReasonCodes.InProgressElsewhere)]
+    [InlineData(OnboardingStatus.Offboarded, 60, ReasonCodes.AlreadyOffboarded)]
+    public void Decide_WhenAnOffboardingLosesItsClaim_ShouldStop_WithoutAnyRecord(OnboardingStatus winner, int minutesAgo, string reason)
+    {
+        var facts = Deleted(Record(OnboardingStatus.Succeeded)) with
+        {
+            Rule = DefaultMatch,
+            VmGone = ErrorIds.VmNotFound,
+            Claim = new Claim(false, Record(winner, updated: Now.AddMinutes(-minutesAgo)), false),
+        };
+
+        var decision = _decider.Decide(facts, Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.Ignored, Route.Complete, reason, (OnboardingStatus?)null), (decision.Outcome, decision.Route, decision.Reason.Code, decision.Record));
+    }
+
+    [Fact]
+    public void Decide_WhenAnOffboardingLosesItsClaimToAStaleOffboardingOfTheSameVmId_ShouldTakeItOver()
+    {
+        var stale = Deleted(Record(OnboardingStatus.Succeeded)) with { Rule = DefaultMatch, VmGone = ErrorIds.VmNotFound, Claim = new Claim(false, Record(OnboardingStatus.Offboarding, updated: Now.AddHours(-1)), false) };
+        var otherVmId = stale with { Claim = new Claim(false, Record(OnboardingStatus.Offboarding, updated: Now.AddHours(-1), vmId: Guid.NewGuid()), false) };
+
+        Assert.Equal(WorkflowStep.RunAction, _decider.Decide(stale, Now).Step);
+        Assert.Equal(ReasonCodes.InProgressElsewhere, _decider.Decide(otherVmId, Now).Decision!.Reason.Code);
+    }
+
+    [Fact]
+    public void Decide_WhenAVmOffboardedUnderAnOldVmIdIsCreatedAgain_ShouldOnboardTheNewOne() =>
+        Assert.Equal(WorkflowStep.Claim, _decider.Decide(Known(Record(OnboardingStatus.Offboarded), Vm(Guid.NewGuid())), Now).Step);
 }

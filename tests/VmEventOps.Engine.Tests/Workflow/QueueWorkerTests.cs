@@ -54,12 +54,13 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-slow", ["10.0.0.99"]);
         await Enqueue(VmWriteEventFactory.Create(VmResourceId.Parse(vm.Id), null, null, DateTimeOffset.UtcNow));
-        // The VM GET answers after 12 s; the lease is 4 s, renewed every third of it: a loaded machine still renews in time.
-        _arm.Fail("vm", 200, delay: TimeSpan.FromSeconds(12));
+        // The VM GET answers after 15 s; the lease is 6 s, renewed every third of it: a loaded machine still renews in time
+        // (a 4 s lease lost a renewal once here while another developer's suite ran on the same two cores).
+        _arm.Fail("vm", 200, delay: TimeSpan.FromSeconds(15));
         var results = new List<VmEventResult>();
 
         var summary = await Worker().RunAsync(
-            new WorkerSettings { Concurrency = 4, Lease = TimeSpan.FromSeconds(4), StopWhenEmpty = true }, r => { lock (results) results.Add(r); }, CancellationToken.None);
+            new WorkerSettings { Concurrency = 4, Lease = TimeSpan.FromSeconds(6), StopWhenEmpty = true }, r => { lock (results) results.Add(r); }, CancellationToken.None);
 
         Assert.Equal(1, summary.Processed);
         Assert.Equal(VmEventOutcome.Succeeded, Assert.Single(results).Outcome);

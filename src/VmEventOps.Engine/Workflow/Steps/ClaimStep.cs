@@ -11,15 +11,18 @@ internal sealed class ClaimStep(OnboardingStateStore state, OnboardingDecider de
     public async Task<OnboardingFacts> RunAsync(OnboardingFacts facts, AttemptContext context, CancellationToken cancellationToken)
     {
         var vm = facts.VmResourceId;
+        // An offboarding claims the record of the vmId it offboards, keeping its last known facts.
+        var known = facts.KnownVm!;
         var claimed = await state.TryWriteAsync(vm, new OnboardingState
         {
-            VmResourceId = vm.Value, VmId = facts.Vm!.VmId, State = OnboardingStatus.InProgress, Attempts = decider.AttemptOf(facts),
-            FirstSeen = facts.State?.FirstSeen ?? context.FirstSeen, TraceId = context.TraceId,
+            VmResourceId = vm.Value, VmId = known.VmId, State = facts.Offboarding ? OnboardingStatus.Offboarding : OnboardingStatus.InProgress,
+            Attempts = decider.AttemptOf(facts), FirstSeen = facts.State?.FirstSeen ?? context.FirstSeen, TraceId = context.TraceId, JobId = facts.Offboarding ? facts.State?.JobId : null,
+            Vm = known, Rule = facts.Rule?.Rule?.Name,
         }, facts.State, cancellationToken).ConfigureAwait(false);
         if (claimed is not null)
         {
             // No record of this VM before our claim: no earlier attempt can have started its job.
-            return facts with { Claim = new Claim(true, claimed, FirstClaim: facts.State is null) };
+            return facts with { Claim = new Claim(true, claimed, FirstClaim: facts.State is null && !facts.Offboarding) };
         }
 
         var winner = await state.GetAsync(vm, cancellationToken).ConfigureAwait(false);
