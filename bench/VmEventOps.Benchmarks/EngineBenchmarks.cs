@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 

@@ -3,8 +3,9 @@ using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow;
 using VmEventOps.Engine.Workflow.Checks;
@@ -47,7 +48,7 @@ public class RuleBenchmarks : IDisposable
         var options = new VmEventOptions { AutomationAccountId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ops/providers/Microsoft.Automation/automationAccounts/aa-onboarding", RunbookName = "Onboard-Vm", Rules = rules };
         _rules = RuleSet.From(options);
         if (_rules.Errors.Count > 0) throw new InvalidOperationException(_rules.Errors[0].Message);
-        var factory = new CheckFactory(options, NullHostLog.Instance, _ => Task.FromResult<string?>(null), new KnownSecrets(SecretRedactor.ForOptions(options)), new CheckHttpClients(), null);
+        var factory = new CheckFactory(options, NullHostLog.Instance, _ => Task.FromResult<string?>(null), new KnownSecrets(SecretRedactor.ForOptions(options)), new CheckServices(new CheckHttpClients(), VmEventEngine.Secrets, o => VmEventEngine.For(o).Tokens), null);
         _checks = factory.For(_rules.Rules.Single(r => r.Name == "this"));
         var vm = new VmNetworkInfo
         {

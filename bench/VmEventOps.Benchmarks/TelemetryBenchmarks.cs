@@ -1,8 +1,11 @@
 using BenchmarkDotNet.Attributes;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Telemetry;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Benchmarks;
@@ -34,7 +37,7 @@ public class TelemetryBenchmarks
             "Otlp" => new VmEventOptions { OtlpEndpoint = new Uri("http://127.0.0.1:9/") },
             _ => new VmEventOptions(),
         };
-        TelemetryExport.Apply(options, NullHostLog.Instance);
+        VmEventEngine.ExportTelemetry(options, NullHostLog.Instance);
     }
 
     [GlobalCleanup]

@@ -26,12 +26,12 @@ var optionsType = engine.GetType("VmEventOps.Engine.Configuration.VmEventOptions
 var options = Activator.CreateInstance(optionsType)!;
 optionsType.GetProperty("StorageConnectionString")!.SetValue(options, args[1]);
 optionsType.GetProperty("TraceFile")!.SetValue(options, Path.GetFullPath(args[2]));
-var log = engine.GetType("VmEventOps.Engine.Diagnostics.NullHostLog", throwOnError: true)!.GetField("Instance")!.GetValue(null);
+var log = engine.GetType("VmEventOps.Engine.Logging.NullHostLog", throwOnError: true)!.GetField("Instance")!.GetValue(null);
 
 // The OpenTelemetry SDK loads beside DiagnosticSource 10 in the module's context, and a span of the engine's source is exported.
-var export = engine.GetType("VmEventOps.Engine.Diagnostics.TelemetryExport", throwOnError: true)!;
+var export = engine.GetType("VmEventOps.Engine.Telemetry.TelemetryExport", throwOnError: true)!;
 export.GetMethod("Apply")!.Invoke(null, [options, log]);
-var source = engine.GetType("VmEventOps.Engine.Diagnostics.VmEventTelemetry", throwOnError: true)!.GetField("Source")!.GetValue(null)!;
+var source = engine.GetType("VmEventOps.Engine.Telemetry.VmEventTelemetry", throwOnError: true)!.GetField("Source")!.GetValue(null)!;
 var startActivity = source.GetType().GetMethod("StartActivity", [typeof(string), source.GetType().Assembly.GetType("System.Diagnostics.ActivityKind")!])!;
 var activityKind = Enum.ToObject(source.GetType().Assembly.GetType("System.Diagnostics.ActivityKind", throwOnError: true)!, 0);
 ((IDisposable?)startActivity.Invoke(source, ["Net8Host.Probe", activityKind]))?.Dispose();

@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;

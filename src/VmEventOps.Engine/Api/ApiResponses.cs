@@ -1,5 +1,5 @@
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Api;
 

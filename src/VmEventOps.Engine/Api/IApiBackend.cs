@@ -6,7 +6,7 @@ using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Api;
 
-/// <summary>What the API reads and does, behind one seam: the engine's managers (<see cref="EngineApiBackend"/>) or a test's fake.</summary>
+/// <summary>What the API reads and does, behind one seam: the engine's managers (<c>Hosting.EngineApiBackend</c>) or a test's fake.</summary>
 public interface IApiBackend
 {
     /// <summary>The four queues against the thresholds.</summary>

@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Api;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using global::Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Azure;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using global::Azure.Core;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.Azure;
 
@@ -55,7 +56,7 @@ public sealed partial class ArmGateway
     private async Task<VmRunbookJob> PutJobPacedAsync(string account, RunbookJobRequest request, Guid jobId, object body, CancellationToken cancellationToken, CancellationToken deferral)
     {
         var what = $"Starting runbook {request.RunbookName} as job {jobId}";
-        var pacer = AutomationJobPacer.For(_options.ArmEndpoint, request.AutomationAccountId, _options.AutomationJobsPerWindow, _options.AutomationJobWindow);
+        var pacer = _pacers(request.AutomationAccountId);
         var waitingSince = DateTimeOffset.UtcNow;
         var maxWait = _budget.Remaining(waitingSince) is { } left && left < _options.AutomationJobMaxWait ? left : _options.AutomationJobMaxWait;
         while (true)

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using global::Azure.Core;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Azure;
 

@@ -5,9 +5,10 @@ using global::Azure;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.Azure;
 
@@ -26,27 +27,23 @@ public sealed partial class ArmGateway
     private readonly VmEventOptions _options;
     private readonly IHostLog _log;
     private readonly ArmRetryBudget _budget;
+    private readonly Func<string, AutomationJobPacer> _pacers;
 
-    internal ArmGateway(HttpPipeline pipeline, VmEventOptions options, IHostLog log, ArmRetryBudget budget)
+    internal ArmGateway(HttpPipeline pipeline, VmEventOptions options, IHostLog log, ArmRetryBudget budget, Func<string, AutomationJobPacer> pacers)
     {
+        _pacers = pacers;
         _pipeline = pipeline;
         _options = options;
         _log = log;
         _budget = budget;
     }
 
-    /// <summary>
-    /// The gateway for these settings, from the composition root (<see cref="Hosting.VmEventEngine.Arm"/>). The invocation starts
-    /// now: its ARM waits end by InvocationTimeout (<see cref="ArmRetryBudget.For"/>).
-    /// </summary>
-    public static ArmGateway Create(VmEventOptions options, IHostLog log) => Hosting.VmEventEngine.For(options).Arm(log);
-
     /// <summary>The ARM pipeline of an identity: its bearer tokens for <paramref name="scope"/>, the retry policy within each request's budget.</summary>
     internal static HttpPipeline BuildPipeline(TokenCredential credential, string scope) =>
         HttpPipelineBuilder.Build(new ArmPipelineOptions(), new BearerTokenAuthenticationPolicy(credential, scope));
 
     /// <summary>This gateway with its waits ending by <paramref name="deadline"/> too (a worker's run, a message's lease); the same pipeline.</summary>
-    internal ArmGateway Within(DateTimeOffset? deadline) => new(_pipeline, _options, _log, _budget.Until(deadline));
+    internal ArmGateway Within(DateTimeOffset? deadline) => new(_pipeline, _options, _log, _budget.Until(deadline), _pacers);
 
     /// <summary>
     /// The VM and its addresses: one VM GET, then one GET per NIC, in parallel. A VM that no longer exists is

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Telemetry;
 
 namespace VmEventOps.Engine.Azure;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Azure;
 
@@ -34,15 +34,6 @@ public sealed class AutomationJobPacer
         _perWindow = perWindow;
         _window = window;
         _time = time;
-    }
-
-    /// <summary>The process-wide pacer of an account, from the composition root (the latest settings win when they change).</summary>
-    public static AutomationJobPacer For(Uri armEndpoint, string automationAccountId, int perWindow, TimeSpan window)
-    {
-        var pacer = Hosting.EngineHostRegistry.Pacers.GetOrAdd((armEndpoint.AbsoluteUri, automationAccountId.ToLowerInvariant()),
-            key => new AutomationJobPacer(automationAccountId, perWindow, window, TimeProvider.System));
-        pacer.Configure(perWindow, window);
-        return pacer;
     }
 
     /// <summary>Jobs this process may start per window now (the configured limit, less while the account throttles).</summary>
@@ -167,7 +158,7 @@ public sealed class AutomationJobPacer
         }
     }
 
-    private void Configure(int perWindow, TimeSpan window)
+    internal void Configure(int perWindow, TimeSpan window)
     {
         lock (_lock)
         {

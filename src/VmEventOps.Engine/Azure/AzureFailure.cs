@@ -1,6 +1,5 @@
 using Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Azure;

@@ -1,3 +1,5 @@
+using VmEventOps.Engine.Events;
+
 namespace VmEventOps.Engine.Azure;
 
 /// <summary>A VM and its network addresses, as Azure Resource Manager reports them.</summary>

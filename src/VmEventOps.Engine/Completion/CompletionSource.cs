@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Completion;

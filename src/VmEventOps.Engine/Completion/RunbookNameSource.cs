@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.Completion;
 
@@ -42,7 +43,7 @@ public static class RunbookNameSource
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 limit.CancelAfter(timeout);
                 // Retries wait no longer than the completion does.
-                var gateway = ArmGateway.Create(options, NullHostLog.Instance).Within(DateTimeOffset.UtcNow + timeout);
+                var gateway = VmEventEngine.For(options).Arm(NullHostLog.Instance).Within(DateTimeOffset.UtcNow + timeout);
                 var runbooks = await gateway.ListRunbooksAsync(options.AutomationAccountId, limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
                 cached = (DateTimeOffset.UtcNow, runbooks.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToArray());
                 Keep(key, cached);

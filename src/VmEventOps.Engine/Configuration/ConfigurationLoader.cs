@@ -1,8 +1,9 @@
 using System.Collections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.KeyVault;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.Configuration;
 
@@ -70,12 +71,12 @@ public sealed class ConfigurationLoader
             }
             else if (entry.Key is string rules && string.Equals(rules, EnvironmentPrefix + "RULES", StringComparison.OrdinalIgnoreCase))
             {
-                secretsSeen.AddRange(Rules.RuleSecrets.In(entry.Value as string));
+                secretsSeen.AddRange(Configuration.RuleSecrets.In(entry.Value as string));
             }
         }
 
         secretsSeen.AddRange(request.Parameters.Values.Where(p => p.Definition.IsSecret).Select(p => SettingOverrides.Reveal(p.Value)));
-        secretsSeen.AddRange(request.Parameters.Values.Where(p => p.Definition.IsJson).SelectMany(p => Rules.RuleSecrets.In(p.Value as string)));
+        secretsSeen.AddRange(request.Parameters.Values.Where(p => p.Definition.IsJson).SelectMany(p => Configuration.RuleSecrets.In(p.Value as string)));
         var environment = ReadEnvironment(secretsSeen);
         var (settingsPath, pathLayer, pathOrigin) = Choose(request.SettingsPath, environment.Meta, SettingsMeta);
         var (environmentName, environmentLayer, environmentOrigin) = Choose(request.Environment, environment.Meta, EnvironmentMeta);
@@ -168,7 +169,7 @@ public sealed class ConfigurationLoader
     /// <summary>How a value is shown: secrets masked, connection strings with their keys masked.</summary>
     public static string Show(SettingDefinition definition, string text) => definition.Secret switch
     {
-        _ when definition.IsJson => Rules.RuleSecrets.Redact(text),
+        _ when definition.IsJson => Configuration.RuleSecrets.Redact(text),
         SecretKind.Whole => SecretRedactor.Mask,
         SecretKind.ConnectionString => SecretRedactor.RedactConnectionString(text),
         _ => SecretRedactor.PatternsOnly.Redact(text), // user:password@ in a URI, Password=... in a name: never shown

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Configuration;
 
@@ -49,7 +50,7 @@ public sealed partial class SecretRedactor
     /// </summary>
     public static SecretRedactor ForOptions(VmEventOptions options) =>
         new(SettingsCatalog.All.Where(s => s.IsSecret).Select(s => s.Property.GetValue(options) as string)
-            .Concat(Rules.RuleSecrets.In(options.Rules)).SelectMany(WithParts));
+            .Concat(Configuration.RuleSecrets.In(options.Rules)).SelectMany(WithParts));
 
     /// <summary>The number of secret values this redactor knows (for tests and diagnostics; never the values).</summary>
     public int KnownSecretCount => _secrets.Length;
@@ -64,8 +65,8 @@ public sealed partial class SecretRedactor
         if (!NeedsRedaction(exception)) return exception;
         var inner = exception.InnerException is { } innerException ? Redact(innerException) : null;
         var message = Redact(exception.Message);
-        return exception is Diagnostics.VmEventOpsException known
-            ? new Diagnostics.VmEventOpsException(known.ErrorId, known.Category, message, known.Target is string target ? Redact(target) : known.Target, inner)
+        return exception is Errors.VmEventOpsException known
+            ? new Errors.VmEventOpsException(known.ErrorId, known.Category, message, known.Target is string target ? Redact(target) : known.Target, inner)
             {
                 IsTransient = known.IsTransient,
                 RetryAfter = known.RetryAfter,
@@ -80,7 +81,7 @@ public sealed partial class SecretRedactor
             if (!string.Equals(Redact(e.Message), e.Message, StringComparison.Ordinal)) return true;
             if (e.StackTrace is { } trace && !string.Equals(Redact(trace), trace, StringComparison.Ordinal)) return true;
             if (e is AggregateException { InnerExceptions.Count: > 1 }) return true; // only the first inner exception is kept in a copy
-            if (e is Diagnostics.VmEventOpsException { Target: string target } && !string.Equals(Redact(target), target, StringComparison.Ordinal)) return true;
+            if (e is Errors.VmEventOpsException { Target: string target } && !string.Equals(Redact(target), target, StringComparison.Ordinal)) return true;
         }
 
         return false;

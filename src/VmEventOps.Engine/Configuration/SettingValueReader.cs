@@ -1,4 +1,4 @@
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.KeyVault;
 
 namespace VmEventOps.Engine.Configuration;

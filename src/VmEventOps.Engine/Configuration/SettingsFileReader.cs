@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Configuration;
 
@@ -146,7 +146,7 @@ internal static class SettingsFileReader
             var name = property.Name.StartsWith(ConfigurationLoader.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
                 ? property.Name[ConfigurationLoader.EnvironmentPrefix.Length..]
                 : property.Name;
-            if (SettingsCatalog.Find(name) is { IsJson: true }) secretsSeen.AddRange(Rules.RuleSecrets.In(property.Value.GetRawText()));
+            if (SettingsCatalog.Find(name) is { IsJson: true }) secretsSeen.AddRange(Configuration.RuleSecrets.In(property.Value.GetRawText()));
             else if (property.Value.ValueKind == JsonValueKind.Object) CollectSecrets(property.Value, secretsSeen);
             else if (property.Value.ValueKind == JsonValueKind.String && SettingsCatalog.Find(name) is { IsSecret: true }) secretsSeen.Add(property.Value.GetString());
         }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.Dashboard;
 

@@ -3,7 +3,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using VmEventOps.Engine.Api;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.Dashboard;
 

@@ -1,4 +1,4 @@
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Dashboard;
 

@@ -2,10 +2,12 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database.Drivers;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.Database;
 
@@ -19,13 +21,14 @@ namespace VmEventOps.Engine.Database;
 public static class DbConnectionChecker
 {
     /// <summary>Runs the check.</summary>
-    public static async Task<VmDbCheckResult> CheckAsync(DbCheckRequest request, VmEventOptions options, IHostLog log, CancellationToken cancellationToken)
+    public static async Task<VmDbCheckResult> CheckAsync(
+        DbCheckRequest request, VmEventOptions options, Func<VmEventOptions, TokenProvider> tokens, IHostLog log, CancellationToken cancellationToken)
     {
         var driver = Driver(request.Provider);
         var password = request.Password is null ? null : new NetworkCredential(string.Empty, request.Password).Password;
         Refuse(request, driver, password);
         var redactor = new SecretRedactor([password]);
-        var accessToken = await AccessTokenAsync(request, options, log, cancellationToken).ConfigureAwait(false);
+        var accessToken = await AccessTokenAsync(request, options, tokens, log, cancellationToken).ConfigureAwait(false);
         var stages = new Dictionary<string, long>();
         var total = Stopwatch.StartNew();
         // The drivers' token: cancelled by the caller, or when the check abandons a call at its limit (StageLimit.Abandon).
@@ -171,7 +174,8 @@ public static class DbConnectionChecker
         }
     }
 
-    private static async Task<string?> AccessTokenAsync(DbCheckRequest request, VmEventOptions options, IHostLog log, CancellationToken cancellationToken)
+    private static async Task<string?> AccessTokenAsync(
+        DbCheckRequest request, VmEventOptions options, Func<VmEventOptions, TokenProvider> tokens, IHostLog log, CancellationToken cancellationToken)
     {
         if (request.Authentication == DbAuthentication.Password) return null;
         if (request.Provider != DbProvider.SqlServer)
@@ -182,7 +186,7 @@ public static class DbConnectionChecker
 
         // ManagedIdentity: the module's own identity, however it is configured; AccessToken: the token passed in.
         var identity = request.Authentication == DbAuthentication.AccessToken ? options with { AuthMode = AuthMode.Token } : options;
-        var token = await Hosting.VmEventEngine.For(identity).Tokens.GetTokenAsync(
+        var token = await tokens(identity).GetTokenAsync(
             new AccessTokenRequest { ResourceType = TokenResourceType.Sql, AsPlainText = true }, log, cancellationToken).ConfigureAwait(false);
         return (string)token.Token;
     }

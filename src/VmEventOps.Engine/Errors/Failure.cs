@@ -1,4 +1,3 @@
-using VmEventOps.Engine.Diagnostics;
 
 namespace VmEventOps.Engine.Errors;
 

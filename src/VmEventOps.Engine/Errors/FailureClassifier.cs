@@ -1,5 +1,4 @@
 using Azure;
-using VmEventOps.Engine.Diagnostics;
 
 namespace VmEventOps.Engine.Errors;
 

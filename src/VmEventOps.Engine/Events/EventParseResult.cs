@@ -1,3 +1,5 @@
+using VmEventOps.Engine.Errors;
+
 namespace VmEventOps.Engine.Events;
 
 /// <summary>What one queue message held: the events read from it, and what could not be read.</summary>

@@ -4,6 +4,7 @@ using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Identity;
 using VmEventOps.Engine.KeyVault;
+using VmEventOps.Engine.Workflow.Checks;
 
 namespace VmEventOps.Engine.Hosting;
 
@@ -35,12 +36,32 @@ internal static class EngineHostRegistry
     /// <summary>Automation's job quota is per account: one pacer per ARM endpoint and account for every worker of the process.</summary>
     public static BoundedMap<(string Endpoint, string Account), AutomationJobPacer> Pacers { get; } = new(Capacity);
 
+    /// <summary>The process-wide pacer of an account (the latest settings win when they change).</summary>
+    public static AutomationJobPacer Pacer(VmEventOptions options, string automationAccountId)
+    {
+        var pacer = Pacers.GetOrAdd((options.ArmEndpoint.AbsoluteUri, automationAccountId.ToLowerInvariant()),
+            key => new AutomationJobPacer(automationAccountId, options.AutomationJobsPerWindow, options.AutomationJobWindow, TimeProvider.System));
+        pacer.Configure(options.AutomationJobsPerWindow, options.AutomationJobWindow);
+        return pacer;
+    }
+
 
     /// <summary>Secret values read from Key Vault, per identity, for their cache period.</summary>
     public static KeyVaultSecretCache Secrets { get; } = new(TimeProvider.System);
 
+    private static SecretClients? _secretClients;
+
+    /// <summary>The Key Vault references' reader: the identity of each settings' host, the secret cache, the Key Vault clients.</summary>
+    public static KeyVaultReferenceResolver SecretResolver { get; } = new(options => VmEventEngine.For(options).Tokens, Secrets, KeyVaultClients);
+
+    // Built on the first Key Vault reference: its construction loads the Key Vault SDK.
+    private static SecretClients KeyVaultClients() => LazyInitializer.EnsureInitialized(ref _secretClients, () => new SecretClients(Capacity));
+
     /// <summary>The HTTP clients of Http checks (one validating, one trusting any certificate), shared by every host.</summary>
     public static Workflow.Checks.CheckHttpClients CheckHttp { get; } = new();
+
+    /// <summary>What the checks of every processor use: the Http checks' clients, the Key Vault reader, each settings' identity.</summary>
+    public static Workflow.Checks.CheckServices CheckServices { get; } = new(CheckHttp, SecretResolver, options => VmEventEngine.For(options).Tokens);
 
     /// <summary>VM resource ids of state tables, briefly, for Tab completion (see <see cref="Completion.CompletionSource"/>).</summary>
     public static BoundedMap<string, (DateTimeOffset At, IReadOnlyList<string> Ids)> CompletionVmIds { get; } = new(Capacity, StringComparer.Ordinal);

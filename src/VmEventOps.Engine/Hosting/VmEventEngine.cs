@@ -1,11 +1,16 @@
 using VmEventOps.Engine.Api;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.KeyVault;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Reconcile;
+using VmEventOps.Engine.Rules;
+using VmEventOps.Engine.Telemetry;
 using VmEventOps.Engine.Workflow;
+using VmEventOps.Engine.Workflow.Checks;
 
 namespace VmEventOps.Engine.Hosting;
 
@@ -33,6 +38,15 @@ public sealed class VmEventEngine
     /// <summary>The identity's credential and token cache.</summary>
     public TokenProvider Tokens => _host.Tokens;
 
+    /// <summary>
+    /// Exports traces and metrics to what the settings name from now on (process-wide, as the exporters are); Azure
+    /// Monitor with Authorization=AAD is sent the settings' own identity's token.
+    /// </summary>
+    public static void ExportTelemetry(VmEventOptions options, IHostLog log) => TelemetryExport.Apply(options, o => For(o).Tokens.Credential, log);
+
+    /// <summary>The process's reader of Key Vault references (each settings' own identity, one cache, one client per vault and identity).</summary>
+    public static KeyVaultReferenceResolver Secrets => EngineHostRegistry.SecretResolver;
+
     /// <summary>The queues (and the large message store, when the settings say where the blob service is).</summary>
     public QueueManager Queues(IHostLog log)
     {
@@ -45,12 +59,12 @@ public sealed class VmEventEngine
     public OnboardingStateStore State() => new(_host.TableService.GetTableClient(Options.StateTableName), _host.CreatedTables);
 
     /// <summary>ARM, with this invocation's retry budget starting now (InvocationTimeout).</summary>
-    public ArmGateway Arm(IHostLog log) => new(_host.ArmPipeline, Options, log, ArmRetryBudget.For(Options, DateTimeOffset.UtcNow));
+    public ArmGateway Arm(IHostLog log) => new(_host.ArmPipeline, Options, log, ArmRetryBudget.For(Options, DateTimeOffset.UtcNow), account => EngineHostRegistry.Pacer(Options, account));
 
     /// <summary>The workflow's processor. <paramref name="dbPassword"/> gives the database password per check (a Key Vault reference read again as its cache period passes); DbPassword by default.
     /// <paramref name="scripts"/> runs Script checks (the calling runspace); without one, a Script check is an error.</summary>
     public EventProcessor Processor(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, Workflow.Checks.IScriptCheckHost? scripts = null) =>
-        new(Options, Queues(log), State(), Arm(log), log, dbPassword, scripts: scripts);
+        new(Options, Queues(log), State(), Arm(log), log, EngineHostRegistry.CheckServices, dbPassword, scripts: scripts);
 
     /// <summary>
     /// Event Grid's dead-letter container, on the blob service of the storage settings (as the claim check's container);
@@ -73,16 +87,20 @@ public sealed class VmEventEngine
     /// <summary>The sweep: the inventory, the queues, the dead-letter container (reached only when the sweep replays).</summary>
     public OnboardingReconciler Reconciler(IHostLog log) => new(Inventory(log), Queues(log), () => DeadLetters(log), Options, log);
 
+    /// <summary>What is known about one VM's onboarding, in time order; the runbook job is read when AutomationAccountId is set.</summary>
+    public VmEventTrailReader Trail(SecretRedactor redactor, IHostLog log) =>
+        new(State(), Queues(log), string.IsNullOrEmpty(Options.AutomationAccountId) ? null : Arm(log), Options, redactor, log);
+
     /// <summary>A competing consumer of the workflow's queues.</summary>
     public QueueWorker Worker(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, Workflow.Checks.IScriptCheckHost? scripts = null) =>
         new(Processor(log, dbPassword, scripts), Queues(log), log);
 
     /// <summary>The dry run of the rules (Test-VmOnboardingRule); <paramref name="rulesOrigin"/> says where the Rules setting came from.</summary>
-    public Rules.RuleTester RuleTester(IHostLog log, Workflow.Checks.IScriptCheckHost? scripts = null, string? rulesOrigin = null)
+    public Workflow.RuleTester RuleTester(IHostLog log, Workflow.Checks.IScriptCheckHost? scripts = null, string? rulesOrigin = null)
     {
         var rules = Rules.RuleSet.From(Options, rulesOrigin);
         var secrets = new KnownSecrets(SecretRedactor.ForOptions(Options));
-        var checks = new Workflow.Checks.CheckFactory(Options, log, _ => Task.FromResult(Options.DbPassword), secrets, EngineHostRegistry.CheckHttp, scripts);
+        var checks = new Workflow.Checks.CheckFactory(Options, log, _ => Task.FromResult(Options.DbPassword), secrets, EngineHostRegistry.CheckServices, scripts);
         return new(rules, Arm(log), State(), checks, secrets);
     }
 

@@ -1,5 +1,6 @@
 using Azure.Core;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Identity;
 

@@ -1,5 +1,6 @@
 using Azure.Core;
 using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Identity;
 
@@ -41,7 +42,7 @@ internal sealed class CredentialChain(IReadOnlyList<CredentialOption> options) :
                 attempts.Add((option.Mode, e is OperationCanceledException ? $"no answer within {option.Timeout?.TotalSeconds:0} s" : IdentityFailure.Describe(e)));
                 last = e;
             }
-            catch (Exception e) when (e is not OperationCanceledException and not Diagnostics.VmEventOpsException)
+            catch (Exception e) when (e is not OperationCanceledException and not Errors.VmEventOpsException)
             {
                 throw IdentityFailure.Failed(option.Mode, scope, e);
             }
@@ -56,7 +57,7 @@ internal sealed class CredentialChain(IReadOnlyList<CredentialOption> options) :
         {
             return await option.Credential.GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException and not Diagnostics.VmEventOpsException)
+        catch (Exception e) when (e is not OperationCanceledException and not Errors.VmEventOpsException)
         {
             throw IdentityFailure.Failed(option.Mode, scope, e);
         }

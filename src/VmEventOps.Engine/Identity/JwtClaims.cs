@@ -1,4 +1,5 @@
 using Microsoft.IdentityModel.JsonWebTokens;
+using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Identity;
 
@@ -18,9 +19,9 @@ internal sealed record JwtClaims(string? Audience, string? TenantId, string? Obj
         try
         {
             var jwt = handler.ReadJsonWebToken(token);
-            string? Claim(string type) => jwt.TryGetPayloadValue<string>(type, out var value) ? value : null;
+            string? Read(string type) => jwt.TryGetPayloadValue<string>(type, out var value) ? value : null;
             DateTimeOffset? expires = jwt.TryGetPayloadValue<long>("exp", out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : null;
-            return new JwtClaims(jwt.Audiences.FirstOrDefault(), Claim("tid"), Claim("oid"), Claim("appid") ?? Claim("azp"), Claim("idtyp"), expires);
+            return new JwtClaims(jwt.Audiences.FirstOrDefault(), Read("tid"), Read("oid"), Read("appid") ?? Read("azp"), Read("idtyp"), expires);
         }
         catch (ArgumentException)
         {

@@ -1,5 +1,5 @@
 using Azure.Core;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Identity;
 

@@ -1,7 +1,8 @@
 using System.Security;
 using Azure.Core;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.Identity;
 
@@ -25,9 +26,6 @@ public sealed class TokenProvider
 
     /// <summary>The credential every Azure SDK client of this identity uses.</summary>
     internal TokenCredential Credential => _cache;
-
-    /// <summary>The provider of the identity these settings describe, from the composition root (built once per identity; a failed build is not kept).</summary>
-    public static TokenProvider For(VmEventOptions options) => Hosting.EngineHostRegistry.TokensFor(options);
 
     /// <summary>
     /// What makes two settings the same identity: every setting the catalog marks as one (<see cref="SettingAttribute.Identity"/>),

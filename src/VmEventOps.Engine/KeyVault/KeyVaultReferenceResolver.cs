@@ -1,21 +1,34 @@
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.KeyVault;
 
 /// <summary>
 /// Replaces the Key Vault references of a configuration by the secrets they name, read with the module's own
 /// credential (the identity the other settings describe) and kept per process for KeyVaultCacheDuration. App Service
-/// resolves such references in app settings itself; this does it wherever the module runs.
+/// resolves such references in app settings itself; this does it wherever the module runs. The composition root holds the
+/// process's one (<c>VmEventEngine.Secrets</c>) and gives it the identities, the cache and the clients.
 /// </summary>
-public static class KeyVaultReferenceResolver
+public sealed class KeyVaultReferenceResolver
 {
     // Settings the credential itself is built from: when one of them is a reference, it cannot be read with the credential it completes.
     private static readonly string[] IdentitySecrets = [nameof(VmEventOptions.ClientSecret), nameof(VmEventOptions.ClientCertificatePassword), nameof(VmEventOptions.AccessToken)];
 
+    private readonly Func<VmEventOptions, TokenProvider> _tokens;
+    private readonly KeyVaultSecretCache _cache;
+    private readonly Func<SecretClients> _clients;
+
+    internal KeyVaultReferenceResolver(Func<VmEventOptions, TokenProvider> tokens, KeyVaultSecretCache cache, Func<SecretClients> clients)
+    {
+        _tokens = tokens;
+        _cache = cache;
+        _clients = clients;
+    }
+
     /// <summary>The configuration with every reference resolved (from the cache while it is fresh); the first failure, in settings order, is thrown.</summary>
-    public static async Task<VmEventConfiguration> ResolveAsync(VmEventConfiguration configuration, IHostLog log, CancellationToken cancellationToken)
+    public async Task<VmEventConfiguration> ResolveAsync(VmEventConfiguration configuration, IHostLog log, CancellationToken cancellationToken)
     {
         if (configuration.KeyVaultReferences.Count == 0 || configuration.SecretsResolved) return configuration;
         var reads = await ReadAllAsync(configuration, refresh: false, log, cancellationToken).ConfigureAwait(false);
@@ -27,7 +40,7 @@ public static class KeyVaultReferenceResolver
     /// Reads every reference now (not from the cache) and reports, per setting, whether it resolved; the values are
     /// not kept in the result. For an admin checking a configuration before deploying it.
     /// </summary>
-    public static async Task<KeyVaultValidation> ValidateAsync(VmEventConfiguration configuration, IHostLog log, CancellationToken cancellationToken)
+    public async Task<KeyVaultValidation> ValidateAsync(VmEventConfiguration configuration, IHostLog log, CancellationToken cancellationToken)
     {
         if (configuration.KeyVaultReferences.Count == 0) return new KeyVaultValidation(configuration.Settings, []);
         IReadOnlyList<(KeyVaultSettingReference Reference, string? Value, VmEventOpsException? Failure)> reads;
@@ -55,7 +68,7 @@ public static class KeyVaultReferenceResolver
     /// when the vault cannot be read then, the last value read is kept (with a warning), as App Service does. A setting
     /// without a reference gives its value. <paramref name="configuration"/> must be resolved already.
     /// </summary>
-    public static Func<CancellationToken, Task<string?>> SecretSource(VmEventConfiguration configuration, string setting, IHostLog log)
+    public Func<CancellationToken, Task<string?>> SecretSource(VmEventConfiguration configuration, string setting, IHostLog log)
     {
         var definition = SettingsCatalog.Find(setting) ?? throw new ArgumentException($"'{setting}' is not a setting.", nameof(setting));
         var current = (string?)definition.Property.GetValue(configuration.Options);
@@ -69,13 +82,13 @@ public static class KeyVaultReferenceResolver
     /// A secret a rule's check names by reference (a Database check's Password), read with the identity the settings
     /// describe and kept for KeyVaultCacheDuration like a setting's; its errors name the check, never the value.
     /// </summary>
-    public static Task<string> ReadRuleSecretAsync(KeyVaultReference reference, string origin, VmEventOptions options, IHostLog log, CancellationToken cancellationToken)
+    public Task<string> ReadRuleSecretAsync(KeyVaultReference reference, string origin, VmEventOptions options, IHostLog log, CancellationToken cancellationToken)
     {
         var setting = new KeyVaultSettingReference(SettingsCatalog.Find(nameof(VmEventOptions.DbPassword))!, reference, origin);
-        return ReadAsync(setting, options, Hosting.VmEventEngine.For(options).Tokens, refresh: false, log, cancellationToken);
+        return ReadAsync(setting, options, _tokens(options), refresh: false, log, cancellationToken);
     }
 
-    private static async Task<IReadOnlyList<(KeyVaultSettingReference Reference, string? Value, VmEventOpsException? Failure)>> ReadAllAsync(
+    private async Task<IReadOnlyList<(KeyVaultSettingReference Reference, string? Value, VmEventOpsException? Failure)>> ReadAllAsync(
         VmEventConfiguration configuration, bool refresh, IHostLog log, CancellationToken cancellationToken)
     {
         var provider = Provider(configuration);
@@ -93,28 +106,28 @@ public static class KeyVaultReferenceResolver
         return await Task.WhenAll(reads).ConfigureAwait(false);
     }
 
-    private static Task<string> ReadAsync(
+    private Task<string> ReadAsync(
         KeyVaultSettingReference reference, VmEventOptions options, TokenProvider provider, bool refresh, IHostLog log, CancellationToken cancellationToken)
     {
         KeyVaultHostPolicy.Require(reference, options);
         var vault = reference.Reference.VaultUriIn(options.KeyVaultDnsSuffix);
         var secret = new Uri(vault, $"secrets/{reference.Reference.SecretName}/{reference.Reference.Version}");
-        return KeyVaultSecretCache.Shared.GetAsync(
+        return _cache.GetAsync(
             provider.Credential, secret, options.KeyVaultCacheDuration, refresh,
             () =>
             {
                 log.Verbose($"Reading {reference.Name} from {reference.Reference} ({vault.Host}){(refresh ? string.Empty : $", kept for {options.KeyVaultCacheDuration}")}.");
-                return KeyVaultSecretReader.ReadAsync(reference, vault, provider.Credential, options, CancellationToken.None);
+                return KeyVaultSecretReader.ReadAsync(reference, vault, provider.Credential, options, _clients(), CancellationToken.None);
             },
             cancellationToken);
     }
 
-    private static TokenProvider Provider(VmEventConfiguration configuration)
+    private TokenProvider Provider(VmEventConfiguration configuration)
     {
         try
         {
             // The identity the settings describe without their references (a referenced client secret cannot read itself).
-            return Hosting.VmEventEngine.For(configuration.AsLoaded).Tokens;
+            return _tokens(configuration.AsLoaded);
         }
         catch (VmEventOpsException e) when (e.ErrorId == ErrorIds.AuthNotConfigured
             && configuration.KeyVaultReferences.FirstOrDefault(r => IdentitySecrets.Contains(r.Name)) is { } reference)

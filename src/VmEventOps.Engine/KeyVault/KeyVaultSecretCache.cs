@@ -9,9 +9,6 @@ namespace VmEventOps.Engine.KeyVault;
 /// </summary>
 internal sealed class KeyVaultSecretCache(TimeProvider time)
 {
-    /// <summary>The process's cache.</summary>
-    public static KeyVaultSecretCache Shared => Hosting.EngineHostRegistry.Secrets;
-
     private readonly SingleFlightCache<(object Identity, string Secret), (string Value, DateTimeOffset ReadAt)> _secrets = new();
 
     /// <summary>

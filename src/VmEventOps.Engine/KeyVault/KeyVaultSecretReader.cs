@@ -5,7 +5,8 @@ using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Identity;
 
 namespace VmEventOps.Engine.KeyVault;
 
@@ -19,13 +20,13 @@ internal static class KeyVaultSecretReader
 
 
     public static async Task<string> ReadAsync(
-        KeyVaultSettingReference setting, Uri vault, TokenCredential credential, VmEventOptions options, CancellationToken cancellationToken)
+        KeyVaultSettingReference setting, Uri vault, TokenCredential credential, VmEventOptions options, SecretClients clients, CancellationToken cancellationToken)
     {
         var reference = setting.Reference;
         var mode = options.AuthMode;
         KeyVaultHostPolicy.Require(setting, options);
         var audience = Identity.AzureCloud.KeyVaultAudience(options);
-        var client = Hosting.KeyVaultClients.For((vault, credential, audience, KeyVaultHostPolicy.IsVaultOfCloud(vault, options)), key => new SecretClient(
+        var client = clients.For((vault, credential, audience, KeyVaultHostPolicy.IsVaultOfCloud(vault, options)), key => new SecretClient(
             key.Vault,
             // Whatever the vault's challenge names, this client can only ever get a Key Vault token.
             new Identity.AudienceGuardCredential(key.Credential, [key.Audience], $"The vault {key.Vault.Authority}", ErrorIds.KeyVaultRequestFailed),

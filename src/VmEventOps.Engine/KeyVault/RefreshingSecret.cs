@@ -1,4 +1,6 @@
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.KeyVault;
 

@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 
 namespace VmEventOps.Engine.Queues;

@@ -1,5 +1,5 @@
 using System.Text;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 
 namespace VmEventOps.Engine.Queues;

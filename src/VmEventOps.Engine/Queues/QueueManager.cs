@@ -5,8 +5,9 @@ using Azure.Storage.Queues.Models;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.Queues;
 
@@ -51,9 +52,6 @@ public sealed partial class QueueManager
 
     /// <summary>Runs between the send and the delete of a move; tests use it to simulate a crash there.</summary>
     internal Func<CancellationToken, Task>? BetweenSendAndDelete { get; init; }
-
-    /// <summary>The queue manager for these options, from the composition root (<see cref="Hosting.VmEventEngine.Queues"/>).</summary>
-    public static QueueManager Create(VmEventOptions options, IHostLog log) => Hosting.VmEventEngine.For(options).Queues(log);
 
     /// <summary>True when originals too large to wrap can be kept in a blob (the settings say where the blob service is).</summary>
     public bool HasLargeMessageStore => _large.Value is not null;

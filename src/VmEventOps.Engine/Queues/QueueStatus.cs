@@ -1,3 +1,5 @@
+using VmEventOps.Engine.Errors;
+
 namespace VmEventOps.Engine.Queues;
 
 /// <summary>The state of one queue: how much it holds, how old its oldest visible message is, and whether that is healthy.</summary>

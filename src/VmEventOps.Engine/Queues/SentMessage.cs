@@ -1,3 +1,5 @@
+using VmEventOps.Engine.Events;
+
 namespace VmEventOps.Engine.Queues;
 
 /// <summary>A message Send-VmEventMessage put in a queue.</summary>

@@ -1,4 +1,7 @@
 using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Reconcile;
@@ -39,13 +42,13 @@ public static class ComplianceRules
 
         var sameVm = state is not null && !(state.VmId is { } earlier && vm.VmId is { } current && earlier != current);
         if (rules is not null && !(sameVm && state!.State == OnboardingStatus.Succeeded)
-            && Rules.RuleMatcher.Match(rules.Rules, new Rules.RuleSubject(vm.Id, Rules.VmEventKind.Created, vm.Tags, vm.OsType, vm.Location)) is { } match
+            && Rules.RuleMatcher.Match(rules.Rules, new Rules.RuleSubject(vm.Id, Events.VmEventKind.Created, vm.Tags, vm.OsType, vm.Location)) is { } match
             && (match.Rule is null || match.Rule.IsSkip))
         {
             return record with
             {
                 Status = ComplianceStatus.Skipped,
-                Reason = match.Rule is { } skip ? $"Skipped:{skip.Name}: {skip.SkipReason}" : Workflow.ReasonCodes.NoRuleMatched,
+                Reason = match.Rule is { } skip ? $"Skipped:{skip.Name}: {skip.SkipReason}" : Errors.ReasonCodes.NoRuleMatched,
                 Age = null,
                 NeedsEvent = false,
             };

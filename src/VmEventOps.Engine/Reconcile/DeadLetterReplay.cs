@@ -1,3 +1,5 @@
+using VmEventOps.Engine.Errors;
+
 namespace VmEventOps.Engine.Reconcile;
 
 /// <summary>How replaying one dead-letter blob went.</summary>

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Rules;
 
 namespace VmEventOps.Engine.Reconcile;
 

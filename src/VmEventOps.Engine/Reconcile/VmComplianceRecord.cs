@@ -1,3 +1,6 @@
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
+
 namespace VmEventOps.Engine.Reconcile;
 
 /// <summary>One VM in scope and why it is, or is not, onboarded.</summary>

@@ -1,3 +1,5 @@
+using VmEventOps.Engine.Events;
+
 namespace VmEventOps.Engine.Reconcile;
 
 /// <summary>

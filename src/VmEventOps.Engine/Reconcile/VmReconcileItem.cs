@@ -1,3 +1,6 @@
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
+
 namespace VmEventOps.Engine.Reconcile;
 
 /// <summary>One thing the sweep did or reports: a VM queued, a record without its VM, a dead letter replayed or unreadable.</summary>

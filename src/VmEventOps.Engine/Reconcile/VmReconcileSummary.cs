@@ -1,3 +1,5 @@
+using VmEventOps.Engine.Errors;
+
 namespace VmEventOps.Engine.Reconcile;
 
 /// <summary>The end of a sweep: what it listed, queued, found gone and replayed, how each scope's listing went, and how long it took.</summary>

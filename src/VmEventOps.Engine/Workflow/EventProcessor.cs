@@ -1,8 +1,8 @@
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow.Actions;
@@ -35,7 +35,7 @@ public sealed class EventProcessor
     private readonly Dictionary<WorkflowStep, IWorkflowStep> _steps;
 
     internal EventProcessor(
-        VmEventOptions options, QueueManager queues, OnboardingStateStore state, ArmGateway arm, IHostLog log,
+        VmEventOptions options, QueueManager queues, OnboardingStateStore state, ArmGateway arm, IHostLog log, CheckServices services,
         Func<CancellationToken, Task<string?>>? dbPassword = null, IReadOnlyList<IVmCheck>? checks = null, IOnboardingAction? action = null, TimeProvider? time = null,
         IScriptCheckHost? scripts = null)
     {
@@ -65,7 +65,7 @@ public sealed class EventProcessor
         _time = time ?? TimeProvider.System;
         // Every secret value of the settings (and the database password as last read) is masked in every reason.
         var secrets = new KnownSecrets(SecretRedactor.ForOptions(options));
-        var factory = new CheckFactory(options, log, dbPassword ?? (_ => Task.FromResult(options.DbPassword)), secrets, Hosting.EngineHostRegistry.CheckHttp, scripts);
+        var factory = new CheckFactory(options, log, dbPassword ?? (_ => Task.FromResult(options.DbPassword)), secrets, services, scripts);
         // Built once per processor (a worker's many messages share them); checks a test passes stand for every rule's.
         var checksOfRule = Rules.Rules.ToDictionary(r => r.Name, r => checks ?? factory.For(r), StringComparer.OrdinalIgnoreCase);
         _decider = new OnboardingDecider(new RetrySchedule(options), options.MessageLease);
@@ -86,10 +86,6 @@ public sealed class EventProcessor
 
     /// <summary>Why no event is onboarded: the first error of <see cref="Rules"/>; null when every rule is valid.</summary>
     public Failure? RulesFailure { get; }
-
-    /// <summary>The processor for these settings, from the composition root (<see cref="Hosting.VmEventEngine.Processor"/>).</summary>
-    public static EventProcessor Create(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, IScriptCheckHost? scripts = null) =>
-        Hosting.VmEventEngine.For(options).Processor(log, dbPassword, scripts);
 
     /// <summary>Reads a message body (text, or the object a host decoded) as a message the host already took from <paramref name="queue"/>.</summary>
     public static VmEventMessage Detached(string body, QueueKind queue, string queueName) =>

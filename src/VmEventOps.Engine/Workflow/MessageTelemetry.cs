@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Telemetry;
 
 namespace VmEventOps.Engine.Workflow;
 

@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 
@@ -18,10 +19,10 @@ public sealed record MessageTriage(TriageKind Kind, Reason? Reason = null)
     /// <summary>Triages <paramref name="message"/>, whose first event the filter turned into <paramref name="filtered"/>.</summary>
     public static MessageTriage Of(VmEventMessage message, VmEvent? filtered) => filtered switch
     {
-        null => new(TriageKind.Malformed, Workflow.Reason.OfReject((message.ParseFailures is [var first, ..] ? first : RejectReasons.Malformed("NoEvent")))),
+        null => new(TriageKind.Malformed, Errors.Reason.OfReject((message.ParseFailures is [var first, ..] ? first : RejectReasons.Malformed("NoEvent")))),
         // A batch (Event Grid writes one event per message; other producers may not).
         _ when message.Events.Count > 1 || message.ParseFailures.Count > 0 => new(TriageKind.Batch),
-        { Accepted: false } => new(TriageKind.NotOurs, Workflow.Reason.OfReject(filtered.RejectReason ?? "NotAccepted")),
+        { Accepted: false } => new(TriageKind.NotOurs, Errors.Reason.OfReject(filtered.RejectReason ?? "NotAccepted")),
         _ => new(TriageKind.Onboard),
     };
 }

@@ -1,3 +1,6 @@
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Workflow.Checks;
+
 namespace VmEventOps.Engine.Workflow;
 
 /// <summary>One attempt's end, as the VM's onboarding record keeps it: when, which attempt, its outcome and the reason.</summary>

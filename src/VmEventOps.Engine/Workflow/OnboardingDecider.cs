@@ -1,4 +1,5 @@
 using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Workflow.Checks;
 
 namespace VmEventOps.Engine.Workflow;
 
@@ -139,7 +140,7 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
             : decision;
 
     private static Failure FailureOf(Checks.CheckResult check) =>
-        check.Failure ?? new Failure(Diagnostics.ErrorIds.Unexpected, Diagnostics.VmErrorCategory.NotSpecified, false, null, $"{check.Name} did not pass: {check.Summary}");
+        check.Failure ?? new Failure(Errors.ErrorIds.Unexpected, Errors.VmErrorCategory.NotSpecified, false, null, $"{check.Name} did not pass: {check.Summary}");
 
     /// <summary>
     /// The end of an attempt that failed in <paramref name="step"/>. Throttling is not a failure of the event: no attempt is

@@ -1,3 +1,5 @@
+using VmEventOps.Engine.Errors;
+
 namespace VmEventOps.Engine.Workflow;
 
 /// <summary>Where a message goes at the end of its attempt.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using VmEventOps.Engine.Azure;
 
 namespace VmEventOps.Engine.Workflow;
 

@@ -1,3 +1,7 @@
+using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
+
 namespace VmEventOps.Engine.Workflow;
 
 /// <summary>One VM's onboarding record (one table row per VM, keyed on its normalised resource ID).</summary>

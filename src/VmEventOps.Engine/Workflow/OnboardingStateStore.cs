@@ -6,7 +6,7 @@ using Azure.Data.Tables;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 
@@ -27,9 +27,6 @@ public sealed class OnboardingStateStore
         _table = table;
         _created = created ?? new CreatedOnce();
     }
-
-    /// <summary>The store for these settings, from the composition root (<see cref="Hosting.VmEventEngine.State"/>).</summary>
-    public static OnboardingStateStore Create(VmEventOptions options) => Hosting.VmEventEngine.For(options).State();
 
     /// <summary>The VM's record, or null.</summary>
     public async Task<OnboardingState?> GetAsync(VmResourceId vm, CancellationToken cancellationToken)

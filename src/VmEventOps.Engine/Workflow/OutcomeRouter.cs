@@ -1,7 +1,10 @@
 using System.Text.Json;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Telemetry;
+using VmEventOps.Engine.Workflow.Checks;
 
 namespace VmEventOps.Engine.Workflow;
 

@@ -1,4 +1,4 @@
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 
 namespace VmEventOps.Engine.Workflow;

@@ -1,4 +1,5 @@
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 
 namespace VmEventOps.Engine.Workflow;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Telemetry;
 
 namespace VmEventOps.Engine.Workflow;
 

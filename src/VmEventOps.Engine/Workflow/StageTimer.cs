@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Workflow;
 
@@ -38,7 +39,7 @@ internal sealed class StageTimer(StageSpan span)
         catch (Exception e)
         {
             _times[name] = clock.ElapsedMilliseconds;
-            span.Fail((e as Diagnostics.VmEventOpsException)?.ErrorId ?? Diagnostics.ErrorIds.Unexpected);
+            span.Fail((e as Errors.VmEventOpsException)?.ErrorId ?? Errors.ErrorIds.Unexpected);
             throw;
         }
     }

@@ -1,3 +1,7 @@
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Workflow.Checks;
+
 namespace VmEventOps.Engine.Workflow;
 
 /// <summary>What became of one message.</summary>

@@ -1,4 +1,7 @@
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Workflow.Checks;
 
 namespace VmEventOps.Engine.Workflow;
 

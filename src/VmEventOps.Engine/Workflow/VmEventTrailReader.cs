@@ -1,7 +1,8 @@
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 
 namespace VmEventOps.Engine.Workflow;
@@ -14,13 +15,6 @@ namespace VmEventOps.Engine.Workflow;
 /// </summary>
 public sealed class VmEventTrailReader(OnboardingStateStore states, QueueManager queues, ArmGateway? arm, VmEventOptions options, SecretRedactor redactor, IHostLog log)
 {
-    /// <summary>The reader for these settings; the runbook job is read when AutomationAccountId is set.</summary>
-    public static VmEventTrailReader Create(VmEventOptions options, SecretRedactor redactor, IHostLog log)
-    {
-        var engine = Hosting.VmEventEngine.For(options);
-        return new(engine.State(), engine.Queues(log), string.IsNullOrEmpty(options.AutomationAccountId) ? null : engine.Arm(log), options, redactor, log);
-    }
-
     /// <summary>The VM's trail, oldest first.</summary>
     public async Task<IReadOnlyList<VmEventTrailEntry>> GetAsync(VmResourceId vm, CancellationToken cancellationToken)
     {

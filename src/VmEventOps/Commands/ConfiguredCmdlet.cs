@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VmEventOps.Completion;
 using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -39,7 +40,7 @@ public abstract class ConfiguredCmdlet : VmEventOpsCmdlet
         Log.Redactor = configuration.Redactor;
         if (ResolvesKeyVaultReferences && configuration.KeyVaultReferences.Count > 0 && !configuration.SecretsResolved)
         {
-            configuration = Run(token => Engine.KeyVault.KeyVaultReferenceResolver.ResolveAsync(configuration, Log, token));
+            configuration = Run(token => VmEventEngine.Secrets.ResolveAsync(configuration, Log, token));
             Log.Redactor = configuration.Redactor;
         }
 
@@ -55,7 +56,7 @@ public abstract class ConfiguredCmdlet : VmEventOpsCmdlet
 
     private bool ApplyTelemetryExport(VmEventOptions options)
     {
-        Engine.Diagnostics.TelemetryExport.Apply(options, Log);
+        VmEventEngine.ExportTelemetry(options, Log);
         return true;
     }
 }

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using VmEventOps.Completion;
 using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.KeyVault;
 
 namespace VmEventOps.Commands;
@@ -78,8 +80,8 @@ public sealed class GetVmEventConfigurationCommand : ConfiguredCmdlet
             var matches = _settings.Where(s => pattern.IsMatch(s.Name)).ToArray();
             if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern.ToString()))
             {
-                WriteFailure(new Engine.Diagnostics.VmEventOpsException(
-                    Engine.Diagnostics.ErrorIds.UnknownSetting, Engine.Diagnostics.VmErrorCategory.ObjectNotFound,
+                WriteFailure(new Engine.Errors.VmEventOpsException(
+                    Engine.Errors.ErrorIds.UnknownSetting, Engine.Errors.VmErrorCategory.ObjectNotFound,
                     $"There is no setting named '{pattern}'.", pattern.ToString()));
             }
 
@@ -91,7 +93,7 @@ public sealed class GetVmEventConfigurationCommand : ConfiguredCmdlet
     {
         var configuration = LoadConfiguration();
         if (!Validate) return configuration.Settings;
-        var validation = Run(token => KeyVaultReferenceResolver.ValidateAsync(configuration, Log, token));
+        var validation = Run(token => VmEventEngine.Secrets.ValidateAsync(configuration, Log, token));
         foreach (var failure in validation.Failures) WriteFailure(failure);
         return validation.Settings;
     }

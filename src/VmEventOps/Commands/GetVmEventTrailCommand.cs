@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using VmEventOps.Completion;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Commands;
@@ -41,7 +43,7 @@ public sealed class GetVmEventTrailCommand : QueueCmdlet
         if (_reader is null)
         {
             var configuration = LoadQueueConfiguration();
-            _reader = Run(() => VmEventTrailReader.Create(configuration.Options, configuration.Redactor, Log));
+            _reader = Run(() => VmEventEngine.For(configuration.Options).Trail(configuration.Redactor, Log));
         }
 
         WriteObject(Run(token => _reader.GetAsync(vm!, token)), enumerateCollection: true);

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using VmEventOps.Completion;
 using VmEventOps.Engine.Azure;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Rules;
 
 namespace VmEventOps.Commands;

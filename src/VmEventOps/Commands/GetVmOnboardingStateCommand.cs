@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using VmEventOps.Completion;
-using VmEventOps.Engine.Workflow;
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Commands;
 

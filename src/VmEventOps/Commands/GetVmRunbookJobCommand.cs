@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;

@@ -1,10 +1,11 @@
 using System.Collections;
 using System.Management.Automation;
 using VmEventOps.Engine.Api;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.KeyVault;
-using VmEventOps.Engine.Configuration;
 using VmEventOps.Hosting;
 
 namespace VmEventOps.Commands;
@@ -87,7 +88,7 @@ public sealed class InvokeVmEventApiCommand : ConfiguredCmdlet
             caller = principal;
         }
 
-        var dbPassword = KeyVaultReferenceResolver.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
+        var dbPassword = VmEventEngine.Secrets.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
         var router = VmEventEngine.For(options).Api(Log, configuration.Redactor, ApiResponses.SettingsOf(options), dbPassword);
         var request = new ApiRequest { Method = Method!, Action = Action ?? string.Empty, Query = Texts(Query), Body = BodyText(), Caller = caller };
         var response = Run(token => router.HandleAsync(request, token));

@@ -3,9 +3,9 @@ using System.Management.Automation;
 using VmEventOps.Completion;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
-using VmEventOps.Hosting;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Hosting;
+using VmEventOps.Hosting;
 
 namespace VmEventOps.Commands;
 

@@ -1,9 +1,11 @@
 using System.Management.Automation;
 using VmEventOps.Completion;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
-using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Reconcile;
 
 namespace VmEventOps.Commands;
 

@@ -42,7 +42,7 @@ public sealed class StartVmEventDashboardCommand : ConfiguredCmdlet
     {
         var configuration = LoadConfiguration();
         var options = configuration.Options;
-        var dbPassword = KeyVaultReferenceResolver.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
+        var dbPassword = VmEventEngine.Secrets.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
         var router = VmEventEngine.For(options).Api(Log, configuration.Redactor, ApiResponses.SettingsOf(options), dbPassword);
         var files = Path.Combine(Path.GetDirectoryName(typeof(StartVmEventDashboardCommand).Assembly.Location)!, "Dashboard");
         var server = Run(() => DashboardServer.Start(router.HandleAsync, files, Port, Log));

@@ -1,9 +1,9 @@
 using System.Management.Automation;
 using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.KeyVault;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Workflow;
-using VmEventOps.Engine.Hosting;
 using VmEventOps.Hosting;
 
 namespace VmEventOps.Commands;
@@ -67,7 +67,7 @@ public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
         var queues = IncludeRetry ? $"{options.QueueName} and {options.RetryQueueName}" : options.QueueName;
         if (!ShouldProcess($"queue {queues}", "Receive, onboard and route messages")) return;
         // The database password may be a Key Vault reference: read again as its cache period passes, so a rotated one is picked up.
-        var dbPassword = KeyVaultReferenceResolver.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
+        var dbPassword = VmEventEngine.Secrets.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
         var worker = VmEventEngine.For(options).Worker(Log, dbPassword, new RunspaceScriptCheckHost(Log));
         var settings = new WorkerSettings
         {

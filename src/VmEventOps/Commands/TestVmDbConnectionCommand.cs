@@ -2,6 +2,8 @@ using System.Management.Automation;
 using System.Net;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Commands;
 
@@ -106,8 +108,8 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
             .Set(o => o.DbHostNameInCertificate, HostNameInCertificate)
             .Set(o => o.DbTrustServerCertificate, MyInvocation.BoundParameters.ContainsKey(nameof(TrustServerCertificate)) ? TrustServerCertificate.IsPresent : null);
         var options = LoadConfiguration(parameters).Options;
-        var server = Server ?? options.DbServer ?? throw new Engine.Diagnostics.VmEventOpsException(Engine.Diagnostics.ErrorIds.DbNotConfigured,
-            Engine.Diagnostics.VmErrorCategory.InvalidArgument, "Say which server to check: -Server or the DbServer setting (VMEVENTOPS_DBSERVER).", nameof(Server));
+        var server = Server ?? options.DbServer ?? throw new Engine.Errors.VmEventOpsException(Engine.Errors.ErrorIds.DbNotConfigured,
+            Engine.Errors.VmErrorCategory.InvalidArgument, "Say which server to check: -Server or the DbServer setting (VMEVENTOPS_DBSERVER).", nameof(Server));
         var request = new DbCheckRequest
         {
             Provider = options.DbProvider,
@@ -123,7 +125,7 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
             TrustServerCertificate = options.DbTrustServerCertificate,
             HostNameInCertificate = options.DbHostNameInCertificate,
         };
-        var result = Run(token => DbConnectionChecker.CheckAsync(request, options, Log, token));
+        var result = Run(token => DbConnectionChecker.CheckAsync(request, options, o => VmEventEngine.For(o).Tokens, Log, token));
         WriteObject(Quiet ? result.Success : result);
     }
 }

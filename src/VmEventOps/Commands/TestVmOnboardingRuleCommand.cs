@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using VmEventOps.Completion;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Rules;
+using VmEventOps.Engine.Workflow;
 using VmEventOps.Hosting;
 
 namespace VmEventOps.Commands;

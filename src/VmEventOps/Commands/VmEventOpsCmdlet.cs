@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
 using VmEventOps.Hosting;
 
 namespace VmEventOps.Commands;
@@ -62,7 +64,7 @@ public abstract class VmEventOpsCmdlet : PSCmdlet, IDisposable
     internal bool TryParseVmResourceId(string? text, out Engine.Events.VmResourceId? vm)
     {
         if (Engine.Events.VmResourceId.TryParse(text, out vm)) return true;
-        WriteFailure(new Engine.Diagnostics.VmEventOpsException(Engine.Diagnostics.ErrorIds.InvalidVmResourceId, Engine.Diagnostics.VmErrorCategory.InvalidArgument,
+        WriteFailure(new Engine.Errors.VmEventOpsException(Engine.Errors.ErrorIds.InvalidVmResourceId, Engine.Errors.VmErrorCategory.InvalidArgument,
             $"'{text}' is not a VM resource ID: expected /subscriptions/{{guid}}/resourceGroups/{{name}}/providers/Microsoft.Compute/virtualMachines/{{name}}.", text));
         return false;
     }

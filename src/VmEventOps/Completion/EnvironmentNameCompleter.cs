@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Runtime.CompilerServices;
+using VmEventOps.Engine.Completion;
 
 namespace VmEventOps.Completion;
 

@@ -2,6 +2,8 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Runtime.CompilerServices;
+using VmEventOps.Engine.Completion;
+using VmEventOps.Engine.Configuration;
 
 namespace VmEventOps.Completion;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Hosting;
 

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Workflow.Checks;
 
 namespace VmEventOps.Hosting;

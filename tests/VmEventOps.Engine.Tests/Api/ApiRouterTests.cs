@@ -1,6 +1,7 @@
 using System.Text.Json;
 using VmEventOps.Engine.Api;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Tests.Infrastructure;

@@ -1,5 +1,6 @@
 using VmEventOps.Engine.Api;
 using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Reconcile;

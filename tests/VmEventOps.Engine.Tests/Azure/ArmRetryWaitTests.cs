@@ -2,8 +2,10 @@ using System.Diagnostics;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Azure;
@@ -24,7 +26,7 @@ public sealed class ArmRetryWaitTests : IAsyncLifetime
 
     private VmEventOptions Options => new() { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity };
 
-    private static ArmGateway Gateway(VmEventOptions options) => ArmGateway.Create(options, NullHostLog.Instance);
+    private static ArmGateway Gateway(VmEventOptions options) => VmEventEngine.For(options).Arm(NullHostLog.Instance);
 
     // A request that slept a long Retry-After would still be sleeping when this ends; the ones under test answer in seconds.
     private static CancellationToken Soon() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using VmEventOps.Engine.Azure;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Tests.Azure;
 

@@ -1,7 +1,9 @@
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Azure;
@@ -35,7 +37,7 @@ public sealed class RunbookJobStreamTests : IAsyncLifetime
         _arm.Model.StreamPageSize = 100;
         _arm.Model.Runbooks["Noisy"] = new RunbookScript("Failed", ["starting"], records, "Too many failures.");
 
-        var ended = await RunAsync(ArmGateway.Create(Options, NullHostLog.Instance), "Noisy");
+        var ended = await RunAsync(VmEventEngine.For(Options).Arm(NullHostLog.Instance), "Noisy");
 
         Assert.Equal("Failed", ended.Status);
         Assert.Equal([.. records, "Too many failures."], ended.Errors);
@@ -48,10 +50,10 @@ public sealed class RunbookJobStreamTests : IAsyncLifetime
     {
         _arm.Model.StreamPageSize = 10;
         _arm.Model.Runbooks["Noisy"] = new RunbookScript("Failed", [], Records(35), null);
-        var started = await RunAsync(ArmGateway.Create(Options, NullHostLog.Instance), "Noisy");
+        var started = await RunAsync(VmEventEngine.For(Options).Arm(NullHostLog.Instance), "Noisy");
         var log = new RecordingHostLog();
 
-        var job = await ArmGateway.Create(Options with { ArmMaxPages = 2 }, log).GetRunbookJobAsync(Account, started.JobId, includeStreams: true, CancellationToken.None);
+        var job = await VmEventEngine.For(Options with { ArmMaxPages = 2 }).Arm(log).GetRunbookJobAsync(Account, started.JobId, includeStreams: true, CancellationToken.None);
 
         Assert.Equal(Records(20), job.Errors);
         var warning = Assert.Single(log.Warnings, w => w.Contains(started.JobId.ToString()) && w.Contains("ArmMaxPages"));
@@ -66,7 +68,7 @@ public sealed class RunbookJobStreamTests : IAsyncLifetime
         _arm.Model.StreamNextLinkBase = new Uri("https://elsewhere.invalid/");
         _arm.Model.Runbooks["Noisy"] = new RunbookScript("Failed", [], Records(15), null);
 
-        var ended = await RunAsync(ArmGateway.Create(Options, NullHostLog.Instance), "Noisy");
+        var ended = await RunAsync(VmEventEngine.For(Options).Arm(NullHostLog.Instance), "Noisy");
 
         Assert.Equal(Records(10), ended.Errors);
         var failure = Assert.Single(ended.ReadFailures);
@@ -83,7 +85,7 @@ public sealed class RunbookJobStreamTests : IAsyncLifetime
         _arm.Model.RelativeStreamNextLink = true;
         _arm.Model.Runbooks["Noisy"] = new RunbookScript("Failed", [], Records(15), null);
 
-        var ended = await RunAsync(ArmGateway.Create(Options, NullHostLog.Instance), "Noisy");
+        var ended = await RunAsync(VmEventEngine.For(Options).Arm(NullHostLog.Instance), "Noisy");
 
         Assert.Equal(Records(15), ended.Errors);
         Assert.Empty(ended.ReadFailures);
@@ -96,7 +98,7 @@ public sealed class RunbookJobStreamTests : IAsyncLifetime
         _arm.Model.Runbooks["Onboard-Vm"] = new RunbookScript("Completed", ["Onboarding started", "Onboarded"], [], null);
         _arm.Fail("job-streams", 403);
 
-        var ended = await RunAsync(ArmGateway.Create(Options, NullHostLog.Instance), "Onboard-Vm");
+        var ended = await RunAsync(VmEventEngine.For(Options).Arm(NullHostLog.Instance), "Onboard-Vm");
 
         Assert.Equal("Completed", ended.Status);
         Assert.Equal(["Onboarding started", "Onboarded"], ended.Output);
@@ -111,7 +113,7 @@ public sealed class RunbookJobStreamTests : IAsyncLifetime
         _arm.Model.Runbooks["Broken"] = new RunbookScript("Failed", ["starting"], ["Cannot reach the database"], "The term 'Connect-Db' is not recognized.");
         _arm.Fail("job-output", 404);
 
-        var ended = await RunAsync(ArmGateway.Create(Options, NullHostLog.Instance), "Broken");
+        var ended = await RunAsync(VmEventEngine.For(Options).Arm(NullHostLog.Instance), "Broken");
 
         Assert.Equal("Failed", ended.Status);
         Assert.Empty(ended.Output);

@@ -2,7 +2,9 @@ using System.Text.Json;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Azure;
@@ -17,16 +19,16 @@ public sealed class RunbookJobTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
-    private ArmGateway Gateway() => ArmGateway.Create(new VmEventOptions { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity }, NullHostLog.Instance);
+    private ArmGateway Gateway() => VmEventEngine.For(new VmEventOptions { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity }).Arm(NullHostLog.Instance);
 
     // An account that accepts quotaPerSecond new jobs per second, and a gateway whose pacer allows jobsPerSecond.
     private ArmGateway PacedGatewayOverQuota(int jobsPerSecond, int quotaPerSecond)
     {
         _arm.JobQuota = new JobQuota(quotaPerSecond, TimeSpan.FromSeconds(1));
-        return ArmGateway.Create(new VmEventOptions
+        return VmEventEngine.For(new VmEventOptions
         {
             ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity, AutomationJobsPerWindow = jobsPerSecond, AutomationJobWindow = TimeSpan.FromSeconds(1),
-        }, NullHostLog.Instance);
+        }).Arm(NullHostLog.Instance);
     }
 
     private static RunbookJobRequest Request(Guid? jobId = null, string runbook = "Onboard-Vm") => new()

@@ -1,7 +1,8 @@
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Azure;
@@ -17,7 +18,7 @@ public sealed class RunbookListTests : IAsyncLifetime
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
     private ArmGateway Gateway(RecordingHostLog? log = null, int maxPages = 50) =>
-        ArmGateway.Create(new VmEventOptions { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity, ArmMaxPages = maxPages }, log ?? new RecordingHostLog());
+        VmEventEngine.For(new VmEventOptions { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity, ArmMaxPages = maxPages }).Arm(log ?? new RecordingHostLog());
 
     [Fact]
     public async Task ListRunbooks_WhenTheListIsLongerThanAPage_ShouldFollowNextLinkAndReturnEveryRunbookWithItsTypeAndState()

@@ -1,4 +1,6 @@
 using VmEventOps.Engine.Caching;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Hosting;
 
 namespace VmEventOps.Engine.Tests.Caching;
 

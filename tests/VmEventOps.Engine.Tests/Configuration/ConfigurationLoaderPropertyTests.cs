@@ -6,7 +6,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Configuration;
@@ -135,7 +135,7 @@ public sealed class ConfigurationLoaderPropertyTests : IDisposable
     private static void AssertHidden(SettingDefinition setting, string value, string text, string where)
     {
         var userInfo = Regex.IsMatch(value, "://[^/?#@\\s]*" + Marker);
-        var reference = Engine.KeyVault.KeyVaultReference.TryParse(value, out _, out _);
+        var reference = Engine.Configuration.KeyVaultReference.TryParse(value, out _, out _);
         if (setting.IsSecret && value.Contains(Marker, StringComparison.Ordinal))
         {
             Assert.False(text.Contains(value.Trim(), StringComparison.Ordinal), $"{where}: the secret value is shown in: {Excerpt(text)}");

@@ -1,7 +1,8 @@
 using System.Collections;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Tests.Infrastructure;
+using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Tests.Configuration;
 

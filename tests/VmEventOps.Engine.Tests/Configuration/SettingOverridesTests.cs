@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Security;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Configuration;

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text;
 using OpenQA.Selenium;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
+using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
 

@@ -3,7 +3,8 @@ using System.Net.Sockets;
 using System.Text;
 using VmEventOps.Engine.Api;
 using VmEventOps.Engine.Dashboard;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Dashboard;

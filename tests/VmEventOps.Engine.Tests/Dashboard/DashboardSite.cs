@@ -5,10 +5,12 @@ using VmEventOps.Emulators;
 using VmEventOps.Engine.Api;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Dashboard;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Telemetry;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
 

@@ -1,8 +1,12 @@
 using Microsoft.Data.SqlClient;
+using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
 using VmEventOps.Engine.Database.Drivers;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Database;
@@ -16,7 +20,7 @@ public sealed class LocalDatabaseCheckTests : IDisposable
 
 
     private static Task<VmDbCheckResult> Check(DbCheckRequest request) =>
-        DbConnectionChecker.CheckAsync(request, new VmEventOptions(), NullHostLog.Instance, CancellationToken.None);
+        DbConnectionChecker.CheckAsync(request, new VmEventOptions(), o => VmEventEngine.For(o).Tokens, NullHostLog.Instance, CancellationToken.None);
 
     private string NewSqliteFile()
     {

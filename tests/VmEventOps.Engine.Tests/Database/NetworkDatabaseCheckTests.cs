@@ -1,7 +1,9 @@
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
+
 using Xunit.Abstractions;
 
 namespace VmEventOps.Engine.Tests.Database;
@@ -29,7 +31,7 @@ public sealed class NetworkDatabaseCheckTests(ITestOutputHelper output)
     private static Task<VmDbCheckResult> Check(DbCheckRequest request)
     {
         if (request.Server == DatabaseServers.Host && request.Port == PortOf(request.Provider)) DatabaseServers.EnsureListening(PortOf(request.Provider));
-        return DbConnectionChecker.CheckAsync(request, new VmEventOptions(), NullHostLog.Instance, CancellationToken.None);
+        return DbConnectionChecker.CheckAsync(request, new VmEventOptions(), o => VmEventEngine.For(o).Tokens, NullHostLog.Instance, CancellationToken.None);
     }
 
     [Theory]

@@ -6,7 +6,9 @@ using VmEventOps.Emulators;
 using VmEventOps.Emulators.Tds;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Database;
@@ -43,7 +45,7 @@ public sealed class SqlServerCheckTests(ITestOutputHelper output)
     };
 
     private static Task<VmDbCheckResult> Check(DbCheckRequest request, IHostLog? log = null) =>
-        DbConnectionChecker.CheckAsync(request, new VmEventOptions(), log ?? NullHostLog.Instance, CancellationToken.None);
+        DbConnectionChecker.CheckAsync(request, new VmEventOptions(), o => VmEventEngine.For(o).Tokens, log ?? NullHostLog.Instance, CancellationToken.None);
 
     [Fact]
     public async Task Check_WithTheRightCredentials_ShouldPassEveryStageOverTlsAndReportTheServerVersion()

@@ -1,5 +1,4 @@
 using Azure;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Tests.Errors;

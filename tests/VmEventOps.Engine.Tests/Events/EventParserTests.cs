@@ -1,4 +1,5 @@
 using System.Text;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Tests.Infrastructure;
 

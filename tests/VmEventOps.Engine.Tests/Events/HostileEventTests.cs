@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Hosting;

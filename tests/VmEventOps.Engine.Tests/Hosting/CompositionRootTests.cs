@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Logging;
+using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Hosting;
@@ -36,7 +39,7 @@ public sealed class CompositionRootTests
             // Settings that are not identity or endpoint differ per call: they never split a host.
             var options = Identity(tenants[tenant], accounts[account]) with { QueueName = $"q-{i % 7}-events", MaxAttempts = 1 + (i % 5) };
             var engine = VmEventEngine.For(options);
-            var queues = engine.Queues(Engine.Diagnostics.NullHostLog.Instance);
+            var queues = engine.Queues(Engine.Logging.NullHostLog.Instance);
             seen.Add((tenant, account, engine.Tokens, Field(queues, "_service"), Field(engine.State(), "_table"), queues.NameOf(Engine.Queues.QueueKind.Main)));
         });
 
@@ -78,7 +81,7 @@ public sealed class CompositionRootTests
     {
         var broken = new VmEventOptions { AuthMode = AuthMode.ServicePrincipal, TenantId = Guid.NewGuid().ToString(), StorageAccountName = "account1" };
 
-        Assert.Throws<Engine.Diagnostics.VmEventOpsException>(() => VmEventEngine.For(broken).Tokens);
+        Assert.Throws<Engine.Errors.VmEventOpsException>(() => VmEventEngine.For(broken).Tokens);
         var fixedUp = broken with { ClientId = "00000000-0000-0000-0000-00000000000b", ClientSecret = "Now-Given-Secret-1" };
         Assert.NotNull(VmEventEngine.For(fixedUp).Tokens);
     }

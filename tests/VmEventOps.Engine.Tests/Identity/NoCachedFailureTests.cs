@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 
@@ -28,8 +30,8 @@ public sealed class NoCachedFailureTests : IDisposable
         var expired = options with { AccessToken = StorageToken(DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromHours(1)) };
         var valid = options with { AccessToken = StorageToken(DateTimeOffset.UtcNow, TimeSpan.FromHours(1)) };
 
-        var first = await Assert.ThrowsAsync<VmEventOpsException>(() => QueueManager.Create(expired, NullHostLog.Instance).SendAsync(QueueKind.Main, "{}", null, CancellationToken.None));
-        var second = await Assert.ThrowsAsync<VmEventOpsException>(() => QueueManager.Create(valid, NullHostLog.Instance).SendAsync(QueueKind.Main, "{}", null, CancellationToken.None));
+        var first = await Assert.ThrowsAsync<VmEventOpsException>(() => VmEventEngine.For(expired).Queues(NullHostLog.Instance).SendAsync(QueueKind.Main, "{}", null, CancellationToken.None));
+        var second = await Assert.ThrowsAsync<VmEventOpsException>(() => VmEventEngine.For(valid).Queues(NullHostLog.Instance).SendAsync(QueueKind.Main, "{}", null, CancellationToken.None));
 
         Assert.Equal(ErrorIds.AuthTokenExpired, first.ErrorId);
         Assert.Equal(ErrorIds.StorageRequestFailed, second.ErrorId);
@@ -49,8 +51,8 @@ public sealed class NoCachedFailureTests : IDisposable
             AuthMode = AuthMode.ServicePrincipal, TenantId = Guid.NewGuid().ToString(), ClientId = Guid.NewGuid().ToString(), ClientCertificatePath = path,
         };
 
-        var wrong = Assert.Throws<VmEventOpsException>(() => TokenProvider.For(options with { ClientCertificatePassword = "Wrong-Pfx-Password-11" }));
-        var provider = TokenProvider.For(options with { ClientCertificatePassword = password });
+        var wrong = Assert.Throws<VmEventOpsException>(() => VmEventEngine.For(options with { ClientCertificatePassword = "Wrong-Pfx-Password-11" }).Tokens);
+        var provider = VmEventEngine.For(options with { ClientCertificatePassword = password }).Tokens;
 
         Assert.Equal(ErrorIds.AuthCertificateInvalid, wrong.ErrorId);
         Assert.Contains(path, wrong.Message);

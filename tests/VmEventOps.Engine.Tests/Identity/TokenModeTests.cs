@@ -1,7 +1,9 @@
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
 namespace VmEventOps.Engine.Tests.Identity;
@@ -97,7 +99,7 @@ public sealed class TokenModeTests
     [Fact]
     public void For_TokenModeWithoutAToken_ShouldFailSayingWhatToSet()
     {
-        var error = Assert.Throws<VmEventOpsException>(() => TokenProvider.For(new VmEventOptions { AuthMode = AuthMode.Token }));
+        var error = Assert.Throws<VmEventOpsException>(() => VmEventEngine.For(new VmEventOptions { AuthMode = AuthMode.Token }).Tokens);
 
         Assert.Equal(ErrorIds.AuthNotConfigured, error.ErrorId);
         Assert.Contains("VMEVENTOPS_ACCESSTOKEN", error.Message);
@@ -106,10 +108,10 @@ public sealed class TokenModeTests
     [Fact]
     public void For_ServicePrincipalWithoutASecret_ShouldFailSayingWhatToSet()
     {
-        var error = Assert.Throws<VmEventOpsException>(() => TokenProvider.For(new VmEventOptions
+        var error = Assert.Throws<VmEventOpsException>(() => VmEventEngine.For(new VmEventOptions
         {
             AuthMode = AuthMode.ServicePrincipal, TenantId = "contoso.onmicrosoft.com", ClientId = Guid.NewGuid().ToString(),
-        }));
+        }).Tokens);
 
         Assert.Equal(ErrorIds.AuthNotConfigured, error.ErrorId);
         Assert.Contains("ClientSecret", error.Message);

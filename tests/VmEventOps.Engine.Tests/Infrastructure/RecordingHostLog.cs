@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Logging;
 
 namespace VmEventOps.Engine.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using VmEventOps.Emulators;
+using VmEventOps.Loading;
 
 namespace VmEventOps.Engine.Tests.Infrastructure;
 

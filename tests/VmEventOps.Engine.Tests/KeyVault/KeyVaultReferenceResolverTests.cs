@@ -1,7 +1,8 @@
 using System.Collections;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.KeyVault;
 using VmEventOps.Engine.Tests.Infrastructure;
 
@@ -37,7 +38,7 @@ public sealed class KeyVaultReferenceResolverTests : IAsyncLifetime
     }
 
     private Task<VmEventConfiguration> Resolve(VmEventConfiguration configuration) =>
-        KeyVaultReferenceResolver.ResolveAsync(configuration, _log, CancellationToken.None);
+        VmEventEngine.Secrets.ResolveAsync(configuration, _log, CancellationToken.None);
 
     private async Task<VmEventOpsException> Failure(VmEventConfiguration configuration)
     {
@@ -243,7 +244,7 @@ public sealed class KeyVaultReferenceResolverTests : IAsyncLifetime
         await Resolve(Load(("VMEVENTOPS_DBPASSWORD", Reference("db-password")))); // cached now: Validate must read again anyway
         var configuration = Load(("VMEVENTOPS_OTLPHEADERS", Reference("missing-headers")));
 
-        var validation = await KeyVaultReferenceResolver.ValidateAsync(configuration, _log, CancellationToken.None);
+        var validation = await VmEventEngine.Secrets.ValidateAsync(configuration, _log, CancellationToken.None);
 
         var password = validation.Settings.Single(s => s.Name == "DbPassword");
         Assert.True(password.Resolved);
@@ -260,7 +261,7 @@ public sealed class KeyVaultReferenceResolverTests : IAsyncLifetime
     {
         _vault.SetSecret("db-password", "first-password");
         var resolved = await Resolve(Load(("VMEVENTOPS_DBPASSWORD", Reference("db-password")), ("VMEVENTOPS_KEYVAULTCACHEDURATION", "0")));
-        var source = KeyVaultReferenceResolver.SecretSource(resolved, "DbPassword", _log);
+        var source = VmEventEngine.Secrets.SecretSource(resolved, "DbPassword", _log);
         Assert.Equal("first-password", resolved.Options.DbPassword);
 
         _vault.SetSecret("db-password", Planted);
@@ -284,7 +285,7 @@ public sealed class KeyVaultReferenceResolverTests : IAsyncLifetime
     {
         var resolved = await Resolve(Load(("VMEVENTOPS_DBPASSWORD", "written-in-the-setting")));
 
-        Assert.Equal("written-in-the-setting", await KeyVaultReferenceResolver.SecretSource(resolved, "DbPassword", _log)(CancellationToken.None));
+        Assert.Equal("written-in-the-setting", await VmEventEngine.Secrets.SecretSource(resolved, "DbPassword", _log)(CancellationToken.None));
         Assert.Equal(0, _vault.Requests);
     }
 }

@@ -1,7 +1,8 @@
 using System.Collections;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.KeyVault;
 using VmEventOps.Engine.Tests.Infrastructure;
 
@@ -46,7 +47,7 @@ public sealed class KeyVaultTokenAudienceTests : IAsyncLifetime
     [Fact]
     public async Task Resolve_FromAListedVault_ShouldAskForAndSendOnlyKeyVaultTokens()
     {
-        var resolved = await KeyVaultReferenceResolver.ResolveAsync(
+        var resolved = await VmEventEngine.Secrets.ResolveAsync(
             Load(("VMEVENTOPS_KEYVAULTALLOWEDHOSTS", _vault.VaultUri.Authority), ("VMEVENTOPS_DBPASSWORD", Reference(_vault.VaultUri))), _log, CancellationToken.None);
 
         Assert.Equal(Planted, resolved.Options.DbPassword);
@@ -60,7 +61,7 @@ public sealed class KeyVaultTokenAudienceTests : IAsyncLifetime
     {
         var configuration = Load(("VMEVENTOPS_KEYVAULTALLOWEDHOSTS", _rogue.VaultUri.Authority), ("VMEVENTOPS_DBPASSWORD", Reference(_rogue.VaultUri)));
 
-        var failure = await Assert.ThrowsAsync<VmEventOpsException>(() => KeyVaultReferenceResolver.ResolveAsync(configuration, _log, CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<VmEventOpsException>(() => VmEventEngine.Secrets.ResolveAsync(configuration, _log, CancellationToken.None));
 
         Assert.Equal(ErrorIds.KeyVaultRequestFailed, failure.ErrorId);
         Assert.Contains("no token was sent", failure.Message);
@@ -109,7 +110,7 @@ public sealed class KeyVaultTokenAudienceTests : IAsyncLifetime
             ("VMEVENTOPS_AUTHMODE", "Token"), ("VMEVENTOPS_ACCESSTOKEN", armToken),
             ("VMEVENTOPS_KEYVAULTALLOWEDHOSTS", _vault.VaultUri.Authority), ("VMEVENTOPS_DBPASSWORD", Reference(_vault.VaultUri)));
 
-        var failure = await Assert.ThrowsAsync<VmEventOpsException>(() => KeyVaultReferenceResolver.ResolveAsync(configuration, _log, CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<VmEventOpsException>(() => VmEventEngine.Secrets.ResolveAsync(configuration, _log, CancellationToken.None));
 
         Assert.Equal(ErrorIds.AuthTokenWrongAudience, failure.ErrorId);
         Assert.Empty(_vault.BearerAudiences);
@@ -122,7 +123,7 @@ public sealed class KeyVaultTokenAudienceTests : IAsyncLifetime
         _vault.Fail(307, count: 5);
         var configuration = Load(("VMEVENTOPS_KEYVAULTALLOWEDHOSTS", _vault.VaultUri.Authority), ("VMEVENTOPS_DBPASSWORD", Reference(_vault.VaultUri)));
 
-        var failure = await Assert.ThrowsAsync<VmEventOpsException>(() => KeyVaultReferenceResolver.ResolveAsync(configuration, _log, CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<VmEventOpsException>(() => VmEventEngine.Secrets.ResolveAsync(configuration, _log, CancellationToken.None));
 
         Assert.Equal(ErrorIds.KeyVaultRequestFailed, failure.ErrorId);
         Assert.Contains("answered 307, a redirect, which Key Vault never sends", failure.Message);

@@ -2,8 +2,10 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 
@@ -253,7 +255,7 @@ public sealed class QueueManagerDeadLetterTests(AzuriteFixture azurite)
     public async Task DeadLetter_AnOriginalTooLargeToWrap_ShouldKeepItInABlobAndTheReasonInTheEnvelope()
     {
         var options = azurite.UniqueQueues() with { LargeMessageContainerName = "large" + Guid.NewGuid().ToString("n")[..12] };
-        var manager = QueueManager.Create(options, NullHostLog.Instance);
+        var manager = VmEventEngine.For(options).Queues(NullHostLog.Instance);
         var original = "{\"pad\":\"" + new string('x', MessageEnvelope.MaxMessageBytes - 20) + "\"}";
         await manager.SendAsync(QueueKind.Main, original, null, CancellationToken.None);
         var received = (await manager.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromMinutes(1), AnyScope, CancellationToken.None))[0];
@@ -273,7 +275,7 @@ public sealed class QueueManagerDeadLetterTests(AzuriteFixture azurite)
     public async Task Read_AClaimCheckWhoseBlobIsGoneOrChanged_ShouldBeAMessageWithoutEventsAndItsReason()
     {
         var options = azurite.UniqueQueues() with { LargeMessageContainerName = "large" + Guid.NewGuid().ToString("n")[..12] };
-        var manager = QueueManager.Create(options, NullHostLog.Instance);
+        var manager = VmEventEngine.For(options).Queues(NullHostLog.Instance);
         var container = new BlobContainerClient(azurite.ConnectionString, options.LargeMessageContainerName);
         await container.CreateIfNotExistsAsync();
         var claimed = new string('a', 64);

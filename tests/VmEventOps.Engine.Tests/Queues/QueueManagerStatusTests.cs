@@ -1,6 +1,8 @@
 using Azure.Storage.Queues;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 
@@ -15,7 +17,7 @@ public sealed class QueueManagerStatusTests(AzuriteFixture azurite)
     {
         var options = azurite.UniqueQueues();
 
-        var status = await QueueManager.Create(options, NullHostLog.Instance).GetStatusAsync(new QueueHealthThresholds(), CancellationToken.None);
+        var status = await VmEventEngine.For(options).Queues(NullHostLog.Instance).GetStatusAsync(new QueueHealthThresholds(), CancellationToken.None);
 
         Assert.Equal([QueueKind.Main, QueueKind.Retry, QueueKind.Succeeded, QueueKind.Poison], status.Select(s => s.Queue));
         Assert.All(status, s => Assert.False(s.Exists));
@@ -37,7 +39,7 @@ public sealed class QueueManagerStatusTests(AzuriteFixture azurite)
         }
 
         var log = new RecordingHostLog();
-        var status = await QueueManager.Create(options, log).GetStatusAsync(new QueueHealthThresholds { Retry = 2, Poison = 0 }, CancellationToken.None);
+        var status = await VmEventEngine.For(options).Queues(log).GetStatusAsync(new QueueHealthThresholds { Retry = 2, Poison = 0 }, CancellationToken.None);
 
         Assert.Equal([2, 3, 1, 1], status.Select(s => s.ApproximateCount));
         Assert.Equal([true, false, true, false], status.Select(s => s.Healthy));
@@ -53,7 +55,7 @@ public sealed class QueueManagerStatusTests(AzuriteFixture azurite)
         {
             StorageConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteFixture.AccountKey};QueueEndpoint=http://127.0.0.1:9/devstoreaccount1",
         };
-        var manager = QueueManager.Create(options, NullHostLog.Instance);
+        var manager = VmEventEngine.For(options).Queues(NullHostLog.Instance);
 
         var error = await Assert.ThrowsAsync<VmEventOpsException>(() => manager.GetStatusAsync(new QueueHealthThresholds(), CancellationToken.None));
 
@@ -65,7 +67,7 @@ public sealed class QueueManagerStatusTests(AzuriteFixture azurite)
     [Fact]
     public void Create_WithoutAnyStorageSetting_ShouldFailSayingWhatToSet()
     {
-        var error = Assert.Throws<VmEventOpsException>(() => QueueManager.Create(new VmEventOptions(), NullHostLog.Instance));
+        var error = Assert.Throws<VmEventOpsException>(() => VmEventEngine.For(new VmEventOptions()).Queues(NullHostLog.Instance));
 
         Assert.Equal(ErrorIds.StorageNotConfigured, error.ErrorId);
         Assert.Contains("StorageConnectionString", error.Message);

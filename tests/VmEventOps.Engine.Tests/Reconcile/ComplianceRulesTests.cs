@@ -1,6 +1,9 @@
 using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Reconcile;
+using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Tests.Reconcile;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Tests.Infrastructure;
 

@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 using Azure.Storage.Blobs;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Tests.Infrastructure;
@@ -44,7 +45,7 @@ public sealed class SyncVmOnboardingTests(AzuriteFixture azurite) : IAsyncLifeti
 
     private OnboardingReconciler Reconciler(VmEventOptions? options = null, IHostLog? log = null) => VmEventEngine.For(options ?? _options).Reconciler(log ?? NullHostLog.Instance);
 
-    private QueueManager Queues() => QueueManager.Create(_options, NullHostLog.Instance);
+    private QueueManager Queues() => VmEventEngine.For(_options).Queues(NullHostLog.Instance);
 
     private async Task<(VmReconcileSummary Summary, List<VmReconcileItem> Items)> Sync(ReconcileRequest? request = null, VmEventOptions? options = null, IHostLog? log = null)
     {
@@ -56,7 +57,7 @@ public sealed class SyncVmOnboardingTests(AzuriteFixture azurite) : IAsyncLifeti
     private async Task<List<VmEventResult>> RunWorkerUntilEmpty()
     {
         var results = new List<VmEventResult>();
-        var worker = new QueueWorker(EventProcessor.Create(_options, NullHostLog.Instance), Queues(), NullHostLog.Instance);
+        var worker = new QueueWorker(VmEventEngine.For(_options).Processor(NullHostLog.Instance), Queues(), NullHostLog.Instance);
         await worker.RunAsync(new WorkerSettings { Concurrency = 4, BatchSize = 8, StopWhenEmpty = true }, r => { lock (results) results.Add(r); }, CancellationToken.None);
         return results;
     }
@@ -95,7 +96,7 @@ public sealed class SyncVmOnboardingTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal(3, _arm.Model.Jobs.Count);
         Assert.Equal(3, results.Count(r => r.Outcome == VmEventOutcome.Succeeded));
         Assert.Equal(2, results.Count(r => r.Outcome == VmEventOutcome.AlreadyOnboarded));
-        var store = OnboardingStateStore.Create(_options);
+        var store = VmEventEngine.For(_options).State();
         foreach (var vm in vms) Assert.Equal(OnboardingStatus.Succeeded, (await store.GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None))!.State);
 
         // The next sweep finds nothing to do.
@@ -127,7 +128,7 @@ public sealed class SyncVmOnboardingTests(AzuriteFixture azurite) : IAsyncLifeti
         _arm.Model.AddVm(Sub, "rg-app", "vm-here", ["10.0.0.4"]);
         var gone = VmResourceId.Parse($"/subscriptions/{Sub}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-deleted");
         var elsewhere = VmResourceId.Parse($"/subscriptions/{Sub}/resourceGroups/rg-other/providers/Microsoft.Compute/virtualMachines/vm-not-in-scope");
-        var store = OnboardingStateStore.Create(_options);
+        var store = VmEventEngine.For(_options).State();
         await store.TryWriteAsync(gone, new OnboardingState { VmResourceId = gone.Value, VmId = Guid.NewGuid(), State = OnboardingStatus.Succeeded }, null, CancellationToken.None);
         await store.TryWriteAsync(elsewhere, new OnboardingState { VmResourceId = elsewhere.Value, VmId = Guid.NewGuid(), State = OnboardingStatus.Succeeded }, null, CancellationToken.None);
 
@@ -143,7 +144,7 @@ public sealed class SyncVmOnboardingTests(AzuriteFixture azurite) : IAsyncLifeti
     {
         _arm.Model.AddVm(Sub, "rg-app", "vm-here", ["10.0.0.4"]);
         var gone = VmResourceId.Parse($"/subscriptions/{Sub}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-deleted");
-        await OnboardingStateStore.Create(_options).TryWriteAsync(gone, new OnboardingState { VmResourceId = gone.Value, State = OnboardingStatus.Succeeded }, null, CancellationToken.None);
+        await VmEventEngine.For(_options).State().TryWriteAsync(gone, new OnboardingState { VmResourceId = gone.Value, State = OnboardingStatus.Succeeded }, null, CancellationToken.None);
         _arm.Fail("vm-list", 429, retryAfter: TimeSpan.FromSeconds(1200), unwrapped: true);
         var log = new RecordingHostLog();
         var started = DateTimeOffset.UtcNow;
@@ -165,7 +166,7 @@ public sealed class SyncVmOnboardingTests(AzuriteFixture azurite) : IAsyncLifeti
         _arm.Model.AddVm(Sub, "rg-app", "vm-graph", ["10.0.0.4"]);
         _arm.Model.AddVm(Sub, "rg-other", "vm-graph-elsewhere", ["10.9.0.4"]);
         var gone = VmResourceId.Parse($"/subscriptions/{Sub}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-deleted");
-        await OnboardingStateStore.Create(_options).TryWriteAsync(gone, new OnboardingState { VmResourceId = gone.Value, State = OnboardingStatus.Succeeded }, null, CancellationToken.None);
+        await VmEventEngine.For(_options).State().TryWriteAsync(gone, new OnboardingState { VmResourceId = gone.Value, State = OnboardingStatus.Succeeded }, null, CancellationToken.None);
 
         var (summary, items) = await Sync(options: _options with { ReconcileSource = VmInventorySource.ResourceGraph });
 
@@ -258,7 +259,7 @@ public sealed class SyncVmOnboardingTests(AzuriteFixture azurite) : IAsyncLifeti
         var failed = _arm.Model.AddVm(Sub, "rg-app", "vm-retry", ["10.0.0.5"]);
         var dead = _arm.Model.AddVm(Sub, "rg-app", "vm-dead", ["10.0.0.6"]);
         _arm.Model.AddVm(Sub, "rg-app", "vm-new", ["10.0.0.7"]);
-        var store = OnboardingStateStore.Create(_options);
+        var store = VmEventEngine.For(_options).State();
         async Task Write(ArmVm vm, OnboardingStatus state) =>
             await store.TryWriteAsync(VmResourceId.Parse(vm.Id), new OnboardingState { VmResourceId = vm.Id, VmId = vm.VmId, State = state, NextAttemptOn = DateTimeOffset.UtcNow.AddMinutes(5), LastError = "VmDbCheckFailed: down" }, null, CancellationToken.None);
         await Write(onboarded, OnboardingStatus.Succeeded);

@@ -1,7 +1,9 @@
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Tests.Infrastructure;
 
@@ -18,7 +20,7 @@ public sealed class VmListTests : IAsyncLifetime
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
     private ArmGateway Gateway(VmEventOptions? options = null) =>
-        ArmGateway.Create((options ?? new VmEventOptions()) with { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity }, NullHostLog.Instance);
+        VmEventEngine.For((options ?? new VmEventOptions()) with { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity }).Arm(NullHostLog.Instance);
 
     private void AddVms(string group, int count)
     {

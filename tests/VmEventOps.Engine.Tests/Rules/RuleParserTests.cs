@@ -1,6 +1,7 @@
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Tests.Infrastructure;
 

@@ -3,7 +3,9 @@ using VmEventOps.Emulators;
 using VmEventOps.Emulators.Tds;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
@@ -47,13 +49,13 @@ public sealed class DatabaseCheckRoutingTests(AzuriteFixture azurite) : IAsyncLi
     private async Task<VmEventResult> Process(VmEventOptions options, string vmName, string address)
     {
         var vm = _arm.Model.AddVm(WorkflowTestOptions.Subscription, "rg-app", vmName, [address]);
-        var queues = QueueManager.Create(options, NullHostLog.Instance);
+        var queues = VmEventEngine.For(options).Queues(NullHostLog.Instance);
         await queues.SendToMainAsync(QueueTestMessages.EventFor(vm.Id));
-        return await EventProcessor.Create(options, NullHostLog.Instance).ProcessAsync(await queues.ReceiveOneAsync(), false, CancellationToken.None);
+        return await VmEventEngine.For(options).Processor(NullHostLog.Instance).ProcessAsync(await queues.ReceiveOneAsync(), false, CancellationToken.None);
     }
 
     private static async Task<VmEventMessage> Poisoned(VmEventOptions options) =>
-        Assert.Single(await QueueManager.Create(options, NullHostLog.Instance).PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None));
+        Assert.Single(await VmEventEngine.For(options).Queues(NullHostLog.Instance).PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None));
 
     [Fact]
     public async Task Process_SqlServerCheckWithAnUntrustedCertificate_ShouldDeadLetterAtOnceNamingTheTrustSetting()

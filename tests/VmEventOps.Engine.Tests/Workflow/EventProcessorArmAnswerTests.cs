@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
@@ -28,9 +30,9 @@ public sealed class EventProcessorArmAnswerTests(AzuriteFixture azurite) : IAsyn
 
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
-    private EventProcessor Processor(VmEventOptions? options = null) => EventProcessor.Create(options ?? _options, NullHostLog.Instance);
+    private EventProcessor Processor(VmEventOptions? options = null) => VmEventEngine.For(options ?? _options).Processor(NullHostLog.Instance);
 
-    private QueueManager Queues() => QueueManager.Create(_options, NullHostLog.Instance);
+    private QueueManager Queues() => VmEventEngine.For(_options).Queues(NullHostLog.Instance);
 
     private async Task<VmEventMessage> Enqueue(ArmVm vm)
     {

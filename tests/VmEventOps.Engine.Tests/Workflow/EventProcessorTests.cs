@@ -3,9 +3,11 @@ using VmEventOps.Emulators;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.KeyVault;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
@@ -44,9 +46,9 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
     public void Dispose() => _temp.Dispose();
 
     private EventProcessor Processor(VmEventOptions? options = null, Func<CancellationToken, Task<string?>>? dbPassword = null) =>
-        EventProcessor.Create(options ?? _options, NullHostLog.Instance, dbPassword);
+        VmEventEngine.For(options ?? _options).Processor(NullHostLog.Instance, dbPassword);
 
-    private QueueManager Queues(VmEventOptions? options = null) => QueueManager.Create(options ?? _options, NullHostLog.Instance);
+    private QueueManager Queues(VmEventOptions? options = null) => VmEventEngine.For(options ?? _options).Queues(NullHostLog.Instance);
 
     private async Task<VmEventMessage> Enqueue(string json)
     {
@@ -77,7 +79,7 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(0, await Count(QueueKind.Main));
         var succeeded = Assert.Single(await Queues().PeekAsync(QueueKind.Succeeded, 32, null, CancellationToken.None));
         Assert.Equal(1, succeeded.Attempt);
-        var state = await OnboardingStateStore.Create(_options).GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None);
+        var state = await VmEventEngine.For(_options).State().GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None);
         Assert.Equal(OnboardingStatus.Succeeded, state!.State);
         Assert.Equal(vm.VmId, state.VmId);
         Assert.Equal(result.JobId, state.JobId);
@@ -161,7 +163,7 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
             ["VMEVENTOPS_KEYVAULTALLOWEDHOSTS"] = vault.VaultUri.Authority,
             ["VMEVENTOPS_DBPASSWORD"] = $"@Microsoft.KeyVault(SecretUri={vault.VaultUri}secrets/db-password)",
         };
-        var configuration = await KeyVaultReferenceResolver.ResolveAsync(
+        var configuration = await VmEventEngine.Secrets.ResolveAsync(
             new ConfigurationLoader(NullHostLog.Instance, () => environment).Load(new ConfigurationRequest()), NullHostLog.Instance, CancellationToken.None);
         var options = _options with
         {
@@ -173,7 +175,7 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
             DbPassword = configuration.Options.DbPassword,
             DbEncryption = DbEncryption.Optional,
         };
-        var processor = Processor(options, KeyVaultReferenceResolver.SecretSource(configuration, "DbPassword", NullHostLog.Instance));
+        var processor = Processor(options, VmEventEngine.Secrets.SecretSource(configuration, "DbPassword", NullHostLog.Instance));
 
         var before = await processor.ProcessAsync(await Enqueue(EventFor(_arm.Model.AddVm(Sub, "rg-app", "vm-kv-1", ["10.0.0.21"]))), false, CancellationToken.None);
         vault.SetSecret("db-password", DatabaseServers.Password); // rotated in the vault: the running processor reads it at its next check
@@ -221,7 +223,7 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
         var poisoned = Assert.Single(await Queues(options).PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None));
         Assert.Equal(2, poisoned.History.Count);
         Assert.Equal(0, _arm.Calls("job-put"));
-        var state = (await OnboardingStateStore.Create(options).GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None))!;
+        var state = (await VmEventEngine.For(options).State().GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None))!;
         Assert.Equal(OnboardingStatus.DeadLettered, state.State);
         // The record keeps how each attempt ended (the trail's source: a scheduled retry's message cannot be seen), at the
         // times the envelope history has; the dead-lettered record has no retry due.
@@ -236,7 +238,7 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-due", ["10.0.0.13"]);
         var missing = _options with { DbServer = Path.Combine(_temp.Path, "later.db"), RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(1) };
-        var store = OnboardingStateStore.Create(missing);
+        var store = VmEventEngine.For(missing).State();
 
         var first = await Processor(missing).ProcessAsync(await Enqueue(EventFor(vm)), false, CancellationToken.None);
         var waiting = (await store.GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None))!;

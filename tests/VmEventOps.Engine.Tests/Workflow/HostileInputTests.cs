@@ -2,8 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
@@ -46,9 +48,9 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
 
     private static Task DueRetry() => Task.Delay(TimeSpan.FromSeconds(1.5));
 
-    private QueueManager Queues(VmEventOptions? options = null) => QueueManager.Create(options ?? _options, NullHostLog.Instance);
+    private QueueManager Queues(VmEventOptions? options = null) => VmEventEngine.For(options ?? _options).Queues(NullHostLog.Instance);
 
-    private EventProcessor Processor(VmEventOptions? options = null) => EventProcessor.Create(options ?? _options, NullHostLog.Instance);
+    private EventProcessor Processor(VmEventOptions? options = null) => VmEventEngine.For(options ?? _options).Processor(NullHostLog.Instance);
 
     private async Task<VmEventResult> ProcessOne(string body, VmEventOptions? options = null, QueueKind queue = QueueKind.Main)
     {
@@ -196,7 +198,7 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
         var options = DatabaseDown with { MaxAttempts = 5 };
         var original = VmEvent("vm-count-" + (claimed & 0xffff));
         var vm = VmResourceId.Parse(JsonNode.Parse(original)!["subject"]!.GetValue<string>());
-        await OnboardingStateStore.Create(options).TryWriteAsync(vm, new OnboardingState { VmResourceId = vm.Value, State = OnboardingStatus.Failed, Attempts = 4 }, null, CancellationToken.None);
+        await VmEventEngine.For(options).State().TryWriteAsync(vm, new OnboardingState { VmResourceId = vm.Value, State = OnboardingStatus.Failed, Attempts = 4 }, null, CancellationToken.None);
         var header = $"{{\"envelope\":\"VmEventOps/1\",\"attempt\":{claimed},\"firstSeen\":\"2026-01-01T00:00:00Z\"}}";
 
         var result = await ProcessOne(Forged(original, header), options, QueueKind.Retry);
@@ -293,7 +295,7 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
             DbPassword = DatabaseServers.Password,
             DbName = planted,
             ClientSecret = planted,
-            DbEncryption = Engine.Database.DbEncryption.Optional,
+            DbEncryption = Engine.Configuration.DbEncryption.Optional,
             RetryBaseDelay = TimeSpan.FromSeconds(1),
             RetryMaxDelay = TimeSpan.FromSeconds(1),
         };
@@ -303,7 +305,7 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
         var result = await ProcessOne(original, options);
         await DueRetry();
         var retried = Assert.Single(await Queues(options).PeekAsync(QueueKind.Retry, 32, null, CancellationToken.None));
-        var state = await OnboardingStateStore.Create(options).GetAsync(vm, CancellationToken.None);
+        var state = await VmEventEngine.For(options).State().GetAsync(vm, CancellationToken.None);
 
         Assert.Equal(VmEventOutcome.RetryScheduled, result.Outcome);
         Assert.Contains("DatabaseNotFound", result.Reason);

@@ -1,7 +1,9 @@
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
@@ -23,11 +25,11 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
-    private QueueWorker Worker() => new(EventProcessor.Create(_options, NullHostLog.Instance), QueueManager.Create(_options, NullHostLog.Instance), NullHostLog.Instance);
+    private QueueWorker Worker() => new(VmEventEngine.For(_options).Processor(NullHostLog.Instance), VmEventEngine.For(_options).Queues(NullHostLog.Instance), NullHostLog.Instance);
 
     private async Task Enqueue(string json)
     {
-        await QueueManager.Create(_options, NullHostLog.Instance).SendToMainAsync(json);
+        await VmEventEngine.For(_options).Queues(NullHostLog.Instance).SendToMainAsync(json);
     }
 
     [Fact]
@@ -46,7 +48,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(12, _arm.Model.Jobs.Count); // one job per VM, duplicates or not
         Assert.Equal(1, summary.Outcomes[VmEventOutcome.DeadLettered]);
         Assert.Equal(16, summary.Outcomes.GetValueOrDefault(VmEventOutcome.Succeeded) + summary.Outcomes.GetValueOrDefault(VmEventOutcome.AlreadyOnboarded));
-        Assert.Equal(0, await QueueManager.Create(_options, NullHostLog.Instance).CountAsync(QueueKind.Main, CancellationToken.None));
+        Assert.Equal(0, await VmEventEngine.For(_options).Queues(NullHostLog.Instance).CountAsync(QueueKind.Main, CancellationToken.None));
     }
 
     [Fact]
@@ -65,7 +67,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(1, summary.Processed);
         Assert.Equal(VmEventOutcome.Succeeded, Assert.Single(results).Outcome);
         Assert.Equal(1, _arm.Calls("vm"));
-        Assert.Equal(0, await QueueManager.Create(_options, NullHostLog.Instance).CountAsync(QueueKind.Main, CancellationToken.None));
+        Assert.Equal(0, await VmEventEngine.For(_options).Queues(NullHostLog.Instance).CountAsync(QueueKind.Main, CancellationToken.None));
     }
 
     [Fact]
@@ -117,7 +119,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("Stopped", summary.StoppedBecause);
         Assert.Equal(VmEventOutcome.Succeeded, Assert.Single(results).Outcome);
         // The three that never started are visible again now, not after their 5-minute lease.
-        var waiting = await QueueManager.Create(_options, NullHostLog.Instance).PeekAsync(QueueKind.Main, 32, null, CancellationToken.None);
+        var waiting = await VmEventEngine.For(_options).Queues(NullHostLog.Instance).PeekAsync(QueueKind.Main, 32, null, CancellationToken.None);
         Assert.Equal(3, waiting.Count);
         Assert.Single(_arm.Model.Jobs);
     }
@@ -143,7 +145,7 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("Throttled", deferred.Reason);
         Assert.Equal(0, deferred.Attempt);
         Assert.Single(_arm.Model.Jobs);
-        Assert.Empty(await QueueManager.Create(_options, NullHostLog.Instance).PeekAsync(QueueKind.Main, 32, null, CancellationToken.None));
+        Assert.Empty(await VmEventEngine.For(_options).Queues(NullHostLog.Instance).PeekAsync(QueueKind.Main, 32, null, CancellationToken.None));
     }
 
     [Fact]

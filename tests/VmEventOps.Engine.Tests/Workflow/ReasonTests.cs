@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Tests.Workflow;

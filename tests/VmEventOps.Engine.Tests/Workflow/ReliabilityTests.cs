@@ -1,8 +1,10 @@
 using System.Text;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
@@ -26,12 +28,12 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
 
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
-    private static QueueManager Queues(VmEventOptions options) => QueueManager.Create(options, NullHostLog.Instance);
+    private static QueueManager Queues(VmEventOptions options) => VmEventEngine.For(options).Queues(NullHostLog.Instance);
 
     private static async Task<(WorkerSummary Summary, List<VmEventResult> Results)> RunWorker(VmEventOptions options, bool includeRetry = false, TimeSpan? maxRunTime = null)
     {
         var results = new List<VmEventResult>();
-        var worker = new QueueWorker(EventProcessor.Create(options, NullHostLog.Instance), Queues(options), NullHostLog.Instance);
+        var worker = new QueueWorker(VmEventEngine.For(options).Processor(NullHostLog.Instance), Queues(options), NullHostLog.Instance);
         var summary = await worker.RunAsync(new WorkerSettings
         {
             Concurrency = 8, BatchSize = 32, StopWhenEmpty = maxRunTime is null, MaxRunTime = maxRunTime,
@@ -104,7 +106,7 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
             DbName = DatabaseServers.Database,
             DbUser = DatabaseServers.User,
             DbPassword = plantedPassword, // wrong: the check fails at Login, every attempt
-            DbEncryption = Engine.Database.DbEncryption.Optional, // Debian's PostgreSQL has a self-signed certificate
+            DbEncryption = Engine.Configuration.DbEncryption.Optional, // Debian's PostgreSQL has a self-signed certificate
             MaxAttempts = 2,
         };
         DatabaseServers.EnsureListening(DatabaseServers.PostgreSqlPort);
@@ -126,7 +128,7 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
             }
         }
 
-        var state = await OnboardingStateStore.Create(options).GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None);
+        var state = await VmEventEngine.For(options).State().GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None);
         everything.AppendLine(state?.LastError);
         var text = everything.ToString();
         Assert.Contains("LoginFailed", text);                  // the failure is reported ...

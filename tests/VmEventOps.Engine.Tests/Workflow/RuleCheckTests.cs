@@ -3,8 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
@@ -30,7 +32,7 @@ public sealed class RuleCheckTests
         };
         var rules = RuleSet.From(options);
         Assert.Empty(rules.Errors);
-        var factory = new CheckFactory(options, NullHostLog.Instance, _ => Task.FromResult<string?>(null), new KnownSecrets(SecretRedactor.ForOptions(options)), new CheckHttpClients(), scripts);
+        var factory = new CheckFactory(options, NullHostLog.Instance, _ => Task.FromResult<string?>(null), new KnownSecrets(SecretRedactor.ForOptions(options)), new CheckServices(new CheckHttpClients(), VmEventEngine.Secrets, o => VmEventEngine.For(o).Tokens), scripts);
         return Assert.Single(factory.For(rules.Rules.Single(r => r.Name == "r")));
     }
 

@@ -1,8 +1,10 @@
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
@@ -41,7 +43,7 @@ public sealed class RuleDatabaseCheckTests : IAsyncLifetime
         var rules = RuleSet.From(options);
         Assert.Empty(rules.Errors);
         var secrets = new KnownSecrets(SecretRedactor.ForOptions(options));
-        var factory = new CheckFactory(options, NullHostLog.Instance, _ => Task.FromResult<string?>(null), secrets, new CheckHttpClients(), null);
+        var factory = new CheckFactory(options, NullHostLog.Instance, _ => Task.FromResult<string?>(null), secrets, new CheckServices(new CheckHttpClients(), VmEventEngine.Secrets, o => VmEventEngine.For(o).Tokens), null);
 
         var results = new List<CheckResult>();
         foreach (var check in factory.For(rules.Rules.Single(r => r.Name == "dbs"))) results.Add(await check.RunAsync(Facts(), CancellationToken.None));

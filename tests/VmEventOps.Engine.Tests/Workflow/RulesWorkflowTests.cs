@@ -4,8 +4,10 @@ using System.Text.Json;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Tests.Infrastructure;
@@ -40,9 +42,9 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
     ]
     """;
 
-    private EventProcessor Processor(string? rules = ByOs) => EventProcessor.Create(_options with { Rules = rules }, NullHostLog.Instance);
+    private EventProcessor Processor(string? rules = ByOs) => VmEventEngine.For(_options with { Rules = rules }).Processor(NullHostLog.Instance);
 
-    private QueueManager Queues() => QueueManager.Create(_options, NullHostLog.Instance);
+    private QueueManager Queues() => VmEventEngine.For(_options).Queues(NullHostLog.Instance);
 
     private async Task<VmEventMessage> Enqueue(string json)
     {
@@ -65,7 +67,7 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
         return vm;
     }
 
-    private Task<OnboardingState?> State(ArmVm vm) => OnboardingStateStore.Create(_options).GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None);
+    private Task<OnboardingState?> State(ArmVm vm) => VmEventEngine.For(_options).State().GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None);
 
     [Fact]
     public async Task Process_LinuxAndWindowsVms_ShouldStartEachTheRunbookOfItsRule_WithTheRulesParametersFromTheVmsFacts()
@@ -120,7 +122,7 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
         var tagged = AddVm("vm-tagged", "Windows", "10.0.0.13", new() { ["VmEventOps:Skip"] = "TRUE" });
 
         var byRule = await Process(Processor(), Created(sandbox));
-        var byTag = await Process(EventProcessor.Create(_options with { SkipTag = "vmeventops:skip=true" }, NullHostLog.Instance), Created(tagged));
+        var byTag = await Process(VmEventEngine.For(_options with { SkipTag = "vmeventops:skip=true" }).Processor(NullHostLog.Instance), Created(tagged));
 
         Assert.Equal((VmEventOutcome.Ignored, "Skipped:sandbox: sandboxes are not onboarded"), (byRule.Outcome, byRule.Reason));
         Assert.Equal((VmEventOutcome.Ignored, "Skipped:SkipTagged: the VM is tagged vmeventops:skip=true"), (byTag.Outcome, byTag.Reason));
@@ -172,7 +174,7 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
         var history = (await State(vm))!.History;
         Assert.Equal(CheckStatus.Failed, history[0].Checks![1].Status);
         Assert.Equal(CheckStatus.Passed, history[^1].Checks![1].Status);
-        var trail = await VmEventTrailReader.Create(_options, SecretRedactor.ForOptions(_options), NullHostLog.Instance).GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None);
+        var trail = await VmEventEngine.For(_options).Trail(SecretRedactor.ForOptions(_options), NullHostLog.Instance).GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None);
         Assert.Contains(trail, e => e.Source == "State" && e.Checks.Any(c => c is { Name: "TcpPortCheck", Status: CheckStatus.Failed }));
     }
 
@@ -337,7 +339,7 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
         """;
         var vm = AddVm("vm-secret", "Linux", "10.0.0.27");
 
-        var result = await Process(EventProcessor.Create(_options with { Rules = rules }, NullHostLog.Instance), Created(vm));
+        var result = await Process(VmEventEngine.For(_options with { Rules = rules }).Processor(NullHostLog.Instance), Created(vm));
 
         Assert.Equal(VmEventOutcome.RetryScheduled, result.Outcome);
         Assert.Contains($"Authorization: Bearer {planted}-token", Assert.Single(web.Requests));
@@ -346,7 +348,7 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.DoesNotContain(planted, JsonSerializer.Serialize(result));
         Assert.Contains("***", result.Checks[0].Reason);
         Assert.DoesNotContain(planted, JsonSerializer.Serialize(await State(vm)));
-        var trail = await VmEventTrailReader.Create(_options with { Rules = rules }, SecretRedactor.ForOptions(_options with { Rules = rules }), NullHostLog.Instance)
+        var trail = await VmEventEngine.For(_options with { Rules = rules }).Trail(SecretRedactor.ForOptions(_options with { Rules = rules }), NullHostLog.Instance)
             .GetAsync(VmResourceId.Parse(vm.Id), CancellationToken.None);
         Assert.DoesNotContain(planted, JsonSerializer.Serialize(trail));
         var retried = await Queues().PeekAsync(QueueKind.Retry, 32, null, CancellationToken.None);

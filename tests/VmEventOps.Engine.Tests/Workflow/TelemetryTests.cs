@@ -4,9 +4,12 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Telemetry;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
 
@@ -47,8 +50,8 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
             RetryBaseDelay = TimeSpan.FromSeconds(1),
             RetryMaxDelay = TimeSpan.FromSeconds(1),
         };
-        var queues = QueueManager.Create(options, NullHostLog.Instance);
-        var processor = EventProcessor.Create(options, NullHostLog.Instance);
+        var queues = VmEventEngine.For(options).Queues(NullHostLog.Instance);
+        var processor = VmEventEngine.For(options).Processor(NullHostLog.Instance);
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-traced", ["10.0.4.10"]);
         await queues.SendToMainAsync(QueueTestMessages.EventFor(vm.Id));
 
@@ -121,7 +124,7 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         var metrics = new List<MetricSnapshot>();
         using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(VmEventTelemetry.Name).AddInMemoryExporter(metrics).Build();
         var options = azurite.UniqueQueues();
-        var queues = QueueManager.Create(options, NullHostLog.Instance);
+        var queues = VmEventEngine.For(options).Queues(NullHostLog.Instance);
         await queues.SendAsync(QueueKind.Retry, "{}", TimeSpan.FromHours(1), CancellationToken.None);   // invisible, still counted
         await queues.SendAsync(QueueKind.Retry, "{}", TimeSpan.FromHours(1), CancellationToken.None);
         await queues.SendAsync(QueueKind.Poison, "{}", null, CancellationToken.None);
@@ -151,7 +154,7 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
             RetryBaseDelay = TimeSpan.FromSeconds(1),
             RetryMaxDelay = TimeSpan.FromSeconds(1),
         };
-        var processor = EventProcessor.Create(options, NullHostLog.Instance);
+        var processor = VmEventEngine.For(options).Processor(NullHostLog.Instance);
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-hosted", ["10.0.4.11"]);
         var host = ActivityContext.Parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
         var laterHost = ActivityContext.Parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null);
@@ -166,7 +169,7 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
             await connection.OpenAsync();
         }
 
-        var retry = await ReceiveWhenDue(QueueManager.Create(options, NullHostLog.Instance)) with { HostTraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
+        var retry = await ReceiveWhenDue(VmEventEngine.For(options).Queues(NullHostLog.Instance)) with { HostTraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
         var second = await processor.ProcessAsync(retry, false, CancellationToken.None);
         tracing.ForceFlush();
 
@@ -190,7 +193,7 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IAsyncLifetime, IDi
         var vm = _arm.Model.AddVm(Sub, "rg-app", "vm-hosted-bad", ["10.0.4.12"]);
         var delivered = EventProcessor.Detached(QueueTestMessages.EventFor(vm.Id), QueueKind.Main, options.QueueName) with { HostTraceParent = "not-a-traceparent" };
 
-        var result = await EventProcessor.Create(options, NullHostLog.Instance).ProcessAsync(delivered, false, CancellationToken.None);
+        var result = await VmEventEngine.For(options).Processor(NullHostLog.Instance).ProcessAsync(delivered, false, CancellationToken.None);
         tracing.ForceFlush();
 
         Assert.Equal(VmEventOutcome.Succeeded, result.Outcome);

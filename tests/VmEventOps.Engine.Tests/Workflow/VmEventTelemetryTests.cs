@@ -1,4 +1,5 @@
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Telemetry;
 using VmEventOps.Engine.Workflow;
 
 namespace VmEventOps.Engine.Tests.Workflow;

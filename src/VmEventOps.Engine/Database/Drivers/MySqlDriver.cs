@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Authentication;
 using MySqlConnector;
+using VmEventOps.Engine.Configuration;
 
 namespace VmEventOps.Engine.Database.Drivers;
 

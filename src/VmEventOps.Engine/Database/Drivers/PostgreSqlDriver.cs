@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Authentication;
 using Npgsql;
+using VmEventOps.Engine.Configuration;
 
 namespace VmEventOps.Engine.Database.Drivers;
 

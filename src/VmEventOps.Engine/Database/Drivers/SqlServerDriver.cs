@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Authentication;
 using System.Text.RegularExpressions;
 using Microsoft.Data.SqlClient;
+using VmEventOps.Engine.Configuration;
 
 namespace VmEventOps.Engine.Database.Drivers;
 

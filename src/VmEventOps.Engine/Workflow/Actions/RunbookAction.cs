@@ -1,5 +1,6 @@
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow.Checks;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Rules;
 

@@ -1,6 +1,7 @@
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.KeyVault;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Rules;
 
 namespace VmEventOps.Engine.Workflow.Checks;
@@ -10,16 +11,16 @@ namespace VmEventOps.Engine.Workflow.Checks;
 /// password from <paramref name="dbPassword"/>; a rule's own Database check from its Password (a Key Vault reference is
 /// read when the check runs, with the module's identity). Script checks run through <paramref name="scripts"/>.
 /// </summary>
-internal sealed class CheckFactory(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>> dbPassword, KnownSecrets secrets, CheckHttpClients http, IScriptCheckHost? scripts)
+internal sealed class CheckFactory(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>> dbPassword, KnownSecrets secrets, CheckServices services, IScriptCheckHost? scripts)
 {
     public IReadOnlyList<IVmCheck> For(OnboardingRule rule) => rule.Checks.Select(spec => (IVmCheck)new BoundedCheck(Create(rule, spec), spec)).ToArray();
 
     private IVmCheck Create(OnboardingRule rule, CheckSpec spec) => spec switch
     {
-        DatabaseCheckSpec { FromSettings: true } database => new DatabaseCheck(database, options, log, dbPassword, secrets),
-        DatabaseCheckSpec database => new DatabaseCheck(database, options, log, PasswordOf(rule, database), secrets),
+        DatabaseCheckSpec { FromSettings: true } database => new DatabaseCheck(database, options, log, dbPassword, secrets, services.Tokens),
+        DatabaseCheckSpec database => new DatabaseCheck(database, options, log, PasswordOf(rule, database), secrets, services.Tokens),
         TcpPortCheckSpec tcp => new TcpPortCheck(tcp),
-        HttpCheckSpec web => new HttpCheck(web, http),
+        HttpCheckSpec web => new HttpCheck(web, services.Http),
         DnsCheckSpec dns => new DnsCheck(dns),
         TagsCheckSpec tags => new TagsCheck(tags),
         ScriptCheckSpec script => new ScriptCheck(script, scripts),
@@ -37,6 +38,6 @@ internal sealed class CheckFactory(VmEventOptions options, IHostLog log, Func<Ca
         }
 
         var origin = $"rule {rule.Name}, check {spec.Name}";
-        return async token => await KeyVaultReferenceResolver.ReadRuleSecretAsync(reference!, origin, options, log, token).ConfigureAwait(false);
+        return async token => await services.Secrets.ReadRuleSecretAsync(reference!, origin, options, log, token).ConfigureAwait(false);
     }
 }

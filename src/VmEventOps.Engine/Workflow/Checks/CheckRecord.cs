@@ -1,3 +1,5 @@
+using VmEventOps.Engine.Errors;
+
 namespace VmEventOps.Engine.Workflow.Checks;
 
 /// <summary>

@@ -1,7 +1,8 @@
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Rules;
 
 namespace VmEventOps.Engine.Workflow.Checks;
@@ -12,14 +13,8 @@ namespace VmEventOps.Engine.Workflow.Checks;
 /// certificates, which are settings to fix — no later attempt can differ. The password comes from
 /// <paramref name="password"/> (DbPassword, or the rule's own, a Key Vault reference read when the check runs).
 /// </summary>
-internal sealed class DatabaseCheck(DatabaseCheckSpec spec, VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>> password, KnownSecrets secrets) : IVmCheck
+internal sealed class DatabaseCheck(DatabaseCheckSpec spec, VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>> password, KnownSecrets secrets, Func<VmEventOptions, TokenProvider> tokens) : IVmCheck
 {
-    /// <summary>The check of the Db* settings.</summary>
-    public DatabaseCheck(VmEventOptions options, IHostLog log, Func<CancellationToken, Task<string?>> password, KnownSecrets secrets)
-        : this(RuleSet.DefaultRule(options).Checks.OfType<DatabaseCheckSpec>().First(), options, log, password, secrets)
-    {
-    }
-
     public string Name => spec.Name;
 
     public async Task<CheckResult> RunAsync(VmFacts vm, CancellationToken cancellationToken)
@@ -38,7 +33,7 @@ internal sealed class DatabaseCheck(DatabaseCheckSpec spec, VmEventOptions optio
             Encryption = spec.Encryption,
             TrustServerCertificate = spec.TrustServerCertificate,
             HostNameInCertificate = spec.HostNameInCertificate,
-        }, options, log, cancellationToken).ConfigureAwait(false);
+        }, options, tokens, log, cancellationToken).ConfigureAwait(false);
         if (check.Success) return CheckResult.Pass(Name, $"OK ({check.Provider}, {check.ElapsedMs} ms)");
 
         var summary = $"{check.FailedStage} {check.ErrorCategory}";

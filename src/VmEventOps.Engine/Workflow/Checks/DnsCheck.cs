@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Rules;
 

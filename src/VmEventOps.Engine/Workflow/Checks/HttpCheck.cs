@@ -1,6 +1,5 @@
 using System.Net.Http;
 using System.Security.Authentication;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Rules;
 

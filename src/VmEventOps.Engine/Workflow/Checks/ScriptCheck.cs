@@ -1,5 +1,5 @@
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Rules;
 
 namespace VmEventOps.Engine.Workflow.Checks;

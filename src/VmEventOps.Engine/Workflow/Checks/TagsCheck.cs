@@ -1,4 +1,3 @@
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Rules;
 

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using VmEventOps.Engine.Diagnostics;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Rules;
 

@@ -1,4 +1,5 @@
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Events;
 
 namespace VmEventOps.Engine.Workflow.Steps;
 

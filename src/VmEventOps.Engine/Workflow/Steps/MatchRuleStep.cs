@@ -1,3 +1,4 @@
+using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Rules;
 
 namespace VmEventOps.Engine.Workflow.Steps;

@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Diagnostics;
+namespace VmEventOps.Engine.Logging;
 
 /// <summary>
 /// How managers talk to whoever hosts them. The PowerShell adapter maps these to Write-Verbose,

@@ -4,8 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using OpenTelemetry;
+using VmEventOps.Engine.Errors;
 
-namespace VmEventOps.Engine.Diagnostics;
+namespace VmEventOps.Engine.Telemetry;
 
 /// <summary>
 /// Writes spans to a file, one JSON object per line (the TraceFile setting): for admins without Application Insights,

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace VmEventOps.Engine.Diagnostics;
+namespace VmEventOps.Engine.Telemetry;
 
 /// <summary>
 /// The latest queue counts of running workers, for the <c>vmeventops.queue.depth</c> gauge. A count older than

@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Database;
+namespace VmEventOps.Engine.Configuration;
 
 /// <summary>Encryption of the connection (SQL Server's modes; the others map Mandatory and Strict to "require TLS").</summary>
 public enum DbEncryption

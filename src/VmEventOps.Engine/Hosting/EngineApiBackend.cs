@@ -1,13 +1,15 @@
+using VmEventOps.Engine.Api;
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
 using VmEventOps.Engine.Reconcile;
 using VmEventOps.Engine.Workflow;
 
-namespace VmEventOps.Engine.Api;
+namespace VmEventOps.Engine.Hosting;
 
 /// <summary>
 /// The API over the engine's managers, from the composition root: queues, the state table, the trail reader and the

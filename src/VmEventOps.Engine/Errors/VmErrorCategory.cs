@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Diagnostics;
+namespace VmEventOps.Engine.Errors;
 
 /// <summary>
 /// The engine's view of PowerShell's ErrorCategory (the engine cannot reference PowerShell).

@@ -3,13 +3,16 @@ using System.Text;
 using System.Text.Json;
 using VmEventOps.Emulators;
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Hosting;
+using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Queues;
+using VmEventOps.Engine.Telemetry;
 using VmEventOps.Engine.Tests.Infrastructure;
 using VmEventOps.Engine.Workflow;
 
-namespace VmEventOps.Engine.Tests.Diagnostics;
+namespace VmEventOps.Engine.Tests.Telemetry;
 
 /// <summary>
 /// Export by configuration, through the real OpenTelemetry SDK and exporters: a trace file, an OTLP collector over
@@ -50,7 +53,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         var path = Path.Combine(_temp.Path, "traces", "vmeventops.jsonl");
         var options = Options() with { TraceFile = path };
-        TelemetryExport.Apply(options, NullHostLog.Instance);
+        VmEventEngine.ExportTelemetry(options, NullHostLog.Instance);
 
         var vm = await OnboardAsync(options, "vm-filed");
 
@@ -72,7 +75,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
         AssertNoSecret(File.ReadAllText(path));
 
         // Export off again: the next onboarding writes nothing.
-        TelemetryExport.Apply(options with { TraceFile = null }, NullHostLog.Instance);
+        VmEventEngine.ExportTelemetry(options with { TraceFile = null }, NullHostLog.Instance);
         var before = File.ReadAllLines(path).Length;
         await OnboardAsync(options with { TraceFile = null }, "vm-unfiled");
         Assert.Equal(before, File.ReadAllLines(path).Length);
@@ -83,7 +86,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         var blocker = Path.Combine(_temp.Path, "a-file");
         File.WriteAllText(blocker, "not a folder");
-        var failure = Assert.Throws<VmEventOpsException>(() => TelemetryExport.Apply(new VmEventOptions { TraceFile = Path.Combine(blocker, "traces.jsonl") }, NullHostLog.Instance));
+        var failure = Assert.Throws<VmEventOpsException>(() => VmEventEngine.ExportTelemetry(new VmEventOptions { TraceFile = Path.Combine(blocker, "traces.jsonl") }, NullHostLog.Instance));
         Assert.Equal(ErrorIds.TelemetryExportFailed, failure.ErrorId);
         Assert.Contains(blocker, failure.Message, StringComparison.Ordinal);
         Assert.Equal("nothing", TelemetryExport.Targets);
@@ -95,7 +98,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task Otlp_ShouldReceiveTheSpansAndMetrics_WithTheConfiguredHeaders(OtlpTransport transport, string protocol, string tracesPath, string metricsPath, string contentType)
     {
         var options = Options() with { OtlpEndpoint = _collector.BaseUri, OtlpProtocol = transport, OtlpHeaders = $"x-api-key={PlantedHeader}" };
-        TelemetryExport.Apply(options, NullHostLog.Instance);
+        VmEventEngine.ExportTelemetry(options, NullHostLog.Instance);
 
         var vm = await OnboardAsync(options, "vm-otlp-" + protocol);
         Assert.True(TelemetryExport.Flush(TimeSpan.FromSeconds(20)));
@@ -125,7 +128,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
         var connectionString = $"InstrumentationKey={InstrumentationKey};IngestionEndpoint={_collector.BaseUri}" + (entraAuthorization ? ";Authorization=AAD" : string.Empty);
         // The collector is on loopback: it receives the Monitor token only because the allow-list names it.
         var options = Options() with { ApplicationInsightsConnectionString = connectionString, ApplicationInsightsAllowedHosts = [_collector.BaseUri.Authority] };
-        TelemetryExport.Apply(options, NullHostLog.Instance);
+        VmEventEngine.ExportTelemetry(options, NullHostLog.Instance);
 
         var vm = await OnboardAsync(options, "vm-monitored-" + entraAuthorization.ToString().ToLowerInvariant());
         var failing = await OnboardAsync(options with { DbServer = Path.Combine(_temp.Path, "missing", "none.db") }, "vm-monitored-failing-" + entraAuthorization.ToString().ToLowerInvariant(), VmEventOutcome.RetryScheduled);
@@ -177,7 +180,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
             + (endpoint == "LOOPBACK" ? $"IngestionEndpoint={_collector.BaseUri}" : endpoint);
 
         var failure = Assert.Throws<VmEventOpsException>(() =>
-            TelemetryExport.Apply(Options() with { ApplicationInsightsConnectionString = connectionString }, NullHostLog.Instance));
+            VmEventEngine.ExportTelemetry(Options() with { ApplicationInsightsConnectionString = connectionString }, NullHostLog.Instance));
         await Task.Delay(200);
 
         Assert.Equal(ErrorIds.TelemetryHostNotAllowed, failure.ErrorId);
@@ -196,7 +199,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         var connectionString = $"InstrumentationKey={InstrumentationKey};Authorization=AAD;{endpoint}";
 
-        TelemetryExport.Apply(Options() with { AuthorityHost = new Uri(authority), ApplicationInsightsConnectionString = connectionString }, NullHostLog.Instance);
+        VmEventEngine.ExportTelemetry(Options() with { AuthorityHost = new Uri(authority), ApplicationInsightsConnectionString = connectionString }, NullHostLog.Instance);
 
         Assert.Equal("Application Insights", TelemetryExport.Targets);
         TelemetryExport.Shutdown();
@@ -206,7 +209,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
     public void ApplicationInsights_WithAConnectionStringThatIsNotOne_ShouldFailWithoutQuotingIt()
     {
         var failure = Assert.Throws<VmEventOpsException>(() =>
-            TelemetryExport.Apply(new VmEventOptions { ApplicationInsightsConnectionString = "InstrumentationKey=" + PlantedSecret }, NullHostLog.Instance));
+            VmEventEngine.ExportTelemetry(new VmEventOptions { ApplicationInsightsConnectionString = "InstrumentationKey=" + PlantedSecret }, NullHostLog.Instance));
         Assert.Equal(ErrorIds.TelemetryExportFailed, failure.ErrorId);
         Assert.DoesNotContain(PlantedSecret, failure.ToString(), StringComparison.Ordinal);
     }
@@ -247,10 +250,10 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
         }
 
         var vm = VmResourceId.Parse(_arm.Model.AddVm(Sub, "rg-app", name, ["10.0.5.10"]).Id);
-        var queues = QueueManager.Create(options, NullHostLog.Instance);
+        var queues = VmEventEngine.For(options).Queues(NullHostLog.Instance);
         await queues.SendToMainAsync(QueueTestMessages.EventFor(vm.Value));
         var message = await queues.ReceiveOneAsync();
-        var result = await EventProcessor.Create(options, NullHostLog.Instance).ProcessAsync(message, false, CancellationToken.None);
+        var result = await VmEventEngine.For(options).Processor(NullHostLog.Instance).ProcessAsync(message, false, CancellationToken.None);
         Assert.Equal(expected, result.Outcome);
         return vm;
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace VmEventOps.Engine.Diagnostics;
+namespace VmEventOps.Engine.Telemetry;
 
 /// <summary>
 /// The module's traces and metrics, with the standard .NET API: an <see cref="ActivitySource"/> and a <see cref="Meter"/>

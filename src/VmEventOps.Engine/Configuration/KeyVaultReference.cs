@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace VmEventOps.Engine.KeyVault;
+namespace VmEventOps.Engine.Configuration;
 
 /// <summary>
 /// A Key Vault reference in the form App Service uses for app settings:
@@ -85,7 +85,7 @@ public sealed partial record KeyVaultReference
     /// <summary>How a setting's source is shown: <c>KeyVault(vault/name)</c>.</summary>
     public override string ToString() => $"KeyVault({VaultName}/{SecretName}{(Version is null ? string.Empty : "/" + Version)})";
 
-    internal static bool IsLoopbackHost(Uri uri) => Identity.HostAllowList.IsLoopback(uri);
+    internal static bool IsLoopbackHost(Uri uri) => Configuration.HostAllowList.IsLoopback(uri);
 
     private static bool IsKnownKey(string key) =>
         key.Equals("SecretUri", StringComparison.OrdinalIgnoreCase) || key.Equals("VaultName", StringComparison.OrdinalIgnoreCase)

@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Diagnostics;
+namespace VmEventOps.Engine.Errors;
 
 /// <summary>
 /// A failure with a stable error id and category. The message never contains a secret: it is

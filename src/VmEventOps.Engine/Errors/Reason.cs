@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Workflow;
+namespace VmEventOps.Engine.Errors;
 
 /// <summary>
 /// Why a message ended as it did: a code of <see cref="ReasonCodes"/> (or an error id of the catalog), the step it

@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Diagnostics;
+namespace VmEventOps.Engine.Errors;
 
 /// <summary>
 /// The one catalog of error ids. Each id is part of the public contract: users match

@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Reconcile;
+namespace VmEventOps.Engine.Configuration;
 
 /// <summary>Where the sweep lists the VMs in scope.</summary>
 public enum VmInventorySource

@@ -1,8 +1,8 @@
 using VmEventOps.Engine.Configuration;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Identity;
 
-namespace VmEventOps.Engine.KeyVault;
+namespace VmEventOps.Engine.Configuration;
 
 /// <summary>
 /// Which hosts a Key Vault token may go to: a vault of the configured cloud (a subdomain of KeyVaultDnsSuffix), or a host

@@ -1,6 +1,8 @@
+using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow.Checks;
 
-namespace VmEventOps.Engine.Rules;
+namespace VmEventOps.Engine.Workflow;
 
 /// <summary>
 /// Test-VmOnboardingRule's answer for one VM: the rule that matches it and why, the rules before it and why not, what the

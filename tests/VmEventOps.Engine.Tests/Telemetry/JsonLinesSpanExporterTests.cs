@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using OpenTelemetry;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Telemetry;
 using VmEventOps.Engine.Tests.Infrastructure;
 
-namespace VmEventOps.Engine.Tests.Diagnostics;
+namespace VmEventOps.Engine.Tests.Telemetry;
 
 public sealed class JsonLinesSpanExporterTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using VmEventOps.Engine.Configuration;
 
-namespace VmEventOps.Engine.Diagnostics;
+namespace VmEventOps.Engine.Telemetry;
 
 /// <summary>Where traces and metrics go, as the settings ask; equal targets need no new exporters.</summary>
 internal sealed record TelemetryExportTargets(

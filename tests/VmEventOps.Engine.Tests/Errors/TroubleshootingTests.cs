@@ -1,8 +1,8 @@
 using System.Reflection;
-using VmEventOps.Engine.Diagnostics;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Tests.Infrastructure;
 
-namespace VmEventOps.Engine.Tests.Diagnostics;
+namespace VmEventOps.Engine.Tests.Errors;
 
 /// <summary>docs/troubleshooting.md (hand-written) says for every ErrorId of the catalog what it means and what to do.</summary>
 public sealed class TroubleshootingTests

@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Rules;
+namespace VmEventOps.Engine.Events;
 
 /// <summary>What happened to the VM, as a rule matches it.</summary>
 public enum VmEventKind

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace VmEventOps.Engine.Identity;
+namespace VmEventOps.Engine.Configuration;
 
 /// <summary>
 /// Whether a host may receive a token: it lies under one of a service's own domains, or an entry of an allow-list setting

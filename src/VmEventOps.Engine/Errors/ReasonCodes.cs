@@ -1,7 +1,7 @@
-namespace VmEventOps.Engine.Workflow;
+namespace VmEventOps.Engine.Errors;
 
 /// <summary>
-/// The codes of the reasons the workflow gives that are not error ids (those come from <see cref="Diagnostics.ErrorIds"/>)
+/// The codes of the reasons the workflow gives that are not error ids (those come from <see cref="Errors.ErrorIds"/>)
 /// or reject reasons of the filter (<see cref="Events.RejectReasons"/>). Part of the public contract: results, the
 /// envelope's history, the state record and telemetry's reason tag carry them.
 /// </summary>

@@ -1,9 +1,10 @@
 using VmEventOps.Engine.Azure;
 using VmEventOps.Engine.Events;
+using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow;
 using VmEventOps.Engine.Workflow.Checks;
 
-namespace VmEventOps.Engine.Rules;
+namespace VmEventOps.Engine.Workflow;
 
 /// <summary>
 /// The admin's dry run of the rules for one VM: its facts from ARM (or, for a deleted VM, its record's last known ones),

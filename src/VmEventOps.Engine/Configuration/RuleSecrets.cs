@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace VmEventOps.Engine.Rules;
+namespace VmEventOps.Engine.Configuration;
 
 /// <summary>
 /// The secrets in the rules' JSON: the value of every property whose name says it is one (Password, Secret, Token,

@@ -5,9 +5,11 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using VmEventOps.Engine.Configuration;
+using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Identity;
+using VmEventOps.Engine.Logging;
 
-namespace VmEventOps.Engine.Diagnostics;
+namespace VmEventOps.Engine.Telemetry;
 
 /// <summary>
 /// Sends the module's traces and metrics where the settings say (TraceFile, OtlpEndpoint, ApplicationInsightsConnectionString),
@@ -27,8 +29,11 @@ public static class TelemetryExport
     /// <summary>What is exported now, in words (no header or connection string).</summary>
     public static string Targets => Volatile.Read(ref _current).ToString();
 
-    /// <summary>Exports to what <paramref name="options"/> name from now on (to nothing when they name nothing).</summary>
-    public static void Apply(VmEventOptions options, IHostLog log)
+    /// <summary>
+    /// Exports to what <paramref name="options"/> name from now on (to nothing when they name nothing); Azure Monitor's
+    /// ingestion with Authorization=AAD gets its token from <paramref name="identity"/> (the settings' own credential).
+    /// </summary>
+    internal static void Apply(VmEventOptions options, Func<VmEventOptions, global::Azure.Core.TokenCredential> identity, IHostLog log)
     {
         var targets = TelemetryExportTargets.From(options);
         if (Volatile.Read(ref _current) == targets) return;
@@ -37,7 +42,7 @@ public static class TelemetryExport
             if (_current == targets) return;
             StopExporters();
             Volatile.Write(ref _current, TelemetryExportTargets.None);
-            if (!targets.IsEmpty) StartExporters(targets, options);
+            if (!targets.IsEmpty) StartExporters(targets, options, identity);
             Volatile.Write(ref _current, targets);
             if (!_exitHooked)
             {
@@ -71,7 +76,7 @@ public static class TelemetryExport
         }
     }
 
-    private static void StartExporters(TelemetryExportTargets targets, VmEventOptions options)
+    private static void StartExporters(TelemetryExportTargets targets, VmEventOptions options, Func<VmEventOptions, global::Azure.Core.TokenCredential> identity)
     {
         var version = typeof(TelemetryExport).Assembly.GetName().Version?.ToString(3);
         // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, when set, win over the defaults (they are read last).
@@ -84,7 +89,7 @@ public static class TelemetryExport
         var metrics = Sdk.CreateMeterProviderBuilder().ConfigureResource(Describe).AddMeter(VmEventTelemetry.Name);
         var exportsMetrics = false;
         // Checked, and the credential chosen, before anything is opened.
-        var monitorCredential = targets.ApplicationInsightsConnectionString is { } connectionString ? AzureMonitorCredential(connectionString, options) : null;
+        var monitorCredential = targets.ApplicationInsightsConnectionString is { } connectionString ? AzureMonitorCredential(connectionString, options, identity) : null;
         JsonLinesSpanExporter? file = null;
         try
         {
@@ -152,7 +157,7 @@ public static class TelemetryExport
     /// ("Authorization=AAD"); then the module's own, limited to the Monitor audience of the cloud, and only when the
     /// ingestion endpoint is an Azure Monitor host of that cloud or ApplicationInsightsAllowedHosts names it.
     /// </summary>
-    private static global::Azure.Core.TokenCredential? AzureMonitorCredential(string connectionString, VmEventOptions options)
+    private static global::Azure.Core.TokenCredential? AzureMonitorCredential(string connectionString, VmEventOptions options, Func<VmEventOptions, global::Azure.Core.TokenCredential> identity)
     {
         var parts = RequireConnectionString(connectionString);
         if (!(parts.TryGetValue("Authorization", out var authorization) && string.Equals(authorization as string, "AAD", StringComparison.OrdinalIgnoreCase)))
@@ -178,7 +183,7 @@ public static class TelemetryExport
                 nameof(VmEventOptions.ApplicationInsightsConnectionString));
         }
 
-        return new AudienceGuardCredential(Hosting.VmEventEngine.For(options).Tokens.Credential, [cloud.MonitorAudience], "Azure Monitor ingestion", ErrorIds.TelemetryHostNotAllowed);
+        return new AudienceGuardCredential(identity(options), [cloud.MonitorAudience], "Azure Monitor ingestion", ErrorIds.TelemetryHostNotAllowed);
     }
 
     // Where the exporter sends: IngestionEndpoint, else dc.{EndpointSuffix} (with its Location), else the global endpoint.

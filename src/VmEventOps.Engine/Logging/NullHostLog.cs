@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Diagnostics;
+namespace VmEventOps.Engine.Logging;
 
 /// <summary>A host that listens to nothing, for callers that want no messages.</summary>
 public sealed class NullHostLog : IHostLog
