@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;

@@ -16,7 +16,7 @@ Describe 'Get-VmNetworkInfo' {
         $result.VmName | Should -Be 'vm-demo-01'
         $result.PrivateIpAddress | Should -Be '10.0.0.4'
         $result.VmId | Should -Be $vm.VmId
-        $result.Type | Should -Be 'VmEventOps.Engine.Azure.VmNetworkInfo'
+        $result.Type | Should -Be 'VmEventOps.Engine.Arm.VmNetworkInfo'
     }
 
     It 'takes the VM from ConvertFrom-VmEvent through the pipeline, every address of every NIC included' {

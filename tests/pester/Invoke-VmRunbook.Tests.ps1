@@ -23,7 +23,7 @@ Describe 'Invoke-VmRunbook' {
         $result.Status | Should -Be 'Completed'
         $result.Output | Should -Be @('Onboarding started', 'Onboarded')
         $result.AlreadyExisted | Should -BeFalse
-        $result.Type | Should -Be 'VmEventOps.Engine.Azure.VmRunbookJob'
+        $result.Type | Should -Be 'VmEventOps.Engine.Arm.VmRunbookJob'
         $result.JobId | Should -Match '^[0-9a-f-]{36}$'
     }
 

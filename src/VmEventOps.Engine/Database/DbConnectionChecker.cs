@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database.Drivers;
 using VmEventOps.Engine.Errors;
@@ -151,7 +151,7 @@ public static class DbConnectionChecker
     }
 
     /// <summary>The server from a template such as <c>{PrivateIpAddress}</c> or <c>{VmName}</c>, filled in from the VM.</summary>
-    public static string ResolveServer(string template, Azure.VmNetworkInfo vm) => template
+    public static string ResolveServer(string template, Arm.VmNetworkInfo vm) => template
         .Replace("{PrivateIpAddress}", vm.PrivateIpAddress ?? string.Empty, StringComparison.OrdinalIgnoreCase)
         .Replace("{VmName}", vm.VmName, StringComparison.OrdinalIgnoreCase);
 

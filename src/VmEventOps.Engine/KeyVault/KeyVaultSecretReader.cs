@@ -3,7 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Identity;

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Errors;
 
 namespace VmEventOps.Engine.Queues;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Logging;
@@ -154,7 +154,7 @@ public sealed class DeadLetterStore
         {
             while (true)
             {
-                global::Azure.Page<BlobItem> page;
+                Azure.Page<BlobItem> page;
                 try
                 {
                     if (!await pages.MoveNextAsync().ConfigureAwait(false)) yield break;

@@ -1,4 +1,5 @@
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
+
 namespace VmEventOps.Engine.Reconcile;
 
 /// <summary>What a listing of the scopes saw: each scope's listing, and (internally) which VMs were seen.</summary>

@@ -33,7 +33,7 @@ public static class TelemetryExport
     /// Exports to what <paramref name="options"/> name from now on (to nothing when they name nothing); Azure Monitor's
     /// ingestion with Authorization=AAD gets its token from <paramref name="identity"/> (the settings' own credential).
     /// </summary>
-    internal static void Apply(VmEventOptions options, Func<VmEventOptions, global::Azure.Core.TokenCredential> identity, IHostLog log)
+    internal static void Apply(VmEventOptions options, Func<VmEventOptions, Azure.Core.TokenCredential> identity, IHostLog log)
     {
         var targets = TelemetryExportTargets.From(options);
         if (Volatile.Read(ref _current) == targets) return;
@@ -76,7 +76,7 @@ public static class TelemetryExport
         }
     }
 
-    private static void StartExporters(TelemetryExportTargets targets, VmEventOptions options, Func<VmEventOptions, global::Azure.Core.TokenCredential> identity)
+    private static void StartExporters(TelemetryExportTargets targets, VmEventOptions options, Func<VmEventOptions, Azure.Core.TokenCredential> identity)
     {
         var version = typeof(TelemetryExport).Assembly.GetName().Version?.ToString(3);
         // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, when set, win over the defaults (they are read last).
@@ -157,7 +157,7 @@ public static class TelemetryExport
     /// ("Authorization=AAD"); then the module's own, limited to the Monitor audience of the cloud, and only when the
     /// ingestion endpoint is an Azure Monitor host of that cloud or ApplicationInsightsAllowedHosts names it.
     /// </summary>
-    private static global::Azure.Core.TokenCredential? AzureMonitorCredential(string connectionString, VmEventOptions options, Func<VmEventOptions, global::Azure.Core.TokenCredential> identity)
+    private static Azure.Core.TokenCredential? AzureMonitorCredential(string connectionString, VmEventOptions options, Func<VmEventOptions, Azure.Core.TokenCredential> identity)
     {
         var parts = RequireConnectionString(connectionString);
         if (!(parts.TryGetValue("Authorization", out var authorization) && string.Equals(authorization as string, "AAD", StringComparison.OrdinalIgnoreCase)))
@@ -199,7 +199,7 @@ public static class TelemetryExport
         return new Uri("https://dc.services.visualstudio.com/");
     }
 
-    private static void DescribeAzureMonitor(AzureMonitorExporterOptions monitor, string connectionString, global::Azure.Core.TokenCredential? credential)
+    private static void DescribeAzureMonitor(AzureMonitorExporterOptions monitor, string connectionString, Azure.Core.TokenCredential? credential)
     {
         monitor.ConnectionString = connectionString;
         monitor.Credential = credential;

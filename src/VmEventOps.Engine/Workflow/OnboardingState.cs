@@ -1,4 +1,4 @@
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 
@@ -37,7 +37,7 @@ public sealed record OnboardingState
     /// The VM's facts as last looked up (name, address, OS type, location, tags): what its offboarding runbook gets once
     /// the VM is gone and ARM has nothing left to say.
     /// </summary>
-    public Azure.VmNetworkInfo? Vm { get; init; }
+    public Arm.VmNetworkInfo? Vm { get; init; }
 
     /// <summary>The rule that matched it last.</summary>
     public string? Rule { get; init; }

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Caching;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;

@@ -1,4 +1,4 @@
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Rules;
 using VmEventOps.Engine.Workflow;

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using VmEventOps.Completion;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Hosting;

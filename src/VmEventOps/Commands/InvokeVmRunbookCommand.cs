@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using VmEventOps.Completion;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Hosting;

@@ -1,5 +1,5 @@
 using Microsoft.Data.SqlClient;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
 using VmEventOps.Engine.Database.Drivers;
@@ -152,7 +152,7 @@ public sealed class LocalDatabaseCheckTests : IDisposable
     [Fact]
     public void ResolveServer_ShouldFillTheTemplateFromTheVm()
     {
-        var vm = new Engine.Azure.VmNetworkInfo { VmResourceId = "/x", VmId = Guid.NewGuid(), VmName = "vm-01", PrivateIpAddress = "10.0.0.4" };
+        var vm = new Engine.Arm.VmNetworkInfo { VmResourceId = "/x", VmId = Guid.NewGuid(), VmName = "vm-01", PrivateIpAddress = "10.0.0.4" };
 
         Assert.Equal("10.0.0.4", DbConnectionChecker.ResolveServer("{PrivateIpAddress}", vm));
         Assert.Equal("vm-01.contoso.local", DbConnectionChecker.ResolveServer("{VmName}.contoso.local", vm));

@@ -75,7 +75,7 @@ public sealed class TokenModeTests
 
         var error = await Assert.ThrowsAsync<VmEventOpsException>(() =>
             provider.GetTokenAsync(new AccessTokenRequest { Resource = resource, AsPlainText = true }, NullHostLog.Instance, CancellationToken.None));
-        var direct = Assert.Throws<VmEventOpsException>(() => provider.Credential.GetToken(new global::Azure.Core.TokenRequestContext([TokenProvider.ScopeFor(resource)]), CancellationToken.None));
+        var direct = Assert.Throws<VmEventOpsException>(() => provider.Credential.GetToken(new Azure.Core.TokenRequestContext([TokenProvider.ScopeFor(resource)]), CancellationToken.None));
 
         Assert.Equal(ErrorIds.AuthTokenWrongAudience, error.ErrorId);
         Assert.Equal(ErrorIds.AuthTokenWrongAudience, direct.ErrorId);

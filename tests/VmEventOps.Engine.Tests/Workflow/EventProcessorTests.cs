@@ -1,6 +1,6 @@
 using Azure.Storage.Queues;
 using VmEventOps.Emulators;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Database;
 using VmEventOps.Engine.Errors;

@@ -1,4 +1,4 @@
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 
 namespace VmEventOps.Engine.Workflow.Actions;
 

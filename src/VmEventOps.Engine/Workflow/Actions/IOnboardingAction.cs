@@ -1,4 +1,4 @@
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Workflow.Checks;
 
 namespace VmEventOps.Engine.Workflow.Actions;

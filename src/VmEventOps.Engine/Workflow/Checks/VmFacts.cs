@@ -1,4 +1,4 @@
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Events;
 
 namespace VmEventOps.Engine.Workflow.Checks;

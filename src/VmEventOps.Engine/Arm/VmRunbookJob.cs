@@ -1,6 +1,6 @@
 using VmEventOps.Engine.Errors;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>An Azure Automation runbook job, with its output and errors once it has ended.</summary>
 public sealed record VmRunbookJob

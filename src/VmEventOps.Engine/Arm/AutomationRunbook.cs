@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>A runbook of an Automation account, as Runbook_ListByAutomationAccount reports it.</summary>
 public sealed record AutomationRunbook

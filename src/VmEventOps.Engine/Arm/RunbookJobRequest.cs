@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>What to start: the runbook, its parameters, where it runs, and the job name (for idempotency).</summary>
 public sealed record RunbookJobRequest

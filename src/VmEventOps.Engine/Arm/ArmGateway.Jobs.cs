@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using global::Azure.Core;
+using Azure.Core;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Logging;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 // Azure Automation runbook jobs (Microsoft.Automation, api-version AutomationApiVersion).
 public sealed partial class ArmGateway

@@ -1,6 +1,6 @@
 using VmEventOps.Engine.Configuration;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>
 /// How long the ARM requests of one invocation may wait before trying again: no single wait longer than
@@ -10,7 +10,7 @@ namespace VmEventOps.Engine.Azure;
 /// request fails VmArmThrottled with the service's Retry-After, and the workflow defers the message.
 /// </summary>
 /// <remarks>
-/// The budget travels with each request (an <see cref="global::Azure.Core.HttpMessage"/> property read by
+/// The budget travels with each request (an <see cref="Azure.Core.HttpMessage"/> property read by
 /// <see cref="ArmRetryPolicy"/>), so one process-wide pipeline serves invocations with different deadlines. A cancellation
 /// token could end a wait at the deadline, but only after sleeping up to it; the budget refuses the wait before it starts.
 /// </remarks>

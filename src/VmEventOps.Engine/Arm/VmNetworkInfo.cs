@@ -1,6 +1,6 @@
 using VmEventOps.Engine.Events;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>A VM and its network addresses, as Azure Resource Manager reports them.</summary>
 public sealed record VmNetworkInfo

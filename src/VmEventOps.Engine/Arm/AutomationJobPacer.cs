@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using VmEventOps.Engine.Errors;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>
 /// Paces the creation of runbook jobs in one Automation account, per process: at most <c>limit</c> job PUTs in any

@@ -1,7 +1,7 @@
 using Azure.Core;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 
-namespace VmEventOps.Engine.Tests.Azure;
+namespace VmEventOps.Engine.Tests.Arm;
 
 public sealed class ArmRequestMetricsPolicyTests
 {

@@ -1,5 +1,5 @@
 using VmEventOps.Emulators;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
@@ -7,7 +7,7 @@ using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
-namespace VmEventOps.Engine.Tests.Azure;
+namespace VmEventOps.Engine.Tests.Arm;
 
 /// <summary>The VM and NIC lookup against the HTTPS ARM emulator, with tokens from the managed-identity emulator.</summary>
 public sealed class ArmGatewayLookupTests : IAsyncLifetime

@@ -1,5 +1,5 @@
 using VmEventOps.Emulators;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
@@ -7,7 +7,7 @@ using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
-namespace VmEventOps.Engine.Tests.Azure;
+namespace VmEventOps.Engine.Tests.Arm;
 
 /// <summary>The lookup of VMs that are not simply there: being created (the create example: Creating, NIC still to come), failed, being deleted.</summary>
 public sealed class ArmVmStateTests : IAsyncLifetime

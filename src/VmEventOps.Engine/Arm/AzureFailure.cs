@@ -2,7 +2,7 @@ using Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>The one place that turns an Azure SDK failure into an error id and category.</summary>
 internal static class AzureFailure

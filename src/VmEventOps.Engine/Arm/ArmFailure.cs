@@ -1,9 +1,9 @@
 using System.Text.Json;
-using global::Azure;
+using Azure;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>Turns an ARM error response into an error with the ARM code and message, the HTTP status and the request ids; never a header of the request.</summary>
 internal static class ArmFailure

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using VmEventOps.Emulators;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
@@ -8,7 +8,7 @@ using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
-namespace VmEventOps.Engine.Tests.Azure;
+namespace VmEventOps.Engine.Tests.Arm;
 
 /// <summary>
 /// A wait the service names that is longer than the request may sleep, through the real Azure.Core pipeline: never slept,

@@ -1,6 +1,6 @@
 using VmEventOps.Engine.Errors;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>The error a job that ended Failed, Stopped or Suspended is reported with.</summary>
 public static class RunbookJobFailure

@@ -1,11 +1,11 @@
 using VmEventOps.Emulators;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Tests.Infrastructure;
 
-namespace VmEventOps.Engine.Tests.Azure;
+namespace VmEventOps.Engine.Tests.Arm;
 
 /// <summary>The runbooks of an Automation account (Runbook_ListByAutomationAccount), read to the end of their nextLinks.</summary>
 public sealed class RunbookListTests : IAsyncLifetime

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using VmEventOps.Engine.Events;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>A scope the sweep lists: a subscription, or one resource group of it (parsed from AllowedScopes).</summary>
 public sealed partial record VmScope(Guid SubscriptionId, string? ResourceGroup)

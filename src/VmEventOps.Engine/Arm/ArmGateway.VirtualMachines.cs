@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using global::Azure.Core;
+using Azure.Core;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 // The VMs of a scope, page by page, for the sweep: VirtualMachines_ListAll / _List (nextLink) or one Resource Graph query ($skipToken).
 public sealed partial class ArmGateway

@@ -1,12 +1,12 @@
 using VmEventOps.Emulators;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
-namespace VmEventOps.Engine.Tests.Azure;
+namespace VmEventOps.Engine.Tests.Arm;
 
 /// <summary>What an ended job brings back: every page of its error stream (JobStream_ListByJob and its nextLink), and what was read when a part cannot be.</summary>
 public sealed class RunbookJobStreamTests : IAsyncLifetime

@@ -1,16 +1,16 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using global::Azure;
-using global::Azure.Core;
-using global::Azure.Core.Pipeline;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Events;
 using VmEventOps.Engine.Identity;
 using VmEventOps.Engine.Logging;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>
 /// The one class that talks to Azure Resource Manager (VMs and NICs here), over the Azure.Core pipeline

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using global::Azure.Core;
+using Azure.Core;
 using VmEventOps.Engine.Errors;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 // Pageable ARM lists: {"value": [...], "nextLink": "https://<ARM endpoint>/...&$skiptoken=..."}, the last page with no nextLink.
 public sealed partial class ArmGateway

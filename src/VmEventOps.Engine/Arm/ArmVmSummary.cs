@@ -1,7 +1,7 @@
 using System.Text.Json;
 using VmEventOps.Engine.Events;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>One VM as a list (VirtualMachines_List/ListAll, or a Resource Graph row) gives it: what the sweep needs, nothing more.</summary>
 public sealed record ArmVmSummary(VmResourceId Id, Guid? VmId, string? Location, string? ProvisioningState, DateTimeOffset? TimeCreated)

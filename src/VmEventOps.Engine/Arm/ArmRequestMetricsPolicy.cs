@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using global::Azure.Core;
-using global::Azure.Core.Pipeline;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using VmEventOps.Engine.Telemetry;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>
 /// Counts and times every try of an ARM request (placed per retry, so 429s waited out by Azure.Core show too), tagged

@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>
 /// Why <see cref="ArmRetryPolicy"/> did not try a request again: the wait the service named (null: our own backoff) and

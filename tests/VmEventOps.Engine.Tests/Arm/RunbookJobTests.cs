@@ -1,13 +1,13 @@
 using System.Text.Json;
 using VmEventOps.Emulators;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
 using VmEventOps.Engine.Hosting;
 using VmEventOps.Engine.Logging;
 using VmEventOps.Engine.Tests.Infrastructure;
 
-namespace VmEventOps.Engine.Tests.Azure;
+namespace VmEventOps.Engine.Tests.Arm;
 
 /// <summary>Runbook jobs against the HTTPS ARM emulator's Automation routes.</summary>
 public sealed class RunbookJobTests : IAsyncLifetime

@@ -1,7 +1,7 @@
-using global::Azure.Core;
-using global::Azure.Core.Pipeline;
+using Azure.Core;
+using Azure.Core.Pipeline;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 /// <summary>
 /// Azure.Core's retry policy (408, 429, 500, 502, 503, 504 and connection failures; exponential backoff with jitter), with

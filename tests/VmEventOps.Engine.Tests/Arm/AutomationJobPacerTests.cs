@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
-using VmEventOps.Engine.Azure;
+using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Errors;
 
-namespace VmEventOps.Engine.Tests.Azure;
+namespace VmEventOps.Engine.Tests.Arm;
 
 /// <summary>The pacer on a fake clock: what it grants, when, and how it adapts to 429s.</summary>
 public sealed class AutomationJobPacerTests

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace VmEventOps.Engine.Azure;
+namespace VmEventOps.Engine.Arm;
 
 // The runbooks of an Automation account (Runbook_ListByAutomationAccount, api-version AutomationApiVersion), for Tab completion.
 public sealed partial class ArmGateway
