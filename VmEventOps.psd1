@@ -1,5 +1,7 @@
 @{
     RootModule           = 'VmEventOps.dll'
+    # The enums of parameters and results, in the default context before the cmdlets: [VmEventOps.VmEventOutcome]::Succeeded.
+    RequiredAssemblies   = @('VmEventOps.Contracts.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '34361e55-666b-4af1-83e6-eac6eac1b984'
     Author               = 'VmEventOps'

@@ -104,6 +104,9 @@ function Invoke-Build {
     Invoke-Native dotnet build (Join-Path $root 'src/VmEventOps/VmEventOps.csproj') -c $Configuration --nologo -v quiet
     $cmdletBin = Join-Path $root "src/VmEventOps/bin/$Configuration/net8.0"
     Copy-Item (Join-Path $cmdletBin 'VmEventOps.dll'), (Join-Path $cmdletBin 'VmEventOps.pdb') $moduleOut
+    # The contracts (enums scripts name) live beside the cmdlets only: the engine's context uses that one copy.
+    Copy-Item (Join-Path $cmdletBin 'VmEventOps.Contracts.dll') $moduleOut
+    Remove-Item (Join-Path $dependencies 'VmEventOps.Contracts.*')
     Copy-Item (Join-Path $root 'VmEventOps.psd1') $moduleOut
     Copy-Item (Join-Path $root 'module/*') $moduleOut -Recurse
 

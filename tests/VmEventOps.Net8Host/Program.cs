@@ -29,15 +29,16 @@ optionsType.GetProperty("TraceFile")!.SetValue(options, Path.GetFullPath(args[2]
 var log = engine.GetType("VmEventOps.Engine.Logging.NullHostLog", throwOnError: true)!.GetField("Instance")!.GetValue(null);
 
 // The OpenTelemetry SDK loads beside DiagnosticSource 10 in the module's context, and a span of the engine's source is exported.
+var root = engine.GetType("VmEventOps.Engine.Hosting.VmEventEngine", throwOnError: true)!;
+root.GetMethod("ExportTelemetry")!.Invoke(null, [options, log]);
 var export = engine.GetType("VmEventOps.Engine.Telemetry.TelemetryExport", throwOnError: true)!;
-export.GetMethod("Apply")!.Invoke(null, [options, log]);
 var source = engine.GetType("VmEventOps.Engine.Telemetry.VmEventTelemetry", throwOnError: true)!.GetField("Source")!.GetValue(null)!;
 var startActivity = source.GetType().GetMethod("StartActivity", [typeof(string), source.GetType().Assembly.GetType("System.Diagnostics.ActivityKind")!])!;
 var activityKind = Enum.ToObject(source.GetType().Assembly.GetType("System.Diagnostics.ActivityKind", throwOnError: true)!, 0);
 ((IDisposable?)startActivity.Invoke(source, ["Net8Host.Probe", activityKind]))?.Dispose();
 export.GetMethod("Shutdown")!.Invoke(null, null);
 var managerType = engine.GetType("VmEventOps.Engine.Queues.QueueManager", throwOnError: true)!;
-var manager = managerType.GetMethod("Create")!.Invoke(null, [options, log])!;
+var manager = root.GetMethod("Queues")!.Invoke(root.GetMethod("For")!.Invoke(null, [options]), [log])!;
 var thresholds = Activator.CreateInstance(engine.GetType("VmEventOps.Engine.Queues.QueueHealthThresholds", throwOnError: true)!);
 var task = (Task)managerType.GetMethod("GetStatusAsync")!.Invoke(manager, [thresholds, CancellationToken.None])!;
 await task;

@@ -100,7 +100,7 @@ Describe 'Argument completion' {
         $errors | Should -Be '0'
     }
 
-    It 'completes -Queue of Get-VmEventMessage with every queue it reads (its ValidateSet, which PowerShell completes before any completer)' {
+    It 'completes -Queue of Get-VmEventMessage with every queue it reads (its enum type, which PowerShell completes before any completer)' {
         @(Complete 'Get-VmEventMessage -Queue ').CompletionText | Should -Be @('Main', 'Poison', 'Retry', 'Succeeded')
         @(Complete 'Get-VmEventMessage -Queue p').CompletionText | Should -Be @('Poison')
     }

@@ -64,6 +64,31 @@ Load-Old
         ($result.Loaded | Where-Object { $_.Name -eq 'Azure.Core' -and $_.Context -eq 'Default' }).Location | Should -Be $script:OldCore
         ($result.Loaded | Where-Object { $_.Name -eq 'Azure.Core' -and $_.Context -eq 'VmEventOps' }) | Should -Not -BeNullOrEmpty
     }
+
+    It 'gives scripts the types of parameters and results, one copy for the cmdlets, the engine and the script' {
+        $result = Invoke-FreshPwsh -Script ($script:Prologue + @'
+Import-Module $module
+$event = '{"id":"1","eventType":"Microsoft.Resources.ResourceWriteSuccess","subject":"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1","eventTime":"2026-12-01T00:00:00Z","dataVersion":"2","data":{"operationName":"Microsoft.Compute/virtualMachines/write","status":"Succeeded","resourceUri":"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"}}'
+$parsed = ConvertFrom-VmEvent -InputObject $event -WarningAction SilentlyContinue
+$contracts = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'VmEventOps.Contracts' }
+[pscustomobject]@{
+    Named = [VmEventOps.VmEventOutcome]::Succeeded.ToString()
+    QueueParameter = (Get-Command Get-VmEventMessage).Parameters['Queue'].ParameterType.FullName
+    KindIsTheScriptsType = $parsed.Kind -is [VmEventOps.VmEventKind]
+    Kind = "$($parsed.Kind)"
+    Copies = @($contracts).Count
+    Context = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(@($contracts)[0]).Name
+    Refused = try { Get-VmEventMessage -Queue Elsewhere -ConnectionString $connection; 'bound' } catch { $_.FullyQualifiedErrorId }
+}
+'@)
+        $result.Named | Should -Be 'Succeeded'
+        $result.QueueParameter | Should -Be 'VmEventOps.QueueKind'
+        $result.KindIsTheScriptsType | Should -BeTrue
+        $result.Kind | Should -Be 'Created'
+        $result.Copies | Should -Be 1
+        $result.Context | Should -Be 'Default'
+        $result.Refused | Should -Match '^CannotConvertArgumentNoMessage|^ParameterArgumentTransformationError'
+    }
 }
 
 Describe 'Loading on the .NET 8 runtime of PowerShell 7.4' {

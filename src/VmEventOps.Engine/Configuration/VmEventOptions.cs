@@ -192,7 +192,7 @@ public sealed record VmEventOptions
     public string? DbPassword { get; init; }
 
     [Setting("Encryption of the database check: Mandatory (TLS with a validated certificate), Optional (TLS when offered) or Strict (SQL Server TDS 8).")]
-    public Configuration.DbEncryption DbEncryption { get; init; } = Configuration.DbEncryption.Mandatory;
+    public DbEncryption DbEncryption { get; init; } = DbEncryption.Mandatory;
 
     [Setting("Accept the database server's certificate without validating it (test servers only; SQL Server's Strict validates all the same).")]
     public bool DbTrustServerCertificate { get; init; }
@@ -248,7 +248,7 @@ public sealed record VmEventOptions
 
     // Reconcile (Sync-VmOnboarding, Get-VmOnboardingCompliance, Event Grid's dead letters)
     [Setting("Where the sweep lists the VMs in scope: Arm (one list per subscription or resource group, every nextLink) or ResourceGraph (one Azure Resource Graph query for all scopes, cheaper on large estates).")]
-    public Configuration.VmInventorySource ReconcileSource { get; init; } = Configuration.VmInventorySource.Arm;
+    public VmInventorySource ReconcileSource { get; init; } = VmInventorySource.Arm;
 
     [Setting("api-version of Azure Resource Graph queries (ReconcileSource ResourceGraph).", Pattern = ApiVersionPattern, PatternDescription = ApiVersionRule)]
     public string ResourceGraphApiVersion { get; init; } = "2024-04-01";

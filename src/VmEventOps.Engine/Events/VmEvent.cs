@@ -58,8 +58,8 @@ public sealed record VmEvent
     public string? RejectReason { get; init; }
 
     /// <summary>Created (a write: onboarding) or Deleted (a delete: offboarding).</summary>
-    public Events.VmEventKind Kind => string.Equals(EventType, EventFilter.ResourceDeleteSuccess, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(OperationName, EventFilter.VmDeleteOperation, StringComparison.OrdinalIgnoreCase) ? Events.VmEventKind.Deleted : Events.VmEventKind.Created;
+    public VmEventKind Kind => string.Equals(EventType, EventFilter.ResourceDeleteSuccess, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(OperationName, EventFilter.VmDeleteOperation, StringComparison.OrdinalIgnoreCase) ? VmEventKind.Deleted : VmEventKind.Created;
 
     /// <summary>The parsed VM ID, for the engine.</summary>
     internal VmResourceId? ParsedVmId { get; init; }

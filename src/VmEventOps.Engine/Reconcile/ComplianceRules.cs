@@ -42,7 +42,7 @@ public static class ComplianceRules
 
         var sameVm = state is not null && !(state.VmId is { } earlier && vm.VmId is { } current && earlier != current);
         if (rules is not null && !(sameVm && state!.State == OnboardingStatus.Succeeded)
-            && Rules.RuleMatcher.Match(rules.Rules, new Rules.RuleSubject(vm.Id, Events.VmEventKind.Created, vm.Tags, vm.OsType, vm.Location)) is { } match
+            && Rules.RuleMatcher.Match(rules.Rules, new Rules.RuleSubject(vm.Id, VmEventKind.Created, vm.Tags, vm.OsType, vm.Location)) is { } match
             && (match.Rule is null || match.Rule.IsSkip))
         {
             return record with

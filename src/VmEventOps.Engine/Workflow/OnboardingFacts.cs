@@ -53,7 +53,7 @@ public sealed record OnboardingFacts
     public VmResourceId VmResourceId => Event.ParsedVmId!;
 
     /// <summary>True for a delete event: the workflow offboards.</summary>
-    public bool Offboarding => Event.Kind == Events.VmEventKind.Deleted;
+    public bool Offboarding => Event.Kind == VmEventKind.Deleted;
 
     /// <summary>
     /// The VM's facts as the checks and the action see them: from ARM, or — for a deleted VM — the last known ones of its

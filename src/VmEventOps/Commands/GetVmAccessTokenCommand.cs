@@ -48,9 +48,8 @@ public sealed class GetVmAccessTokenCommand : ConfiguredCmdlet
     /// <para type="description">The service to get a token for: Arm (default; the ArmAudience setting), Storage, KeyVault, Sql or Automation.</para>
     /// </summary>
     [Parameter]
-    [ValidateSet("Arm", "Storage", "KeyVault", "Sql", "Automation")]
     [PSDefaultValue(Value = "Arm")]
-    public string ResourceType { get; set; } = nameof(TokenResourceType.Arm);
+    public TokenResourceType ResourceType { get; set; } = TokenResourceType.Arm;
 
     /// <summary>
     /// <para type="description">The tenant to get the token in, when it is not the identity's own.</para>
@@ -63,8 +62,7 @@ public sealed class GetVmAccessTokenCommand : ConfiguredCmdlet
     /// <para type="description">The credential to use: Auto, ManagedIdentity, WorkloadIdentity, ServicePrincipal, AzureCli or Token. Overrides the AuthMode setting.</para>
     /// </summary>
     [Parameter]
-    [ValidateSet("Auto", "ManagedIdentity", "WorkloadIdentity", "ServicePrincipal", "AzureCli", "Token")]
-    public string? AuthMode { get; set; }
+    public AuthMode? AuthMode { get; set; }
 
     /// <summary>
     /// <para type="description">The client id of a user-assigned managed identity. Overrides the ManagedIdentityClientId setting.</para>
@@ -96,14 +94,14 @@ public sealed class GetVmAccessTokenCommand : ConfiguredCmdlet
     protected override void ProcessInput()
     {
         var parameters = new SettingOverrides()
-            .SetText(o => o.AuthMode, AuthMode)
+            .Set(o => o.AuthMode, AuthMode)
             .Set(o => o.ManagedIdentityClientId, ManagedIdentityClientId)
             .SetSecret(o => o.AccessToken, AsSecureString(AccessToken));
         var configuration = LoadConfiguration(parameters);
         var request = new AccessTokenRequest
         {
             Resource = Resource,
-            ResourceType = Enum.Parse<TokenResourceType>(ResourceType, ignoreCase: true),
+            ResourceType = ResourceType,
             TenantId = TenantId,
             AsPlainText = AsPlainText,
             ForceRefresh = ForceRefresh,

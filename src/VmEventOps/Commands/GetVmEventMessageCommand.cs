@@ -39,9 +39,8 @@ public sealed class GetVmEventMessageCommand : QueueCmdlet
     /// <para type="description">The queue to read: Main (default), Retry, Succeeded or Poison.</para>
     /// </summary>
     [Parameter(Position = 0)]
-    [ValidateSet("Main", "Retry", "Succeeded", "Poison")]
     [PSDefaultValue(Value = "Main")]
-    public string Queue { get; set; } = "Main";
+    public QueueKind Queue { get; set; } = QueueKind.Main;
 
     /// <summary>
     /// <para type="description">How many messages to peek or receive, 1 to 32.</para>
@@ -79,7 +78,7 @@ public sealed class GetVmEventMessageCommand : QueueCmdlet
         }
 
         var manager = VmEventEngine.For(configuration.Options).Queues(Log);
-        var queue = Enum.Parse<QueueKind>(Queue, ignoreCase: true);
+        var queue = Queue;
         IReadOnlyList<VmEventMessage> messages;
         if (All)
         {

@@ -37,8 +37,7 @@ public sealed class GetVmOnboardingComplianceCommand : QueueCmdlet
 
     /// <summary><para type="description">Where to list the VMs: Arm (a list per scope) or ResourceGraph (one query). Overrides the ReconcileSource setting.</para></summary>
     [Parameter]
-    [ValidateSet("Arm", "ResourceGraph")]
-    public string? Source { get; set; }
+    public VmInventorySource? Source { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessInput()

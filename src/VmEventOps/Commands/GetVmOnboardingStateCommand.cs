@@ -28,8 +28,7 @@ public sealed class GetVmOnboardingStateCommand : QueueCmdlet
 
     /// <summary><para type="description">Only records in this state.</para></summary>
     [Parameter]
-    [ValidateSet("InProgress", "RunbookStarted", "Succeeded", "Failed", "DeadLettered", "Offboarding", "Offboarded", "OffboardingFailed")]
-    public string? State { get; set; }
+    public OnboardingStatus? State { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessInput()
@@ -37,7 +36,7 @@ public sealed class GetVmOnboardingStateCommand : QueueCmdlet
         var store = VmEventEngine.For(LoadQueueConfiguration().Options).State();
         if (VmResourceId is null)
         {
-            var state = State is null ? (OnboardingStatus?)null : Enum.Parse<OnboardingStatus>(State, ignoreCase: true);
+            var state = State;
             WriteObject(Run(token => store.ListAsync(state, token)), enumerateCollection: true);
             return;
         }
@@ -45,6 +44,6 @@ public sealed class GetVmOnboardingStateCommand : QueueCmdlet
         if (!TryParseVmResourceId(VmResourceId, out var vm)) return;
 
         var record = Run(token => store.GetAsync(vm!, token));
-        if (record is not null && (State is null || string.Equals(record.State.ToString(), State, StringComparison.OrdinalIgnoreCase))) WriteObject(record);
+        if (record is not null && (State is null || record.State == State)) WriteObject(record);
     }
 }

@@ -75,7 +75,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
     [Parameter]
     [ValidateSet("Main", "Retry")]
     [PSDefaultValue(Value = "Main")]
-    public string Queue { get; set; } = nameof(QueueKind.Main);
+    public QueueKind Queue { get; set; } = QueueKind.Main;
 
     /// <summary>
     /// <para type="description">Why the VM is queued again; recorded in the new event.</para>
@@ -93,7 +93,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
     {
         _options ??= LoadQueueConfiguration().Options;
         _manager ??= VmEventEngine.For(_options).Queues(Log);
-        var destination = Enum.Parse<QueueKind>(Queue, ignoreCase: true);
+        var destination = Queue;
         if (Message is { } message)
         {
             Requeue(_manager, message, destination);

@@ -37,8 +37,7 @@ public sealed class SyncVmOnboardingCommand : QueueCmdlet
 {
     /// <summary><para type="description">Where to list the VMs: Arm (a list per scope) or ResourceGraph (one query). Overrides the ReconcileSource setting.</para></summary>
     [Parameter]
-    [ValidateSet("Arm", "ResourceGraph")]
-    public string? Source { get; set; }
+    public VmInventorySource? Source { get; set; }
 
     /// <summary><para type="description">Also queue the VMs the workflow dead-lettered (it gave up on them; their messages are in poison).</para></summary>
     [Parameter]

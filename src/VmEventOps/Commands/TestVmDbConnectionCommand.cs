@@ -60,14 +60,12 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
 
     /// <summary><para type="description">SqlServer, PostgreSql, MySql or Sqlite. The DbProvider setting by default.</para></summary>
     [Parameter]
-    [ValidateSet("SqlServer", "PostgreSql", "MySql", "Sqlite")]
-    public string? Provider { get; set; }
+    public DbProvider? Provider { get; set; }
 
     /// <summary><para type="description">SQL Server: Password (default), ManagedIdentity (a token of the module's identity) or AccessToken (the token passed in).</para></summary>
     [Parameter]
-    [ValidateSet("Password", "ManagedIdentity", "AccessToken")]
     [PSDefaultValue(Value = "Password")]
-    public string Authentication { get; set; } = "Password";
+    public DbAuthentication Authentication { get; set; } = DbAuthentication.Password;
 
     /// <summary><para type="description">The whole check's time limit in seconds.</para></summary>
     [Parameter]
@@ -83,8 +81,7 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
 
     /// <summary><para type="description">Encryption: Mandatory (TLS with a validated certificate), Optional, or Strict (SQL Server TDS 8). The DbEncryption setting (Mandatory) by default.</para></summary>
     [Parameter]
-    [ValidateSet("Mandatory", "Optional", "Strict")]
-    public string? Encrypt { get; set; }
+    public DbEncryption? Encrypt { get; set; }
 
     /// <summary><para type="description">Accept the server's certificate without validating it (test servers only; SQL Server's Strict validates all the same). The DbTrustServerCertificate setting by default.</para></summary>
     [Parameter]
@@ -103,7 +100,7 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
     protected override void ProcessInput()
     {
         var parameters = new SettingOverrides()
-            .SetText(o => o.DbProvider, Provider)
+            .Set(o => o.DbProvider, Provider)
             .Set(o => o.DbPort, Port)
             .Set(o => o.DbHostNameInCertificate, HostNameInCertificate)
             .Set(o => o.DbTrustServerCertificate, MyInvocation.BoundParameters.ContainsKey(nameof(TrustServerCertificate)) ? TrustServerCertificate.IsPresent : null);
@@ -118,10 +115,10 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
             Database = Database ?? options.DbName,
             UserName = Credential?.UserName ?? options.DbUser,
             Password = Credential?.Password ?? (options.DbPassword is null ? null : new NetworkCredential(string.Empty, options.DbPassword).SecurePassword),
-            Authentication = Enum.Parse<DbAuthentication>(Authentication, ignoreCase: true),
+            Authentication = Authentication,
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             Query = Query,
-            Encryption = Encrypt is null ? options.DbEncryption : Enum.Parse<DbEncryption>(Encrypt, ignoreCase: true),
+            Encryption = Encrypt ?? options.DbEncryption,
             TrustServerCertificate = options.DbTrustServerCertificate,
             HostNameInCertificate = options.DbHostNameInCertificate,
         };

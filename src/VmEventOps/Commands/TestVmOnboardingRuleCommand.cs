@@ -42,8 +42,7 @@ public sealed class TestVmOnboardingRuleCommand : ConfiguredCmdlet
 
     /// <summary><para type="description">The event to test for: Created (default; the VM's facts from ARM) or Deleted (its record's last known facts).</para></summary>
     [Parameter]
-    [ValidateSet("Created", "Deleted")]
-    public string Event { get; set; } = "Created";
+    public VmEventKind Event { get; set; } = VmEventKind.Created;
 
     private RuleTester? _tester;
 
@@ -61,7 +60,7 @@ public sealed class TestVmOnboardingRuleCommand : ConfiguredCmdlet
         if (!TryParseVmResourceId(VmResourceId, out var vm)) return;
         try
         {
-            var kind = string.Equals(Event, "Deleted", StringComparison.OrdinalIgnoreCase) ? VmEventKind.Deleted : VmEventKind.Created;
+            var kind = Event;
             WriteObject(Run(token => _tester.TestAsync(vm!, kind, RunChecks, token)));
         }
         catch (VmEventOpsException e) when (e.ErrorId != ErrorIds.AuthUnavailable && e.ErrorId != ErrorIds.AuthFailed && e.ErrorId != ErrorIds.AuthNotConfigured)

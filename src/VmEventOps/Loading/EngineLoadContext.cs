@@ -14,6 +14,9 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
     /// <summary>The engine assembly's simple name: the only name the default-context hook answers for.</summary>
     public const string EngineName = "VmEventOps.Engine";
 
+    /// <summary>The contracts assembly's simple name: one copy, in the default context, for the cmdlets, the engine and scripts.</summary>
+    public const string ContractsName = "VmEventOps.Contracts";
+
     /// <summary>The sub-folder of the module that holds the engine's publish output.</summary>
     public const string DependencyFolder = "Dependencies";
 
@@ -33,6 +36,9 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
     /// <summary>The engine assembly's path.</summary>
     public string EnginePath { get; }
 
+    /// <summary>The module's folder, which holds the contracts assembly.</summary>
+    public string? ModuleDirectory { get; private init; }
+
     /// <summary>The context, once <see cref="Register"/> has run.</summary>
     public static EngineLoadContext? Instance => Volatile.Read(ref _instance);
 
@@ -46,7 +52,7 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
         {
             if (_instance is not null) return;
             var enginePath = Path.Combine(moduleDirectory, DependencyFolder, EngineName + ".dll");
-            _instance = new EngineLoadContext(enginePath);
+            _instance = new EngineLoadContext(enginePath) { ModuleDirectory = moduleDirectory };
             Default.Resolving += OnDefaultResolving;
         }
     }
@@ -54,13 +60,23 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
     private static Assembly? OnDefaultResolving(AssemblyLoadContext context, AssemblyName name)
     {
         var instance = Instance;
-        if (instance is null || !string.Equals(name.Name, EngineName, StringComparison.Ordinal)) return null;
+        if (instance is null) return null;
+        if (string.Equals(name.Name, ContractsName, StringComparison.Ordinal) && instance.ModuleDirectory is { } directory)
+        {
+            // Asked for before the manifest's RequiredAssemblies loaded it (a host that loads the dll itself).
+            return context.LoadFromAssemblyPath(Path.Combine(directory, ContractsName + ".dll"));
+        }
+
+        if (!string.Equals(name.Name, EngineName, StringComparison.Ordinal)) return null;
         return instance.LoadFromAssemblyPath(instance.EnginePath);
     }
 
     /// <inheritdoc />
     protected override Assembly? Load(AssemblyName name)
     {
+        // The default context's copy: an enum the engine returns must be the type scripts and cmdlets compare it with.
+        if (string.Equals(name.Name, ContractsName, StringComparison.Ordinal)) return null;
+
         var path = _resolver.ResolveAssemblyToPath(name);
 
         // Not in the engine's deps.json: a framework assembly, which the default context serves.

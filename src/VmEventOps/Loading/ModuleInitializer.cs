@@ -6,8 +6,8 @@ namespace VmEventOps.Loading;
 /// Runs when the module is imported. It must not touch an engine type: the hook it installs is
 /// what makes the engine loadable. The engine is first needed by a cmdlet's code, which runs later.
 /// PowerShell loads the cmdlet types before it calls this, so a cmdlet class must not hold a field
-/// of an engine value type (an enum or struct parameter): its layout would need the engine before
-/// the hook exists. Engine enums are bound as strings with ValidateSet; engine classes are fine.
+/// of an engine value type (a struct parameter): its layout would need the engine before the hook
+/// exists. Enum parameters come from VmEventOps.Contracts, which the manifest loads first.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer
 {

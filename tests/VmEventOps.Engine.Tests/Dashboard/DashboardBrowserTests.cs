@@ -196,7 +196,7 @@ public sealed class DashboardBrowserTests(DashboardSite site) : IClassFixture<Da
         var status = ((IJavaScriptExecutor)Driver).ExecuteAsyncScript(
             "const done = arguments[arguments.length - 1]; fetch('api/requeue', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{\"messageIds\":[\"x\"]}' }).then(r => done(r.status));");
         Assert.Equal(403L, status);
-        var poison = await VmEventEngine.For(site.Options).Queues(NullHostLog.Instance).PeekAsync(VmEventOps.Engine.Queues.QueueKind.Poison, 32, null, CancellationToken.None);
+        var poison = await VmEventEngine.For(site.Options).Queues(NullHostLog.Instance).PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None);
         Assert.Contains(poison, m => m.MessageId == site.XssMessageId);
     }
 }

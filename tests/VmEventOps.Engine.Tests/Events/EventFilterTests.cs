@@ -39,7 +39,7 @@ public sealed class EventFilterTests
         var result = new EventFilter([$"/subscriptions/{Sub}/resourceGroups/rg-app"]).Apply(Parse(VmWriteEventFactory.CreateDelete(vm, null, null, DateTimeOffset.UtcNow)));
 
         Assert.True(result.Accepted, result.RejectReason);
-        Assert.Equal((Engine.Events.VmEventKind.Deleted, vm.Value), (result.Kind, result.VmResourceId));
+        Assert.Equal((VmEventKind.Deleted, vm.Value), (result.Kind, result.VmResourceId));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class EventFilterTests
     {
         var storage = Parse(Samples.Read("eventgrid-resourcedeletesuccess-storage-docs.json"));
 
-        Assert.Equal((RejectReasons.NotVmWrite, Engine.Events.VmEventKind.Created), (AnyScope.Apply(storage).RejectReason, storage.Kind));
+        Assert.Equal((RejectReasons.NotVmWrite, VmEventKind.Created), (AnyScope.Apply(storage).RejectReason, storage.Kind));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class CompositionRootTests
             var options = Identity(tenants[tenant], accounts[account]) with { QueueName = $"q-{i % 7}-events", MaxAttempts = 1 + (i % 5) };
             var engine = VmEventEngine.For(options);
             var queues = engine.Queues(Engine.Logging.NullHostLog.Instance);
-            seen.Add((tenant, account, engine.Tokens, Field(queues, "_service"), Field(engine.State(), "_table"), queues.NameOf(Engine.Queues.QueueKind.Main)));
+            seen.Add((tenant, account, engine.Tokens, Field(queues, "_service"), Field(engine.State(), "_table"), queues.NameOf(QueueKind.Main)));
         });
 
         Assert.Equal(2, seen.Select(s => s.Tokens).Distinct().Count());

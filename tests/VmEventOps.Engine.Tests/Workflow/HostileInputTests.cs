@@ -295,7 +295,7 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
             DbPassword = DatabaseServers.Password,
             DbName = planted,
             ClientSecret = planted,
-            DbEncryption = Engine.Configuration.DbEncryption.Optional,
+            DbEncryption = DbEncryption.Optional,
             RetryBaseDelay = TimeSpan.FromSeconds(1),
             RetryMaxDelay = TimeSpan.FromSeconds(1),
         };

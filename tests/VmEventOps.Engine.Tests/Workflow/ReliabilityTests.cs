@@ -106,7 +106,7 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
             DbName = DatabaseServers.Database,
             DbUser = DatabaseServers.User,
             DbPassword = plantedPassword, // wrong: the check fails at Login, every attempt
-            DbEncryption = Engine.Configuration.DbEncryption.Optional, // Debian's PostgreSQL has a self-signed certificate
+            DbEncryption = DbEncryption.Optional, // Debian's PostgreSQL has a self-signed certificate
             MaxAttempts = 2,
         };
         DatabaseServers.EnsureListening(DatabaseServers.PostgreSqlPort);

@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Events;
+namespace VmEventOps;
 
 /// <summary>What happened to the VM, as a rule matches it.</summary>
 public enum VmEventKind

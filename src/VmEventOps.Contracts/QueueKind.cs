@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Queues;
+namespace VmEventOps;
 
 /// <summary>The four queues of the workflow.</summary>
 public enum QueueKind

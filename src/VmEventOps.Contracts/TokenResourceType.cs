@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Identity;
+namespace VmEventOps;
 
 /// <summary>The services the module asks tokens for.</summary>
 public enum TokenResourceType

@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Configuration;
+namespace VmEventOps;
 
 /// <summary>Encryption of the connection (SQL Server's modes; the others map Mandatory and Strict to "require TLS").</summary>
 public enum DbEncryption

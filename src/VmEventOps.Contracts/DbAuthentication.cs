@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Database;
+namespace VmEventOps;
 
 /// <summary>How a check logs in.</summary>
 public enum DbAuthentication

@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Workflow;
+namespace VmEventOps;
 
 /// <summary>Where a VM's onboarding stands.</summary>
 public enum OnboardingStatus

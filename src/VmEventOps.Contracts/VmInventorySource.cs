@@ -1,4 +1,4 @@
-namespace VmEventOps.Engine.Configuration;
+namespace VmEventOps;
 
 /// <summary>Where the sweep lists the VMs in scope.</summary>
 public enum VmInventorySource
