@@ -188,8 +188,9 @@ public sealed partial class SecretRedactor
     private static partial Regex UserInfoPattern();
 
     // "user:password@" however the URI around it is malformed (no scheme, https:\\user:..., https:/user:..., a path made of
-    // a URI): a run without separators, holding a colon, that ends in '@' and starts at the text's start or after a separator.
-    [GeneratedRegex(@"(?<![^\s'""/\\(<\[,;=])[^\s'""/\\@:]*:[^\s'""/\\@]*@", RegexOptions.CultureInvariant)]
+    // a URI): a run without separators, holding a colon, that ends in '@' and starts at the text's start or after a separator
+    // (a mailto: address is an address, not user information).
+    [GeneratedRegex(@"(?<![^\s'""/\\(<\[,;=])(?!mailto:)[^\s'""/\\@:]*:[^\s'""/\\@]*@", RegexOptions.CultureInvariant)]
     private static partial Regex LooseUserInfoPattern();
 
     // A path segment "user:password@" (no slash, at least one colon before the @).
