@@ -116,18 +116,34 @@ function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAft
 `$ErrorActionPreference = 'Stop'
 Import-Module '$ModulePath'
 `$completions = [Collections.Generic.List[string]]::new()
+`$cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
 `$clock = [Diagnostics.Stopwatch]::StartNew()
 `$output = @(Start-VmEventWorker -Concurrency $Concurrency -BatchSize $batch $until $record)
 `$clock.Stop()
+`$cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - `$cpu
 if ('$CompletionsFile') { [IO.File]::WriteAllLines('$CompletionsFile', `$completions) }
 `$summary = `$output | Where-Object { `$_.PSObject.TypeNames[0] -like '*WorkerSummary' } | Select-Object -Last 1
 `$results = @(`$output | Where-Object { `$_.PSObject.TypeNames[0] -like '*VmEventResult' })
+`$medians = [ordered]@{}
+foreach (`$k in @(`$results | ForEach-Object { `$_.Stages.Keys } | Select-Object -Unique)) {
+    `$v = @(`$results | ForEach-Object { `$_.Stages[`$k] } | Where-Object { `$null -ne `$_ } | Sort-Object)
+    `$medians[`$k] = `$v[[int]((`$v.Count - 1) / 2)]
+}
 [pscustomobject]@{
     Seconds = if (`$summary) { `$summary.Elapsed.TotalSeconds } else { `$clock.Elapsed.TotalSeconds }
     Processed = `$results.Count
     Succeeded = @(`$results | Where-Object { "`$(`$_.Outcome)" -eq 'Succeeded' }).Count
     PeakWorkingSetMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1)
-} | ConvertTo-Json -Compress
+    # The worker process's CPU (engine, SDK clients and PowerShell) per event processed.
+    CpuMsPerEvent = if (`$results.Count) { [math]::Round(`$cpu.TotalMilliseconds / `$results.Count, 2) } else { 0 }
+    # An event's own critical path: the sum of its stages (the state read and the VM GET overlap: the longer counts), median.
+    StageMsPerEvent = if (`$results.Count) {
+        `$sums = @(`$results | ForEach-Object { `$s = `$_.Stages; `$t = 0; foreach (`$k in `$s.Keys) { if (`$k -notin 'State', 'VmLookup') { `$t += `$s[`$k] } }; `$t + [math]::Max([long]`$s['State'], [long]`$s['VmLookup']) } | Sort-Object)
+        `$sums[[int]((`$sums.Count - 1) / 2)]
+    } else { 0 }
+    # Its stages, for the round trips they stand for: the median milliseconds of each.
+    StageMedians = `$medians
+} | ConvertTo-Json -Compress -Depth 4
 "@
     Invoke-PwshFile -Path $script -Environment $Settings
 }
@@ -188,6 +204,7 @@ if ($Scenario -in 'All', 'Throughput') {
             $results.throughput += [ordered]@{
                 concurrency = $c; rawMovesPerSecond = [math]::Round($raw.rate, 1); workflowEventsPerSecond = [math]::Round($rate, 1)
                 ratio = [math]::Round($rate / $raw.rate, 2); workflowSeconds = [math]::Round($run.Seconds, 1); peakWorkingSetMB = $run.PeakWorkingSetMB
+                cpuMsPerEvent = $run.CpuMsPerEvent; stageMsPerEvent = $run.StageMsPerEvent; stageMedianMs = $run.StageMedians
             }
         }
 
@@ -453,6 +470,7 @@ $lines.Add("| Measure | Result | Target |")
 $lines.Add("| --- | --- | --- |")
 foreach ($t in @($results['throughput'])) {
     if ($t) { $lines.Add("| Throughput, concurrency $($t.concurrency) | $($t.workflowEventsPerSecond) events/s vs raw move $($t.rawMovesPerSecond)/s: **$($t.ratio)x** | >= 0.6x |") }
+    if ($t -and $t.concurrency -eq 1 -and $null -ne $t.stageMsPerEvent) { $lines.Add("| Critical path of one event (concurrency 1): its stages / the worker's CPU | $($t.stageMsPerEvent) ms / $($t.cpuMsPerEvent) ms CPU per event | |") }
 }
 if ($c = $results['calls']) {
     $lines.Add("| ARM calls per VM | **$($c.armPerEvent)** ($(($c.armByOperation.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ')) | 3 |")

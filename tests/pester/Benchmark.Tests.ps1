@@ -21,6 +21,10 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
             $row.rawMovesPerSecond | Should -BeGreaterThan 0
             $row.workflowEventsPerSecond | Should -BeGreaterThan 0
             $row.ratio | Should -BeGreaterThan 0
+            $row.cpuMsPerEvent | Should -BeGreaterThan 0
+            $row.stageMsPerEvent | Should -BeGreaterThan 0
+            $row.stageMedianMs.PSObject.Properties.Name | Should -Contain 'VmLookup'
+            $row.stageMedianMs.PSObject.Properties.Name | Should -Contain 'Route'
         }
     }
 
