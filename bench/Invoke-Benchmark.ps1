@@ -8,9 +8,11 @@
     machines. Scenarios:
     1. Raw limit: receive 32, send each to another queue, delete it, at each concurrency, with the SDK the engine uses.
     2. Workflow: Start-VmEventWorker -UntilEmpty in its own pwsh over N fresh VM events (ARM and identity emulators,
-       SQLite database check) at each concurrency; events/s and the ratio to (1).
+       SQLite database check) at each concurrency; events/s and the ratio to (1), and beside it an event's critical path
+       (the median sum of its stages, the state read and the VM GET overlapping) and the worker's CPU per event.
     3. Calls per event: the same workflow with storage behind a counting proxy; ARM requests per VM by operation,
-       token requests, table and queue operations per event.
+       token requests, table and queue operations per event; then the same worker idle on the drained queues for
+       -IdleSeconds: its storage transactions per minute (what polling costs when nothing arrives).
     4. Latency: events enqueued at half the measured rate (concurrency 8) while a worker runs; enqueue to outcome.
     5. Start-up: median of 5 of Import-Module plus a first call to storage, over the median of 5 bare pwsh starts.
     6. Memory: the worker's peak working set at N and at 10 x N events (concurrency 8).
@@ -36,6 +38,8 @@ param(
     [ValidatePattern('^\d+/\d+(\.\d+)?$')]
     [string] $Quota = '50/3',
     [int[]] $Concurrency = @(1, 8, 32),
+    # Idle: how long a worker polls empty queues while its storage transactions are counted.
+    [int] $IdleSeconds = 60,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $Tool,
     [Parameter(Mandatory)] [string] $OutFolder,
@@ -217,6 +221,14 @@ if ($Scenario -in 'All', 'Throughput') {
         $run = Invoke-Worker $settings 8
         $after = Get-EmulatorCounts
         $storage = Invoke-RestMethod "$($proxyUrls.queue)/_counts"
+
+        # ---- 3b: what an idle worker costs: its storage transactions on the drained queues, per minute
+        Write-Step "Idle: a worker on empty queues for $IdleSeconds s through the counting proxy"
+        $null = Invoke-RestMethod -Method Post "$($proxyUrls.queue)/_counts/reset"
+        $null = Invoke-Worker $settings 1 -StopAfter 1 -MaxSeconds $IdleSeconds
+        $idleCounts = Invoke-RestMethod "$($proxyUrls.queue)/_counts"
+        $idleOps = ($idleCounts.PSObject.Properties | Measure-Object Value -Sum).Sum
+        $results.idle = [ordered]@{ seconds = $IdleSeconds; storageOps = $idleOps; perMinute = [math]::Round($idleOps / ($IdleSeconds / 60), 1) }
         Reset-Azurite
         $armByRoute = [ordered]@{}
         foreach ($p in $after.Arm.PSObject.Properties) {
@@ -472,6 +484,7 @@ foreach ($t in @($results['throughput'])) {
     if ($t) { $lines.Add("| Throughput, concurrency $($t.concurrency) | $($t.workflowEventsPerSecond) events/s vs raw move $($t.rawMovesPerSecond)/s: **$($t.ratio)x** | >= 0.6x |") }
     if ($t -and $t.concurrency -eq 1 -and $null -ne $t.stageMsPerEvent) { $lines.Add("| Critical path of one event (concurrency 1): its stages / the worker's CPU | $($t.stageMsPerEvent) ms / $($t.cpuMsPerEvent) ms CPU per event | |") }
 }
+if ($i = $results['idle']) { $lines.Add("| Idle worker: storage transactions per minute | $($i.perMinute) ($($i.storageOps) in $($i.seconds) s, start-up included) | no more than before |") }
 if ($c = $results['calls']) {
     $lines.Add("| ARM calls per VM | **$($c.armPerEvent)** ($(($c.armByOperation.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ')) | 3 |")
     $lines.Add("| Token requests per run | **$($c.tokenRequests)** for $($c.tokenResources) resource (ARM; storage by connection string here) | 1 per resource |")
