@@ -122,29 +122,39 @@ Import-Module '$ModulePath'
 `$completions = [Collections.Generic.List[string]]::new()
 `$cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
 `$clock = [Diagnostics.Stopwatch]::StartNew()
-`$output = @(Start-VmEventWorker -Concurrency $Concurrency -BatchSize $batch $until $record)
+# Streamed, not collected: holding every result would grow the worker's own memory with N and blur the memory figure.
+`$summary = `$null; `$processed = 0; `$succeeded = 0
+`$sums = [Collections.Generic.List[long]]::new()
+`$byStage = [ordered]@{}
+Start-VmEventWorker -Concurrency $Concurrency -BatchSize $batch $until $record | ForEach-Object {
+    if (`$_.PSObject.TypeNames[0] -like '*WorkerSummary') { `$summary = `$_; return }
+    if (`$_.PSObject.TypeNames[0] -notlike '*VmEventResult') { return }
+    `$processed++
+    if ("`$(`$_.Outcome)" -eq 'Succeeded') { `$succeeded++ }
+    `$stages = `$_.Stages; `$sum = 0
+    foreach (`$k in `$stages.Keys) {
+        if (-not `$byStage.Contains(`$k)) { `$byStage[`$k] = [Collections.Generic.List[long]]::new() }
+        `$byStage[`$k].Add(`$stages[`$k])
+        if (`$k -notin 'State', 'VmLookup') { `$sum += `$stages[`$k] }
+    }
+    # The state read and the VM GET overlap: the longer of the two is on the path.
+    `$sums.Add(`$sum + [math]::Max([long]`$stages['State'], [long]`$stages['VmLookup']))
+}
 `$clock.Stop()
 `$cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - `$cpu
 if ('$CompletionsFile') { [IO.File]::WriteAllLines('$CompletionsFile', `$completions) }
-`$summary = `$output | Where-Object { `$_.PSObject.TypeNames[0] -like '*WorkerSummary' } | Select-Object -Last 1
-`$results = @(`$output | Where-Object { `$_.PSObject.TypeNames[0] -like '*VmEventResult' })
+function Get-Median(`$values) { `$sorted = @(`$values | Sort-Object); if (`$sorted.Count) { `$sorted[[int]((`$sorted.Count - 1) / 2)] } else { 0 } }
 `$medians = [ordered]@{}
-foreach (`$k in @(`$results | ForEach-Object { `$_.Stages.Keys } | Select-Object -Unique)) {
-    `$v = @(`$results | ForEach-Object { `$_.Stages[`$k] } | Where-Object { `$null -ne `$_ } | Sort-Object)
-    `$medians[`$k] = `$v[[int]((`$v.Count - 1) / 2)]
-}
+foreach (`$k in `$byStage.Keys) { `$medians[`$k] = Get-Median `$byStage[`$k] }
 [pscustomobject]@{
     Seconds = if (`$summary) { `$summary.Elapsed.TotalSeconds } else { `$clock.Elapsed.TotalSeconds }
-    Processed = `$results.Count
-    Succeeded = @(`$results | Where-Object { "`$(`$_.Outcome)" -eq 'Succeeded' }).Count
+    Processed = `$processed
+    Succeeded = `$succeeded
     PeakWorkingSetMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1)
     # The worker process's CPU (engine, SDK clients and PowerShell) per event processed.
-    CpuMsPerEvent = if (`$results.Count) { [math]::Round(`$cpu.TotalMilliseconds / `$results.Count, 2) } else { 0 }
-    # An event's own critical path: the sum of its stages (the state read and the VM GET overlap: the longer counts), median.
-    StageMsPerEvent = if (`$results.Count) {
-        `$sums = @(`$results | ForEach-Object { `$s = `$_.Stages; `$t = 0; foreach (`$k in `$s.Keys) { if (`$k -notin 'State', 'VmLookup') { `$t += `$s[`$k] } }; `$t + [math]::Max([long]`$s['State'], [long]`$s['VmLookup']) } | Sort-Object)
-        `$sums[[int]((`$sums.Count - 1) / 2)]
-    } else { 0 }
+    CpuMsPerEvent = if (`$processed) { [math]::Round(`$cpu.TotalMilliseconds / `$processed, 2) } else { 0 }
+    # An event's own critical path: the sum of its stages, median.
+    StageMsPerEvent = Get-Median `$sums
     # Its stages, for the round trips they stand for: the median milliseconds of each.
     StageMedians = `$medians
 } | ConvertTo-Json -Compress -Depth 4
