@@ -8,9 +8,11 @@
     machines. Scenarios:
     1. Raw limit: receive 32, send each to another queue, delete it, at each concurrency, with the SDK the engine uses.
     2. Workflow: Start-VmEventWorker -UntilEmpty in its own pwsh over N fresh VM events (ARM and identity emulators,
-       SQLite database check) at each concurrency; events/s and the ratio to (1).
+       SQLite database check) at each concurrency; events/s and the ratio to (1), and beside it an event's critical path
+       (the median sum of its stages, the state read and the VM GET overlapping) and the worker's CPU per event.
     3. Calls per event: the same workflow with storage behind a counting proxy; ARM requests per VM by operation,
-       token requests, table and queue operations per event.
+       token requests, table and queue operations per event; then the same worker idle on the drained queues for
+       -IdleSeconds: its storage transactions per minute (what polling costs when nothing arrives).
     4. Latency: events enqueued at half the measured rate (concurrency 8) while a worker runs; enqueue to outcome.
     5. Start-up: median of 5 of Import-Module plus a first call to storage, over the median of 5 bare pwsh starts.
     6. Memory: the worker's peak working set at N and at 10 x N events (concurrency 8).
@@ -36,6 +38,8 @@ param(
     [ValidatePattern('^\d+/\d+(\.\d+)?$')]
     [string] $Quota = '50/3',
     [int[]] $Concurrency = @(1, 8, 32),
+    # Idle: how long a worker polls empty queues while its storage transactions are counted.
+    [int] $IdleSeconds = 60,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $Tool,
     [Parameter(Mandatory)] [string] $OutFolder,
@@ -116,18 +120,44 @@ function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAft
 `$ErrorActionPreference = 'Stop'
 Import-Module '$ModulePath'
 `$completions = [Collections.Generic.List[string]]::new()
+`$cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
 `$clock = [Diagnostics.Stopwatch]::StartNew()
-`$output = @(Start-VmEventWorker -Concurrency $Concurrency -BatchSize $batch $until $record)
+# Streamed, not collected: holding every result would grow the worker's own memory with N and blur the memory figure.
+`$summary = `$null; `$processed = 0; `$succeeded = 0
+`$sums = [Collections.Generic.List[long]]::new()
+`$byStage = [ordered]@{}
+Start-VmEventWorker -Concurrency $Concurrency -BatchSize $batch $until $record | ForEach-Object {
+    if (`$_.PSObject.TypeNames[0] -like '*WorkerSummary') { `$summary = `$_; return }
+    if (`$_.PSObject.TypeNames[0] -notlike '*VmEventResult') { return }
+    `$processed++
+    if ("`$(`$_.Outcome)" -eq 'Succeeded') { `$succeeded++ }
+    `$stages = `$_.Stages; `$sum = 0
+    foreach (`$k in `$stages.Keys) {
+        if (-not `$byStage.Contains(`$k)) { `$byStage[`$k] = [Collections.Generic.List[long]]::new() }
+        `$byStage[`$k].Add(`$stages[`$k])
+        if (`$k -notin 'State', 'VmLookup') { `$sum += `$stages[`$k] }
+    }
+    # The state read and the VM GET overlap: the longer of the two is on the path.
+    `$sums.Add(`$sum + [math]::Max([long]`$stages['State'], [long]`$stages['VmLookup']))
+}
 `$clock.Stop()
+`$cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - `$cpu
 if ('$CompletionsFile') { [IO.File]::WriteAllLines('$CompletionsFile', `$completions) }
-`$summary = `$output | Where-Object { `$_.PSObject.TypeNames[0] -like '*WorkerSummary' } | Select-Object -Last 1
-`$results = @(`$output | Where-Object { `$_.PSObject.TypeNames[0] -like '*VmEventResult' })
+function Get-Median(`$values) { `$sorted = @(`$values | Sort-Object); if (`$sorted.Count) { `$sorted[[int]((`$sorted.Count - 1) / 2)] } else { 0 } }
+`$medians = [ordered]@{}
+foreach (`$k in `$byStage.Keys) { `$medians[`$k] = Get-Median `$byStage[`$k] }
 [pscustomobject]@{
     Seconds = if (`$summary) { `$summary.Elapsed.TotalSeconds } else { `$clock.Elapsed.TotalSeconds }
-    Processed = `$results.Count
-    Succeeded = @(`$results | Where-Object { "`$(`$_.Outcome)" -eq 'Succeeded' }).Count
+    Processed = `$processed
+    Succeeded = `$succeeded
     PeakWorkingSetMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1)
-} | ConvertTo-Json -Compress
+    # The worker process's CPU (engine, SDK clients and PowerShell) per event processed.
+    CpuMsPerEvent = if (`$processed) { [math]::Round(`$cpu.TotalMilliseconds / `$processed, 2) } else { 0 }
+    # An event's own critical path: the sum of its stages, median.
+    StageMsPerEvent = Get-Median `$sums
+    # Its stages, for the round trips they stand for: the median milliseconds of each.
+    StageMedians = `$medians
+} | ConvertTo-Json -Compress -Depth 4
 "@
     Invoke-PwshFile -Path $script -Environment $Settings
 }
@@ -188,6 +218,7 @@ if ($Scenario -in 'All', 'Throughput') {
             $results.throughput += [ordered]@{
                 concurrency = $c; rawMovesPerSecond = [math]::Round($raw.rate, 1); workflowEventsPerSecond = [math]::Round($rate, 1)
                 ratio = [math]::Round($rate / $raw.rate, 2); workflowSeconds = [math]::Round($run.Seconds, 1); peakWorkingSetMB = $run.PeakWorkingSetMB
+                cpuMsPerEvent = $run.CpuMsPerEvent; stageMsPerEvent = $run.StageMsPerEvent; stageMedianMs = $run.StageMedians
             }
         }
 
@@ -200,6 +231,14 @@ if ($Scenario -in 'All', 'Throughput') {
         $run = Invoke-Worker $settings 8
         $after = Get-EmulatorCounts
         $storage = Invoke-RestMethod "$($proxyUrls.queue)/_counts"
+
+        # ---- 3b: what an idle worker costs: its storage transactions on the drained queues, per minute
+        Write-Step "Idle: a worker on empty queues for $IdleSeconds s through the counting proxy"
+        $null = Invoke-RestMethod -Method Post "$($proxyUrls.queue)/_counts/reset"
+        $null = Invoke-Worker $settings 1 -StopAfter 1 -MaxSeconds $IdleSeconds
+        $idleCounts = Invoke-RestMethod "$($proxyUrls.queue)/_counts"
+        $idleOps = ($idleCounts.PSObject.Properties | Measure-Object Value -Sum).Sum
+        $results.idle = [ordered]@{ seconds = $IdleSeconds; storageOps = $idleOps; perMinute = [math]::Round($idleOps / ($IdleSeconds / 60), 1) }
         Reset-Azurite
         $armByRoute = [ordered]@{}
         foreach ($p in $after.Arm.PSObject.Properties) {
@@ -453,7 +492,9 @@ $lines.Add("| Measure | Result | Target |")
 $lines.Add("| --- | --- | --- |")
 foreach ($t in @($results['throughput'])) {
     if ($t) { $lines.Add("| Throughput, concurrency $($t.concurrency) | $($t.workflowEventsPerSecond) events/s vs raw move $($t.rawMovesPerSecond)/s: **$($t.ratio)x** | >= 0.6x |") }
+    if ($t -and $t.concurrency -eq 1 -and $null -ne $t.stageMsPerEvent) { $lines.Add("| Critical path of one event (concurrency 1): its stages / the worker's CPU | $($t.stageMsPerEvent) ms / $($t.cpuMsPerEvent) ms CPU per event | |") }
 }
+if ($i = $results['idle']) { $lines.Add("| Idle worker: storage transactions per minute | $($i.perMinute) ($($i.storageOps) in $($i.seconds) s, start-up included) | no more than before |") }
 if ($c = $results['calls']) {
     $lines.Add("| ARM calls per VM | **$($c.armPerEvent)** ($(($c.armByOperation.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ')) | 3 |")
     $lines.Add("| Token requests per run | **$($c.tokenRequests)** for $($c.tokenResources) resource (ARM; storage by connection string here) | 1 per resource |")

@@ -6,7 +6,7 @@ BeforeAll {
     $tool = if ($env:VMEVENTOPSTEST_BENCHTOOL) { $env:VMEVENTOPSTEST_BENCHTOOL } else { Join-Path $PSScriptRoot '../../out/benchtool/VmEventOps.Benchmarks.dll' }
     if (-not (Test-Path $tool)) { throw "The benchmark tool is not built at ${tool}: run build.ps1 -Task Test." }
     $script:Out = Join-Path $TestDrive 'bench'
-    & (Join-Path $PSScriptRoot '../../bench/Invoke-Benchmark.ps1') -Scenario Throughput -Events 20 -Concurrency 1, 4 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out -SkipMicro *> (Join-Path $TestDrive 'bench.log')
+    & (Join-Path $PSScriptRoot '../../bench/Invoke-Benchmark.ps1') -Scenario Throughput -Events 20 -Concurrency 1, 4 -IdleSeconds 6 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out -SkipMicro *> (Join-Path $TestDrive 'bench.log')
     # The burst on its own, merged into the same results.json: 40 VMs, 2 workers, an account that takes 10 jobs per second.
     & (Join-Path $PSScriptRoot '../../bench/Invoke-Benchmark.ps1') -Scenario Burst -BurstEvents 40 -Workers 2 -Quota 10/1 -ModulePath (Get-TestModulePath) -Tool $tool -OutFolder $script:Out *> (Join-Path $TestDrive 'burst.log')
     # The sweep on its own, merged too: a subscription of 300 VMs (and of 30 for the memory comparison).
@@ -21,6 +21,10 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
             $row.rawMovesPerSecond | Should -BeGreaterThan 0
             $row.workflowEventsPerSecond | Should -BeGreaterThan 0
             $row.ratio | Should -BeGreaterThan 0
+            $row.cpuMsPerEvent | Should -BeGreaterThan 0
+            $row.stageMsPerEvent | Should -BeGreaterThan 0
+            $row.stageMedianMs.PSObject.Properties.Name | Should -Contain 'VmLookup'
+            $row.stageMedianMs.PSObject.Properties.Name | Should -Contain 'Route'
         }
     }
 
@@ -31,6 +35,12 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
         $script:Results.calls.tokenRequests | Should -Be 1
         $script:Results.calls.queueOpsPerEvent | Should -BeGreaterThan 1
         $script:Results.calls.tableOpsPerEvent | Should -BeGreaterThan 1
+    }
+
+    It 'counts what an idle worker costs in storage transactions' {
+        $script:Results.idle.seconds | Should -Be 6
+        $script:Results.idle.storageOps | Should -BeGreaterThan 0
+        $script:Results.idle.perMinute | Should -Be ([math]::Round($script:Results.idle.storageOps / 0.1, 1))
     }
 
     It 'reports latency percentiles for every paced event, start-up and memory' {

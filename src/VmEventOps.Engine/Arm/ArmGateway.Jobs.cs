@@ -245,7 +245,7 @@ public sealed partial class ArmGateway
         return automationAccountId;
     }
 
-    [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Automation/automationAccounts/[-\w]{6,50}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Automation/automationAccounts/[-\w]{6,50}\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AutomationAccount();
 
     private sealed class NoRetryOnThrottling : ResponseClassifier

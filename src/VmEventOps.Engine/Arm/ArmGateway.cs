@@ -207,7 +207,7 @@ public sealed partial class ArmGateway
 
     // The scope strictly; the name as ARM allows it (letters, digits, _ . -), and anything else but a path or query character,
     // which only goes into the URL escaped.
-    [GeneratedRegex(@"^(?<scope>/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Network/networkInterfaces/)(?<name>[^/?#%\s]{1,80})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<scope>/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Network/networkInterfaces/)(?<name>[^/?#%\s]{1,80})\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NicId();
 
     // Azure.Core retries 408, 429, 500, 502, 503, 504 and connection failures (5 times, exponential from 1 s, at most 30 s

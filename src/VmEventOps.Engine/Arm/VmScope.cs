@@ -43,6 +43,6 @@ public sealed partial record VmScope(Guid SubscriptionId, string? ResourceGroup)
     /// <inheritdoc />
     public override string ToString() => Value;
 
-    [GeneratedRegex(@"^/subscriptions/(?<sub>[0-9a-fA-F-]{36})(/resourceGroups/(?<rg>[-\w.()]{1,90}))?/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^/subscriptions/(?<sub>[0-9a-fA-F-]{36})(/resourceGroups/(?<rg>[-\w.()]{1,90}))?/?\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 }

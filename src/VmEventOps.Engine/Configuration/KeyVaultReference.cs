@@ -152,12 +152,12 @@ public sealed partial record KeyVaultReference
         return problem is null;
     }
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]\\z", RegexOptions.CultureInvariant)]
     private static partial Regex VaultNamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9-]{1,127}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex SecretNamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9]{1,64}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPattern();
 }

@@ -81,6 +81,6 @@ public static partial class InputText
 
     private static bool IsBreaking(char c) => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085';
 
-    [GeneratedRegex(@"^[A-Za-z0-9\-_.:{}()]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9\-_.:{}()]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdentifierShape();
 }

@@ -68,9 +68,9 @@ public sealed partial record VmResourceId
 
     // Resource group: 1-90 of letters, digits, '-', '_', '.', '(', ')', not ending in '.'.
     // VM name: 1-64 of letters, digits, '-', '_', '.', starting with a letter or digit.
-    [GeneratedRegex(@"^/subscriptions/(?<sub>[0-9a-fA-F-]{36})/resourceGroups/(?<rg>[-\w.()]{0,89}[-\w()])/providers/Microsoft\.Compute/virtualMachines/(?<name>[A-Za-z0-9][-\w.]{0,63})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^/subscriptions/(?<sub>[0-9a-fA-F-]{36})/resourceGroups/(?<rg>[-\w.()]{0,89}[-\w()])/providers/Microsoft\.Compute/virtualMachines/(?<name>[A-Za-z0-9][-\w.]{0,63})\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 
-    [GeneratedRegex(@"^/subscriptions/(?<sub>[0-9a-fA-F-]{36})(/resourceGroups/(?<rg>[-\w.()]{1,90}))?/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^/subscriptions/(?<sub>[0-9a-fA-F-]{36})(/resourceGroups/(?<rg>[-\w.()]{1,90}))?/?\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ScopeShape();
 }

@@ -184,6 +184,26 @@ public sealed partial class QueueManager
     }
 
     /// <summary>
+    /// Puts <paramref name="body"/> in <paramref name="destination"/> while <paramref name="alongside"/> runs (the write that
+    /// must be durable before the event may leave, such as its onboarding record); a received message is deleted only
+    /// once both have completed. Either failing leaves the original where it is.
+    /// </summary>
+    public async Task<string> RouteAlongsideAsync(VmEventMessage message, QueueKind destination, string body, Task alongside, CancellationToken cancellationToken)
+    {
+        var sending = SendAsync(destination, body, delay: null, cancellationToken);
+        await Task.WhenAll(sending, alongside).ConfigureAwait(false);
+        var id = await sending.ConfigureAwait(false);
+        if (message.PopReceipt is null) return id;
+        if (BetweenSendAndDelete is { } hook) await hook(cancellationToken).ConfigureAwait(false);
+        if (!await DeleteAsync(message, cancellationToken).ConfigureAwait(false))
+        {
+            _log.Warning($"Message {message.MessageId} was already gone from {message.QueueName}, or held by another consumer, after it was copied to {NameOf(destination)}.");
+        }
+
+        return id;
+    }
+
+    /// <summary>
     /// Puts <paramref name="body"/> in <paramref name="destination"/>: a move for a received message, a send for one the
     /// host already took off its queue (a Functions queue trigger completes it).
     /// </summary>

@@ -19,4 +19,14 @@ public sealed record DeadLetterReplay
 
     /// <summary>True when the blob is not a JSON array of events: reported, never deleted.</summary>
     public bool Unreadable { get; init; }
+
+    /// <summary>The error of a blob that cannot be read as events (<see cref="Unreadable"/>); null otherwise.</summary>
+    public VmEventOpsException? Failure => Unreadable
+        ? new(ErrorIds.DeadLetterUnreadable, VmErrorCategory.InvalidData, $"Dead-letter blob {BlobName} cannot be read as events: {Reason}. It is kept.", BlobName)
+        : null;
+
+    /// <summary>Why nothing of <paramref name="deadLetter"/> was sent, for a warning; null when it was.</summary>
+    public string? NotSent(VmEventDeadLetter deadLetter) => Sent.Count > 0 || Unreadable
+        ? null
+        : $"Dead-lettered event {deadLetter.EventId} in {BlobName} was not sent: {(Skipped ? Reason : "it was replayed already")}.";
 }

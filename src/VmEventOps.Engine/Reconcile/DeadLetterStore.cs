@@ -75,6 +75,15 @@ public sealed class DeadLetterStore
     }
 
     /// <summary>
+    /// Replays one dead-lettered event (Send-VmEventMessage -DeadLetter) to <paramref name="destination"/>, encoded as
+    /// the main queue expects, and marks it replayed: what was sent, or why nothing was (replayed before, being replayed
+    /// by another pass, or a blob that is not events).
+    /// </summary>
+    public Task<DeadLetterReplay> ReplayAsync(VmEventDeadLetter deadLetter, QueueManager queues, QueueKind destination, CancellationToken cancellationToken) =>
+        ReplayAsync(deadLetter.BlobName, new HashSet<int> { deadLetter.Index }, dryRun: false,
+            (item, token) => queues.SendAsync(destination, queues.EncodeForMainQueue(item.Body), delay: null, token), cancellationToken);
+
+    /// <summary>
     /// Replays the events of one blob that were not replayed yet (only those of <paramref name="only"/> when given) through
     /// <paramref name="send"/>, under the blob's lease, marking each in the metadata once sent. <paramref name="dryRun"/>: reads
     /// and reports what would be sent, sends and marks nothing, takes no lease.

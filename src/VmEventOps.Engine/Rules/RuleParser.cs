@@ -413,22 +413,22 @@ public static partial class RuleParser
 
     private static string Cut(string text) => SecretRedactor.Quote(text, 40);
 
-    [GeneratedRegex(@"^[\p{L}\p{Nd}_.-]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[\p{L}\p{Nd}_.-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex RuleName();
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,62}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,62}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex RunbookName();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ParameterName();
 
-    [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex HeaderName();
 
-    [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(/resourceGroups/[-\w.()]{1,90})?/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(/resourceGroups/[-\w.()]{1,90})?/?\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Scope();
 
-    [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Automation/automationAccounts/[-\w]{6,50}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/resourceGroups/[-\w.()]{1,90}/providers/Microsoft\.Automation/automationAccounts/[-\w]{6,50}\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AutomationAccount();
 
     private sealed class RuleException(string errorId, string message) : Exception(message)

@@ -204,12 +204,17 @@ public sealed class EventProcessor
         var deadline = item.Lease.Deadline is { } end && end < leaseEnds ? end : leaseEnds;
         var context = new AttemptContext(_arm.Within(deadline), stages, traceId, envelope.FirstSeen, item.Lease.Deferral);
         var facts = new OnboardingFacts { Event = vmEvent, Attempt = item.Attempt, Force = item.Force };
+        await using var ahead = new VmLookupAhead(cancellationToken);
         while (true)
         {
             var next = _decider.Decide(facts, _time.GetUtcNow());
             if (next.Step is { } step)
             {
-                facts = await RunStepAsync(step, facts, context, cancellationToken).ConfigureAwait(false);
+                // The VM GET does not depend on the record: it runs beside the state read, for the decider to take when it asks.
+                if (step == WorkflowStep.ReadState && !facts.Offboarding) ahead.Start(() => RunStepAsync(WorkflowStep.LookupVm, facts, context, ahead.Token, beside: true));
+                facts = step == WorkflowStep.LookupVm && ahead.Started
+                    ? VmLookupAhead.Merge(facts, await ahead.TakeAsync().ConfigureAwait(false))
+                    : await RunStepAsync(step, facts, context, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -236,13 +241,15 @@ public sealed class EventProcessor
     }
 
     // One step behind the stage wrapper; what it throws becomes the facts' failure, for the decider.
-    private async Task<OnboardingFacts> RunStepAsync(WorkflowStep step, OnboardingFacts facts, AttemptContext context, CancellationToken cancellationToken)
+    private async Task<OnboardingFacts> RunStepAsync(WorkflowStep step, OnboardingFacts facts, AttemptContext context, CancellationToken cancellationToken, bool beside = false)
     {
         var runner = _steps[step];
         try
         {
             return runner.Stage is { } stage
-                ? await context.Stages.RunAsync(stage, () => runner.RunAsync(facts, context, cancellationToken)).ConfigureAwait(false)
+                ? await (beside
+                    ? context.Stages.RunBesideAsync(stage, () => runner.RunAsync(facts, context, cancellationToken))
+                    : context.Stages.RunAsync(stage, () => runner.RunAsync(facts, context, cancellationToken))).ConfigureAwait(false)
                 : await runner.RunAsync(facts, context, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -68,22 +68,25 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
         return due;
     }
 
-    // The record first (Succeeded, with the job), then the message to succeeded with a summary of what was done.
+    // The record (Succeeded, with the job) and the message to succeeded with a summary, at the same time; the event leaves
+    // the main queue only once both are written. Should either fail, the event comes back and finds the job started
+    // (its name is the VM's), so nothing runs twice; the succeeded queue may then hold a second summary.
     private async Task SucceedAsync(WorkItem item, MessageEnvelope envelope, OnboardingFacts facts, OnboardingDecision decision, DateTimeOffset ended, CancellationToken cancellationToken)
     {
         var vm = facts.KnownVm!;
         var claimed = facts.Claim?.Record;
         var outcome = decision.Outcome.ToString();
-        await state.TryWriteAsync(facts.VmResourceId, new OnboardingState
+        var summary = JsonSerializer.Serialize(new { outcome, vmId = vm.VmId, jobId = decision.JobId, facts.Job!.AlreadyExisted, vm.PrivateIpAddress, rule = facts.Rule?.Rule?.Name, at = ended });
+        var body = await queues.WrapAsync((envelope with { Attempt = decision.Attempt, Reason = outcome, Result = summary })
+            .WithHistory(ended, decision.HistoryStage ?? "Runbook", null), QueueKind.Succeeded, item.Message.MessageId, cancellationToken).ConfigureAwait(false);
+        var settled = await item.Lease.SettleAsync(item.Message).ConfigureAwait(false);
+        var record = state.TryWriteAsync(facts.VmResourceId, new OnboardingState
         {
             VmResourceId = facts.VmResourceId.Value, VmId = vm.VmId, State = decision.Record ?? OnboardingStatus.Succeeded, Attempts = decision.Attempt, JobId = decision.JobId, FirstSeen = claimed?.FirstSeen,
             Vm = vm, Rule = facts.Rule?.Rule?.Name,
             History = OnboardingState.Append(claimed?.History, new OnboardingAttempt(ended, decision.Attempt, outcome, Text(decision.Reason)) { Checks = Records(facts) }),
-        }, claimed, cancellationToken).ConfigureAwait(false);
-        var summary = JsonSerializer.Serialize(new { outcome, vmId = vm.VmId, jobId = decision.JobId, facts.Job!.AlreadyExisted, vm.PrivateIpAddress, rule = facts.Rule?.Rule?.Name, at = ended });
-        var settled = await item.Lease.SettleAsync(item.Message).ConfigureAwait(false);
-        await queues.RouteEnvelopeAsync(settled, QueueKind.Succeeded, (envelope with { Attempt = decision.Attempt, Reason = outcome, Result = summary })
-            .WithHistory(ended, decision.HistoryStage ?? "Runbook", null), delay: null, cancellationToken).ConfigureAwait(false);
+        }, claimed, cancellationToken);
+        await queues.RouteAlongsideAsync(settled, QueueKind.Succeeded, body, record, cancellationToken).ConfigureAwait(false);
         item.Routed.Set(decision.Outcome);
     }
 

@@ -45,5 +45,15 @@ internal sealed class StageSpan(Activity? parent) : IDisposable
         _span = null;
     }
 
+    /// <summary>
+    /// A stage that runs beside this one (its own child of the message's activity, its own sample). Call it in the flow the
+    /// beside stage runs in: the message's activity becomes current there, so the stage and the SDK's activities nest under it.
+    /// </summary>
+    public StageSpan Beside()
+    {
+        if (parent is not null) Activity.Current = parent;
+        return new(parent);
+    }
+
     public void Dispose() => End();
 }

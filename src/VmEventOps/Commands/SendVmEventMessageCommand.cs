@@ -128,20 +128,9 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
         if (!ShouldProcess(target, $"Replay it to queue {_manager!.NameOf(destination)} and mark it replayed")) return;
         _deadLetters ??= VmEventEngine.For(_options!).DeadLetters(Log);
         var manager = _manager;
-        var replay = Run(token => _deadLetters.ReplayAsync(deadLetter.BlobName, new HashSet<int> { deadLetter.Index }, dryRun: false,
-            (item, t) => manager.SendAsync(destination, manager.EncodeForMainQueue(item.Body), delay: null, t), token));
-        if (replay.Unreadable)
-        {
-            WriteFailure(new VmEventOpsException(ErrorIds.DeadLetterUnreadable, VmErrorCategory.InvalidData, $"Dead-letter blob {deadLetter.BlobName} cannot be read as events: {replay.Reason}. It is kept.", deadLetter.BlobName));
-            return;
-        }
-
-        if (replay.Sent.Count == 0)
-        {
-            WriteWarning($"Dead-lettered event {deadLetter.EventId} in {deadLetter.BlobName} was not sent: {(replay.Skipped ? replay.Reason : "it was replayed already")}.");
-            return;
-        }
-
+        var replay = Run(token => _deadLetters.ReplayAsync(deadLetter, manager, destination, token));
+        if (replay.Failure is { } failure) WriteFailure(failure);
+        if (replay.NotSent(deadLetter) is { } why) WriteWarning(why);
         foreach (var (item, id) in replay.Sent)
         {
             WriteObject(new SentMessage { MessageId = id, Queue = destination, QueueName = manager.NameOf(destination), VmResourceId = item.VmResourceId });
