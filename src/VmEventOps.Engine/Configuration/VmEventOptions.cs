@@ -143,7 +143,7 @@ public sealed record VmEventOptions
         Pattern = HostPattern, PatternDescription = HostRule)]
     public IReadOnlyList<string> KeyVaultAllowedHosts { get; init; } = [];
 
-    [Setting("ARM hosts outside the cloud's own Resource Manager (management.azure.com, ...) that may receive ARM tokens (Azure Stack, an emulator), comma-separated: host, *.domain, host:port. A loopback host only when listed; ArmAudience must then be an ARM audience of the cloud or name a listed host.",
+    [Setting("ARM hosts outside the cloud's own Resource Manager (management.azure.com, ...) that may receive ARM tokens (Azure Stack, a private endpoint's name), comma-separated: host, *.domain, host:port. A host on this machine (an emulator) needs no entry; ArmAudience must still be an ARM audience of the cloud or name a listed host (or, on this machine, the endpoint itself).",
         Pattern = HostPattern, PatternDescription = HostRule, Endpoint = true)]
     public IReadOnlyList<string> ArmAllowedHosts { get; init; } = [];
 

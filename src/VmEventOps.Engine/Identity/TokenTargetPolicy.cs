@@ -7,8 +7,9 @@ namespace VmEventOps.Engine.Identity;
 /// Where ARM and Storage tokens may go, as <see cref="KeyVaultHostPolicy"/> says for Key Vault: ArmEndpoint must be the
 /// Resource Manager of the configured cloud (AuthorityHost) or a host ArmAllowedHosts names, and ArmAudience an ARM
 /// audience of the cloud (or of a listed host); a storage service that gets a token (no connection string) must be an
-/// account endpoint of the cloud or a host StorageAllowedHosts names. A loopback host is trusted only when listed.
-/// Checked before a client that attaches a token is built.
+/// account endpoint of the cloud or a host StorageAllowedHosts names. An ARM endpoint on this machine (an emulator) is
+/// taken as it is, its audience still an ARM audience or its own; a loopback storage host that gets a token only when
+/// listed. Checked before a client that attaches a token is built.
 /// </summary>
 internal static class TokenTargetPolicy
 {
@@ -17,7 +18,9 @@ internal static class TokenTargetPolicy
     {
         var cloud = AzureCloud.From(options);
         var endpoint = options.ArmEndpoint;
-        var listed = HostAllowList.IsListed(endpoint, options.ArmAllowedHosts);
+        // An ARM on this machine is an emulator an admin points at on purpose: no allow-list entry needed for it.
+        var local = HostAllowList.IsLoopback(endpoint);
+        var listed = local || HostAllowList.IsListed(endpoint, options.ArmAllowedHosts);
         if (endpoint.Scheme != Uri.UriSchemeHttps || !(IsHostOf(endpoint, cloud.ArmHosts) || listed))
         {
             throw Refused("ArmEndpoint", endpoint, $"is not the Resource Manager of {cloud.Name} ({Names(cloud.ArmHosts)}) nor listed in ArmAllowedHosts", "ArmAllowedHosts");
@@ -26,7 +29,8 @@ internal static class TokenTargetPolicy
         if (options.ArmAudience is not { } audience) return;
         var ofCloud = cloud.ArmAudiences.Any(a => string.Equals(new Uri(a).AbsoluteUri, audience.AbsoluteUri, StringComparison.OrdinalIgnoreCase));
         // An audience of its own (Azure Stack, an emulator) only for an endpoint the allow-list names, and only a host it names too.
-        var ofListedHost = listed && HostAllowList.IsListed(audience, options.ArmAllowedHosts);
+        var ofListedHost = listed && (HostAllowList.IsListed(audience, options.ArmAllowedHosts)
+            || (local && string.Equals(audience.Authority, endpoint.Authority, StringComparison.OrdinalIgnoreCase)));
         if (!ofCloud && !ofListedHost)
         {
             throw Refused("ArmAudience", audience, $"is not an ARM audience of {cloud.Name} ({Names(cloud.ArmAudiences)}) nor a host ArmAllowedHosts names, so its tokens (another service's, perhaps) are not sent to ArmEndpoint", "ArmAllowedHosts");
