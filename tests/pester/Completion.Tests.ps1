@@ -92,6 +92,7 @@ Describe 'Argument completion' {
     It 'completes nothing for -RunbookName when ARM cannot be reached, quickly and without an error' {
         $environment = Get-EmulatorEnvironment $script:Emulators
         $environment.VMEVENTOPS_ARMENDPOINT = 'https://127.0.0.1:9/'
+        $environment.VMEVENTOPS_ARMALLOWEDHOSTS = '127.0.0.1:9'
         $script = "Import-Module '$script:Module'; `$w = [Diagnostics.Stopwatch]::StartNew(); `$line = 'Invoke-VmRunbook -RunbookName '; `$m = @((TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches); `"`$(`$m.Count) `$([int]`$w.Elapsed.TotalSeconds) `$(`$Error.Count)`""
         $count, $seconds, $errors = "$(Invoke-FreshPwsh -Environment $environment -Script $script)".Split(' ')
 

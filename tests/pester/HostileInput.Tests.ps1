@@ -76,6 +76,37 @@ Import-Module '$script:Module'
         }
     }
 
+    Context 'a hashtable holding a number JSON cannot carry (1e999 read as Infinity, NaN)' {
+        It 'is a non-terminating Malformed:NonFiniteNumber error of ConvertFrom-VmEvent, and the next input is still read' {
+            $result = Invoke-FreshPwsh -Environment $script:Environment -Script @"
+Import-Module '$script:Module'
+`$infinite = '$((Get-EventJson $script:Vms[0].Id).Replace('"data":{', '"data":{"n":1e999,'))' | ConvertFrom-Json -AsHashtable
+`$nan = @{ eventType = 'Microsoft.Resources.ResourceWriteSuccess'; data = @{ n = [double]::NaN } }
+`$good = '$(Get-EventJson $script:Vms[1].Id)' | ConvertFrom-Json -AsHashtable
+`$events = @(`$infinite, `$nan, `$good | ConvertFrom-VmEvent -ErrorAction SilentlyContinue -ErrorVariable problems)
+[pscustomobject]@{ Infinity = "`$(`$infinite.data.n)"; Events = `$events.Count; Errors = @(`$problems | ForEach-Object { "`$(`$_.FullyQualifiedErrorId)|`$(`$_.TargetObject)" }) }
+"@
+            $result.Infinity | Should -Be 'Infinity'
+            $result.Events | Should -Be 1
+            $result.Errors | Should -Be @('VmEventMalformed,VmEventOps.Commands.ConvertFromVmEventCommand|Malformed:NonFiniteNumber', 'VmEventMalformed,VmEventOps.Commands.ConvertFromVmEventCommand|Malformed:NonFiniteNumber')
+        }
+
+        It 'is dead-lettered by Invoke-VmEventWorkflow with the reason, as the Functions trigger hands it over' {
+            $environment = New-QueueEnvironment
+            $result = Invoke-FreshPwsh -Environment $environment -Script @"
+Import-Module '$script:Module'
+`$infinite = '$((Get-EventJson $script:Vms[0].Id).Replace('"data":{', '"data":{"n":-1e999,'))' | ConvertFrom-Json -AsHashtable
+`$r = Invoke-VmEventWorkflow -QueueItem `$infinite
+`$poison = @(Get-VmEventMessage -Queue Poison)
+[pscustomobject]@{ Outcome = "`$(`$r.Outcome)"; Reason = `$r.Reason; Poison = `$poison.Count; Evidence = `$poison[0].Body -match '"n":"-Infinity"' }
+"@
+            $result.Outcome | Should -Be 'DeadLettered'
+            $result.Reason | Should -Be 'Malformed:NonFiniteNumber'
+            $result.Poison | Should -Be 1
+            $result.Evidence | Should -BeTrue
+        }
+    }
+
     Context 'a lone surrogate in a string of the event' {
         It 'is shown by Get-VmEventMessage and poisoned by the worker, which onboards the rest' {
             $environment = New-QueueEnvironment

@@ -143,8 +143,8 @@ function Get-EmulatorEnvironment {
     <#
     .SYNOPSIS
         The VMEVENTOPS_* settings (and App Service identity variables) that point the module at the emulators: tokens
-        from the managed-identity emulator, ARM and Automation from the ARM emulator (trusted through SSL_CERT_FILE), and the
-        Key Vault emulator listed in KeyVaultAllowedHosts.
+        from the managed-identity emulator, ARM and Automation from the ARM emulator (trusted through SSL_CERT_FILE, listed in
+        ArmAllowedHosts), and the Key Vault emulator listed in KeyVaultAllowedHosts.
     #>
     param([Parameter(Mandatory)] $Emulators)
     @{
@@ -156,6 +156,8 @@ function Get-EmulatorEnvironment {
         VMEVENTOPS_RUNBOOKNAME = 'Onboard-Vm'
         # The Key Vault emulator is on loopback: it may receive Key Vault tokens only because it is listed.
         VMEVENTOPS_KEYVAULTALLOWEDHOSTS = ([uri] $Emulators.KeyVaultUri).Authority
+        # The ARM emulator too: ARM tokens go to it only because it is listed.
+        VMEVENTOPS_ARMALLOWEDHOSTS = ([uri] $Emulators.ArmEndpoint).Authority
     }
 }
 

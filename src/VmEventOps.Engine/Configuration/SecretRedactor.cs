@@ -124,6 +124,7 @@ public sealed partial class SecretRedactor
 
         text = KeyValuePattern().Replace(text, m => m.Groups["key"].Value + m.Groups["sep"].Value + Mask);
         text = UserInfoPattern().Replace(text, m => m.Groups["scheme"].Value + Mask + "@");
+        text = LooseUserInfoPattern().Replace(text, Mask + "@");
         text = BearerPattern().Replace(text, "Bearer " + Mask);
         return JwtPattern().Replace(text, Mask);
     }
@@ -185,6 +186,12 @@ public sealed partial class SecretRedactor
     // The user information of a URI (https://user:password@host, https://token@host): a password in a URI is still a password.
     [GeneratedRegex(@"(?<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\s]*@", RegexOptions.CultureInvariant)]
     private static partial Regex UserInfoPattern();
+
+    // "user:password@" however the URI around it is malformed (no scheme, https:\\user:..., https:/user:..., a path made of
+    // a URI): a run without separators, holding a colon, that ends in '@' and starts at the text's start or after a separator
+    // (a mailto: address is an address, not user information).
+    [GeneratedRegex(@"(?<![^\s'""/\\(<\[,;=])(?!mailto:)[^\s'""/\\@:]*:[^\s'""/\\@]*@", RegexOptions.CultureInvariant)]
+    private static partial Regex LooseUserInfoPattern();
 
     // A path segment "user:password@" (no slash, at least one colon before the @).
     [GeneratedRegex(@"(?<=[/\\])(?<info>[^/\\@:]*:[^/\\@]*)@", RegexOptions.CultureInvariant)]

@@ -97,7 +97,7 @@ public sealed class SettingDefinition
             if (ValueType == typeof(IReadOnlyList<string>)) return "a comma-separated list (or JSON array) of " + (_rules.PatternDescription ?? "values");
             if (_rules.Format == SettingFormat.StorageConnectionString)
             {
-                return "a storage connection string (AccountName and AccountKey, a SharedAccessSignature with endpoints, or UseDevelopmentStorage=true)";
+                return "a storage connection string (AccountName and AccountKey, a SharedAccessSignature with endpoints, or UseDevelopmentStorage=true), its endpoints absolute http or https URIs without user information";
             }
 
             return _rules.PatternDescription ?? "text";

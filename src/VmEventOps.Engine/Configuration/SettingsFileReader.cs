@@ -101,14 +101,19 @@ internal static class SettingsFileReader
                 throw new VmEventOpsException(ErrorIds.SettingsFileNotFound, VmErrorCategory.ObjectNotFound, $"Settings file {path} is a folder, not a file: name the JSON file in it.", path);
             }
 
-            if (new FileInfo(path) is { Exists: true, Length: > MaxFileSize } large)
+            // A device (/dev/zero: endless) or a pipe (a read waits for a writer forever) is no settings file.
+            if (FileKind.IsSpecial(path))
             {
-                throw Invalid(path, $"it is {large.Length} bytes long; a settings file is at most {MaxFileSize} bytes");
+                throw Invalid(path, "it is not a regular file (a device, a pipe or a socket); name a JSON file");
             }
+
+            // The bound holds on what is read, not on what the file system says its length is.
+            var bytes = ReadBounded(path);
+            if (bytes is null) throw Invalid(path, $"it is larger than {MaxFileSize} bytes; a settings file is at most {MaxFileSize} bytes");
 
             // The byte order mark (UTF-8, UTF-16 or UTF-32) that Windows editors and PowerShell's Out-File write decides the
             // encoding; without one the file is UTF-8, strictly: bytes that are not UTF-8 are an error, not replaced.
-            using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            using var reader = new StreamReader(new MemoryStream(bytes), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
             text = reader.ReadToEnd();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -134,6 +139,22 @@ internal static class SettingsFileReader
             var where = e.LineNumber is { } line ? $" at line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}" : string.Empty;
             throw new VmEventOpsException(ErrorIds.SettingsFileInvalid, VmErrorCategory.ParserError, $"Settings file {path} is not valid JSON{where}.", path, inner: null);
         }
+    }
+
+    // At most MaxFileSize bytes of the file; null when there is more.
+    private static byte[]? ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > MaxFileSize) return null;
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     // The string values of secret settings anywhere in the file (top level, environment sections, Values), known before

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 
@@ -11,6 +12,7 @@ internal static class StorageConnectionStringFormat
 {
     public static bool IsValid(string connectionString)
     {
+        if (!EndpointsAreValid(connectionString)) return false;
         try
         {
             _ = new QueueServiceClient(connectionString);
@@ -23,5 +25,29 @@ internal static class StorageConnectionStringFormat
             // connection string, so only the answer leaves here.
             return false;
         }
+    }
+
+    private static bool EndpointsAreValid(string connectionString)
+    {
+        DbConnectionStringBuilder parts;
+        try
+        {
+            parts = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+
+        foreach (string key in parts.Keys)
+        {
+            if (!key.EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase) && !key.EndsWith("SecondaryEndpoint", StringComparison.OrdinalIgnoreCase)) continue;
+            var value = parts[key] as string;
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var endpoint)) return false;
+            if (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps) return false;
+            if (!string.IsNullOrEmpty(endpoint.UserInfo) || string.IsNullOrEmpty(endpoint.Host) || value!.Contains('@', StringComparison.Ordinal)) return false;
+        }
+
+        return true;
     }
 }

@@ -143,6 +143,14 @@ public sealed record VmEventOptions
         Pattern = HostPattern, PatternDescription = HostRule)]
     public IReadOnlyList<string> KeyVaultAllowedHosts { get; init; } = [];
 
+    [Setting("ARM hosts outside the cloud's own Resource Manager (management.azure.com, ...) that may receive ARM tokens (Azure Stack, a private endpoint's name), comma-separated: host, *.domain, host:port. A host on this machine (an emulator) needs no entry; ArmAudience must still be an ARM audience of the cloud or name a listed host (or, on this machine, the endpoint itself).",
+        Pattern = HostPattern, PatternDescription = HostRule, Endpoint = true)]
+    public IReadOnlyList<string> ArmAllowedHosts { get; init; } = [];
+
+    [Setting("Storage hosts outside the cloud's own (*.queue.core.windows.net, ...) that may receive Storage tokens with token authentication (a custom domain, an emulator), comma-separated: host, *.domain, host:port. A loopback host only when listed.",
+        Pattern = HostPattern, PatternDescription = HostRule, Endpoint = true)]
+    public IReadOnlyList<string> StorageAllowedHosts { get; init; } = [];
+
     // Automation
     [Setting("Resource ID of the Azure Automation account that runs the onboarding runbook.",
         Pattern = "^(?i)/subscriptions/" + Guid + "/resourceGroups/[-\\w.()]{1,90}/providers/Microsoft\\.Automation/automationAccounts/[-\\w]{6,50}$",
@@ -207,6 +215,9 @@ public sealed record VmEventOptions
 
     [Setting("Attempts per event before it goes to the poison queue.", Minimum = 1, Maximum = 100)]
     public int MaxAttempts { get; init; } = 5;
+
+    [Setting("Deliveries of one message (its DequeueCount, counted by the queue service) before it goes to the poison queue unprocessed, as the Functions host's maxDequeueCount: a message that stops its consumer each time cannot come back for ever.", Minimum = 1, Maximum = 1000)]
+    public int MaxDequeueCount { get; init; } = 5;
 
     [Setting("Delay before the first retry; multiplied by RetryFactor each attempt, with jitter.", Minimum = 0, Maximum = Week)]
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMinutes(1);

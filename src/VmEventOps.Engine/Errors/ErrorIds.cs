@@ -203,4 +203,7 @@ public static class ErrorIds
 
     /// <summary>A template of a rule could not be filled for this VM: it names a tag the VM lacks, or a value cannot stand where it is placed (a host holding '/', '@', ':'), or the filled URL leaves its host.</summary>
     public const string RuleTemplateValueInvalid = "VmRuleTemplateValueInvalid";
+
+    /// <summary>A token would go to a host that is not its service's in the configured cloud: ArmEndpoint or a storage URI outside the cloud and not listed in ArmAllowedHosts / StorageAllowedHosts, or an ArmAudience that is no ARM audience.</summary>
+    public const string TokenHostNotAllowed = "VmTokenHostNotAllowed";
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure;
 
 namespace VmEventOps.Engine.Errors;
@@ -30,6 +31,8 @@ public static class FailureClassifier
     public static Failure Classify(Exception exception) => exception switch
     {
         VmEventOpsException known => Failure.Of(known),
+        _ when IsRequestNotBuilt(exception) => new Failure(ErrorIds.InvalidSettingValue, VmErrorCategory.InvalidArgument, false, null,
+            $"A request could not be built from the settings ({exception.GetType().Name}): an endpoint (StorageConnectionString, a service URI, ArmEndpoint) is not valid."),
         _ => new Failure(ErrorIds.Unexpected, VmErrorCategory.NotSpecified,
             IsWayToService(exception) || AsRequestFailure(exception) is not null,
             null, exception.Message),
@@ -44,6 +47,7 @@ public static class FailureClassifier
     {
         _ when stopping => false,
         _ when IsWayToService(exception) => false,
+        _ when IsRequestNotBuilt(exception) => false,
         VmEventOpsException known => known.ErrorId == ErrorIds.Unexpected && !known.IsTransient,
         _ => AsRequestFailure(exception) is null,
     };
@@ -58,6 +62,15 @@ public static class FailureClassifier
         AggregateException { InnerExceptions.Count: > 0 } aggregate => aggregate.InnerExceptions[^1] as RequestFailedException,
         _ => null,
     };
+
+    /// <summary>
+    /// True for a FormatException an Azure SDK raised while it built a request from the settings (an endpoint the SDK
+    /// took at construction and cannot turn into a request URI): the settings' fault, never the message's. Its text may
+    /// quote the endpoint (a password in it), so only its type is kept.
+    /// </summary>
+    public static bool IsRequestNotBuilt(Exception exception) =>
+        exception is FormatException && new StackTrace(exception, false).GetFrames()
+            .Any(f => f.GetMethod()?.DeclaringType?.Namespace is { } ns && (ns == "Azure" || ns.StartsWith("Azure.", StringComparison.Ordinal)));
 
     // A timeout, a stop or a dropped connection: a failure of the way to a service, not of the request.
     private static bool IsWayToService(Exception exception) =>

@@ -49,8 +49,14 @@ public static class ReasonCodes
     /// <summary>A delete event for a VM that ARM still has under the same vmId (a forged or stale event): nothing offboarded.</summary>
     public const string VmStillExists = "VmStillExists";
 
+    /// <summary>A message delivered more often than MaxDequeueCount (the queue's own count): poison, unprocessed.</summary>
+    public const string DequeueLimit = "DequeueLimit";
+
+    /// <summary>Events of a batch that the queue refused to take as messages of their own: the batch goes to poison with them.</summary>
+    public const string NotRequeued = "NotRequeued";
+
     /// <summary>Every code of this catalog.</summary>
     public static IReadOnlyList<string> All { get; } =
         [JobStarted, JobAlreadyStarted, InProgressElsewhere, Onboarded, Throttled, SplitBatch, BatchTooLarge, Unprocessable,
-         NoRuleMatched, Skipped, NotOnboarded, AlreadyOffboarded, NoOffboardingAction, VmStillExists];
+         NoRuleMatched, Skipped, NotOnboarded, AlreadyOffboarded, NoOffboardingAction, VmStillExists, DequeueLimit, NotRequeued];
 }

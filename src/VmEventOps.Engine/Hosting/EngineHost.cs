@@ -67,6 +67,8 @@ internal sealed class EngineHost(VmEventOptions options)
     /// <summary>The ARM pipeline: bearer tokens of the identity for the ARM audience, the retry policy within each request's budget.</summary>
     public HttpPipeline ArmPipeline => Part(ref _arm, () =>
     {
+        // ARM tokens go only to the cloud's Resource Manager (or a listed host), for an ARM audience.
+        TokenTargetPolicy.RequireArm(Options);
         var tokens = Tokens;
         return Counted(ArmGateway.BuildPipeline(tokens.Credential, TokenProvider.ScopeFor(tokens.AudienceFor(TokenResourceType.Arm))));
     });

@@ -12,9 +12,38 @@ internal sealed record AzureCloud(string Name, string MonitorAudience, IReadOnly
     // Ingestion endpoints per cloud (Application Insights connection strings: EndpointSuffix applicationinsights.azure.com,
     // applicationinsights.azure.cn, applicationinsights.us; the regional *.in.applicationinsights.* hosts and the global
     // dc.services.visualstudio.com of the public cloud), and the Monitor audience of each.
-    public static readonly AzureCloud Public = new("AzureCloud", "https://monitor.azure.com", ["applicationinsights.azure.com", "services.visualstudio.com", "monitor.azure.com"]);
-    public static readonly AzureCloud China = new("AzureChinaCloud", "https://monitor.azure.cn", ["applicationinsights.azure.cn", "monitor.azure.cn"]);
-    public static readonly AzureCloud UsGovernment = new("AzureUSGovernment", "https://monitor.azure.us", ["applicationinsights.us", "monitor.azure.us"]);
+    // ARM: the Resource Manager host of each cloud and its two audiences (the resource manager URL and the classic
+    // management.core one); storage: the endpoint suffix of each cloud's accounts (<account>.queue.<suffix>), and the
+    // public cloud's DNS-zone endpoints (<account>.z01.queue.storage.azure.net).
+    public static readonly AzureCloud Public = new("AzureCloud", "https://monitor.azure.com", ["applicationinsights.azure.com", "services.visualstudio.com", "monitor.azure.com"])
+    {
+        ArmHosts = ["management.azure.com"],
+        ArmAudiences = ["https://management.azure.com/", "https://management.core.windows.net/"],
+        StorageSuffixes = ["core.windows.net", "storage.azure.net"],
+    };
+
+    public static readonly AzureCloud China = new("AzureChinaCloud", "https://monitor.azure.cn", ["applicationinsights.azure.cn", "monitor.azure.cn"])
+    {
+        ArmHosts = ["management.chinacloudapi.cn"],
+        ArmAudiences = ["https://management.chinacloudapi.cn/", "https://management.core.chinacloudapi.cn/"],
+        StorageSuffixes = ["core.chinacloudapi.cn"],
+    };
+
+    public static readonly AzureCloud UsGovernment = new("AzureUSGovernment", "https://monitor.azure.us", ["applicationinsights.us", "monitor.azure.us"])
+    {
+        ArmHosts = ["management.usgovcloudapi.net"],
+        ArmAudiences = ["https://management.usgovcloudapi.net/", "https://management.core.usgovcloudapi.net/"],
+        StorageSuffixes = ["core.usgovcloudapi.net"],
+    };
+
+    /// <summary>The Resource Manager hosts of the cloud (none built in for a custom one: only ArmAllowedHosts names them).</summary>
+    public IReadOnlyList<string> ArmHosts { get; init; } = [];
+
+    /// <summary>The audiences of ARM tokens in the cloud.</summary>
+    public IReadOnlyList<string> ArmAudiences { get; init; } = [];
+
+    /// <summary>The endpoint suffixes of storage accounts of the cloud (the first is the one account names are made into).</summary>
+    public IReadOnlyList<string> StorageSuffixes { get; init; } = [];
 
     /// <summary>The cloud of <paramref name="options"/>' AuthorityHost.</summary>
     public static AzureCloud From(VmEventOptions options) => options.AuthorityHost.IdnHost.ToLowerInvariant() switch

@@ -17,6 +17,9 @@ namespace VmEventOps.Engine.Queues;
 /// and cleaned (attempt within 0..<see cref="MaxAttemptValue"/>, history capped and free of line breaks, a trace context
 /// only when it is a valid W3C traceparent), and the workflow takes the attempt count that decides poison from the
 /// onboarding state, not from here.
+/// An original a queue message cannot carry (a character XML 1.0 does not allow: see <see cref="QueueText"/>) travels in
+/// the header instead, as base64 (<c>originalBase64</c>) of its UTF-8 bytes, or of its UTF-16LE code units when it holds
+/// a lone surrogate (<c>originalEncoding</c> "utf-16le"), so it comes back exactly; the text after the header is empty then.
 /// </summary>
 public sealed record MessageEnvelope
 {
@@ -36,6 +39,9 @@ public sealed record MessageEnvelope
     public const int MaxAttemptValue = 100;
 
     private const int MaxStageLength = 64;
+
+    /// <summary>The encoding of an original carried as base64 that holds a lone surrogate (no UTF-8 form): its UTF-16LE code units.</summary>
+    public const string Utf16Encoding = "utf-16le";
 
     private const string HeaderStart = "{\"envelope\":\"" + Format + "\"";
 
@@ -102,12 +108,18 @@ public sealed record MessageEnvelope
     /// </summary>
     public string Serialize()
     {
-        var originalBytes = Encoding.UTF8.GetByteCount(Original);
+        // What the queue cannot carry goes as base64 inside the header (the JSON writer escapes the rest of it to ASCII).
+        var (inline, base64, encoding) = QueueText.IsCarriable(Original)
+            ? (Original, (string?)null, (string?)null)
+            : QueueText.IsWellFormed(Original)
+                ? (string.Empty, Convert.ToBase64String(Encoding.UTF8.GetBytes(Original)), (string?)null)
+                : (string.Empty, Convert.ToBase64String(Encoding.Unicode.GetBytes(Original)), Utf16Encoding);
+        var originalBytes = Encoding.UTF8.GetByteCount(inline);
         var history = History;
         while (true)
         {
-            var header = JsonSerializer.Serialize(new Header(Format, Attempt, FirstSeen, InputText.Clean(Reason, MaxErrorLength), history, Result is null ? null : JsonDocument.Parse(Result).RootElement, TraceParent, OriginalBlob), Json);
-            if (Encoding.UTF8.GetByteCount(header) + 1 + originalBytes <= MaxMessageBytes) return header + "\n" + Original;
+            var header = JsonSerializer.Serialize(new Header(Format, Attempt, FirstSeen, InputText.Clean(Reason, MaxErrorLength), history, Result is null ? null : JsonDocument.Parse(Result).RootElement, TraceParent, OriginalBlob, base64, encoding), Json);
+            if (Encoding.UTF8.GetByteCount(header) + 1 + originalBytes <= MaxMessageBytes) return header + "\n" + inline;
             if (history.Count == 0)
             {
                 throw new VmEventOpsException(
@@ -146,6 +158,16 @@ public sealed record MessageEnvelope
         if (header is null) return false;
         var blob = header.OriginalBlob;
         if (blob is not null && !IsBlobName(blob)) return false;
+        string? carried = null;
+        if (header.OriginalBase64 is { } base64 && blob is null)
+        {
+            var bytes = new byte[base64.Length * 3 / 4 + 3];
+            if (!Convert.TryFromBase64String(base64, bytes, out var written)) return false;
+            carried = header.OriginalEncoding == Utf16Encoding
+                ? Encoding.Unicode.GetString(bytes, 0, written - (written % 2))
+                : Encoding.UTF8.GetString(bytes, 0, written);
+        }
+
         envelope = new MessageEnvelope
         {
             Attempt = Math.Clamp(header.Attempt, 0, MaxAttemptValue),
@@ -155,7 +177,7 @@ public sealed record MessageEnvelope
                 .Select(h => new EnvelopeHistoryEntry(h.Time, InputText.Clean(h.Stage ?? string.Empty, MaxStageLength)!, InputText.Clean(h.Error, MaxErrorLength))).ToArray(),
             Result = header.Result?.ValueKind == JsonValueKind.Object ? header.Result.Value.GetRawText() : null,
             TraceParent = ActivityContext.TryParse(header.TraceParent, null, out _) ? header.TraceParent : null,
-            Original = blob is null ? text[(newline + 1)..] : string.Empty,
+            Original = blob is null ? carried ?? text[(newline + 1)..] : string.Empty,
             OriginalBlob = blob,
         };
         return true;
@@ -172,7 +194,9 @@ public sealed record MessageEnvelope
         IReadOnlyList<EnvelopeHistoryEntry>? History,
         JsonElement? Result,
         string? TraceParent,
-        string? OriginalBlob);
+        string? OriginalBlob,
+        string? OriginalBase64 = null,
+        string? OriginalEncoding = null);
 }
 
 /// <summary>One step of an event's history: when, at which stage, and the error if it failed.</summary>

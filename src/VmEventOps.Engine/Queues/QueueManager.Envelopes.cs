@@ -17,8 +17,9 @@ public sealed partial class QueueManager
         var encoded = EncodeForMainQueue(json);
         if (Encoding.UTF8.GetByteCount(encoded) > MessageEnvelope.MaxMessageBytes)
         {
-            encoded = Encoding.UTF8.GetByteCount(json) <= MessageEnvelope.MaxMessageBytes
-                ? json
+            var text = QueueText.EscapeJson(json);
+            encoded = Encoding.UTF8.GetByteCount(text) <= MessageEnvelope.MaxMessageBytes
+                ? text
                 : await WrapAsync(new MessageEnvelope { FirstSeen = _time.GetUtcNow(), Original = json }, QueueKind.Main, "(batch item)", cancellationToken).ConfigureAwait(false);
         }
 
@@ -37,8 +38,9 @@ public sealed partial class QueueManager
             // Its blob could not be read: the pointer travels on, so what there is to find is not lost.
             body = new MessageEnvelope { FirstSeen = _time.GetUtcNow(), Original = string.Empty, OriginalBlob = blob }.Serialize();
         }
-        else if (Encoding.UTF8.GetByteCount(body) > MessageEnvelope.MaxMessageBytes)
+        else if (Encoding.UTF8.GetByteCount(body) > MessageEnvelope.MaxMessageBytes || !QueueText.IsCarriable(body))
         {
+            // Too large, or holding what a queue message cannot carry: in an envelope (which carries it as base64).
             body = await WrapAsync(new MessageEnvelope { FirstSeen = _time.GetUtcNow(), Original = body }, destination, message.MessageId, cancellationToken).ConfigureAwait(false);
         }
 
@@ -77,7 +79,7 @@ public sealed partial class QueueManager
             return envelope.WithOriginalIn(name).Serialize();
         }
 
-        if (Encoding.UTF8.GetByteCount(envelope.Original) <= MessageEnvelope.MaxMessageBytes)
+        if (Encoding.UTF8.GetByteCount(envelope.Original) <= MessageEnvelope.MaxMessageBytes && QueueText.IsCarriable(envelope.Original))
         {
             _log.Warning($"Message {messageId} goes to {NameOf(destination)} as it is, without its envelope (reason {TooLargeReason}): it is too large to wrap, and " +
                 $"no blob endpoint is configured to keep it aside (BlobServiceUri, or BlobEndpoint in the connection string). Its reason: {envelope.Reason}");

@@ -132,9 +132,12 @@ public sealed partial class QueueManager
         }
     }
 
-    /// <summary>Encodes an event for the main queue as configured (base64, as Event Grid writes, or text).</summary>
+    /// <summary>
+    /// Encodes an event for the main queue as configured (base64, as Event Grid writes, or text). As text, every character a
+    /// queue message cannot carry is written as its JSON escape (the same JSON, see <see cref="QueueText.EscapeJson"/>).
+    /// </summary>
     public string EncodeForMainQueue(string json) =>
-        _options.MessageEncoding == QueueMessageFormat.Base64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) : json;
+        _options.MessageEncoding == QueueMessageFormat.Base64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) : QueueText.EscapeJson(json);
 
     /// <summary>Deletes a received message; false when it was already gone or another consumer holds it now.</summary>
     public async Task<bool> DeleteAsync(VmEventMessage message, CancellationToken cancellationToken)

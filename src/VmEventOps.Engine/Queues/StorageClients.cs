@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Errors;
+using VmEventOps.Engine.Identity;
 
 namespace VmEventOps.Engine.Queues;
 
@@ -24,6 +25,7 @@ internal static class StorageClients
         }
 
         var uri = options.QueueServiceUri ?? AccountUri(options, "queue");
+        TokenTargetPolicy.RequireStorage(uri, options.QueueServiceUri is null ? nameof(options.StorageAccountName) : nameof(options.QueueServiceUri), "queue", options);
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
         return new QueueServiceClient(uri, tokenCredential, QueueOptions());
     }
@@ -37,6 +39,7 @@ internal static class StorageClients
         }
 
         var uri = options.TableServiceUri ?? AccountUri(options, "table");
+        TokenTargetPolicy.RequireStorage(uri, options.TableServiceUri is null ? nameof(options.StorageAccountName) : nameof(options.TableServiceUri), "table", options);
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
         return new TableServiceClient(uri, tokenCredential, TableOptions());
     }
@@ -62,6 +65,7 @@ internal static class StorageClients
             uri = AccountUri(options, "blob");
         }
 
+        TokenTargetPolicy.RequireStorage(uri, options.BlobServiceUri is null ? nameof(options.StorageAccountName) : nameof(options.BlobServiceUri), "blob", options);
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
         return new BlobServiceClient(uri, tokenCredential, BlobOptions());
     }
@@ -113,6 +117,9 @@ internal static class StorageClients
                 nameof(VmEventOptions.StorageConnectionString));
         }
 
-        return new Uri($"https://{options.StorageAccountName}.{service}.core.windows.net/");
+        // The account's endpoint in the configured cloud (core.windows.net, core.chinacloudapi.cn, core.usgovcloudapi.net).
+        var suffixes = AzureCloud.From(options).StorageSuffixes;
+        var suffix = suffixes.Count > 0 ? suffixes[0] : AzureCloud.Public.StorageSuffixes[0];
+        return new Uri($"https://{options.StorageAccountName}.{service}.{suffix}/");
     }
 }

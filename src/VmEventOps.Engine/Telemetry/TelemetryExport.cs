@@ -139,8 +139,11 @@ public static class TelemetryExport
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
+            // A URI given where a path belongs (https://user:password@host/ becomes /cwd/https:/user:password@host/) keeps
+            // its user information in the path and in the framework's message: masked in both.
+            var redactor = new SecretRedactor(SecretRedactor.UserInfoInPath(path));
             throw new VmEventOpsException(ErrorIds.TelemetryExportFailed, VmErrorCategory.ResourceUnavailable,
-                $"TraceFile {path} cannot be written: {e.Message}", path, e);
+                $"TraceFile {redactor.Redact(path)} cannot be written: {redactor.Redact(e.Message)}", redactor.Redact(path), redactor.Redact(e));
         }
     }
 

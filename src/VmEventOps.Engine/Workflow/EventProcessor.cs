@@ -108,6 +108,13 @@ public sealed class EventProcessor
         {
             return await ProcessCoreAsync(item, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (item.Routed.Outcome is { } routed && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        {
+            // The message is at its destination already: what failed after that is told, never a second routing of it.
+            var text = _router.Text(new Reason(FailureClassifier.Classify(e).Message));
+            _log.Warning($"Message {item.Message.MessageId} in {item.Message.QueueName} was routed ({routed}); what failed after that: {text}");
+            return ResultOf(item, item.Message.Event) with { Outcome = routed, Reason = text };
+        }
         catch (Exception e) when (FailureClassifier.IsUnforeseen(e, cancellationToken.IsCancellationRequested))
         {
             return await UnprocessableAsync(item, e, cancellationToken).ConfigureAwait(false);
@@ -125,6 +132,13 @@ public sealed class EventProcessor
         var vmEvent = item.Message.Event is null ? null : _filter.Apply(item.Message.Event);
         telemetry.Describe(vmEvent);
         var triage = MessageTriage.Of(item.Message, vmEvent);
+        // Delivered too often (each time its consumer stopped, or its split failed): poison, whatever it holds. The count is
+        // the queue service's (or the host's), which no writer of the queue can set.
+        if (item.Message.DequeueCount > _options.MaxDequeueCount)
+        {
+            triage = new MessageTriage(TriageKind.Malformed, Reason.WithDetail(ReasonCodes.DequeueLimit, $"delivered {item.Message.DequeueCount} times, more than MaxDequeueCount {_options.MaxDequeueCount}"));
+        }
+
         // No rule offboards: a delete needs nothing, as before rules existed (no state read, no ARM call).
         if (triage.Kind == TriageKind.Onboard && vmEvent!.Kind == VmEventKind.Deleted && !Rules.Offboards) triage = new MessageTriage(TriageKind.NotOurs, Reason.OfReject(RejectReasons.NotVmWrite));
         var (result, reason) = triage.Kind == TriageKind.Onboard
@@ -140,7 +154,7 @@ public sealed class EventProcessor
         var message = item.Message;
         if (message.OriginalBlob is null || message.Events.Count > 0 || message.ParseFailures.Count > 0) return item;
         var resolved = await _queues.ResolveAsync(message, filter: null, cancellationToken).ConfigureAwait(false);
-        return WorkItem.Of(resolved with { PopReceipt = message.PopReceipt }, item.Force, item.Lease, _options.MaxAttempts, _time.GetUtcNow());
+        return WorkItem.Of(resolved with { PopReceipt = message.PopReceipt }, item.Force, item.Lease, _options.MaxAttempts, _time.GetUtcNow()) with { Routed = item.Routed };
     }
 
     // What is not an event goes to poison at once; a batch is split; what is not ours is dropped with its reason.
@@ -150,9 +164,25 @@ public sealed class EventProcessor
         if (triage.Kind == TriageKind.Batch)
         {
             var plan = BatchPlan.Of(item.Message.Events.Select(_filter.Apply).ToArray(), item.Message.ParseFailures);
-            // Sent before the batch is completed or moved: none is lost.
-            foreach (var each in plan.ToSend) await _queues.SendEventAsync(each.Raw, cancellationToken).ConfigureAwait(false);
-            triage = plan.DeadLetter is { } failed ? new MessageTriage(TriageKind.Malformed, failed) : new MessageTriage(TriageKind.NotOurs, plan.Summary);
+            // Sent before the batch is completed or moved: none is lost. An item the queue refuses for good (a 400, too large)
+            // keeps the batch: it goes to poison with the reason, never back to redelivery (which would split it again).
+            var refused = new List<string>();
+            foreach (var each in plan.ToSend)
+            {
+                try
+                {
+                    await _queues.SendEventAsync(each.Raw, cancellationToken).ConfigureAwait(false);
+                }
+                catch (VmEventOpsException e) when (!e.IsTransient)
+                {
+                    refused.Add(e.ErrorId);
+                }
+            }
+
+            triage = refused.Count > 0
+                ? new MessageTriage(TriageKind.Malformed, Reason.WithDetail(ReasonCodes.NotRequeued,
+                    $"{refused.Count} of {plan.ToSend.Count} ({string.Join(", ", refused.Distinct())}); {(plan.DeadLetter ?? plan.Summary).Render()}"))
+                : plan.DeadLetter is { } failed ? new MessageTriage(TriageKind.Malformed, failed) : new MessageTriage(TriageKind.NotOurs, plan.Summary);
         }
 
         if (triage.Kind == TriageKind.Malformed)

@@ -23,6 +23,7 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
     {
         var settled = await item.Lease.SettleAsync(item.Message).ConfigureAwait(false);
         if (settled.PopReceipt is not null) await queues.DeleteAsync(settled, cancellationToken).ConfigureAwait(false);
+        item.Routed.Set(VmEventOutcome.Ignored);
     }
 
     /// <summary>Moves a message to poison in <paramref name="envelope"/>, its reason and a history entry of <paramref name="stage"/> added.</summary>
@@ -31,6 +32,7 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
         var text = Text(reason);
         var settled = await item.Lease.SettleAsync(item.Message).ConfigureAwait(false);
         await queues.DeadLetterAsync(settled, (envelope with { Reason = text }).WithHistory(time.GetUtcNow(), stage, text), cancellationToken).ConfigureAwait(false);
+        item.Routed.Set(VmEventOutcome.DeadLettered);
     }
 
     /// <summary>Carries out <paramref name="decision"/> for an attempt on <paramref name="facts"/>; returns when the next attempt is due (a retry).</summary>
@@ -55,6 +57,7 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
         if (decision.Reason.Code == ReasonCodes.Throttled) VmEventTelemetry.ThrottleDeferrals.Add(1);
         var settled = await item.Lease.SettleAsync(item.Message).ConfigureAwait(false);
         await queues.RouteEnvelopeAsync(settled, decision.Route == Route.Retry ? QueueKind.Retry : QueueKind.Poison, next, decision.Delay, cancellationToken).ConfigureAwait(false);
+        item.Routed.Set(decision.Outcome);
         DateTimeOffset? due = decision.Delay is { } delay ? ended + delay : null;
         if (decision.Record is { } status)
         {
@@ -84,6 +87,7 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
             History = OnboardingState.Append(claimed?.History, new OnboardingAttempt(ended, decision.Attempt, outcome, Text(decision.Reason)) { Checks = Records(facts) }),
         }, claimed, cancellationToken);
         await queues.RouteAlongsideAsync(settled, QueueKind.Succeeded, body, record, cancellationToken).ConfigureAwait(false);
+        item.Routed.Set(decision.Outcome);
     }
 
     /// <summary>The checks of an attempt as they are shown and kept: reasons masked and bounded.</summary>
@@ -104,10 +108,10 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
                 NextAttemptOn = nextAttemptOn, History = OnboardingState.Append(current?.History, ended),
             }, current, cancellationToken).ConfigureAwait(false);
         }
-        catch (VmEventOpsException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The message is routed already; the state is bookkeeping.
-            log.Warning($"The onboarding state of {vm.Name} could not be written: {e.Message}");
+            // The message is routed already; the state is bookkeeping (and what failed is told masked, never routed again).
+            log.Warning($"The onboarding state of {vm.Name} could not be written: {Text(new Reason(FailureClassifier.Classify(e).Message))}");
         }
     }
 }

@@ -13,6 +13,9 @@ public sealed record WorkItem(VmEventMessage Message, MessageEnvelope Envelope, 
     public static WorkItem Of(VmEventMessage message, bool force, MessageLease lease, int maxAttempts, DateTimeOffset now) =>
         new(message, EnvelopeOf(message, maxAttempts, now), force, lease);
 
+    /// <summary>Set once the message has reached its destination: nothing routes it again.</summary>
+    public RouteMark Routed { get; init; } = new();
+
     /// <summary>This attempt's number as the message says (the VM's state record may correct it).</summary>
     public int Attempt => Envelope.Attempt + 1;
 

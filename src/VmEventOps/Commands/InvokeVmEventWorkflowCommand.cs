@@ -80,7 +80,7 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
 
         string body;
         string target;
-        var tooDeep = false;
+        string? problem = null;
         if (VmResourceId is not null)
         {
             if (!TryParseVmResourceId(VmResourceId, out var vm)) return;
@@ -92,8 +92,9 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
         {
             var item = QueueItem is PSObject wrapped ? wrapped.BaseObject : QueueItem;
             var graph = item is string ? default : PlainObjectConverter.Convert(QueueItem);
-            body = item as string ?? EventObjectParser.ToJson(graph.Value!) ?? string.Empty;
-            tooDeep = graph.TooDeep;
+            var written = item is string ? default : EventObjectParser.Write(graph.Value!);
+            body = item as string ?? written.Json ?? string.Empty;
+            problem = graph.TooDeep ? EventObjectParser.TooDeep : written.Problem;
             target = "the queue item";
         }
 
@@ -106,8 +107,8 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
             InsertedOn = trigger.InsertedOn,
             HostTraceParent = string.IsNullOrWhiteSpace(TraceParent) ? null : TraceParent.Trim(),
         };
-        // A graph nested too deep (or cyclic) was cut: not an event, whatever the cut form reads as.
-        if (tooDeep) message = message with { Events = [], Event = null, ParseFailures = [EventObjectParser.TooDeep] };
+        // A graph nested too deep (or cyclic) was cut, or holds what JSON cannot carry: not an event, whatever its text reads as.
+        if (problem is not null) message = message with { Events = [], Event = null, ParseFailures = [problem] };
         WriteObject(Run(token => _processor.ProcessAsync(message, Force, token)));
     }
 }

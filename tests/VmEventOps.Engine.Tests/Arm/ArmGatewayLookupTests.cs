@@ -19,7 +19,7 @@ public sealed class ArmGatewayLookupTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
-    private ArmGateway Gateway() => VmEventEngine.For(new VmEventOptions { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity }).Arm(NullHostLog.Instance);
+    private ArmGateway Gateway() => VmEventEngine.For(new VmEventOptions { ArmEndpoint = _arm.BaseUri, ArmAllowedHosts = [_arm.BaseUri.Authority], AuthMode = AuthMode.ManagedIdentity }).Arm(NullHostLog.Instance);
 
     private static VmResourceId Id(ArmVm vm) => VmResourceId.Parse(vm.Id);
 

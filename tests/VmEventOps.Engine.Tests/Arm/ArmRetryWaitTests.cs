@@ -24,7 +24,7 @@ public sealed class ArmRetryWaitTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
-    private VmEventOptions Options => new() { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity };
+    private VmEventOptions Options => new() { ArmEndpoint = _arm.BaseUri, ArmAllowedHosts = [_arm.BaseUri.Authority], AuthMode = AuthMode.ManagedIdentity };
 
     private static ArmGateway Gateway(VmEventOptions options) => VmEventEngine.For(options).Arm(NullHostLog.Instance);
 

@@ -18,7 +18,7 @@ public sealed class RunbookJobStreamTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
-    private VmEventOptions Options => new() { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity };
+    private VmEventOptions Options => new() { ArmEndpoint = _arm.BaseUri, ArmAllowedHosts = [_arm.BaseUri.Authority], AuthMode = AuthMode.ManagedIdentity };
 
     private static RunbookJobRequest Request(string runbook) => new() { AutomationAccountId = Account, RunbookName = runbook };
 

@@ -19,7 +19,7 @@ public sealed class RunbookJobTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
-    private ArmGateway Gateway() => VmEventEngine.For(new VmEventOptions { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity }).Arm(NullHostLog.Instance);
+    private ArmGateway Gateway() => VmEventEngine.For(new VmEventOptions { ArmEndpoint = _arm.BaseUri, ArmAllowedHosts = [_arm.BaseUri.Authority], AuthMode = AuthMode.ManagedIdentity }).Arm(NullHostLog.Instance);
 
     // An account that accepts quotaPerSecond new jobs per second, and a gateway whose pacer allows jobsPerSecond.
     private ArmGateway PacedGatewayOverQuota(int jobsPerSecond, int quotaPerSecond)
@@ -27,7 +27,7 @@ public sealed class RunbookJobTests : IAsyncLifetime
         _arm.JobQuota = new JobQuota(quotaPerSecond, TimeSpan.FromSeconds(1));
         return VmEventEngine.For(new VmEventOptions
         {
-            ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity, AutomationJobsPerWindow = jobsPerSecond, AutomationJobWindow = TimeSpan.FromSeconds(1),
+            ArmEndpoint = _arm.BaseUri, ArmAllowedHosts = [_arm.BaseUri.Authority], AuthMode = AuthMode.ManagedIdentity, AutomationJobsPerWindow = jobsPerSecond, AutomationJobWindow = TimeSpan.FromSeconds(1),
         }).Arm(NullHostLog.Instance);
     }
 

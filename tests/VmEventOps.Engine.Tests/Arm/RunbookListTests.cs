@@ -18,7 +18,7 @@ public sealed class RunbookListTests : IAsyncLifetime
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
     private ArmGateway Gateway(RecordingHostLog? log = null, int maxPages = 50) =>
-        VmEventEngine.For(new VmEventOptions { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity, ArmMaxPages = maxPages }).Arm(log ?? new RecordingHostLog());
+        VmEventEngine.For(new VmEventOptions { ArmEndpoint = _arm.BaseUri, ArmAllowedHosts = [_arm.BaseUri.Authority], AuthMode = AuthMode.ManagedIdentity, ArmMaxPages = maxPages }).Arm(log ?? new RecordingHostLog());
 
     [Fact]
     public async Task ListRunbooks_WhenTheListIsLongerThanAPage_ShouldFollowNextLinkAndReturnEveryRunbookWithItsTypeAndState()

@@ -28,6 +28,7 @@ public sealed class RunbookNameSourceTests : IAsyncLifetime
     {
         Parameters = new SettingOverrides()
             .Set(o => o.ArmEndpoint, _arm.BaseUri)
+            .Set(o => o.ArmAllowedHosts, (IReadOnlyList<string>)[_arm.BaseUri.Authority])
             .Set(o => o.AuthMode, AuthMode.ManagedIdentity)
             .Set(o => o.AutomationAccountId, string.IsNullOrEmpty(account) ? null : account),
         // No settings file of the machine's, no VMEVENTOPS_SETTINGS of another test.

@@ -26,7 +26,7 @@ public sealed class NoCachedFailureTests : IDisposable
     {
         // A queue service nobody answers at: once a token is there, the send fails at storage, not at the credential.
         var service = new Uri($"https://127.0.0.1:9/acct{Guid.NewGuid():n}");
-        var options = new VmEventOptions { QueueServiceUri = service, AuthMode = AuthMode.Token };
+        var options = new VmEventOptions { QueueServiceUri = service, StorageAllowedHosts = [service.Authority], AuthMode = AuthMode.Token };
         var expired = options with { AccessToken = StorageToken(DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromHours(1)) };
         var valid = options with { AccessToken = StorageToken(DateTimeOffset.UtcNow, TimeSpan.FromHours(1)) };
 

@@ -14,6 +14,7 @@ public static class WorkflowTestOptions
         StateTableName = "state" + Guid.NewGuid().ToString("n")[..10],
         AllowedScopes = [$"/subscriptions/{Subscription}/resourceGroups/rg-app"],
         ArmEndpoint = arm.BaseUri,
+        ArmAllowedHosts = [arm.BaseUri.Authority],
         AuthMode = AuthMode.ManagedIdentity,
         AutomationAccountId = AutomationAccount,
         RunbookName = "Onboard-Vm",

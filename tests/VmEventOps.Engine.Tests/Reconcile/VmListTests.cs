@@ -20,7 +20,7 @@ public sealed class VmListTests : IAsyncLifetime
     public async Task DisposeAsync() => await _arm.DisposeAsync();
 
     private ArmGateway Gateway(VmEventOptions? options = null) =>
-        VmEventEngine.For((options ?? new VmEventOptions()) with { ArmEndpoint = _arm.BaseUri, AuthMode = AuthMode.ManagedIdentity }).Arm(NullHostLog.Instance);
+        VmEventEngine.For((options ?? new VmEventOptions()) with { ArmEndpoint = _arm.BaseUri, ArmAllowedHosts = [_arm.BaseUri.Authority], AuthMode = AuthMode.ManagedIdentity }).Arm(NullHostLog.Instance);
 
     private void AddVms(string group, int count)
     {

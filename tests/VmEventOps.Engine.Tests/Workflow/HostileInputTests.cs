@@ -363,4 +363,113 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.DoesNotContain(results, r => r.Reason?.Contains(ErrorIds.Unexpected, StringComparison.Ordinal) == true);
         Assert.All(results, r => Assert.True(InputText.IsClean(r.Reason ?? string.Empty) && InputText.IsClean(r.EventId ?? string.Empty)));
     }
+
+    // A message as the Functions host hands it over: already taken off the main queue, its body decoded to text.
+    private async Task<VmEventResult> ProcessHostItem(string body, VmEventOptions? options = null)
+    {
+        var o = options ?? _options;
+        var message = EventProcessor.Detached(body, QueueKind.Main, o.QueueName);
+        return await Processor(o).ProcessAsync(message, false, CancellationToken.None);
+    }
+
+    public static TheoryData<string, string> NotXmlText => new()
+    {
+        { "C0 control", "\u0001" },
+        { "NUL", "{\"id\":\"a\0b\"}" },
+        { "U+FFFF", "\uFFFF" },
+        { "U+FFFE", "x\uFFFEy" },
+        { "lone high surrogate", "{\"subject\":\"\uD800\"}" },
+        { "lone low surrogate at the end", "event\uDC00" },
+        { "UTF-16 text read as UTF-8", Encoding.UTF8.GetString(Encoding.Unicode.GetBytes("{\"id\":\"1\"}")) },
+        { "random bytes as Latin-1", Encoding.Latin1.GetString(Enumerable.Range(0, 256).Select(i => (byte)((i * 37) % 256)).ToArray()) },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotXmlText))]
+    public async Task Process_AHostItemHoldingWhatXmlCannotCarry_ShouldDeadLetterItOnceWithTheOriginalExactly(string what, string body)
+    {
+        var result = await ProcessHostItem(body);
+
+        Assert.Equal(VmEventOutcome.DeadLettered, result.Outcome);
+        var poisoned = Assert.Single(await Queues().PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None));
+        Assert.True(body == poisoned.Body, $"{what}: the original did not come back exactly");
+        Assert.False(string.IsNullOrEmpty(poisoned.Reason));
+        Assert.Equal(0, await Queues().CountAsync(QueueKind.Succeeded, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Process_AValidHostEventHoldingUFFFF_ShouldOnboardAndKeepTheOriginalInSucceeded()
+    {
+        var body = VmEvent("vm-ffff").Replace("\"data\":{", "\"data\":{\"note\":\"x\uFFFFy\",", StringComparison.Ordinal);
+
+        var result = await ProcessHostItem(body);
+
+        Assert.Equal(VmEventOutcome.Succeeded, result.Outcome);
+        var succeeded = Assert.Single(await Queues().PeekAsync(QueueKind.Succeeded, 32, null, CancellationToken.None));
+        Assert.Equal(body, succeeded.Body);
+        Assert.Equal(0, await Queues().CountAsync(QueueKind.Poison, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Worker_ABatchWhoseItemsHoldRawUFFFFUnderTextEncoding_ShouldRequeueEachOnceAndOnboardThem()
+    {
+        var options = _options with { MessageEncoding = QueueMessageFormat.Text, MessageLease = TimeSpan.FromSeconds(2) };
+        var items = Enumerable.Range(1, 2).Select(i => "vm-text-" + i).Select(n => VmEvent(n).Replace("\"data\":{", "\"data\":{\"note\":\"x\uFFFFy\",", StringComparison.Ordinal)).ToArray();
+        var queues = Queues(options);
+        await queues.SendAsync(QueueKind.Main, Convert.ToBase64String(Encoding.UTF8.GetBytes("[" + string.Join(",", items) + "]")), null, CancellationToken.None);
+
+        var results = new List<VmEventResult>();
+        var summary = await RunWorker(options, results);
+
+        Assert.Equal("Empty", summary.StoppedBecause);
+        Assert.Equal(0, summary.LeftForRedelivery);
+        Assert.Equal("Ignored Succeeded Succeeded", string.Join(" ", results.Select(r => r.Outcome.ToString()).Order()));
+        Assert.Equal(0, await queues.CountAsync(QueueKind.Main, CancellationToken.None));
+        Assert.Equal(0, await queues.CountAsync(QueueKind.Poison, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Process_AMessageDeliveredMoreOftenThanMaxDequeueCount_ShouldGoToPoisonWithTheReasonUnprocessed()
+    {
+        var options = _options with { MaxDequeueCount = 2 };
+        var queues = Queues(options);
+        await queues.SendToMainAsync(VmEvent("vm-redelivered"));
+        for (var i = 0; i < 2; i++)
+        {
+            // Delivered and not completed (its consumer stopped): back after its lease.
+            _ = await queues.ReceiveAsync(QueueKind.Main, 1, TimeSpan.FromSeconds(1), null, CancellationToken.None);
+            await Task.Delay(TimeSpan.FromSeconds(1.3));
+        }
+
+        var third = await queues.ReceiveOneAsync();
+        var result = await Processor(options).ProcessAsync(third, false, CancellationToken.None);
+
+        Assert.Equal(3, third.DequeueCount);
+        Assert.Equal(VmEventOutcome.DeadLettered, result.Outcome);
+        Assert.StartsWith(ReasonCodes.DequeueLimit, result.Reason);
+        Assert.Equal(0, _arm.TotalCalls);
+        Assert.Equal(0, await queues.CountAsync(QueueKind.Main, CancellationToken.None));
+        Assert.Equal(1, await queues.CountAsync(QueueKind.Poison, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Process_WithATableEndpointHoldingAPassword_ShouldRouteTheMessageOnceAndNeverShowThePassword()
+    {
+        // Options made in code (the loader refuses such a string): what a request builder throws is the settings' fault.
+        const string password = "Pr0beSecret";
+        var options = _options with { StorageConnectionString = azurite.ConnectionString.Replace(azurite.TableUri.ToString(), $"http://u:{password}@127.0.0.1:1/devstoreaccount1", StringComparison.Ordinal) };
+        var log = new RecordingHostLog();
+        var message = EventProcessor.Detached(VmEvent("vm-userinfo"), QueueKind.Main, options.QueueName);
+
+        var result = await VmEventEngine.For(options).Processor(log).ProcessAsync(message, false, CancellationToken.None);
+
+        var poison = await Queues(options).PeekAsync(QueueKind.Poison, 32, null, CancellationToken.None);
+        Assert.Single(poison);
+        Assert.Equal(VmEventOutcome.DeadLettered, result.Outcome);
+        Assert.Contains(ErrorIds.InvalidSettingValue, result.Reason);
+        Assert.DoesNotContain(ErrorIds.Unexpected, result.Reason);
+        Assert.DoesNotContain(password, result.Reason);
+        Assert.DoesNotContain(poison, p => p.Reason?.Contains(password, StringComparison.Ordinal) == true || p.History.Any(h => h.Error?.Contains(password, StringComparison.Ordinal) == true));
+        Assert.DoesNotContain(password, log.AllText);
+    }
 }
