@@ -174,13 +174,18 @@ public sealed partial class QueueManager
     {
         if (message.PopReceipt is null) throw NotLeased(message);
         var id = await SendAsync(destination, body, delay, cancellationToken).ConfigureAwait(false);
+        await DeleteMovedAsync(message, destination, cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    // The second half of a move: the original goes once its copy is in place (a test may crash the process in between).
+    private async Task DeleteMovedAsync(VmEventMessage message, QueueKind destination, CancellationToken cancellationToken)
+    {
         if (BetweenSendAndDelete is { } hook) await hook(cancellationToken).ConfigureAwait(false);
         if (!await DeleteAsync(message, cancellationToken).ConfigureAwait(false))
         {
             _log.Warning($"Message {message.MessageId} was already gone from {message.QueueName}, or held by another consumer, after it was copied to {NameOf(destination)}.");
         }
-
-        return id;
     }
 
     /// <summary>
@@ -193,13 +198,7 @@ public sealed partial class QueueManager
         var sending = SendAsync(destination, body, delay: null, cancellationToken);
         await Task.WhenAll(sending, alongside).ConfigureAwait(false);
         var id = await sending.ConfigureAwait(false);
-        if (message.PopReceipt is null) return id;
-        if (BetweenSendAndDelete is { } hook) await hook(cancellationToken).ConfigureAwait(false);
-        if (!await DeleteAsync(message, cancellationToken).ConfigureAwait(false))
-        {
-            _log.Warning($"Message {message.MessageId} was already gone from {message.QueueName}, or held by another consumer, after it was copied to {NameOf(destination)}.");
-        }
-
+        if (message.PopReceipt is not null) await DeleteMovedAsync(message, destination, cancellationToken).ConfigureAwait(false);
         return id;
     }
 
