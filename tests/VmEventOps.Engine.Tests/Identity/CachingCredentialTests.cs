@@ -5,7 +5,8 @@ namespace VmEventOps.Engine.Tests.Identity;
 
 public sealed class CachingCredentialTests
 {
-    private sealed class CountingCredential(TimeSpan lifetime) : TokenCredential
+    // Answers after 50 ms, or, given a gate, once the gate opens (a test that must cancel a caller before the answer comes).
+    private sealed class CountingCredential(TimeSpan lifetime, Task? gate = null) : TokenCredential
     {
         private int _calls;
 
@@ -17,7 +18,7 @@ public sealed class CachingCredentialTests
         public override async ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
         {
             var n = Interlocked.Increment(ref _calls);
-            await Task.Delay(50, cancellationToken);
+            await (gate ?? Task.Delay(50, cancellationToken)).WaitAsync(cancellationToken);
             return new AccessToken($"token-{n}-{requestContext.Scopes[0]}", DateTimeOffset.UtcNow.Add(lifetime));
         }
     }
@@ -53,7 +54,9 @@ public sealed class CachingCredentialTests
     [Fact]
     public async Task Get_WhenOneWaitingCallerIsCancelled_ShouldNotCancelTheSharedRequest()
     {
-        var inner = new CountingCredential(TimeSpan.FromHours(1));
+        // The answer waits for the gate: on a starved machine 50 ms could pass before the cancel, and the caller would have its token.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inner = new CountingCredential(TimeSpan.FromHours(1), gate.Task);
         var cache = new CachingCredential(inner, TimeProvider.System);
         using var cancelled = new CancellationTokenSource();
 
@@ -62,6 +65,7 @@ public sealed class CachingCredentialTests
         await cancelled.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        gate.SetResult();
         Assert.StartsWith("token-1", (await second).Token.Token);
         Assert.Equal(1, inner.Calls);
     }
