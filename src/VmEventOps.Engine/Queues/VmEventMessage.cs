@@ -6,7 +6,10 @@ namespace VmEventOps.Engine.Queues;
 /// <summary>One queue message with what it holds: the event(s), and, for an envelope, attempts and history.</summary>
 public sealed record VmEventMessage
 {
-    /// <summary>The message id.</summary>
+    /// <summary>The id a message has when a host took it from its queue and did not say which it was.</summary>
+    public const string HostMessageId = "(host)";
+
+    /// <summary>The message id (the queue's: it stays the same across redeliveries), or <see cref="HostMessageId"/>.</summary>
     public required string MessageId { get; init; }
 
     /// <summary>Which queue it is in.</summary>

@@ -89,7 +89,7 @@ public sealed class EventProcessor
 
     /// <summary>Reads a message body (text, or the object a host decoded) as a message the host already took from <paramref name="queue"/>.</summary>
     public static VmEventMessage Detached(string body, QueueKind queue, string queueName) =>
-        MessageReader.Read(new VmEventMessage { MessageId = "(host)", Queue = queue, QueueName = queueName, Body = string.Empty }, body, filter: null);
+        MessageReader.Read(new VmEventMessage { MessageId = VmEventMessage.HostMessageId, Queue = queue, QueueName = queueName, Body = string.Empty }, body, filter: null);
 
     /// <summary>Processes one message to its one outcome.</summary>
     public Task<VmEventResult> ProcessAsync(VmEventMessage message, bool force, CancellationToken cancellationToken) =>
@@ -203,7 +203,7 @@ public sealed class EventProcessor
         var leaseEnds = _time.GetUtcNow() + _options.MessageLease;
         var deadline = item.Lease.Deadline is { } end && end < leaseEnds ? end : leaseEnds;
         var context = new AttemptContext(_arm.Within(deadline), stages, traceId, envelope.FirstSeen, item.Lease.Deferral);
-        var facts = new OnboardingFacts { Event = vmEvent, Attempt = item.Attempt, Force = item.Force };
+        var facts = new OnboardingFacts { Event = vmEvent, Attempt = item.Attempt, Force = item.Force, Claimant = item.Claimant };
         await using var ahead = new VmLookupAhead(cancellationToken);
         while (true)
         {
@@ -235,7 +235,7 @@ public sealed class EventProcessor
     private async Task<(VmEventResult, Reason)> WaitForTheRulesAsync(WorkItem item, MessageEnvelope envelope, VmEvent vmEvent, Failure rules, StageTimer stages, CancellationToken cancellationToken)
     {
         var decision = _decider.RulesInvalid(rules, item.Attempt);
-        var facts = new OnboardingFacts { Event = vmEvent, Attempt = item.Attempt, Force = item.Force };
+        var facts = new OnboardingFacts { Event = vmEvent, Attempt = item.Attempt, Force = item.Force, Claimant = item.Claimant };
         var due = await stages.RunAsync("Route", () => _router.CarryOutAsync(item, envelope, facts, decision, cancellationToken)).ConfigureAwait(false);
         return (ResultOf(item, vmEvent, facts, decision, due), decision.Reason);
     }

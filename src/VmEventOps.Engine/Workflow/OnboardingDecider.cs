@@ -28,7 +28,7 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
         if (!facts.StateRead) return WorkflowNext.Run(WorkflowStep.ReadState);
         if (facts.Offboarding) return DecideOffboarding(facts, now, attempt);
         // Another worker is onboarding this VM right now (a duplicate event): its message carries the work.
-        if (!facts.Force && IsClaimedElsewhere(facts.State, now)) return Completed(VmEventOutcome.AlreadyOnboarded, Reason.Of(ReasonCodes.InProgressElsewhere), attempt);
+        if (!facts.Force && IsClaimedElsewhere(facts.State, facts, now)) return Completed(VmEventOutcome.AlreadyOnboarded, Reason.Of(ReasonCodes.InProgressElsewhere), attempt);
         // Gone, or going: nothing to onboard.
         if (facts.VmGone is { } gone) return Completed(VmEventOutcome.Ignored, Reason.Of(gone), attempt);
         if (facts.Vm is not { } vm) return WorkflowNext.Run(WorkflowStep.LookupVm);
@@ -50,7 +50,7 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
         // Of two workers racing on one VM, one claims it; the other leaves it to the winner, unless the winner died.
         if (!claim.Won && !facts.Force && claim.Record is { } winner)
         {
-            if (IsClaimedElsewhere(winner, now)) return Completed(VmEventOutcome.AlreadyOnboarded, Reason.Of(ReasonCodes.InProgressElsewhere), attempt, winner.JobId);
+            if (IsClaimedElsewhere(winner, facts, now)) return Completed(VmEventOutcome.AlreadyOnboarded, Reason.Of(ReasonCodes.InProgressElsewhere), attempt, winner.JobId);
             if (winner.State == OnboardingStatus.Succeeded && winner.VmId == vm.VmId) return Completed(VmEventOutcome.AlreadyOnboarded, Reason.Onboarded(winner.UpdatedOn), attempt, winner.JobId);
             if (IsOffboarded(winner, vm.VmId)) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.AlreadyOffboarded), attempt);
         }
@@ -77,7 +77,7 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
     {
         if (facts.State is not { VmId: { } vmId } state) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.NotOnboarded), attempt);
         if (state.State == OnboardingStatus.Offboarded) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.AlreadyOffboarded), attempt);
-        if (IsClaimedElsewhere(state, now))
+        if (IsClaimedElsewhere(state, facts, now))
         {
             // The onboarding that another worker runs now must end first, or its job would outlive the offboarding.
             return WorkflowNext.End(new OnboardingDecision
@@ -87,7 +87,7 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
             });
         }
 
-        if (!facts.Force && IsOffboardingElsewhere(state, now)) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.InProgressElsewhere), attempt);
+        if (!facts.Force && IsOffboardingElsewhere(state, facts, now)) return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.InProgressElsewhere), attempt);
         if (state.State is not (OnboardingStatus.Succeeded or OnboardingStatus.Offboarding or OnboardingStatus.OffboardingFailed))
         {
             return Completed(VmEventOutcome.Ignored, Reason.Of(ReasonCodes.NotOnboarded), attempt);
@@ -104,7 +104,7 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
         if (facts.Claim is not { } claim) return WorkflowNext.Run(WorkflowStep.Claim);
         // A lost claim: the record is another worker's. Go on only to take over its offboarding of this vmId once it is
         // stale (that worker died); anything else (a live offboarding, an onboarding again, a record gone) is not ours.
-        if (!claim.Won && !facts.Force && !IsStaleOffboarding(claim.Record, vmId, now))
+        if (!claim.Won && !facts.Force && !IsStaleOffboarding(claim.Record, vmId, facts, now))
         {
             return Completed(VmEventOutcome.Ignored, Reason.Of(claim.Record?.State == OnboardingStatus.Offboarded ? ReasonCodes.AlreadyOffboarded : ReasonCodes.InProgressElsewhere), attempt);
         }
@@ -173,18 +173,22 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
     }
 
     // A claim younger than a message lease belongs to a live worker; an older one to a worker that died (its message
-    // came back when the lease ran out), and is taken over.
-    private bool IsClaimedElsewhere(OnboardingState? state, DateTimeOffset now) =>
-        state is { State: OnboardingStatus.InProgress, UpdatedOn: { } updated } && now - updated < messageLease;
+    // came back when the lease ran out), and is taken over. So is one this very message wrote: its coming back says its
+    // worker is gone, and a claim written after the lease's last renewal can outlive the lease by most of a renewal period.
+    private bool IsClaimedElsewhere(OnboardingState? state, OnboardingFacts facts, DateTimeOffset now) =>
+        state is { State: OnboardingStatus.InProgress } && IsLiveClaimOfAnother(state, facts, now);
 
-    private bool IsStaleOffboarding(OnboardingState? state, Guid vmId, DateTimeOffset now) =>
-        state is { State: OnboardingStatus.Offboarding } && state.VmId == vmId && !IsOffboardingElsewhere(state, now);
+    private bool IsStaleOffboarding(OnboardingState? state, Guid vmId, OnboardingFacts facts, DateTimeOffset now) =>
+        state is { State: OnboardingStatus.Offboarding } && state.VmId == vmId && !IsOffboardingElsewhere(state, facts, now);
 
     private static bool IsOffboarded(OnboardingState? state, Guid vmId) =>
         state is { State: OnboardingStatus.Offboarding or OnboardingStatus.Offboarded or OnboardingStatus.OffboardingFailed } && state.VmId == vmId;
 
-    private bool IsOffboardingElsewhere(OnboardingState state, DateTimeOffset now) =>
-        state is { State: OnboardingStatus.Offboarding, UpdatedOn: { } updated } && now - updated < messageLease;
+    private bool IsOffboardingElsewhere(OnboardingState state, OnboardingFacts facts, DateTimeOffset now) =>
+        state is { State: OnboardingStatus.Offboarding } && IsLiveClaimOfAnother(state, facts, now);
+
+    private bool IsLiveClaimOfAnother(OnboardingState claim, OnboardingFacts facts, DateTimeOffset now) =>
+        claim.UpdatedOn is { } updated && now - updated < messageLease && (facts.Claimant is null || claim.ClaimedBy != facts.Claimant);
 
     private static WorkflowNext Completed(VmEventOutcome outcome, Reason reason, int attempt, Guid? jobId = null) =>
         WorkflowNext.End(new OnboardingDecision { Outcome = outcome, Route = Route.Complete, Reason = reason, Attempt = attempt, JobId = jobId });

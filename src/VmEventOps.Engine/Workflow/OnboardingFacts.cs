@@ -18,6 +18,9 @@ public sealed record OnboardingFacts
     /// <summary>This attempt's number as the message says (clamped); the state record may correct it.</summary>
     public required int Attempt { get; init; }
 
+    /// <summary>The queue message this attempt holds (queue and message id), as a claim names it; null when a host took it.</summary>
+    public string? Claimant { get; init; }
+
     /// <summary>The admin asked for a repeat of an onboarded VM.</summary>
     public bool Force { get; init; }
 

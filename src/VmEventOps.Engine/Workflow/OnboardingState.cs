@@ -27,6 +27,12 @@ public sealed record OnboardingState
 
     public DateTimeOffset? UpdatedOn { get; init; }
 
+    /// <summary>
+    /// On a claim (InProgress, Offboarding): the queue message whose attempt wrote it. That very message coming back means
+    /// its worker died holding the claim (a live one renews the lease): the claim is then nobody's, however young.
+    /// </summary>
+    public string? ClaimedBy { get; init; }
+
     /// <summary>When the scheduled retry comes due (its message is invisible until then, so no queue can show it).</summary>
     public DateTimeOffset? NextAttemptOn { get; init; }
 

@@ -112,6 +112,7 @@ public sealed class OnboardingStateStore
             ["FirstSeen"] = state.FirstSeen ?? previous?.FirstSeen ?? DateTimeOffset.UtcNow,
             ["UpdatedOn"] = DateTimeOffset.UtcNow,
             ["NextAttemptOn"] = state.NextAttemptOn,
+            ["ClaimedBy"] = state.ClaimedBy,
             ["TraceId"] = state.TraceId ?? previous?.TraceId,
             // A write that brings no facts keeps the last known ones (the offboarding of a deleted VM needs them).
             ["Vm"] = (state.Vm ?? previous?.Vm) is { } facts ? JsonSerializer.Serialize(ForStorage(facts), OnboardingHistoryJson.Default.VmNetworkInfo) : null,
@@ -159,6 +160,7 @@ public sealed class OnboardingStateStore
         FirstSeen = entity.GetDateTimeOffset("FirstSeen"),
         UpdatedOn = entity.GetDateTimeOffset("UpdatedOn"),
         NextAttemptOn = entity.GetDateTimeOffset("NextAttemptOn"),
+        ClaimedBy = entity.GetString("ClaimedBy"),
         TraceId = entity.GetString("TraceId"),
         History = ReadHistory(entity.GetString("History")),
         Vm = ReadFacts(entity.GetString("Vm")),

@@ -16,6 +16,12 @@ public sealed record WorkItem(VmEventMessage Message, MessageEnvelope Envelope, 
     /// <summary>Set once the message has reached its destination: nothing routes it again.</summary>
     public RouteMark Routed { get; init; } = new();
 
+    /// <summary>
+    /// The message as a claim names it (queue and id; an id stays the same across redeliveries in its queue); null for a
+    /// message whose host did not say its id, so no two such messages pass for one.
+    /// </summary>
+    public string? Claimant => Message.MessageId == VmEventMessage.HostMessageId ? null : $"{Message.QueueName}/{Message.MessageId}";
+
     /// <summary>This attempt's number as the message says (the VM's state record may correct it).</summary>
     public int Attempt => Envelope.Attempt + 1;
 

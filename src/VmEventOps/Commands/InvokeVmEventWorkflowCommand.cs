@@ -102,7 +102,7 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
         var trigger = QueueTriggerMetadata.Read(TriggerMetadata);
         var message = EventProcessor.Detached(body, QueueKind.Main, _mainQueue!) with
         {
-            MessageId = trigger.MessageId ?? "(host)",
+            MessageId = trigger.MessageId ?? VmEventMessage.HostMessageId,
             DequeueCount = trigger.DequeueCount,
             InsertedOn = trigger.InsertedOn,
             HostTraceParent = string.IsNullOrWhiteSpace(TraceParent) ? null : TraceParent.Trim(),

@@ -124,6 +124,36 @@ public sealed class OnboardingDeciderTests
         Assert.Equal(WorkflowStep.Claim, _decider.Decide(Known(Record(OnboardingStatus.Succeeded), force: true), Now).Step);
 
     [Fact]
+    public void Decide_WhenALiveClaimWasWrittenByThisVeryMessage_ShouldTakeItOver_ItsWorkerDied()
+    {
+        var claim = Record(OnboardingStatus.InProgress, updated: Now.AddSeconds(-1)) with { ClaimedBy = "main/m1" };
+        var redelivered = Fresh() with { StateRead = true, State = claim, Claimant = "main/m1" };
+        var duplicate = redelivered with { Claimant = "main/m2" };
+        var fromAHost = redelivered with { Claimant = null };
+
+        Assert.Equal(WorkflowStep.LookupVm, _decider.Decide(redelivered, Now).Step);
+        Assert.Equal(ReasonCodes.InProgressElsewhere, _decider.Decide(duplicate, Now).Decision!.Reason.Code);
+        Assert.Equal(ReasonCodes.InProgressElsewhere, _decider.Decide(fromAHost, Now).Decision!.Reason.Code);
+    }
+
+    [Fact]
+    public void Decide_WhenTheClaimIsLostToThisVeryMessagesEarlierClaim_ShouldGoOnToTheChecks()
+    {
+        var winner = Record(OnboardingStatus.InProgress, updated: Now) with { ClaimedBy = "main/m1" };
+
+        Assert.Equal(WorkflowStep.RunChecks, _decider.Decide(Known() with { Claimant = "main/m1", Claim = new Claim(false, winner, false) }, Now).Step);
+    }
+
+    [Fact]
+    public void Decide_WhenADeletedVmsLiveOffboardingClaimIsThisVeryMessages_ShouldTakeItOver()
+    {
+        var claim = Record(OnboardingStatus.Offboarding, updated: Now.AddSeconds(-1)) with { ClaimedBy = "main/m1" };
+
+        Assert.Equal(WorkflowStep.MatchRule, _decider.Decide(Deleted(claim) with { Claimant = "main/m1" }, Now).Step);
+        Assert.Equal(ReasonCodes.InProgressElsewhere, _decider.Decide(Deleted(claim) with { Claimant = "main/m2" }, Now).Decision!.Reason.Code);
+    }
+
+    [Fact]
     public void Decide_WhenTheClaimIsLostToALiveWorker_ShouldCompleteAsInProgressElsewhere()
     {
         var winner = Record(OnboardingStatus.InProgress, updated: Now);

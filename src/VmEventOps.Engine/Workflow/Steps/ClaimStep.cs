@@ -19,7 +19,7 @@ internal sealed class ClaimStep(OnboardingStateStore state, OnboardingDecider de
         {
             VmResourceId = vm.Value, VmId = known.VmId, State = facts.Offboarding ? OnboardingStatus.Offboarding : OnboardingStatus.InProgress,
             Attempts = decider.AttemptOf(facts), FirstSeen = facts.State?.FirstSeen ?? context.FirstSeen, TraceId = context.TraceId, JobId = facts.Offboarding ? facts.State?.JobId : null,
-            Vm = known, Rule = facts.Rule?.Rule?.Name,
+            Vm = known, Rule = facts.Rule?.Rule?.Name, ClaimedBy = facts.Claimant,
         }, facts.State, cancellationToken).ConfigureAwait(false);
         if (claimed is not null)
         {
