@@ -14,7 +14,7 @@ public static class ApiCallerPolicy
     public const string RequestHeader = "X-VmEventOps-Request";
 
     /// <summary>The caller, or why there is none (a 401).</summary>
-    public static (ApiCaller? Caller, string? Refusal) FromAppService(IReadOnlyDictionary<string, string> headers, bool authenticationEnabled, VmEventOptions options)
+    public static (ApiCaller? Caller, string? Refusal) FromAppService(IReadOnlyDictionary<string, string> headers, bool authenticationEnabled, DashboardOptions dashboard)
     {
         if (!authenticationEnabled)
         {
@@ -27,10 +27,10 @@ public static class ApiCallerPolicy
             return (ApiCaller.ReadOnly(principal.Name, $"actions are taken only from the dashboard's page (the {RequestHeader} header is missing)."), null);
         }
 
-        var role = principal.Roles.FirstOrDefault(r => options.DashboardActionRoles.Contains(r, StringComparer.OrdinalIgnoreCase));
-        var group = principal.Groups.FirstOrDefault(g => options.DashboardActionGroups.Contains(g, StringComparer.OrdinalIgnoreCase));
+        var role = principal.Roles.FirstOrDefault(r => dashboard.DashboardActionRoles.Contains(r, StringComparer.OrdinalIgnoreCase));
+        var group = principal.Groups.FirstOrDefault(g => dashboard.DashboardActionGroups.Contains(g, StringComparer.OrdinalIgnoreCase));
         if (role is not null || group is not null) return (new ApiCaller(principal.Name, CanAct: true), null);
-        var needed = options.DashboardActionRoles.Count + options.DashboardActionGroups.Count == 0
+        var needed = dashboard.DashboardActionRoles.Count + dashboard.DashboardActionGroups.Count == 0
             ? "no role or group may act through the dashboard (DashboardActionRoles and DashboardActionGroups are empty)."
             : "the principal holds none of the roles of DashboardActionRoles nor the groups of DashboardActionGroups.";
         return (ApiCaller.ReadOnly(principal.Name, needed), null);

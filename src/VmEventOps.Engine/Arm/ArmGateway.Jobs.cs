@@ -58,16 +58,16 @@ public sealed partial class ArmGateway
         var what = $"Starting runbook {request.RunbookName} as job {jobId}";
         var pacer = _pacers(request.AutomationAccountId);
         var waitingSince = DateTimeOffset.UtcNow;
-        var maxWait = _budget.Remaining(waitingSince) is { } left && left < _options.AutomationJobMaxWait ? left : _options.AutomationJobMaxWait;
+        var maxWait = _budget.Remaining(waitingSince) is { } left && left < _options.Automation.AutomationJobMaxWait ? left : _options.Automation.AutomationJobMaxWait;
         while (true)
         {
             var slot = await pacer.AcquireAsync(maxWait - (DateTimeOffset.UtcNow - waitingSince), cancellationToken, deferral).ConfigureAwait(false);
             var waited = DateTimeOffset.UtcNow - waitingSince;
-            if (waited > TimeSpan.FromSeconds(1)) _log.Verbose($"Runbook job {jobId}: waited {waited.TotalSeconds:0} s for a slot of the Automation account's job quota ({pacer.Limit} per {_options.AutomationJobWindow.TotalSeconds:0} s).");
+            if (waited > TimeSpan.FromSeconds(1)) _log.Verbose($"Runbook job {jobId}: waited {waited.TotalSeconds:0} s for a slot of the Automation account's job quota ({pacer.Limit} per {_options.Automation.AutomationJobWindow.TotalSeconds:0} s).");
             HttpMessage responseMessage;
             try
             {
-                responseMessage = await SendAsync(RequestMethod.Put, $"{account}/jobs/{jobId:D}", _options.AutomationApiVersion, body, what, request.AutomationAccountId, cancellationToken, classifier: PacedClassifier).ConfigureAwait(false);
+                responseMessage = await SendAsync(RequestMethod.Put, $"{account}/jobs/{jobId:D}", _options.Automation.AutomationApiVersion, body, what, request.AutomationAccountId, cancellationToken, classifier: PacedClassifier).ConfigureAwait(false);
             }
             catch
             {
@@ -90,8 +90,8 @@ public sealed partial class ArmGateway
                 {
                     var throttled = ArmFailure.From(response, what, request.AutomationAccountId, JobOperatorRole);
                     pacer.Throttled(slot, throttled.RetryAfter);
-                    if (DateTimeOffset.UtcNow - waitingSince + (throttled.RetryAfter ?? _options.AutomationJobWindow) > maxWait) throw throttled;
-                    _log.Verbose($"Runbook job {jobId}: the Automation account's job quota is exhausted (429); waiting {(throttled.RetryAfter ?? _options.AutomationJobWindow).TotalSeconds:0} s.");
+                    if (DateTimeOffset.UtcNow - waitingSince + (throttled.RetryAfter ?? _options.Automation.AutomationJobWindow) > maxWait) throw throttled;
+                    _log.Verbose($"Runbook job {jobId}: the Automation account's job quota is exhausted (429); waiting {(throttled.RetryAfter ?? _options.Automation.AutomationJobWindow).TotalSeconds:0} s.");
                     continue;
                 }
 
@@ -147,7 +147,7 @@ public sealed partial class ArmGateway
     private async Task<VmRunbookJob?> FindJobAsync(string account, string automationAccountId, Guid jobId, CancellationToken cancellationToken)
     {
         var what = $"Reading runbook job {jobId}";
-        using var responseMessage = await SendAsync(RequestMethod.Get, $"{account}/jobs/{jobId:D}", _options.AutomationApiVersion, body: null, what, automationAccountId, cancellationToken).ConfigureAwait(false);
+        using var responseMessage = await SendAsync(RequestMethod.Get, $"{account}/jobs/{jobId:D}", _options.Automation.AutomationApiVersion, body: null, what, automationAccountId, cancellationToken).ConfigureAwait(false);
         var response = responseMessage.Response;
         if (response.Status == 404) return null;
         if (response.Status != 200) throw ArmFailure.From(response, what, automationAccountId, JobOperatorRole);
@@ -165,7 +165,7 @@ public sealed partial class ArmGateway
         {
             // The whole output (Job_GetOutput is text/plain), not the truncated stream summaries.
             var what = $"Reading the output of runbook job {job.JobId}";
-            using var outputMessage = await SendAsync(RequestMethod.Get, $"{account}/jobs/{job.JobId:D}/output", _options.AutomationApiVersion, body: null, what, job.AutomationAccountId, cancellationToken).ConfigureAwait(false);
+            using var outputMessage = await SendAsync(RequestMethod.Get, $"{account}/jobs/{job.JobId:D}/output", _options.Automation.AutomationApiVersion, body: null, what, job.AutomationAccountId, cancellationToken).ConfigureAwait(false);
             var response = outputMessage.Response;
             if (response.Status != 200) throw ArmFailure.From(response, what, job.AutomationAccountId, JobOperatorRole);
             var lines = response.Content.ToString().Split(["\r\n", "\n"], StringSplitOptions.None);
@@ -179,7 +179,7 @@ public sealed partial class ArmGateway
         var errors = new List<string>();
         try
         {
-            await ReadListAsync($"{account}/jobs/{job.JobId:D}/streams", _options.AutomationApiVersion, "properties/streamType eq 'Error'",
+            await ReadListAsync($"{account}/jobs/{job.JobId:D}/streams", _options.Automation.AutomationApiVersion, "properties/streamType eq 'Error'",
                 $"Reading the error stream of runbook job {job.JobId}", job.AutomationAccountId, JobOperatorRole, record =>
                 {
                     // The filter asks for error records only; a service that sends others too is read as well.

@@ -36,9 +36,9 @@ public sealed partial class ArmGateway
 
             var link = Text(root, "nextLink");
             if (string.IsNullOrEmpty(link)) return items;
-            if (pages >= _options.ArmMaxPages)
+            if (pages >= _options.Arm.ArmMaxPages)
             {
-                _log.Warning($"{what}: read {items} record(s) in {pages} page(s), the most ArmMaxPages ({_options.ArmMaxPages}) allows; the rest of the list is not read.");
+                _log.Warning($"{what}: read {items} record(s) in {pages} page(s), the most ArmMaxPages ({_options.Arm.ArmMaxPages}) allows; the rest of the list is not read.");
                 return items;
             }
 
@@ -55,7 +55,7 @@ public sealed partial class ArmGateway
     // Only a link to the ARM endpoint itself (https, same host and port) is followed; a relative one is taken as on it.
     private Uri NextPage(string link, string what, object target)
     {
-        var endpoint = _options.ArmEndpoint;
+        var endpoint = _options.Arm.ArmEndpoint;
         if (link.StartsWith('/') && !link.StartsWith("//", StringComparison.Ordinal)) link = new Uri(endpoint, link).AbsoluteUri;
         if (Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
             && string.Equals(uri.Host, endpoint.Host, StringComparison.OrdinalIgnoreCase) && uri.Port == endpoint.Port)

@@ -15,7 +15,7 @@ public sealed partial class ArmGateway
     {
         var account = AccountPath(automationAccountId);
         var runbooks = new List<AutomationRunbook>();
-        await ReadListAsync($"{account}/runbooks", _options.AutomationApiVersion, filter: null, "Listing the runbooks of the Automation account", automationAccountId, RunbookReaderRole, record =>
+        await ReadListAsync($"{account}/runbooks", _options.Automation.AutomationApiVersion, filter: null, "Listing the runbooks of the Automation account", automationAccountId, RunbookReaderRole, record =>
         {
             if (record.ValueKind != JsonValueKind.Object || Text(record, "name") is not { Length: > 0 } name) return;
             var properties = record.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;

@@ -27,7 +27,7 @@ public sealed partial class ArmGateway
         {
             List<ArmVmSummary> vms;
             string? link;
-            using (var message = await SendAsync(RequestMethod.Get, path, _options.ComputeApiVersion, body: null, what, scope.Value, cancellationToken, page: next).ConfigureAwait(false))
+            using (var message = await SendAsync(RequestMethod.Get, path, _options.Arm.ComputeApiVersion, body: null, what, scope.Value, cancellationToken, page: next).ConfigureAwait(false))
             {
                 var response = message.Response;
                 if (response.Status != 200) throw ArmFailure.From(response, what, scope.Value, ReaderRole);
@@ -74,7 +74,7 @@ public sealed partial class ArmGateway
             if (!anyScope) body["subscriptions"] = scopes.Select(s => s.SubscriptionId.ToString("D")).Distinct().ToArray();
 
             List<ArmVmSummary> vms;
-            using (var message = await SendAsync(RequestMethod.Post, "/providers/Microsoft.ResourceGraph/resources", _options.ResourceGraphApiVersion, body, what, "ResourceGraph", cancellationToken).ConfigureAwait(false))
+            using (var message = await SendAsync(RequestMethod.Post, "/providers/Microsoft.ResourceGraph/resources", _options.Reconcile.ResourceGraphApiVersion, body, what, "ResourceGraph", cancellationToken).ConfigureAwait(false))
             {
                 var response = message.Response;
                 if (response.Status != 200) throw ArmFailure.From(response, what, "ResourceGraph", GraphRole);
@@ -101,7 +101,7 @@ public sealed partial class ArmGateway
 
     private string? Cut(int pages)
     {
-        if (pages >= _options.ReconcileMaxPages) return $"read {pages} page(s), the most ReconcileMaxPages ({_options.ReconcileMaxPages}) allows";
+        if (pages >= _options.Reconcile.ReconcileMaxPages) return $"read {pages} page(s), the most ReconcileMaxPages ({_options.Reconcile.ReconcileMaxPages}) allows";
         return _budget.Remaining(DateTimeOffset.UtcNow) is { } left && left <= TimeSpan.Zero ? $"read {pages} page(s) when the time left in this invocation ran out" : null;
     }
 

@@ -54,7 +54,7 @@ public sealed partial class ArmGateway
     /// </summary>
     public async Task<VmNetworkInfo> GetVmNetworkInfoAsync(VmResourceId vm, CancellationToken cancellationToken)
     {
-        using var vmDocument = await GetAsync(vm.Value, _options.ComputeApiVersion, $"Reading VM {vm.Name}", vm.Value, cancellationToken).ConfigureAwait(false)
+        using var vmDocument = await GetAsync(vm.Value, _options.Arm.ComputeApiVersion, $"Reading VM {vm.Name}", vm.Value, cancellationToken).ConfigureAwait(false)
             ?? throw new VmEventOpsException(ErrorIds.VmNotFound, VmErrorCategory.ObjectNotFound, $"Reading VM {vm.Name}: it does not exist (deleted, or never created).", vm.Value);
         var root = vmDocument.RootElement;
         var properties = root.GetProperty("properties");
@@ -119,7 +119,7 @@ public sealed partial class ArmGateway
             ? new(ErrorIds.VmCreating, VmErrorCategory.ResourceUnavailable, $"VM {vm.Name} is still being created (provisioningState Creating) and its network interface {nicName} {what}; try again later.", vm.Value) { IsTransient = true }
             : new(ErrorIds.NicNotReady, VmErrorCategory.ResourceUnavailable, $"Network interface {nicId} of VM {vm.Name} {what} (still provisioning); try again later.", vm.Value) { IsTransient = true };
 
-        using var document = await GetAsync(nicPath, _options.NetworkApiVersion, $"Reading network interface {nicName} of VM {vm.Name}", vm.Value, cancellationToken).ConfigureAwait(false)
+        using var document = await GetAsync(nicPath, _options.Arm.NetworkApiVersion, $"Reading network interface {nicName} of VM {vm.Name}", vm.Value, cancellationToken).ConfigureAwait(false)
             ?? throw NotReady("does not exist yet");
         var configurations = document.RootElement.GetProperty("properties").TryGetProperty("ipConfigurations", out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray()
@@ -163,7 +163,7 @@ public sealed partial class ArmGateway
         }
         else
         {
-            request.Uri.Reset(_options.ArmEndpoint);
+            request.Uri.Reset(_options.Arm.ArmEndpoint);
             request.Uri.AppendPath(path, escape: false);
             request.Uri.AppendQuery("api-version", apiVersion);
             if (query is not null) request.Uri.AppendQuery("$filter", query);

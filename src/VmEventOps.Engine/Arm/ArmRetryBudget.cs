@@ -22,8 +22,8 @@ public sealed record ArmRetryBudget(TimeSpan MaxWait, DateTimeOffset? Deadline)
     /// The budget of an invocation that started at <paramref name="started"/>: ArmMaxRetryWait, and InvocationTimeout less
     /// a tenth of it (at most a minute), kept for routing the message after the last request.
     /// </summary>
-    public static ArmRetryBudget For(VmEventOptions options, DateTimeOffset started) =>
-        new(options.ArmMaxRetryWait, options.InvocationTimeout is { } timeout ? started + timeout - Margin(timeout) : null);
+    public static ArmRetryBudget For(ArmOptions arm, DateTimeOffset started) =>
+        new(arm.ArmMaxRetryWait, arm.InvocationTimeout is { } timeout ? started + timeout - Margin(timeout) : null);
 
     /// <summary>The same budget ending no later than <paramref name="deadline"/> (a worker's run, a message's lease).</summary>
     public ArmRetryBudget Until(DateTimeOffset? deadline) =>

@@ -53,7 +53,7 @@ public static class CompletionSource
         try
         {
             var options = new ConfigurationLoader(NullHostLog.Instance).Load(request).Options;
-            var key = $"{options.StorageConnectionString?.GetHashCode(StringComparison.Ordinal)}|{options.StorageAccountName}|{options.TableServiceUri}|{options.StateTableName}";
+            var key = $"{options.Storage.StorageConnectionString?.GetHashCode(StringComparison.Ordinal)}|{options.Storage.StorageAccountName}|{options.Storage.TableServiceUri}|{options.Storage.StateTableName}";
             if (!VmIds.TryGetValue(key, out var cached) || DateTimeOffset.UtcNow - cached.At > StateCacheDuration)
             {
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

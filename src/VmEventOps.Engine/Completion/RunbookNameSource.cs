@@ -36,7 +36,7 @@ public static class RunbookNameSource
         try
         {
             var options = new ConfigurationLoader(NullHostLog.Instance).Load(request).Options;
-            if (string.IsNullOrWhiteSpace(options.AutomationAccountId)) return [];
+            if (string.IsNullOrWhiteSpace(options.Automation.AutomationAccountId)) return [];
             var key = KeyOf(options);
             if (!Cache.TryGetValue(key, out var cached) || DateTimeOffset.UtcNow - cached.At > CacheDuration)
             {
@@ -44,7 +44,7 @@ public static class RunbookNameSource
                 limit.CancelAfter(timeout);
                 // Retries wait no longer than the completion does.
                 var gateway = VmEventEngine.For(options).Arm(NullHostLog.Instance).Within(DateTimeOffset.UtcNow + timeout);
-                var runbooks = await gateway.ListRunbooksAsync(options.AutomationAccountId, limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
+                var runbooks = await gateway.ListRunbooksAsync(options.Automation.AutomationAccountId, limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
                 cached = (DateTimeOffset.UtcNow, runbooks.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToArray());
                 Keep(key, cached);
             }
@@ -79,7 +79,7 @@ public static class RunbookNameSource
     // The account and everything that chooses the identity: one identity's list is never offered under another's settings.
     // Secrets enter as hashes only, and the key never leaves this process.
     private static string KeyOf(VmEventOptions o) => string.Join('|',
-        o.ArmEndpoint.AbsoluteUri, o.AutomationAccountId!.ToUpperInvariant(), o.AuthMode, o.AuthorityHost.AbsoluteUri, o.TenantId, o.ClientId,
-        o.ManagedIdentityClientId, o.ManagedIdentityResourceId, o.ClientCertificatePath, o.ArmAudience?.AbsoluteUri,
-        o.ClientSecret?.GetHashCode(StringComparison.Ordinal), o.AccessToken?.GetHashCode(StringComparison.Ordinal));
+        o.Arm.ArmEndpoint.AbsoluteUri, o.Automation.AutomationAccountId!.ToUpperInvariant(), o.Identity.AuthMode, o.Identity.AuthorityHost.AbsoluteUri, o.Identity.TenantId, o.Identity.ClientId,
+        o.Identity.ManagedIdentityClientId, o.Identity.ManagedIdentityResourceId, o.Identity.ClientCertificatePath, o.Arm.ArmAudience?.AbsoluteUri,
+        o.Identity.ClientSecret?.GetHashCode(StringComparison.Ordinal), o.Identity.AccessToken?.GetHashCode(StringComparison.Ordinal));
 }

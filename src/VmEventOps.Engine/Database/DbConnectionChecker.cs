@@ -185,7 +185,7 @@ public static class DbConnectionChecker
         }
 
         // ManagedIdentity: the module's own identity, however it is configured; AccessToken: the token passed in.
-        var identity = request.Authentication == DbAuthentication.AccessToken ? options with { AuthMode = AuthMode.Token } : options;
+        var identity = request.Authentication == DbAuthentication.AccessToken ? options with { Identity = options.Identity with { AuthMode = AuthMode.Token } } : options;
         var token = await tokens(identity).GetTokenAsync(
             new AccessTokenRequest { ResourceType = TokenResourceType.Sql, AsPlainText = true }, log, cancellationToken).ConfigureAwait(false);
         return (string)token.Token;

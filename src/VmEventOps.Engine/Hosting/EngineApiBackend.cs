@@ -49,15 +49,15 @@ public sealed class EngineApiBackend : IApiBackend
     /// <inheritdoc />
     public Task<IReadOnlyList<VmEventTrailEntry>> TrailAsync(VmResourceId vm, CancellationToken cancellationToken)
     {
-        var arm = string.IsNullOrEmpty(Options.AutomationAccountId) ? null : _engine.Arm(_log);
+        var arm = string.IsNullOrEmpty(Options.Automation.AutomationAccountId) ? null : _engine.Arm(_log);
         return new VmEventTrailReader(_engine.State(), _engine.Queues(_log), arm, Options, _redactor, _log).GetAsync(vm, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<VmRunbookJob?> JobAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(Options.AutomationAccountId)) return null;
-        var job = await _engine.Arm(_log).GetRunbookJobAsync(Options.AutomationAccountId, jobId, includeStreams: true, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(Options.Automation.AutomationAccountId)) return null;
+        var job = await _engine.Arm(_log).GetRunbookJobAsync(Options.Automation.AutomationAccountId, jobId, includeStreams: true, cancellationToken).ConfigureAwait(false);
         return job with
         {
             Output = job.Output.Select(_redactor.Redact).ToArray(),
@@ -71,7 +71,7 @@ public sealed class EngineApiBackend : IApiBackend
     {
         var queues = _engine.Queues(_log);
         var count = queues.CountAsync(QueueKind.Poison, cancellationToken);
-        var messages = await queues.PeekAsync(QueueKind.Poison, QueueManager.MaxBatch, EventFilter.ForViewing(Options.AllowedScopes), cancellationToken).ConfigureAwait(false);
+        var messages = await queues.PeekAsync(QueueKind.Poison, QueueManager.MaxBatch, EventFilter.ForViewing(Options.Onboarding.AllowedScopes), cancellationToken).ConfigureAwait(false);
         return (messages.Select(Redacted).ToArray(), await count.ConfigureAwait(false));
     }
 
@@ -147,14 +147,14 @@ public sealed class EngineApiBackend : IApiBackend
     public async Task<VmEventResult> OnboardAsync(VmResourceId vm, bool force, CancellationToken cancellationToken)
     {
         var body = VmWriteEventFactory.Create(vm, "dashboard or HTTP API: onboard", "VmEventOps API", DateTimeOffset.UtcNow);
-        var message = EventProcessor.Detached(body, QueueKind.Main, Options.QueueName);
+        var message = EventProcessor.Detached(body, QueueKind.Main, Options.Storage.QueueName);
         return await _engine.Processor(_log, _dbPassword).ProcessAsync(message, force, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<RequeueResult> MoveAsync(QueueManager queues, VmEventMessage message, CancellationToken cancellationToken)
     {
         var id = await queues.RequeueAsync(message, QueueKind.Main, cancellationToken).ConfigureAwait(false);
-        _log.Verbose($"Poison message {message.MessageId} re-queued to {Options.QueueName} as {id}.");
+        _log.Verbose($"Poison message {message.MessageId} re-queued to {Options.Storage.QueueName} as {id}.");
         return new RequeueResult { MessageId = message.MessageId, Found = true, NewMessageId = id, VmResourceId = message.Event?.VmResourceId };
     }
 
@@ -162,7 +162,7 @@ public sealed class EngineApiBackend : IApiBackend
     {
         // With force: the original is onboarded now with -Force (the workflow writes its destination), then leaves poison.
         var resolved = await queues.ResolveAsync(message, filter: null, cancellationToken).ConfigureAwait(false);
-        var detached = EventProcessor.Detached(resolved.Body, QueueKind.Main, Options.QueueName);
+        var detached = EventProcessor.Detached(resolved.Body, QueueKind.Main, Options.Storage.QueueName);
         var result = await _engine.Processor(_log, _dbPassword).ProcessAsync(detached, force: true, cancellationToken).ConfigureAwait(false);
         await queues.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
         return new RequeueResult { MessageId = message.MessageId, Found = true, Result = result, VmResourceId = result.VmResourceId ?? message.Event?.VmResourceId };

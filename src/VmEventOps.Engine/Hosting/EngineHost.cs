@@ -40,7 +40,7 @@ internal sealed class EngineHost(VmEventOptions options)
     public TokenProvider Tokens => Part(ref _tokens, () => EngineHostRegistry.TokensFor(Options));
 
     /// <summary>The credential storage clients use: none with a connection string (it carries its own key), else the identity's.</summary>
-    public TokenCredential? StorageCredential => string.IsNullOrWhiteSpace(Options.StorageConnectionString) ? Tokens.Credential : null;
+    public TokenCredential? StorageCredential => string.IsNullOrWhiteSpace(Options.Storage.StorageConnectionString) ? Tokens.Credential : null;
 
     public QueueServiceClient QueueService => Part(ref _queues, () => Counted(StorageClients.Queues(Options, StorageCredential)));
 

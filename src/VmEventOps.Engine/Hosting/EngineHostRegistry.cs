@@ -39,9 +39,9 @@ internal static class EngineHostRegistry
     /// <summary>The process-wide pacer of an account (the latest settings win when they change).</summary>
     public static AutomationJobPacer Pacer(VmEventOptions options, string automationAccountId)
     {
-        var pacer = Pacers.GetOrAdd((options.ArmEndpoint.AbsoluteUri, automationAccountId.ToLowerInvariant()),
-            key => new AutomationJobPacer(automationAccountId, options.AutomationJobsPerWindow, options.AutomationJobWindow, TimeProvider.System));
-        pacer.Configure(options.AutomationJobsPerWindow, options.AutomationJobWindow);
+        var pacer = Pacers.GetOrAdd((options.Arm.ArmEndpoint.AbsoluteUri, automationAccountId.ToLowerInvariant()),
+            key => new AutomationJobPacer(automationAccountId, options.Automation.AutomationJobsPerWindow, options.Automation.AutomationJobWindow, TimeProvider.System));
+        pacer.Configure(options.Automation.AutomationJobsPerWindow, options.Automation.AutomationJobWindow);
         return pacer;
     }
 

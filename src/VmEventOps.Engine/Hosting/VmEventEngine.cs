@@ -50,16 +50,16 @@ public sealed class VmEventEngine
     /// <summary>The queues (and the large message store, when the settings say where the blob service is).</summary>
     public QueueManager Queues(IHostLog log)
     {
-        var container = Options.LargeMessageContainerName;
+        var container = Options.Storage.LargeMessageContainerName;
         return new QueueManager(_host.QueueService, Options, log, TimeProvider.System,
             () => _host.BlobService is { } blobs ? new LargeMessageStore(blobs.GetBlobContainerClient(container), _host.CreatedContainers) : null, _host.CreatedQueues);
     }
 
     /// <summary>The onboarding state table.</summary>
-    public OnboardingStateStore State() => new(_host.TableService.GetTableClient(Options.StateTableName), _host.CreatedTables);
+    public OnboardingStateStore State() => new(_host.TableService.GetTableClient(Options.Storage.StateTableName), _host.CreatedTables);
 
     /// <summary>ARM, with this invocation's retry budget starting now (InvocationTimeout).</summary>
-    public ArmGateway Arm(IHostLog log) => new(_host.ArmPipeline, Options, log, ArmRetryBudget.For(Options, DateTimeOffset.UtcNow), account => EngineHostRegistry.Pacer(Options, account));
+    public ArmGateway Arm(IHostLog log) => new(_host.ArmPipeline, Options, log, ArmRetryBudget.For(Options.Arm, DateTimeOffset.UtcNow), account => EngineHostRegistry.Pacer(Options, account));
 
     /// <summary>The workflow's processor. <paramref name="dbPassword"/> gives the database password per check (a Key Vault reference read again as its cache period passes); DbPassword by default.
     /// <paramref name="scripts"/> runs Script checks (the calling runspace); without one, a Script check is an error.</summary>
@@ -73,9 +73,9 @@ public sealed class VmEventEngine
     public DeadLetterStore DeadLetters(IHostLog log)
     {
         var blobs = _host.BlobService ?? throw new VmEventOpsException(ErrorIds.DeadLetterNotConfigured, VmErrorCategory.InvalidArgument,
-            $"The dead-letter container {Options.DeadLetterContainerName} cannot be reached: the storage settings name no blob endpoint (BlobEndpoint in the connection string, BlobServiceUri or StorageAccountName).",
+            $"The dead-letter container {Options.Reconcile.DeadLetterContainerName} cannot be reached: the storage settings name no blob endpoint (BlobEndpoint in the connection string, BlobServiceUri or StorageAccountName).",
             nameof(VmEventOptions.DeadLetterContainerName));
-        return new DeadLetterStore(blobs.GetBlobContainerClient(Options.DeadLetterContainerName), log);
+        return new DeadLetterStore(blobs.GetBlobContainerClient(Options.Reconcile.DeadLetterContainerName), log);
     }
 
     /// <summary>The VMs in scope beside their onboarding records.</summary>
@@ -89,7 +89,7 @@ public sealed class VmEventEngine
 
     /// <summary>What is known about one VM's onboarding, in time order; the runbook job is read when AutomationAccountId is set.</summary>
     public VmEventTrailReader Trail(SecretRedactor redactor, IHostLog log) =>
-        new(State(), Queues(log), string.IsNullOrEmpty(Options.AutomationAccountId) ? null : Arm(log), Options, redactor, log);
+        new(State(), Queues(log), string.IsNullOrEmpty(Options.Automation.AutomationAccountId) ? null : Arm(log), Options, redactor, log);
 
     /// <summary>A competing consumer of the workflow's queues.</summary>
     public QueueWorker Worker(IHostLog log, Func<CancellationToken, Task<string?>>? dbPassword = null, Workflow.Checks.IScriptCheckHost? scripts = null) =>
@@ -100,7 +100,7 @@ public sealed class VmEventEngine
     {
         var rules = Rules.RuleSet.From(Options, rulesOrigin);
         var secrets = new KnownSecrets(SecretRedactor.ForOptions(Options));
-        var checks = new Workflow.Checks.CheckFactory(Options, log, _ => Task.FromResult(Options.DbPassword), secrets, EngineHostRegistry.CheckServices, scripts);
+        var checks = new Workflow.Checks.CheckFactory(Options, log, _ => Task.FromResult(Options.Database.DbPassword), secrets, EngineHostRegistry.CheckServices, scripts);
         return new(rules, Arm(log), State(), checks, secrets);
     }
 

@@ -46,7 +46,7 @@ internal sealed record AzureCloud(string Name, string MonitorAudience, IReadOnly
     public IReadOnlyList<string> StorageSuffixes { get; init; } = [];
 
     /// <summary>The cloud of <paramref name="options"/>' AuthorityHost.</summary>
-    public static AzureCloud From(VmEventOptions options) => options.AuthorityHost.IdnHost.ToLowerInvariant() switch
+    public static AzureCloud From(VmEventOptions options) => options.Identity.AuthorityHost.IdnHost.ToLowerInvariant() switch
     {
         "login.microsoftonline.com" => Public,
         "login.chinacloudapi.cn" or "login.partner.microsoftonline.cn" => China,
@@ -55,5 +55,5 @@ internal sealed record AzureCloud(string Name, string MonitorAudience, IReadOnly
     };
 
     /// <summary>The audience of Key Vault tokens: the vault DNS suffix of the cloud (https://vault.azure.net, https://vault.azure.cn, ...).</summary>
-    public static string KeyVaultAudience(VmEventOptions options) => "https://" + options.KeyVaultDnsSuffix.Trim('.').ToLowerInvariant();
+    public static string KeyVaultAudience(VmEventOptions options) => "https://" + options.KeyVault.KeyVaultDnsSuffix.Trim('.').ToLowerInvariant();
 }

@@ -12,23 +12,23 @@ internal static class CredentialFactory
     // In Auto mode, IMDS that does not answer within this is taken as absent (not on an Azure VM).
     private static readonly TimeSpan ManagedIdentityProbe = TimeSpan.FromSeconds(3);
 
-    public static IReadOnlyList<CredentialOption> For(VmEventOptions options, TimeProvider time) => options.AuthMode switch
+    public static IReadOnlyList<CredentialOption> For(IdentityOptions identity, TimeProvider time) => identity.AuthMode switch
     {
         AuthMode.Auto =>
         [
-            ServicePrincipalOrEnvironment(options),
-            new(AuthMode.WorkloadIdentity, WorkloadIdentity(options)),
-            new(AuthMode.ManagedIdentity, ManagedIdentity(options), HasManagedIdentityEnvironment() ? null : ManagedIdentityProbe),
-            new(AuthMode.AzureCli, AzureCli(options)),
+            ServicePrincipalOrEnvironment(identity),
+            new(AuthMode.WorkloadIdentity, WorkloadIdentity(identity)),
+            new(AuthMode.ManagedIdentity, ManagedIdentity(identity), HasManagedIdentityEnvironment() ? null : ManagedIdentityProbe),
+            new(AuthMode.AzureCli, AzureCli(identity)),
         ],
-        AuthMode.ManagedIdentity => [new(AuthMode.ManagedIdentity, ManagedIdentity(options))],
-        AuthMode.WorkloadIdentity => [new(AuthMode.WorkloadIdentity, WorkloadIdentity(options))],
-        AuthMode.ServicePrincipal => [new(AuthMode.ServicePrincipal, ServicePrincipal(options) ?? throw NotConfigured(
+        AuthMode.ManagedIdentity => [new(AuthMode.ManagedIdentity, ManagedIdentity(identity))],
+        AuthMode.WorkloadIdentity => [new(AuthMode.WorkloadIdentity, WorkloadIdentity(identity))],
+        AuthMode.ServicePrincipal => [new(AuthMode.ServicePrincipal, ServicePrincipal(identity) ?? throw NotConfigured(
             "AuthMode ServicePrincipal needs TenantId, ClientId and ClientSecret or ClientCertificatePath (VMEVENTOPS_TENANTID, VMEVENTOPS_CLIENTID, VMEVENTOPS_CLIENTSECRET / VMEVENTOPS_CLIENTCERTIFICATEPATH)."))],
-        AuthMode.AzureCli => [new(AuthMode.AzureCli, AzureCli(options))],
-        AuthMode.Token => [new(AuthMode.Token, new StaticTokenCredential(options.AccessToken ?? throw NotConfigured(
+        AuthMode.AzureCli => [new(AuthMode.AzureCli, AzureCli(identity))],
+        AuthMode.Token => [new(AuthMode.Token, new StaticTokenCredential(identity.AccessToken ?? throw NotConfigured(
             "AuthMode Token needs an access token: -AccessToken or VMEVENTOPS_ACCESSTOKEN."), time))],
-        _ => throw new ArgumentOutOfRangeException(nameof(options), options.AuthMode, null),
+        _ => throw new ArgumentOutOfRangeException(nameof(identity), identity.AuthMode, null),
     };
 
     /// <summary>
@@ -40,46 +40,46 @@ internal static class CredentialFactory
 
     private static readonly string[] ManagedIdentityVariables = ["IDENTITY_ENDPOINT", "MSI_ENDPOINT"];
 
-    private static CredentialOption ServicePrincipalOrEnvironment(VmEventOptions options) =>
-        new(AuthMode.ServicePrincipal, ServicePrincipal(options) ?? new EnvironmentCredential(new EnvironmentCredentialOptions { AuthorityHost = options.AuthorityHost }));
+    private static CredentialOption ServicePrincipalOrEnvironment(IdentityOptions identity) =>
+        new(AuthMode.ServicePrincipal, ServicePrincipal(identity) ?? new EnvironmentCredential(new EnvironmentCredentialOptions { AuthorityHost = identity.AuthorityHost }));
 
-    private static TokenCredential? ServicePrincipal(VmEventOptions options)
+    private static TokenCredential? ServicePrincipal(IdentityOptions identity)
     {
-        if (string.IsNullOrEmpty(options.TenantId) || string.IsNullOrEmpty(options.ClientId)) return null;
-        if (!string.IsNullOrEmpty(options.ClientSecret))
+        if (string.IsNullOrEmpty(identity.TenantId) || string.IsNullOrEmpty(identity.ClientId)) return null;
+        if (!string.IsNullOrEmpty(identity.ClientSecret))
         {
-            return new ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret, new ClientSecretCredentialOptions { AuthorityHost = options.AuthorityHost });
+            return new ClientSecretCredential(identity.TenantId, identity.ClientId, identity.ClientSecret, new ClientSecretCredentialOptions { AuthorityHost = identity.AuthorityHost });
         }
 
-        if (string.IsNullOrEmpty(options.ClientCertificatePath)) return null;
+        if (string.IsNullOrEmpty(identity.ClientCertificatePath)) return null;
         // PEM or PFX; a PFX may be protected by ClientCertificatePassword.
-        if (string.IsNullOrEmpty(options.ClientCertificatePassword))
+        if (string.IsNullOrEmpty(identity.ClientCertificatePassword))
         {
-            return new ClientCertificateCredential(options.TenantId, options.ClientId, options.ClientCertificatePath, new ClientCertificateCredentialOptions { AuthorityHost = options.AuthorityHost });
+            return new ClientCertificateCredential(identity.TenantId, identity.ClientId, identity.ClientCertificatePath, new ClientCertificateCredentialOptions { AuthorityHost = identity.AuthorityHost });
         }
 
-        var certificate = new X509Certificate2(options.ClientCertificatePath, options.ClientCertificatePassword);
-        return new ClientCertificateCredential(options.TenantId, options.ClientId, certificate, new ClientCertificateCredentialOptions { AuthorityHost = options.AuthorityHost });
+        var certificate = new X509Certificate2(identity.ClientCertificatePath, identity.ClientCertificatePassword);
+        return new ClientCertificateCredential(identity.TenantId, identity.ClientId, certificate, new ClientCertificateCredentialOptions { AuthorityHost = identity.AuthorityHost });
     }
 
-    private static TokenCredential WorkloadIdentity(VmEventOptions options)
+    private static TokenCredential WorkloadIdentity(IdentityOptions identity)
     {
-        var workload = new WorkloadIdentityCredentialOptions { AuthorityHost = options.AuthorityHost };
-        if (!string.IsNullOrEmpty(options.TenantId)) workload.TenantId = options.TenantId;
-        if (!string.IsNullOrEmpty(options.ClientId)) workload.ClientId = options.ClientId;
+        var workload = new WorkloadIdentityCredentialOptions { AuthorityHost = identity.AuthorityHost };
+        if (!string.IsNullOrEmpty(identity.TenantId)) workload.TenantId = identity.TenantId;
+        if (!string.IsNullOrEmpty(identity.ClientId)) workload.ClientId = identity.ClientId;
         return new WorkloadIdentityCredential(workload);
     }
 
-    private static TokenCredential ManagedIdentity(VmEventOptions options)
+    private static TokenCredential ManagedIdentity(IdentityOptions identity)
     {
-        var id = !string.IsNullOrEmpty(options.ManagedIdentityClientId) ? ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId)
-            : !string.IsNullOrEmpty(options.ManagedIdentityResourceId) ? ManagedIdentityId.FromUserAssignedResourceId(new ResourceIdentifier(options.ManagedIdentityResourceId))
+        var id = !string.IsNullOrEmpty(identity.ManagedIdentityClientId) ? ManagedIdentityId.FromUserAssignedClientId(identity.ManagedIdentityClientId)
+            : !string.IsNullOrEmpty(identity.ManagedIdentityResourceId) ? ManagedIdentityId.FromUserAssignedResourceId(new ResourceIdentifier(identity.ManagedIdentityResourceId))
             : ManagedIdentityId.SystemAssigned;
         return new ManagedIdentityCredential(new ManagedIdentityCredentialOptions(id));
     }
 
-    private static TokenCredential AzureCli(VmEventOptions options) =>
-        new AzureCliCredential(new AzureCliCredentialOptions { TenantId = string.IsNullOrEmpty(options.TenantId) ? null : options.TenantId });
+    private static TokenCredential AzureCli(IdentityOptions identity) =>
+        new AzureCliCredential(new AzureCliCredentialOptions { TenantId = string.IsNullOrEmpty(identity.TenantId) ? null : identity.TenantId });
 
     private static VmEventOpsException NotConfigured(string message) => new(ErrorIds.AuthNotConfigured, VmErrorCategory.InvalidArgument, message, "AuthMode");
 }

@@ -20,7 +20,7 @@ public sealed class TokenProvider
     internal TokenProvider(VmEventOptions options, TimeProvider time)
     {
         _options = options;
-        _chain = new CredentialChain(CredentialFactory.For(options, time));
+        _chain = new CredentialChain(CredentialFactory.For(options.Identity, time));
         _cache = new CachingCredential(_chain, time);
     }
 
@@ -46,7 +46,7 @@ public sealed class TokenProvider
             throw new VmEventOpsException(
                 ErrorIds.AuthCertificateInvalid,
                 VmErrorCategory.AuthenticationError,
-                $"The service principal certificate ClientCertificatePath {options.ClientCertificatePath} cannot be read{(string.IsNullOrEmpty(options.ClientCertificatePassword) ? string.Empty : " with the ClientCertificatePassword given")}: {IdentityFailure.Describe(e)}",
+                $"The service principal certificate ClientCertificatePath {options.Identity.ClientCertificatePath} cannot be read{(string.IsNullOrEmpty(options.Identity.ClientCertificatePassword) ? string.Empty : " with the ClientCertificatePassword given")}: {IdentityFailure.Describe(e)}",
                 nameof(VmEventOptions.ClientCertificatePath),
                 e);
         }
@@ -55,7 +55,7 @@ public sealed class TokenProvider
     /// <summary>The audience of tokens for a service, in this cloud.</summary>
     public string AudienceFor(TokenResourceType type) => type switch
     {
-        TokenResourceType.Arm => (_options.ArmAudience ?? _options.ArmEndpoint).AbsoluteUri,
+        TokenResourceType.Arm => (_options.Arm.ArmAudience ?? _options.Arm.ArmEndpoint).AbsoluteUri,
         TokenResourceType.Storage => "https://storage.azure.com/",
         TokenResourceType.KeyVault => AzureCloud.KeyVaultAudience(_options),
         TokenResourceType.Sql => "https://database.windows.net/",
@@ -68,11 +68,11 @@ public sealed class TokenProvider
     {
         var resource = request.Resource ?? AudienceFor(request.ResourceType);
         var scope = ScopeFor(resource);
-        var tenant = request.TenantId ?? _options.TenantId;
-        log.Verbose($"Getting a token for {scope} with AuthMode {_options.AuthMode}{(tenant is null ? string.Empty : $" in tenant {tenant}")}.");
+        var tenant = request.TenantId ?? _options.Identity.TenantId;
+        log.Verbose($"Getting a token for {scope} with AuthMode {_options.Identity.AuthMode}{(tenant is null ? string.Empty : $" in tenant {tenant}")}.");
         var (token, fromCache) = await _cache.GetAsync(new TokenRequestContext([scope], tenantId: tenant), request.ForceRefresh, cancellationToken).ConfigureAwait(false);
         var claims = JwtClaims.Read(token.Token);
-        var mode = _chain.Selected ?? _options.AuthMode;
+        var mode = _chain.Selected ?? _options.Identity.AuthMode;
         log.Verbose($"{mode} answered{(fromCache ? " from the cache" : string.Empty)}; the token expires at {token.ExpiresOn:u}.");
         return new VmAccessToken
         {

@@ -17,19 +17,19 @@ internal static class TokenTargetPolicy
     public static void RequireArm(VmEventOptions options)
     {
         var cloud = AzureCloud.From(options);
-        var endpoint = options.ArmEndpoint;
+        var endpoint = options.Arm.ArmEndpoint;
         // An ARM on this machine is an emulator an admin points at on purpose: no allow-list entry needed for it.
         var local = HostAllowList.IsLoopback(endpoint);
-        var listed = local || HostAllowList.IsListed(endpoint, options.ArmAllowedHosts);
+        var listed = local || HostAllowList.IsListed(endpoint, options.Arm.ArmAllowedHosts);
         if (endpoint.Scheme != Uri.UriSchemeHttps || !(IsHostOf(endpoint, cloud.ArmHosts) || listed))
         {
             throw Refused("ArmEndpoint", endpoint, $"is not the Resource Manager of {cloud.Name} ({Names(cloud.ArmHosts)}) nor listed in ArmAllowedHosts", "ArmAllowedHosts");
         }
 
-        if (options.ArmAudience is not { } audience) return;
+        if (options.Arm.ArmAudience is not { } audience) return;
         var ofCloud = cloud.ArmAudiences.Any(a => string.Equals(new Uri(a).AbsoluteUri, audience.AbsoluteUri, StringComparison.OrdinalIgnoreCase));
         // An audience of its own (Azure Stack, an emulator) only for an endpoint the allow-list names, and only a host it names too.
-        var ofListedHost = listed && (HostAllowList.IsListed(audience, options.ArmAllowedHosts)
+        var ofListedHost = listed && (HostAllowList.IsListed(audience, options.Arm.ArmAllowedHosts)
             || (local && string.Equals(audience.Authority, endpoint.Authority, StringComparison.OrdinalIgnoreCase)));
         if (!ofCloud && !ofListedHost)
         {
@@ -43,7 +43,7 @@ internal static class TokenTargetPolicy
         var cloud = AzureCloud.From(options);
         var suffixes = cloud.StorageSuffixes.Select(s => label + "." + s).ToArray();
         if (service.Scheme == Uri.UriSchemeHttps && HostAllowList.IsUnder(service, suffixes)) return;
-        if (HostAllowList.IsListed(service, options.StorageAllowedHosts)) return;
+        if (HostAllowList.IsListed(service, options.Storage.StorageAllowedHosts)) return;
         throw Refused(setting, service, $"is not a {label} endpoint of {cloud.Name} ({Names(suffixes.Select(s => "*." + s).ToArray())}) nor listed in StorageAllowedHosts", "StorageAllowedHosts");
     }
 

@@ -110,13 +110,13 @@ public sealed class KeyVaultReferenceResolver
         KeyVaultSettingReference reference, VmEventOptions options, TokenProvider provider, bool refresh, IHostLog log, CancellationToken cancellationToken)
     {
         KeyVaultHostPolicy.Require(reference, options);
-        var vault = reference.Reference.VaultUriIn(options.KeyVaultDnsSuffix);
+        var vault = reference.Reference.VaultUriIn(options.KeyVault.KeyVaultDnsSuffix);
         var secret = new Uri(vault, $"secrets/{reference.Reference.SecretName}/{reference.Reference.Version}");
         return _cache.GetAsync(
-            provider.Credential, secret, options.KeyVaultCacheDuration, refresh,
+            provider.Credential, secret, options.KeyVault.KeyVaultCacheDuration, refresh,
             () =>
             {
-                log.Verbose($"Reading {reference.Name} from {reference.Reference} ({vault.Host}){(refresh ? string.Empty : $", kept for {options.KeyVaultCacheDuration}")}.");
+                log.Verbose($"Reading {reference.Name} from {reference.Reference} ({vault.Host}){(refresh ? string.Empty : $", kept for {options.KeyVault.KeyVaultCacheDuration}")}.");
                 return KeyVaultSecretReader.ReadAsync(reference, vault, provider.Credential, options, _clients(), CancellationToken.None);
             },
             cancellationToken);
@@ -134,7 +134,7 @@ public sealed class KeyVaultReferenceResolver
         {
             throw new VmEventOpsException(
                 ErrorIds.KeyVaultReferenceInvalid, VmErrorCategory.InvalidArgument,
-                $"Setting {reference.Name} ({reference.Origin}) is a Key Vault reference, but AuthMode {configuration.AsLoaded.AuthMode} needs its value to get the token that reads the vault. " +
+                $"Setting {reference.Name} ({reference.Origin}) is a Key Vault reference, but AuthMode {configuration.AsLoaded.Identity.AuthMode} needs its value to get the token that reads the vault. " +
                 "Read it with another identity: AuthMode Auto, ManagedIdentity, WorkloadIdentity or AzureCli (the service principal is then used for everything else once the secret is read).",
                 reference.Name, e);
         }

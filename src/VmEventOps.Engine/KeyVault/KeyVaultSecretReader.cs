@@ -23,7 +23,7 @@ internal static class KeyVaultSecretReader
         KeyVaultSettingReference setting, Uri vault, TokenCredential credential, VmEventOptions options, SecretClients clients, CancellationToken cancellationToken)
     {
         var reference = setting.Reference;
-        var mode = options.AuthMode;
+        var mode = options.Identity.AuthMode;
         KeyVaultHostPolicy.Require(setting, options);
         var audience = Identity.AzureCloud.KeyVaultAudience(options);
         var client = clients.For((vault, credential, audience, KeyVaultHostPolicy.IsVaultOfCloud(vault, options)), key => new SecretClient(

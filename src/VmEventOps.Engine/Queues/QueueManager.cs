@@ -57,7 +57,7 @@ public sealed partial class QueueManager
     public bool HasLargeMessageStore => _large.Value is not null;
 
     /// <summary>The configured name of a queue.</summary>
-    public string NameOf(QueueKind kind) => QueueNames.For(kind, _options);
+    public string NameOf(QueueKind kind) => QueueNames.For(kind, _options.Storage);
 
     /// <summary>Looks at up to 32 messages from the front of a queue without changing anything.</summary>
     public Task<IReadOnlyList<VmEventMessage>> PeekAsync(QueueKind kind, int maxMessages, EventFilter? filter, CancellationToken cancellationToken) =>
@@ -137,7 +137,7 @@ public sealed partial class QueueManager
     /// queue message cannot carry is written as its JSON escape (the same JSON, see <see cref="QueueText.EscapeJson"/>).
     /// </summary>
     public string EncodeForMainQueue(string json) =>
-        _options.MessageEncoding == QueueMessageFormat.Base64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) : QueueText.EscapeJson(json);
+        _options.Storage.MessageEncoding == QueueMessageFormat.Base64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) : QueueText.EscapeJson(json);
 
     /// <summary>Deletes a received message; false when it was already gone or another consumer holds it now.</summary>
     public async Task<bool> DeleteAsync(VmEventMessage message, CancellationToken cancellationToken)
@@ -340,7 +340,7 @@ public sealed partial class QueueManager
     private TimeSpan? TimeToLive(QueueKind kind) => kind switch
     {
         QueueKind.Retry or QueueKind.Poison => NeverExpires,
-        QueueKind.Succeeded => _options.SucceededMessageTtl,
+        QueueKind.Succeeded => _options.Storage.SucceededMessageTtl,
         _ => null,
     };
 

@@ -6,12 +6,12 @@ namespace VmEventOps.Engine.Queues;
 public static class QueueNames
 {
     /// <summary>The configured name of one queue.</summary>
-    public static string For(QueueKind kind, VmEventOptions options) => kind switch
+    public static string For(QueueKind kind, StorageOptions storage) => kind switch
     {
-        QueueKind.Main => options.QueueName,
-        QueueKind.Retry => options.RetryQueueName,
-        QueueKind.Succeeded => options.SucceededQueueName,
-        QueueKind.Poison => options.PoisonQueueName,
+        QueueKind.Main => storage.QueueName,
+        QueueKind.Retry => storage.RetryQueueName,
+        QueueKind.Succeeded => storage.SucceededQueueName,
+        QueueKind.Poison => storage.PoisonQueueName,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -19,13 +19,13 @@ internal static class StorageClients
     /// <summary>The queue service for these options: a connection string wins; else a service URI or account name with a token credential.</summary>
     public static QueueServiceClient Queues(VmEventOptions options, TokenCredential? credential)
     {
-        if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
+        if (!string.IsNullOrWhiteSpace(options.Storage.StorageConnectionString))
         {
-            return new QueueServiceClient(options.StorageConnectionString, QueueOptions());
+            return new QueueServiceClient(options.Storage.StorageConnectionString, QueueOptions());
         }
 
-        var uri = options.QueueServiceUri ?? AccountUri(options, "queue");
-        TokenTargetPolicy.RequireStorage(uri, options.QueueServiceUri is null ? nameof(options.StorageAccountName) : nameof(options.QueueServiceUri), "queue", options);
+        var uri = options.Storage.QueueServiceUri ?? AccountUri(options, "queue");
+        TokenTargetPolicy.RequireStorage(uri, options.Storage.QueueServiceUri is null ? nameof(VmEventOptions.StorageAccountName) : nameof(VmEventOptions.QueueServiceUri), "queue", options);
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
         return new QueueServiceClient(uri, tokenCredential, QueueOptions());
     }
@@ -33,13 +33,13 @@ internal static class StorageClients
     /// <summary>The table service for these options, chosen the same way as <see cref="Queues"/>.</summary>
     public static TableServiceClient Tables(VmEventOptions options, TokenCredential? credential)
     {
-        if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
+        if (!string.IsNullOrWhiteSpace(options.Storage.StorageConnectionString))
         {
-            return new TableServiceClient(options.StorageConnectionString, TableOptions());
+            return new TableServiceClient(options.Storage.StorageConnectionString, TableOptions());
         }
 
-        var uri = options.TableServiceUri ?? AccountUri(options, "table");
-        TokenTargetPolicy.RequireStorage(uri, options.TableServiceUri is null ? nameof(options.StorageAccountName) : nameof(options.TableServiceUri), "table", options);
+        var uri = options.Storage.TableServiceUri ?? AccountUri(options, "table");
+        TokenTargetPolicy.RequireStorage(uri, options.Storage.TableServiceUri is null ? nameof(VmEventOptions.StorageAccountName) : nameof(VmEventOptions.TableServiceUri), "table", options);
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
         return new TableServiceClient(uri, tokenCredential, TableOptions());
     }
@@ -51,21 +51,21 @@ internal static class StorageClients
     /// </summary>
     public static BlobServiceClient? Blobs(VmEventOptions options, TokenCredential? credential)
     {
-        if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
+        if (!string.IsNullOrWhiteSpace(options.Storage.StorageConnectionString))
         {
-            var connectionString = options.StorageConnectionString;
+            var connectionString = options.Storage.StorageConnectionString;
             if (!NamesBlobEndpoint(connectionString)) return null;
             return new BlobServiceClient(connectionString, BlobOptions());
         }
 
-        var uri = options.BlobServiceUri;
+        var uri = options.Storage.BlobServiceUri;
         if (uri is null)
         {
-            if (options.QueueServiceUri is not null || string.IsNullOrWhiteSpace(options.StorageAccountName)) return null;
+            if (options.Storage.QueueServiceUri is not null || string.IsNullOrWhiteSpace(options.Storage.StorageAccountName)) return null;
             uri = AccountUri(options, "blob");
         }
 
-        TokenTargetPolicy.RequireStorage(uri, options.BlobServiceUri is null ? nameof(options.StorageAccountName) : nameof(options.BlobServiceUri), "blob", options);
+        TokenTargetPolicy.RequireStorage(uri, options.Storage.BlobServiceUri is null ? nameof(VmEventOptions.StorageAccountName) : nameof(VmEventOptions.BlobServiceUri), "blob", options);
         var tokenCredential = credential ?? throw new ArgumentNullException(nameof(credential));
         return new BlobServiceClient(uri, tokenCredential, BlobOptions());
     }
@@ -108,7 +108,7 @@ internal static class StorageClients
 
     private static Uri AccountUri(VmEventOptions options, string service)
     {
-        if (string.IsNullOrWhiteSpace(options.StorageAccountName))
+        if (string.IsNullOrWhiteSpace(options.Storage.StorageAccountName))
         {
             throw new VmEventOpsException(
                 ErrorIds.StorageNotConfigured,
@@ -120,6 +120,6 @@ internal static class StorageClients
         // The account's endpoint in the configured cloud (core.windows.net, core.chinacloudapi.cn, core.usgovcloudapi.net).
         var suffixes = AzureCloud.From(options).StorageSuffixes;
         var suffix = suffixes.Count > 0 ? suffixes[0] : AzureCloud.Public.StorageSuffixes[0];
-        return new Uri($"https://{options.StorageAccountName}.{service}.{suffix}/");
+        return new Uri($"https://{options.Storage.StorageAccountName}.{service}.{suffix}/");
     }
 }

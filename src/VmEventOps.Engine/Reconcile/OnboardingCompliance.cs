@@ -22,7 +22,7 @@ public sealed class OnboardingCompliance
     public Task<VmInventoryResult> ReadAsync(Action<VmComplianceRecord> onRecord, CancellationToken cancellationToken) =>
         _inventory.ReadAsync((vm, state, scope, _) =>
         {
-            onRecord(ComplianceRules.Classify(vm, state, scope?.Value ?? "*", DateTimeOffset.UtcNow, _options.ReconcileStaleAfter, requeueDeadLettered: false, _rules));
+            onRecord(ComplianceRules.Classify(vm, state, scope?.Value ?? "*", DateTimeOffset.UtcNow, _options.Reconcile.ReconcileStaleAfter, requeueDeadLettered: false, _rules));
             return Task.CompletedTask;
         }, cancellationToken);
 

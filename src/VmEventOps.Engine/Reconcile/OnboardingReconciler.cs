@@ -50,7 +50,7 @@ public sealed class OnboardingReconciler
         var now = DateTimeOffset.UtcNow;
         var result = await _inventory.ReadAsync(async (vm, state, scope, token) =>
         {
-            var record = ComplianceRules.Classify(vm, state, scope?.Value ?? "*", now, _options.ReconcileStaleAfter, request.RequeueDeadLettered, _rules);
+            var record = ComplianceRules.Classify(vm, state, scope?.Value ?? "*", now, _options.Reconcile.ReconcileStaleAfter, request.RequeueDeadLettered, _rules);
             if (record.Status == ComplianceStatus.Onboarded) onboarded++;
             if (!record.NeedsEvent) return;
             queued++;
@@ -156,7 +156,7 @@ public sealed class OnboardingReconciler
     // The records of each completely listed subscription scope whose VM was not in its list.
     private async Task<int> ReportGoneAsync(VmInventoryResult result, Action<VmReconcileItem> onItem, CancellationToken cancellationToken)
     {
-        var complete = _options.ReconcileSource == VmInventorySource.ResourceGraph
+        var complete = _options.Reconcile.ReconcileSource == VmInventorySource.ResourceGraph
             ? (result.Listings.All(l => l.Complete) && !result.AnyScope ? result.Scopes : [])
             : result.Scopes.Where(s => result.Listings.Any(l => l.Complete && l.Scope == s.Value)).ToArray();
         var gone = 0;

@@ -38,16 +38,16 @@ public sealed class VmInventory
     /// </summary>
     public async Task<VmInventoryResult> ReadAsync(Func<ArmVmSummary, OnboardingState?, VmScope?, CancellationToken, Task> onVm, CancellationToken cancellationToken)
     {
-        if (_options.AllowedScopes.Count == 0)
+        if (_options.Onboarding.AllowedScopes.Count == 0)
         {
             throw new VmEventOpsException(ErrorIds.ScopeNotConfigured, VmErrorCategory.InvalidArgument,
                 "No allowed scope is configured: set AllowedScopes (VMEVENTOPS_ALLOWEDSCOPES) to the subscriptions or resource groups whose VMs are onboarded.", nameof(VmEventOptions.AllowedScopes));
         }
 
-        var scopes = VmScope.From(_options.AllowedScopes, out var anyScope);
+        var scopes = VmScope.From(_options.Onboarding.AllowedScopes, out var anyScope);
         var seen = new HashSet<UInt128>();
         var listings = new List<VmScopeListing>();
-        if (_options.ReconcileSource == VmInventorySource.ResourceGraph)
+        if (_options.Reconcile.ReconcileSource == VmInventorySource.ResourceGraph)
         {
             listings.Add(await ReadScopeAsync("ResourceGraph", token => _arm.QueryVmPagesAsync(scopes, anyScope, token), scopes, seen, onVm, cancellationToken).ConfigureAwait(false));
         }

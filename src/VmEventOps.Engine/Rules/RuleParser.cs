@@ -171,7 +171,7 @@ public static partial class RuleParser
         Known(element, ActionProperties, what);
         var runbook = Text(element, "Runbook") ?? throw new RuleException(ErrorIds.RuleInvalid, $"{what} names no Runbook");
         if (!RunbookName().IsMatch(runbook)) throw new RuleException(ErrorIds.RuleInvalid, $"{what}.Runbook is not a runbook name (a letter, then up to 62 letters, digits, '-' or '_')");
-        var account = Text(element, "AutomationAccountId") ?? options.AutomationAccountId
+        var account = Text(element, "AutomationAccountId") ?? options.Automation.AutomationAccountId
             ?? throw new RuleException(ErrorIds.RuleInvalid, $"{what} names no AutomationAccountId, and the AutomationAccountId setting is empty");
         if (!AutomationAccount().IsMatch(account)) throw new RuleException(ErrorIds.RuleInvalid, $"{what}.AutomationAccountId is not an Automation account resource ID");
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -193,7 +193,7 @@ public static partial class RuleParser
             }
         }
 
-        return new RunbookActionSpec { AutomationAccountId = account, RunbookName = runbook, HybridWorkerGroup = Text(element, "HybridWorkerGroup") ?? options.HybridWorkerGroup, Parameters = parameters };
+        return new RunbookActionSpec { AutomationAccountId = account, RunbookName = runbook, HybridWorkerGroup = Text(element, "HybridWorkerGroup") ?? options.Automation.HybridWorkerGroup, Parameters = parameters };
     }
 
     private static IReadOnlyList<CheckSpec> ReadChecks(JsonElement element)

@@ -25,11 +25,11 @@ public sealed record RuleSet(IReadOnlyList<OnboardingRule> Rules, IReadOnlyList<
     /// <summary>The rules of <paramref name="options"/>; <paramref name="origin"/> says where the Rules setting came from.</summary>
     public static RuleSet From(VmEventOptions options, string? origin = null)
     {
-        var parsed = string.IsNullOrWhiteSpace(options.Rules)
+        var parsed = string.IsNullOrWhiteSpace(options.Onboarding.Rules)
             ? new RuleSet([DefaultRule(options)], [], Configured: false)
-            : RuleParser.Parse(options.Rules, origin ?? "the Rules setting", options);
+            : RuleParser.Parse(options.Onboarding.Rules, origin ?? "the Rules setting", options);
         // Opt-in (the SkipTag setting): without it, a VM is treated as it was before rules existed.
-        var skip = string.IsNullOrWhiteSpace(options.SkipTag) ? null : TagCondition.Parse(options.SkipTag);
+        var skip = string.IsNullOrWhiteSpace(options.Onboarding.SkipTag) ? null : TagCondition.Parse(options.Onboarding.SkipTag);
         var all = skip is null ? parsed.Rules : parsed.Rules.Prepend(new OnboardingRule
         {
             Name = SkipRuleName, Origin = BuiltIn, Match = new RuleConditions { Tags = [skip] }, SkipReason = $"the VM is tagged {skip}",
@@ -43,20 +43,20 @@ public sealed record RuleSet(IReadOnlyList<OnboardingRule> Rules, IReadOnlyList<
     {
         Name = DefaultRuleName,
         Origin = BuiltIn + " (Db* and runbook settings)",
-        Checks = string.IsNullOrEmpty(options.DbServer) ? [] : [DatabaseFromSettings(options)],
+        Checks = string.IsNullOrEmpty(options.Database.DbServer) ? [] : [DatabaseFromSettings(options)],
         Action = DefaultAction(options),
     };
 
     /// <summary>The runbook of the AutomationAccountId, RunbookName and HybridWorkerGroup settings; null when they are not set.</summary>
     public static RunbookActionSpec? DefaultAction(VmEventOptions options) =>
-        string.IsNullOrEmpty(options.AutomationAccountId) || string.IsNullOrEmpty(options.RunbookName)
+        string.IsNullOrEmpty(options.Automation.AutomationAccountId) || string.IsNullOrEmpty(options.Automation.RunbookName)
             ? null
-            : new RunbookActionSpec { AutomationAccountId = options.AutomationAccountId, RunbookName = options.RunbookName, HybridWorkerGroup = options.HybridWorkerGroup, FromSettings = true };
+            : new RunbookActionSpec { AutomationAccountId = options.Automation.AutomationAccountId, RunbookName = options.Automation.RunbookName, HybridWorkerGroup = options.Automation.HybridWorkerGroup, FromSettings = true };
 
     private static DatabaseCheckSpec DatabaseFromSettings(VmEventOptions options) => new()
     {
-        Name = "DatabaseCheck", Timeout = TimeSpan.Zero, Retryable = true, Provider = options.DbProvider, Server = options.DbServer!, Port = options.DbPort,
-        Database = options.DbName, User = options.DbUser, Encryption = options.DbEncryption, TrustServerCertificate = options.DbTrustServerCertificate,
-        HostNameInCertificate = options.DbHostNameInCertificate, FromSettings = true,
+        Name = "DatabaseCheck", Timeout = TimeSpan.Zero, Retryable = true, Provider = options.Database.DbProvider, Server = options.Database.DbServer!, Port = options.Database.DbPort,
+        Database = options.Database.DbName, User = options.Database.DbUser, Encryption = options.Database.DbEncryption, TrustServerCertificate = options.Database.DbTrustServerCertificate,
+        HostNameInCertificate = options.Database.DbHostNameInCertificate, FromSettings = true,
     };
 }

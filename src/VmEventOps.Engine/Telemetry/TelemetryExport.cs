@@ -35,7 +35,7 @@ public static class TelemetryExport
     /// </summary>
     internal static void Apply(VmEventOptions options, Func<VmEventOptions, Azure.Core.TokenCredential> identity, IHostLog log)
     {
-        var targets = TelemetryExportTargets.From(options);
+        var targets = TelemetryExportTargets.From(options.Telemetry);
         if (Volatile.Read(ref _current) == targets) return;
         lock (Gate)
         {
@@ -170,7 +170,7 @@ public static class TelemetryExport
 
         var cloud = AzureCloud.From(options);
         var ingestion = IngestionEndpoint(parts);
-        if (!HostAllowList.IsUnder(ingestion, cloud.MonitorHostSuffixes) && !HostAllowList.IsListed(ingestion, options.ApplicationInsightsAllowedHosts))
+        if (!HostAllowList.IsUnder(ingestion, cloud.MonitorHostSuffixes) && !HostAllowList.IsListed(ingestion, options.Telemetry.ApplicationInsightsAllowedHosts))
         {
             throw new VmEventOpsException(ErrorIds.TelemetryHostNotAllowed, VmErrorCategory.SecurityError,
                 $"ApplicationInsightsConnectionString has Authorization=AAD, but its ingestion host {ingestion.Authority} is not an Azure Monitor host of the cloud of AuthorityHost ({cloud.Name}: "

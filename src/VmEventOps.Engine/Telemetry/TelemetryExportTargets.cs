@@ -6,11 +6,11 @@ namespace VmEventOps.Engine.Telemetry;
 internal sealed record TelemetryExportTargets(
     string? TraceFile, Uri? OtlpEndpoint, OtlpTransport OtlpProtocol, string? OtlpHeaders, string? ApplicationInsightsConnectionString)
 {
-    public static TelemetryExportTargets From(VmEventOptions options) => new(
-        Blank(options.TraceFile), options.OtlpEndpoint, options.OtlpProtocol, Blank(options.OtlpHeaders), Blank(options.ApplicationInsightsConnectionString));
+    public static TelemetryExportTargets From(TelemetryOptions telemetry) => new(
+        Blank(telemetry.TraceFile), telemetry.OtlpEndpoint, telemetry.OtlpProtocol, Blank(telemetry.OtlpHeaders), Blank(telemetry.ApplicationInsightsConnectionString));
 
     /// <summary>Nothing to export.</summary>
-    public static readonly TelemetryExportTargets None = From(new VmEventOptions());
+    public static readonly TelemetryExportTargets None = From(new TelemetryOptions());
 
     /// <summary>True when nothing is to be exported.</summary>
     public bool IsEmpty => TraceFile is null && OtlpEndpoint is null && ApplicationInsightsConnectionString is null;

@@ -40,7 +40,7 @@ public sealed class EventProcessor
         IScriptCheckHost? scripts = null)
     {
         // The scope first: without one the workflow refuses whatever else is set (ScopeNotConfigured).
-        _filter = new EventFilter(options.AllowedScopes);
+        _filter = new EventFilter(options.Onboarding.AllowedScopes);
         // A rule that is not valid could onboard what it should skip: no event is onboarded until it is fixed. Each waits in
         // the retry queue meanwhile (no attempt used): a throw here would fail every invocation, and a host then poisons
         // the messages raw.
@@ -52,7 +52,7 @@ public sealed class EventProcessor
                 $"{Rules.Errors.Count} onboarding rule(s) are not valid ({first.Origin}), so the event waits for the fix: {first.Message} Get-VmOnboardingRule lists every error.");
         }
 
-        if (!Rules.Configured && (string.IsNullOrEmpty(options.AutomationAccountId) || string.IsNullOrEmpty(options.RunbookName)))
+        if (!Rules.Configured && (string.IsNullOrEmpty(options.Automation.AutomationAccountId) || string.IsNullOrEmpty(options.Automation.RunbookName)))
         {
             throw new VmEventOpsException(ErrorIds.RunbookNotConfigured, VmErrorCategory.InvalidArgument,
                 "The workflow needs the runbook to start: set AutomationAccountId and RunbookName (VMEVENTOPS_AUTOMATIONACCOUNTID, VMEVENTOPS_RUNBOOKNAME).");
@@ -65,10 +65,10 @@ public sealed class EventProcessor
         _time = time ?? TimeProvider.System;
         // Every secret value of the settings (and the database password as last read) is masked in every reason.
         var secrets = new KnownSecrets(SecretRedactor.ForOptions(options));
-        var factory = new CheckFactory(options, log, dbPassword ?? (_ => Task.FromResult(options.DbPassword)), secrets, services, scripts);
+        var factory = new CheckFactory(options, log, dbPassword ?? (_ => Task.FromResult(options.Database.DbPassword)), secrets, services, scripts);
         // Built once per processor (a worker's many messages share them); checks a test passes stand for every rule's.
         var checksOfRule = Rules.Rules.ToDictionary(r => r.Name, r => checks ?? factory.For(r), StringComparer.OrdinalIgnoreCase);
-        _decider = new OnboardingDecider(new RetrySchedule(options), options.MessageLease);
+        _decider = new OnboardingDecider(new RetrySchedule(options.Retry), options.Retry.MessageLease);
         _router = new OutcomeRouter(queues, state, secrets, log, _time);
         _steps = new()
         {
@@ -103,7 +103,7 @@ public sealed class EventProcessor
     /// </summary>
     internal async Task<VmEventResult> ProcessAsync(VmEventMessage message, bool force, MessageLease lease, CancellationToken cancellationToken)
     {
-        var item = WorkItem.Of(message, force, lease, _options.MaxAttempts, _time.GetUtcNow());
+        var item = WorkItem.Of(message, force, lease, _options.Retry.MaxAttempts, _time.GetUtcNow());
         try
         {
             return await ProcessCoreAsync(item, cancellationToken).ConfigureAwait(false);
@@ -134,9 +134,9 @@ public sealed class EventProcessor
         var triage = MessageTriage.Of(item.Message, vmEvent);
         // Delivered too often (each time its consumer stopped, or its split failed): poison, whatever it holds. The count is
         // the queue service's (or the host's), which no writer of the queue can set.
-        if (item.Message.DequeueCount > _options.MaxDequeueCount)
+        if (item.Message.DequeueCount > _options.Retry.MaxDequeueCount)
         {
-            triage = new MessageTriage(TriageKind.Malformed, Reason.WithDetail(ReasonCodes.DequeueLimit, $"delivered {item.Message.DequeueCount} times, more than MaxDequeueCount {_options.MaxDequeueCount}"));
+            triage = new MessageTriage(TriageKind.Malformed, Reason.WithDetail(ReasonCodes.DequeueLimit, $"delivered {item.Message.DequeueCount} times, more than MaxDequeueCount {_options.Retry.MaxDequeueCount}"));
         }
 
         // No rule offboards: a delete needs nothing, as before rules existed (no state read, no ARM call).
@@ -154,7 +154,7 @@ public sealed class EventProcessor
         var message = item.Message;
         if (message.OriginalBlob is null || message.Events.Count > 0 || message.ParseFailures.Count > 0) return item;
         var resolved = await _queues.ResolveAsync(message, filter: null, cancellationToken).ConfigureAwait(false);
-        return WorkItem.Of(resolved with { PopReceipt = message.PopReceipt }, item.Force, item.Lease, _options.MaxAttempts, _time.GetUtcNow()) with { Routed = item.Routed };
+        return WorkItem.Of(resolved with { PopReceipt = message.PopReceipt }, item.Force, item.Lease, _options.Retry.MaxAttempts, _time.GetUtcNow()) with { Routed = item.Routed };
     }
 
     // What is not an event goes to poison at once; a batch is split; what is not ours is dropped with its reason.
@@ -200,7 +200,7 @@ public sealed class EventProcessor
     private async Task<(VmEventResult, Reason)> OnboardAsync(WorkItem item, MessageEnvelope envelope, VmEvent vmEvent, string? traceId, StageTimer stages, CancellationToken cancellationToken)
     {
         if (RulesFailure is { } rules) return await WaitForTheRulesAsync(item, envelope, vmEvent, rules, stages, cancellationToken).ConfigureAwait(false);
-        var leaseEnds = _time.GetUtcNow() + _options.MessageLease;
+        var leaseEnds = _time.GetUtcNow() + _options.Retry.MessageLease;
         var deadline = item.Lease.Deadline is { } end && end < leaseEnds ? end : leaseEnds;
         var context = new AttemptContext(_arm.Within(deadline), stages, traceId, envelope.FirstSeen, item.Lease.Deferral);
         var facts = new OnboardingFacts { Event = vmEvent, Attempt = item.Attempt, Force = item.Force, Claimant = item.Claimant };

@@ -96,7 +96,7 @@ public sealed class VmEventTrailReader(OnboardingStateStore states, QueueManager
         var entry = new VmEventTrailEntry { Time = state.UpdatedOn ?? DateTimeOffset.UtcNow, VmResourceId = vm.Value, Source = "RunbookJob", Status = "Unknown", JobId = jobId, TraceId = state.TraceId };
         try
         {
-            var job = await arm!.GetRunbookJobAsync(options.AutomationAccountId!, jobId, includeStreams: false, cancellationToken).ConfigureAwait(false);
+            var job = await arm!.GetRunbookJobAsync(options.Automation.AutomationAccountId!, jobId, includeStreams: false, cancellationToken).ConfigureAwait(false);
             return entry with { Time = job.EndTime ?? job.StartTime ?? entry.Time, Status = job.Status, Reason = job.Exception is null ? null : redactor.Redact(job.Exception) };
         }
         catch (VmEventOpsException e)

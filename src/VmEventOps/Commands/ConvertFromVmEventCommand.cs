@@ -72,7 +72,7 @@ public sealed class ConvertFromVmEventCommand : ConfiguredCmdlet
     private EventFilter CreateFilter()
     {
         var parameters = new SettingOverrides().Set(o => o.AllowedScopes, AllowedScope);
-        var filter = EventFilter.ForViewing(LoadConfiguration(parameters).Options.AllowedScopes);
+        var filter = EventFilter.ForViewing(LoadConfiguration(parameters).Options.Onboarding.AllowedScopes);
         if (filter.IsUnscoped) WriteWarning($"{EventFilter.ScopeNotConfiguredMessage} Each event is shown with Accepted = False (ScopeNotConfigured).");
         return filter;
     }

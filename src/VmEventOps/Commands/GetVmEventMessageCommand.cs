@@ -70,7 +70,7 @@ public sealed class GetVmEventMessageCommand : QueueCmdlet
     protected override void ProcessInput()
     {
         var configuration = LoadQueueConfiguration();
-        var filter = EventFilter.ForViewing(configuration.Options.AllowedScopes);
+        var filter = EventFilter.ForViewing(configuration.Options.Onboarding.AllowedScopes);
         if (filter.IsUnscoped && !_warned)
         {
             _warned = true;

@@ -34,7 +34,7 @@ public sealed class GetVmRunbookJobCommand : ConfiguredCmdlet
     protected override void ProcessInput()
     {
         var options = LoadConfiguration(new SettingOverrides().Set(o => o.AutomationAccountId, AutomationAccountId)).Options;
-        var account = options.AutomationAccountId ?? throw new VmEventOpsException(ErrorIds.RunbookNotConfigured, VmErrorCategory.InvalidArgument,
+        var account = options.Automation.AutomationAccountId ?? throw new VmEventOpsException(ErrorIds.RunbookNotConfigured, VmErrorCategory.InvalidArgument,
             "Say which Automation account: -AutomationAccountId or the AutomationAccountId setting (VMEVENTOPS_AUTOMATIONACCOUNTID).");
         var gateway = VmEventEngine.For(options).Arm(Log);
         var job = Run(token => gateway.GetRunbookJobAsync(account, JobId, includeStreams: true, token));

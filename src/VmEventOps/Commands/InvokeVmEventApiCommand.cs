@@ -78,7 +78,7 @@ public sealed class InvokeVmEventApiCommand : ConfiguredCmdlet
         else
         {
             var enabled = string.Equals(System.Environment.GetEnvironmentVariable("WEBSITE_AUTH_ENABLED"), "True", StringComparison.OrdinalIgnoreCase);
-            var (principal, refusal) = ApiCallerPolicy.FromAppService(Texts(Headers), enabled, options);
+            var (principal, refusal) = ApiCallerPolicy.FromAppService(Texts(Headers), enabled, options.Dashboard);
             if (principal is null)
             {
                 WriteObject(ApiResponses.Unauthorized(refusal!));
@@ -89,7 +89,7 @@ public sealed class InvokeVmEventApiCommand : ConfiguredCmdlet
         }
 
         var dbPassword = VmEventEngine.Secrets.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
-        var router = VmEventEngine.For(options).Api(Log, configuration.Redactor, ApiResponses.SettingsOf(options), dbPassword);
+        var router = VmEventEngine.For(options).Api(Log, configuration.Redactor, ApiResponses.SettingsOf(options.Dashboard), dbPassword);
         var request = new ApiRequest { Method = Method!, Action = Action ?? string.Empty, Query = Texts(Query), Body = BodyText(), Caller = caller };
         var response = Run(token => router.HandleAsync(request, token));
         if (response.Failure is { } failure) WriteFailure(failure);

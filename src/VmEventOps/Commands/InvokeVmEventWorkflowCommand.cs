@@ -75,7 +75,7 @@ public sealed class InvokeVmEventWorkflowCommand : ConfiguredCmdlet
         {
             var options = LoadConfiguration().Options;
             _processor = VmEventEngine.For(options).Processor(Log, scripts: new RunspaceScriptCheckHost(Log));
-            _mainQueue = options.QueueName;
+            _mainQueue = options.Storage.QueueName;
         }
 
         string body;

@@ -75,7 +75,7 @@ public sealed class InvokeVmRunbookCommand : ConfiguredCmdlet
             .Set(o => o.RunbookName, RunbookName)
             .Set(o => o.HybridWorkerGroup, RunOn);
         var options = LoadConfiguration(parameters).Options;
-        if (options.AutomationAccountId is null || options.RunbookName is null)
+        if (options.Automation.AutomationAccountId is null || options.Automation.RunbookName is null)
         {
             throw new VmEventOpsException(ErrorIds.RunbookNotConfigured, VmErrorCategory.InvalidArgument,
                 "Say which runbook to start: -AutomationAccountId and -RunbookName, or the AutomationAccountId and RunbookName settings (VMEVENTOPS_AUTOMATIONACCOUNTID, VMEVENTOPS_RUNBOOKNAME).");
@@ -83,19 +83,19 @@ public sealed class InvokeVmRunbookCommand : ConfiguredCmdlet
 
         var request = new RunbookJobRequest
         {
-            AutomationAccountId = options.AutomationAccountId,
-            RunbookName = options.RunbookName,
+            AutomationAccountId = options.Automation.AutomationAccountId,
+            RunbookName = options.Automation.RunbookName,
             Parameters = (Parameters ?? []).Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => PlainObjectConverter.ToPlain(e.Value)),
-            RunOn = options.HybridWorkerGroup,
+            RunOn = options.Automation.HybridWorkerGroup,
             JobId = JobId,
         };
-        if (!ShouldProcess($"{options.RunbookName} in {options.AutomationAccountId}", $"Start a runbook job{(JobId is null ? string.Empty : $" named {JobId}")}")) return;
+        if (!ShouldProcess($"{options.Automation.RunbookName} in {options.Automation.AutomationAccountId}", $"Start a runbook job{(JobId is null ? string.Empty : $" named {JobId}")}")) return;
         var gateway = VmEventEngine.For(options).Arm(Log);
         var job = Run(token => gateway.StartRunbookAsync(request, token));
         if (Wait)
         {
-            var timeout = TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.RunbookTimeout;
-            job = Run(token => gateway.WaitRunbookJobAsync(options.AutomationAccountId, job.JobId, options.RunbookPollInterval, timeout, token)) with { AlreadyExisted = job.AlreadyExisted };
+            var timeout = TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Automation.RunbookTimeout;
+            job = Run(token => gateway.WaitRunbookJobAsync(options.Automation.AutomationAccountId, job.JobId, options.Automation.RunbookPollInterval, timeout, token)) with { AlreadyExisted = job.AlreadyExisted };
         }
 
         WriteObject(job);

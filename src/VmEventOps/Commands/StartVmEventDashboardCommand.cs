@@ -43,7 +43,7 @@ public sealed class StartVmEventDashboardCommand : ConfiguredCmdlet
         var configuration = LoadConfiguration();
         var options = configuration.Options;
         var dbPassword = VmEventEngine.Secrets.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
-        var router = VmEventEngine.For(options).Api(Log, configuration.Redactor, ApiResponses.SettingsOf(options), dbPassword);
+        var router = VmEventEngine.For(options).Api(Log, configuration.Redactor, ApiResponses.SettingsOf(options.Dashboard), dbPassword);
         var files = Path.Combine(Path.GetDirectoryName(typeof(StartVmEventDashboardCommand).Assembly.Location)!, "Dashboard");
         var server = Run(() => DashboardServer.Start(router.HandleAsync, files, Port, Log));
         try

@@ -37,13 +37,13 @@ public sealed class StartVmEventRetryCommand : ConfiguredCmdlet
     {
         var configuration = LoadConfiguration();
         var options = configuration.Options;
-        if (!ShouldProcess($"queue {options.RetryQueueName}", "Retry the due messages")) return;
+        if (!ShouldProcess($"queue {options.Storage.RetryQueueName}", "Retry the due messages")) return;
         // The database password may be a Key Vault reference: read again as its cache period passes, so a rotated one is picked up.
         var dbPassword = VmEventEngine.Secrets.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
         var worker = VmEventEngine.For(options).Worker(Log, dbPassword, new RunspaceScriptCheckHost(Log));
         var settings = new WorkerSettings
         {
-            Lease = options.MessageLease,
+            Lease = options.Retry.MessageLease,
             Queues = [QueueKind.Retry],
             StopWhenEmpty = true,
             MaxMessages = MaxMessages,

@@ -64,14 +64,14 @@ public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
     {
         var configuration = LoadConfiguration();
         var options = configuration.Options;
-        var queues = IncludeRetry ? $"{options.QueueName} and {options.RetryQueueName}" : options.QueueName;
+        var queues = IncludeRetry ? $"{options.Storage.QueueName} and {options.Storage.RetryQueueName}" : options.Storage.QueueName;
         if (!ShouldProcess($"queue {queues}", "Receive, onboard and route messages")) return;
         // The database password may be a Key Vault reference: read again as its cache period passes, so a rotated one is picked up.
         var dbPassword = VmEventEngine.Secrets.SecretSource(configuration, nameof(VmEventOptions.DbPassword), Log);
         var worker = VmEventEngine.For(options).Worker(Log, dbPassword, new RunspaceScriptCheckHost(Log));
         var settings = new WorkerSettings
         {
-            Lease = options.MessageLease,
+            Lease = options.Retry.MessageLease,
             Concurrency = Concurrency,
             BatchSize = BatchSize,
             MaxRunTime = MaxRunTime,

@@ -51,7 +51,7 @@ public sealed class SyncVmOnboardingCommand : QueueCmdlet
     protected override void ProcessInput()
     {
         var options = LoadConfiguration(ReconcileParameters.For(ConnectionString, Source)).Options;
-        var scopes = options.AllowedScopes.Count == 0 ? "(no allowed scope)" : string.Join(", ", options.AllowedScopes);
+        var scopes = options.Onboarding.AllowedScopes.Count == 0 ? "(no allowed scope)" : string.Join(", ", options.Onboarding.AllowedScopes);
         var whatIf = !ShouldProcess(scopes, "Queue an onboarding event for every VM in scope that is not onboarded, and replay Event Grid's dead letters");
         if (whatIf && !WhatIfRequested()) return; // -Confirm answered No
         var request = new ReconcileRequest

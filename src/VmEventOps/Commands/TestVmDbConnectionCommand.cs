@@ -105,22 +105,22 @@ public sealed class TestVmDbConnectionCommand : ConfiguredCmdlet
             .Set(o => o.DbHostNameInCertificate, HostNameInCertificate)
             .Set(o => o.DbTrustServerCertificate, MyInvocation.BoundParameters.ContainsKey(nameof(TrustServerCertificate)) ? TrustServerCertificate.IsPresent : null);
         var options = LoadConfiguration(parameters).Options;
-        var server = Server ?? options.DbServer ?? throw new Engine.Errors.VmEventOpsException(Engine.Errors.ErrorIds.DbNotConfigured,
+        var server = Server ?? options.Database.DbServer ?? throw new Engine.Errors.VmEventOpsException(Engine.Errors.ErrorIds.DbNotConfigured,
             Engine.Errors.VmErrorCategory.InvalidArgument, "Say which server to check: -Server or the DbServer setting (VMEVENTOPS_DBSERVER).", nameof(Server));
         var request = new DbCheckRequest
         {
-            Provider = options.DbProvider,
+            Provider = options.Database.DbProvider,
             Server = server,
-            Port = options.DbPort,
-            Database = Database ?? options.DbName,
-            UserName = Credential?.UserName ?? options.DbUser,
-            Password = Credential?.Password ?? (options.DbPassword is null ? null : new NetworkCredential(string.Empty, options.DbPassword).SecurePassword),
+            Port = options.Database.DbPort,
+            Database = Database ?? options.Database.DbName,
+            UserName = Credential?.UserName ?? options.Database.DbUser,
+            Password = Credential?.Password ?? (options.Database.DbPassword is null ? null : new NetworkCredential(string.Empty, options.Database.DbPassword).SecurePassword),
             Authentication = Authentication,
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             Query = Query,
-            Encryption = Encrypt ?? options.DbEncryption,
-            TrustServerCertificate = options.DbTrustServerCertificate,
-            HostNameInCertificate = options.DbHostNameInCertificate,
+            Encryption = Encrypt ?? options.Database.DbEncryption,
+            TrustServerCertificate = options.Database.DbTrustServerCertificate,
+            HostNameInCertificate = options.Database.DbHostNameInCertificate,
         };
         var result = Run(token => DbConnectionChecker.CheckAsync(request, options, o => VmEventEngine.For(o).Tokens, Log, token));
         WriteObject(Quiet ? result.Success : result);

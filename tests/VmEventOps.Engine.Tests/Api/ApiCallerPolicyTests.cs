@@ -25,7 +25,7 @@ public sealed class ApiCallerPolicyTests
     [Fact]
     public void FromAppService_WhenAuthenticationIsNotEnabled_ShouldRefuseEvenAForgedPrincipal()
     {
-        var (caller, refusal) = ApiCallerPolicy.FromAppService(Headers(Principal(("name", "eve"), ("roles", "VmEventOps.Operator")), true), authenticationEnabled: false, Options);
+        var (caller, refusal) = ApiCallerPolicy.FromAppService(Headers(Principal(("name", "eve"), ("roles", "VmEventOps.Operator")), true), authenticationEnabled: false, Options.Dashboard);
 
         Assert.Null(caller);
         Assert.Contains("not enabled", refusal);
@@ -37,7 +37,7 @@ public sealed class ApiCallerPolicyTests
     [InlineData("e30=")]
     public void FromAppService_WithoutAPrincipal_ShouldRefuse(string? header)
     {
-        var (caller, refusal) = ApiCallerPolicy.FromAppService(Headers(header, true), authenticationEnabled: true, Options);
+        var (caller, refusal) = ApiCallerPolicy.FromAppService(Headers(header, true), authenticationEnabled: true, Options.Dashboard);
 
         Assert.Null(caller);
         Assert.Contains("Sign in", refusal);
@@ -49,7 +49,7 @@ public sealed class ApiCallerPolicyTests
     [InlineData("groups", "6f1c0c4e-0000-4000-8000-000000000001")]
     public void FromAppService_WithARoleOrGroupForActionsAndTheDashboardHeader_ShouldAct(string type, string value)
     {
-        var (caller, _) = ApiCallerPolicy.FromAppService(Headers(Principal(("name", "alice@contoso.example"), (type, value)), true), true, Options);
+        var (caller, _) = ApiCallerPolicy.FromAppService(Headers(Principal(("name", "alice@contoso.example"), (type, value)), true), true, Options.Dashboard);
 
         Assert.True(caller!.CanAct);
         Assert.Equal("alice@contoso.example", caller.Name);
@@ -58,7 +58,7 @@ public sealed class ApiCallerPolicyTests
     [Fact]
     public void FromAppService_WithoutARoleOrGroupForActions_ShouldOnlyRead()
     {
-        var (caller, _) = ApiCallerPolicy.FromAppService(Headers(Principal(("name", "bob"), ("roles", "Reader")), true), true, Options);
+        var (caller, _) = ApiCallerPolicy.FromAppService(Headers(Principal(("name", "bob"), ("roles", "Reader")), true), true, Options.Dashboard);
 
         Assert.False(caller!.CanAct);
         Assert.Contains("DashboardActionRoles", caller.DeniedReason);
@@ -68,7 +68,7 @@ public sealed class ApiCallerPolicyTests
     public void FromAppService_WithTheRoleButWithoutTheDashboardHeader_ShouldOnlyRead()
     {
         // A page of another site can make the browser send the session cookie, but not a custom header.
-        var (caller, _) = ApiCallerPolicy.FromAppService(Headers(Principal(("name", "alice"), ("roles", "VmEventOps.Operator")), false), true, Options);
+        var (caller, _) = ApiCallerPolicy.FromAppService(Headers(Principal(("name", "alice"), ("roles", "VmEventOps.Operator")), false), true, Options.Dashboard);
 
         Assert.False(caller!.CanAct);
         Assert.Contains(ApiCallerPolicy.RequestHeader, caller.DeniedReason);
@@ -77,7 +77,7 @@ public sealed class ApiCallerPolicyTests
     [Fact]
     public void FromAppService_WhenNoRoleOrGroupIsConfigured_ShouldLetNobodyAct()
     {
-        var (caller, _) = ApiCallerPolicy.FromAppService(Headers(Principal(("name", "alice"), ("roles", "VmEventOps.Operator")), true), true, new VmEventOptions());
+        var (caller, _) = ApiCallerPolicy.FromAppService(Headers(Principal(("name", "alice"), ("roles", "VmEventOps.Operator")), true), true, new DashboardOptions());
 
         Assert.False(caller!.CanAct);
         Assert.Contains("empty", caller.DeniedReason);

@@ -21,7 +21,7 @@ public sealed class QueueManagerOperationTests(AzuriteFixture azurite)
     private QueueManager Manager(Func<CancellationToken, Task>? betweenSendAndDelete = null) =>
         new(new QueueServiceClient(azurite.ConnectionString), _options, NullHostLog.Instance, TimeProvider.System) { BetweenSendAndDelete = betweenSendAndDelete };
 
-    private QueueClient Raw(QueueKind kind) => new(azurite.ConnectionString, QueueNames.For(kind, _options));
+    private QueueClient Raw(QueueKind kind) => new(azurite.ConnectionString, QueueNames.For(kind, _options.Storage));
 
     [Fact]
     public async Task Send_ToAMissingQueue_ShouldCreateItAndPeekShouldReadTheEventWithoutChangingAnything()

@@ -218,7 +218,7 @@ public sealed class TelemetryExportTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public void Targets_InWords_ShouldNameNoCredentialOfTheEndpointAndNoHeaderOrConnectionString()
     {
-        var targets = TelemetryExportTargets.From(new VmEventOptions
+        var targets = TelemetryExportTargets.From(new TelemetryOptions
         {
             OtlpEndpoint = new Uri("https://collector-user:Planted-Url-Password-1f@collector.example:4318/otlp"),
             OtlpHeaders = $"x-api-key={PlantedHeader}",

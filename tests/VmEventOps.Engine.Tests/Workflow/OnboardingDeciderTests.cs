@@ -17,7 +17,7 @@ public sealed class OnboardingDeciderTests
     private static readonly VmEventOptions Options = new() { MaxAttempts = 3, RetryBaseDelay = TimeSpan.FromMinutes(1), RetryFactor = 2, RetryMaxDelay = TimeSpan.FromHours(1), MessageLease = TimeSpan.FromMinutes(5) };
 
     // Jitter fixed at its middle: a retry waits exactly base × factor^(attempt-1); a throttled one Retry-After × 1.1.
-    private readonly OnboardingDecider _decider = new(new RetrySchedule(Options, () => 0.5), Options.MessageLease);
+    private readonly OnboardingDecider _decider = new(new RetrySchedule(Options.Retry, () => 0.5), Options.MessageLease);
 
     private static OnboardingFacts Fresh(int attempt = 1, bool force = false) => new()
     {
