@@ -102,8 +102,9 @@ public sealed partial class EngineLayeringTests
     [GeneratedRegex(@"(?<=(?:(?<qualifier>\w+)\.)?)\b(?<type>[A-Z]\w+)\b")]
     private static partial Regex TypeUse();
 
-    // "MessageLease { get; init; }": a property that shares a type's name is no use of the type.
-    [GeneratedRegex(@"\b[A-Z]\w*\s*\{\s*get")]
+    // "MessageLease { get; init; }" or "with { MessageLease = value }": a property that shares a type's name, declared or
+    // set in an initialiser, is no use of the type.
+    [GeneratedRegex(@"\b[A-Z]\w*\s*\{\s*get|(?<=\{\s*)[A-Z]\w*(?=\s*=[^=>])")]
     private static partial Regex PropertyDeclaration();
 
     // " │  Workflow/       WorkItem → …": a folder of the engine's box in the layer diagram.
