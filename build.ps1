@@ -63,7 +63,13 @@ param(
     [int] $Workers = 4,
 
     # Demo: keep the dashboard open on the demo's data at the end, until Ctrl+C.
-    [switch] $Dashboard
+    [switch] $Dashboard,
+
+    # Test: only the xunit tests this dotnet test --filter expression selects (and no Pester unless -PesterFile is given too).
+    [string] $XunitFilter,
+
+    # Test: only the Pester files whose names match these wildcards (and no xunit unless -XunitFilter is given too).
+    [string[]] $PesterFile
 )
 
 $ErrorActionPreference = 'Stop'
@@ -302,27 +308,36 @@ function Invoke-Test {
     $env:VMEVENTOPSTEST_CMDLETDOCS = Join-Path $root "src/VmEventOps/bin/$Configuration/net8.0/VmEventOps.xml"
 
     $failed = $false
+    # A filtered run (a developer's loop) runs only what its filters name; the test command runs everything.
+    $filtered = $XunitFilter -or $PesterFile
     # xunit: one trx per project, counted below.
-    $xunitProjects = Get-ChildItem (Join-Path $root 'tests') -Recurse -Filter '*.Tests.csproj'
+    $xunitProjects = if ($filtered -and -not $XunitFilter) { @() } else { Get-ChildItem (Join-Path $root 'tests') -Recurse -Filter '*.Tests.csproj' }
+    $filter = if ($XunitFilter) { @('--filter', $XunitFilter) } else { @() }
     foreach ($project in $xunitProjects) {
         $trx = "$($project.BaseName).trx"
-        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --results-directory $testOut
+        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --results-directory $testOut @filter
         if ($LASTEXITCODE -ne 0) { $failed = $true }
     }
-    $xunit = Read-TrxCounts (Get-ChildItem $testOut -Filter '*.trx').FullName
+    $xunit = Read-TrxCounts @(Get-ChildItem $testOut -Filter '*.trx' | ForEach-Object FullName)
     Write-Host ("xunit: {0} passed, {1} failed, {2} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped)
 
     # Pester in a fresh pwsh, so the module is imported as a user imports it.
     $pesterResult = Join-Path $testOut 'pester.json'
     $pwshDll = Join-Path $PSHOME 'pwsh.dll'
-    & dotnet $pwshDll -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
-        -PesterPath (Join-Path $packages 'pester/5.7.1/tools/Pester.psd1') -ResultPath $pesterResult
-    if ($LASTEXITCODE -ne 0) { $failed = $true }
+    if ($filtered -and -not $PesterFile) {
+        $null = New-Item $pesterResult -Value '{ "Passed": 0, "Failed": 0, "Skipped": 0 }'
+    }
+    else {
+        $files = if ($PesterFile) { @('-File', ($PesterFile -join ',')) } else { @() }
+        & dotnet $pwshDll -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
+            -PesterPath (Join-Path $packages 'pester/5.7.1/tools/Pester.psd1') -ResultPath $pesterResult @files
+        if ($LASTEXITCODE -ne 0) { $failed = $true }
+    }
     $pester = if (Test-Path $pesterResult) { Get-Content -Raw $pesterResult | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     Write-Host ("pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
 
     try {
-        Read-TrxFailures (Get-ChildItem $testOut -Filter '*.trx').FullName | ForEach-Object { Write-Host $_ }
+        Read-TrxFailures @(Get-ChildItem $testOut -Filter '*.trx' | ForEach-Object FullName) | ForEach-Object { Write-Host $_ }
     }
     catch {
         Write-Host "xunit failures could not be listed: $($_.Exception.Message)"

@@ -7,7 +7,9 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $PesterPath,
-    [Parameter(Mandatory)] [string] $ResultPath
+    [Parameter(Mandatory)] [string] $ResultPath,
+    # Only the test files whose names match these wildcards, comma-separated (build.ps1 -PesterFile); all when empty.
+    [string] $File
 )
 $ErrorActionPreference = 'Stop'
 # No managed-identity request may leave this machine: IMDS (169.254.169.254) is sent to a closed loopback
@@ -17,7 +19,10 @@ foreach ($name in 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'MSI_ENDPOINT', 'MSI_S
 Import-Module $PesterPath -Force
 
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = $PSScriptRoot
+$configuration.Run.Path = if ($File) {
+    @($File -split ',' | ForEach-Object { Get-ChildItem $PSScriptRoot -Recurse -Filter '*.Tests.ps1' | Where-Object Name -Like $_ } | ForEach-Object FullName)
+}
+else { $PSScriptRoot }
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
 $configuration.TestResult.Enabled = $true

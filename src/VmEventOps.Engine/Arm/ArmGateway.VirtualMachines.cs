@@ -36,20 +36,11 @@ public sealed partial class ArmGateway
                 link = Text(document.RootElement, "nextLink");
             }
 
-            if (string.IsNullOrEmpty(link))
-            {
-                yield return new ArmVmPage(vms);
-                yield break;
-            }
-
-            if (Cut(pages) is { } reason)
-            {
-                yield return new ArmVmPage(vms, reason);
-                yield break;
-            }
-
-            yield return new ArmVmPage(vms);
-            next = NextPage(link, what, scope.Value);
+            var more = !string.IsNullOrEmpty(link);
+            var page = PageOf(vms, more, pages);
+            yield return page;
+            if (!more || page.CutReason is not null) yield break;
+            next = NextPage(link!, what, scope.Value);
         }
     }
 
@@ -83,21 +74,15 @@ public sealed partial class ArmGateway
                 skipToken = Text(document.RootElement, "$skipToken");
             }
 
-            if (string.IsNullOrEmpty(skipToken))
-            {
-                yield return new ArmVmPage(vms);
-                yield break;
-            }
-
-            if (Cut(pages) is { } reason)
-            {
-                yield return new ArmVmPage(vms, reason);
-                yield break;
-            }
-
-            yield return new ArmVmPage(vms);
+            var more = !string.IsNullOrEmpty(skipToken);
+            var page = PageOf(vms, more, pages);
+            yield return page;
+            if (!more || page.CutReason is not null) yield break;
         }
     }
+
+    // A page that is followed by more says why reading stops there, if it does; the page that ends the list says nothing.
+    private ArmVmPage PageOf(List<ArmVmSummary> vms, bool more, int pages) => new(vms, more ? Cut(pages) : null);
 
     private string? Cut(int pages)
     {

@@ -12,6 +12,8 @@ internal sealed class BoundedMap<TKey, TValue>(int capacity, IEqualityComparer<T
 
     public int Count => _entries.Count;
 
+    public void Clear() => _entries.Clear();
+
     public bool TryGetValue(TKey key, out TValue value) => _entries.TryGetValue(key, out value!);
 
     public TValue GetOrAdd(TKey key, Func<TKey, TValue> create)

@@ -53,7 +53,8 @@ public static class CompletionSource
         try
         {
             var options = new ConfigurationLoader(NullHostLog.Instance).Load(request).Options;
-            var key = $"{options.Storage.StorageConnectionString?.GetHashCode(StringComparison.Ordinal)}|{options.Storage.StorageAccountName}|{options.Storage.TableServiceUri}|{options.Storage.StateTableName}";
+            // The table under the key of its settings' engine host: every storage endpoint and identity setting, secrets hashed.
+            var key = Hosting.EngineHostRegistry.KeyOf(options) + "|" + options.Storage.StateTableName;
             if (!VmIds.TryGetValue(key, out var cached) || DateTimeOffset.UtcNow - cached.At > StateCacheDuration)
             {
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

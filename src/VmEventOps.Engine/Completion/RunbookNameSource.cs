@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using VmEventOps.Engine.Arm;
 using VmEventOps.Engine.Configuration;
 using VmEventOps.Engine.Hosting;
@@ -22,10 +21,10 @@ public static class RunbookNameSource
     /// <summary>The most runbook names offered.</summary>
     public const int MaxNames = 100;
 
-    /// <summary>The most accounts (per identity) whose runbooks are kept at once; the oldest goes first.</summary>
-    public const int MaxCachedAccounts = 16;
+    /// <summary>The most accounts (per identity) whose runbooks are kept at once; past it one is dropped, to be listed again on its next Tab.</summary>
+    public const int MaxCachedAccounts = EngineHostRegistry.CompletionRunbookAccounts;
 
-    private static readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<AutomationRunbook> Runbooks)> Cache = new(StringComparer.Ordinal);
+    private static Caching.BoundedMap<string, (DateTimeOffset At, IReadOnlyList<AutomationRunbook> Runbooks)> Cache => EngineHostRegistry.CompletionRunbooks;
 
     /// <summary>The runbooks whose names start with <paramref name="prefix"/> (case-insensitive), sorted, at most <see cref="MaxNames"/>; none when they cannot be read in time.</summary>
     public static Task<IReadOnlyList<AutomationRunbook>> RunbooksAsync(ConfigurationRequest request, string? prefix, CancellationToken cancellationToken) =>
@@ -46,7 +45,7 @@ public static class RunbookNameSource
                 var gateway = VmEventEngine.For(options).Arm(NullHostLog.Instance).Within(DateTimeOffset.UtcNow + timeout);
                 var runbooks = await gateway.ListRunbooksAsync(options.Automation.AutomationAccountId, limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
                 cached = (DateTimeOffset.UtcNow, runbooks.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToArray());
-                Keep(key, cached);
+                Cache.Set(key, cached);
             }
 
             return cached.Runbooks
@@ -66,20 +65,7 @@ public static class RunbookNameSource
     /// <summary>Forgets every kept list (for tests).</summary>
     internal static void Clear() => Cache.Clear();
 
-    private static void Keep(string key, (DateTimeOffset At, IReadOnlyList<AutomationRunbook> Runbooks) entry)
-    {
-        Cache[key] = entry;
-        while (Cache.Count > MaxCachedAccounts)
-        {
-            var oldest = Cache.OrderBy(e => e.Value.At).First().Key;
-            Cache.TryRemove(oldest, out _);
-        }
-    }
-
-    // The account and everything that chooses the identity: one identity's list is never offered under another's settings.
-    // Secrets enter as hashes only, and the key never leaves this process.
-    private static string KeyOf(VmEventOptions o) => string.Join('|',
-        o.Arm.ArmEndpoint.AbsoluteUri, o.Automation.AutomationAccountId!.ToUpperInvariant(), o.Identity.AuthMode, o.Identity.AuthorityHost.AbsoluteUri, o.Identity.TenantId, o.Identity.ClientId,
-        o.Identity.ManagedIdentityClientId, o.Identity.ManagedIdentityResourceId, o.Identity.ClientCertificatePath, o.Arm.ArmAudience?.AbsoluteUri,
-        o.Identity.ClientSecret?.GetHashCode(StringComparison.Ordinal), o.Identity.AccessToken?.GetHashCode(StringComparison.Ordinal));
+    // The account under the key of its settings' engine host (every identity and endpoint setting, secrets hashed):
+    // one identity's list is never offered under another's settings.
+    private static string KeyOf(VmEventOptions o) => EngineHostRegistry.KeyOf(o) + "|" + o.Automation.AutomationAccountId!.ToUpperInvariant();
 }

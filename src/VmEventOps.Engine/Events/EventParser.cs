@@ -71,27 +71,16 @@ public static class EventParser
         return true;
     }
 
-    private static EventParseResult Parse(ReadOnlyMemory<char> json)
+    private static EventParseResult Parse(ReadOnlyMemory<char> json) => Parse(json, static text => JsonDocument.Parse(text, Options));
+
+    private static EventParseResult Parse(ReadOnlyMemory<byte> json) => Parse(json, static utf8 => JsonDocument.Parse(utf8, Options));
+
+    private static EventParseResult Parse<T>(T json, Func<T, JsonDocument> open)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, Options);
-        }
-        catch (JsonException)
-        {
-            return Failed(null, "InvalidJson");
-        }
-
-        using (document) return Read(document);
-    }
-
-    private static EventParseResult Parse(ReadOnlyMemory<byte> json)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, Options);
+            document = open(json);
         }
         catch (JsonException)
         {

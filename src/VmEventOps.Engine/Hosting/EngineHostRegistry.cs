@@ -66,6 +66,13 @@ internal static class EngineHostRegistry
     /// <summary>VM resource ids of state tables, briefly, for Tab completion (see <see cref="Completion.CompletionSource"/>).</summary>
     public static BoundedMap<string, (DateTimeOffset At, IReadOnlyList<string> Ids)> CompletionVmIds { get; } = new(Capacity, StringComparer.Ordinal);
 
+    /// <summary>The most Automation accounts (per identity) whose runbooks are kept for Tab completion at once.</summary>
+    public const int CompletionRunbookAccounts = 16;
+
+    /// <summary>Runbooks of Automation accounts, briefly, for Tab completion (see <see cref="Completion.RunbookNameSource"/>).</summary>
+    public static BoundedMap<string, (DateTimeOffset At, IReadOnlyList<AutomationRunbook> Runbooks)> CompletionRunbooks { get; } =
+        new(CompletionRunbookAccounts, StringComparer.Ordinal);
+
     /// <summary>The host of these settings, built on first use.</summary>
     public static EngineHost For(VmEventOptions options)
     {

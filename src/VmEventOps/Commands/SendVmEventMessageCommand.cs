@@ -110,7 +110,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
         {
             if (!ShouldProcess($"queue {_manager.NameOf(destination)}", "Send the message body as it is")) return;
             var sent = Run(token => _manager.SendAsync(destination, Body, delay: null, token));
-            WriteObject(new SentMessage { MessageId = sent, Queue = destination, QueueName = _manager.NameOf(destination) });
+            WriteObject(Sent(sent, destination));
             return;
         }
 
@@ -119,7 +119,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
         if (!ShouldProcess(vm!.Value, $"Send a new ResourceWriteSuccess event to queue {_manager.NameOf(destination)}")) return;
         var body = _manager.EncodeForMainQueue(VmWriteEventFactory.Create(vm, Reason, System.Environment.UserName, DateTimeOffset.UtcNow));
         var id = Run(token => _manager.SendAsync(destination, body, delay: null, token));
-        WriteObject(new SentMessage { MessageId = id, Queue = destination, QueueName = _manager.NameOf(destination), VmResourceId = vm.Value });
+        WriteObject(Sent(id, destination, vm.Value));
     }
 
     private void Replay(Engine.Reconcile.VmEventDeadLetter deadLetter, QueueKind destination)
@@ -131,10 +131,7 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
         var replay = Run(token => _deadLetters.ReplayAsync(deadLetter, manager, destination, token));
         if (replay.Failure is { } failure) WriteFailure(failure);
         if (replay.NotSent(deadLetter) is { } why) WriteWarning(why);
-        foreach (var (item, id) in replay.Sent)
-        {
-            WriteObject(new SentMessage { MessageId = id, Queue = destination, QueueName = manager.NameOf(destination), VmResourceId = item.VmResourceId });
-        }
+        foreach (var (item, id) in replay.Sent) WriteObject(Sent(id, destination, item.VmResourceId));
     }
 
     private void Requeue(QueueManager manager, VmEventMessage message, QueueKind destination)
@@ -144,13 +141,9 @@ public sealed class SendVmEventMessageCommand : QueueCmdlet
         if (!ShouldProcess(target, $"{(leased ? "Move" : "Copy")} its original event to queue {manager.NameOf(destination)}")) return;
         var id = Run(token => manager.RequeueAsync(message, destination, token));
         if (!leased) WriteWarning($"Message {message.MessageId} was peeked, so it was copied and is still in {message.QueueName}. Receive it with Get-VmEventMessage -Lease to move it.");
-        WriteObject(new SentMessage
-        {
-            MessageId = id,
-            Queue = destination,
-            QueueName = manager.NameOf(destination),
-            VmResourceId = message.Event?.VmResourceId,
-            MovedFrom = leased ? message.MessageId : null,
-        });
+        WriteObject(Sent(id, destination, message.Event?.VmResourceId, movedFrom: leased ? message.MessageId : null));
     }
+
+    private SentMessage Sent(string id, QueueKind queue, string? vmResourceId = null, string? movedFrom = null) =>
+        new() { MessageId = id, Queue = queue, QueueName = _manager!.NameOf(queue), VmResourceId = vmResourceId, MovedFrom = movedFrom };
 }
