@@ -498,7 +498,7 @@ if ($i = $results['idle']) { $lines.Add("| Idle worker: storage transactions per
 if ($c = $results['calls']) {
     $lines.Add("| ARM calls per VM | **$($c.armPerEvent)** ($(($c.armByOperation.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ')) | 3 |")
     $lines.Add("| Token requests per run | **$($c.tokenRequests)** for $($c.tokenResources) resource (ARM; storage by connection string here) | 1 per resource |")
-    $lines.Add("| Storage operations per event | queue **$($c.queueOpsPerEvent)**, table **$($c.tableOpsPerEvent)** | - |")
+    $lines.Add("| Storage operations per event | queue **$($c.queueOpsPerEvent)**, table **$($c.tableOpsPerEvent)** | table 2 per new VM |")
 }
 if ($l = $results['latency']) {
     $lines.Add("| Latency, enqueue to outcome, at $($l.paceEventsPerSecond) events/s | p50 **$($l.p50Ms) ms**, p95 **$($l.p95Ms) ms**, p99 **$($l.p99Ms) ms** | - |")

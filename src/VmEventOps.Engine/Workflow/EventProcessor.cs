@@ -72,6 +72,7 @@ public sealed class EventProcessor
         _router = new OutcomeRouter(queues, state, secrets, log, _time);
         _steps = new()
         {
+            [WorkflowStep.ClaimFirst] = new ClaimFirstStep(state),
             [WorkflowStep.ReadState] = new ReadStateStep(state),
             [WorkflowStep.LookupVm] = new LookupVmStep(),
             [WorkflowStep.Claim] = new ClaimStep(state, _decider),
@@ -210,8 +211,8 @@ public sealed class EventProcessor
             var next = _decider.Decide(facts, _time.GetUtcNow());
             if (next.Step is { } step)
             {
-                // The VM GET does not depend on the record: it runs beside the state read, for the decider to take when it asks.
-                if (step == WorkflowStep.ReadState && !facts.Offboarding) ahead.Start(() => RunStepAsync(WorkflowStep.LookupVm, facts, context, ahead.Token, beside: true));
+                // The VM GET does not depend on the record: it runs beside the first claim, for the decider to take when it asks.
+                if (step == WorkflowStep.ClaimFirst) ahead.Start(() => RunStepAsync(WorkflowStep.LookupVm, facts, context, ahead.Token, beside: true));
                 facts = step == WorkflowStep.LookupVm && ahead.Started
                     ? VmLookupAhead.Merge(facts, await ahead.TakeAsync().ConfigureAwait(false))
                     : await RunStepAsync(step, facts, context, cancellationToken).ConfigureAwait(false);

@@ -23,9 +23,20 @@ public sealed class OnboardingDecider(RetrySchedule retry, TimeSpan messageLease
     /// <summary>The next step for <paramref name="facts"/> at <paramref name="now"/>, or the attempt's end.</summary>
     public WorkflowNext Decide(OnboardingFacts facts, DateTimeOffset now)
     {
+        var next = DecideOnce(facts, now);
+        // A first claim that ends with nothing to record (the VM gone, no rule, skipped) is taken back.
+        return next.Decision is { Record: null, Route: Route.Complete } ended && facts.Claim is { Won: true, FirstClaim: true } && !facts.Offboarding
+            ? WorkflowNext.End(ended with { ReleaseClaim = true })
+            : next;
+    }
+
+    private WorkflowNext DecideOnce(OnboardingFacts facts, DateTimeOffset now)
+    {
         var attempt = AttemptOf(facts);
         if (facts.Failure is { } failure) return WorkflowNext.End(Offboard(facts, AfterFailure(failure, facts.FailedStep ?? "Process", attempt)));
-        if (!facts.StateRead) return WorkflowNext.Run(WorkflowStep.ReadState);
+        // An onboarding claims first: a new VM (the common case) then needs no read, only the insert; a record that is
+        // there already is read, and the decisions below take it as they would have after a read. A delete only reads.
+        if (!facts.StateRead) return WorkflowNext.Run(facts.Offboarding ? WorkflowStep.ReadState : WorkflowStep.ClaimFirst);
         if (facts.Offboarding) return DecideOffboarding(facts, now, attempt);
         // Another worker is onboarding this VM right now (a duplicate event): its message carries the work.
         if (!facts.Force && IsClaimedElsewhere(facts.State, facts, now)) return Completed(VmEventOutcome.AlreadyOnboarded, Reason.Of(ReasonCodes.InProgressElsewhere), attempt);

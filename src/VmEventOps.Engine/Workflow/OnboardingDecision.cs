@@ -46,11 +46,19 @@ public sealed record OnboardingDecision
     public Reason? Error { get; init; }
 
     public Guid? JobId { get; init; }
+
+    /// <summary>
+    /// The record this attempt inserted as its first claim goes again: the VM turned out not to be onboarded (gone, no
+    /// rule, skipped), and a claim left behind would show an onboarding that never runs.
+    /// </summary>
+    public bool ReleaseClaim { get; init; }
 }
 
 /// <summary>The step the workflow runs next to learn more about the event.</summary>
 public enum WorkflowStep
 {
+    /// <summary>An onboarding's first step: insert its claim (a new VM needs no read), or read the record that is there.</summary>
+    ClaimFirst,
     ReadState,
     LookupVm,
     Claim,

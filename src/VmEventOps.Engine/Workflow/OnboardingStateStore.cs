@@ -137,6 +137,27 @@ public sealed class OnboardingStateStore
         }
     }
 
+    /// <summary>
+    /// Deletes <paramref name="previous"/> if its ETag still holds (a claim taken back); false when another writer changed
+    /// the record meanwhile, or it is gone already: what is there then is theirs.
+    /// </summary>
+    public async Task<bool> TryDeleteAsync(VmResourceId vm, OnboardingState previous, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(Partition(vm), Row(vm), previous.ETag is { } etag ? new ETag(etag) : ETag.All, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { Status: 404 or 412 })
+        {
+            return false;
+        }
+        catch (Exception e) when (AzureFailure.AsRequestFailure(e) is { } failure)
+        {
+            throw AzureFailure.From(failure, ErrorIds.StorageRequestFailed, $"Deleting the onboarding claim of {vm.Name}", vm.Value);
+        }
+    }
+
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         try

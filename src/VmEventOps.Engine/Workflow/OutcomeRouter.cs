@@ -42,6 +42,7 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
         var ended = time.GetUtcNow();
         if (decision.Route == Route.Complete)
         {
+            if (decision.ReleaseClaim && facts.Claim?.Record is { } claim) await ReleaseAsync(facts.VmResourceId, claim, cancellationToken).ConfigureAwait(false);
             await CompleteAsync(item, cancellationToken).ConfigureAwait(false);
             return null;
         }
@@ -62,7 +63,7 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
         if (decision.Record is { } status)
         {
             var attempt = new OnboardingAttempt(ended, decision.Attempt, decision.Outcome.ToString(), error) { Checks = Records(facts) };
-            await RecordAsync(facts.VmResourceId, status, attempt, due, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(facts.VmResourceId, facts.KnownVm?.VmId, status, attempt, due, cancellationToken).ConfigureAwait(false);
         }
 
         return due;
@@ -94,7 +95,21 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
     public IReadOnlyList<Checks.CheckRecord>? Records(OnboardingFacts facts) =>
         facts.Checks is { Count: > 0 } checks ? checks.Select(c => Checks.CheckRecord.Of(c, text => Text(new Reason(text)))).ToArray() : null;
 
-    private async Task RecordAsync(VmResourceId vm, OnboardingStatus status, OnboardingAttempt ended, DateTimeOffset? nextAttemptOn, CancellationToken cancellationToken)
+    // Before the message leaves: a claim left behind (storage failed here) only looks like an onboarding in progress until
+    // a lease has passed, when the next event of the VM takes it over; the message is completed either way.
+    private async Task ReleaseAsync(VmResourceId vm, OnboardingState claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await state.TryDeleteAsync(vm, claim, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.Warning($"The onboarding claim of {vm.Name} could not be taken back: {Text(new Reason(FailureClassifier.Classify(e).Message))}");
+        }
+    }
+
+    private async Task RecordAsync(VmResourceId vm, Guid? vmId, OnboardingStatus status, OnboardingAttempt ended, DateTimeOffset? nextAttemptOn, CancellationToken cancellationToken)
     {
         try
         {
@@ -104,7 +119,7 @@ internal sealed class OutcomeRouter(QueueManager queues, OnboardingStateStore st
             if (status == OnboardingStatus.OffboardingFailed ? current?.State != OnboardingStatus.Offboarding : current?.State == OnboardingStatus.Succeeded) return;
             await state.TryWriteAsync(vm, new OnboardingState
             {
-                VmResourceId = vm.Value, VmId = current?.VmId, State = status, Attempts = ended.Attempt, LastError = ended.Reason, JobId = current?.JobId,
+                VmResourceId = vm.Value, VmId = current?.VmId ?? vmId, State = status, Attempts = ended.Attempt, LastError = ended.Reason, JobId = current?.JobId,
                 NextAttemptOn = nextAttemptOn, History = OnboardingState.Append(current?.History, ended),
             }, current, cancellationToken).ConfigureAwait(false);
         }

@@ -136,6 +136,8 @@ public sealed class EventProcessorTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(VmEventOutcome.Ignored, result.Outcome);
         Assert.Equal(ErrorIds.VmNotFound, result.Reason);
+        // The claim inserted beside the VM GET is taken back.
+        Assert.Null(await VmEventEngine.For(_options).State().GetAsync(id, CancellationToken.None));
     }
 
     [Fact]

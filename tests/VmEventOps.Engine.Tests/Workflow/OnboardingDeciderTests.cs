@@ -53,8 +53,58 @@ public sealed class OnboardingDeciderTests
     private static Failure Transient(string id = ErrorIds.ArmRequestFailed) => new(id, VmErrorCategory.ResourceUnavailable, true, null, "ARM answered 503");
 
     [Fact]
-    public void Decide_WhenNothingIsKnown_ShouldReadTheStateFirst() =>
-        Assert.Equal(WorkflowStep.ReadState, _decider.Decide(Fresh(), Now).Step);
+    public void Decide_WhenNothingIsKnownOfAWriteEvent_ShouldClaimFirst() =>
+        Assert.Equal(WorkflowStep.ClaimFirst, _decider.Decide(Fresh(), Now).Step);
+
+    [Fact]
+    public void Decide_WhenNothingIsKnownOfADeleteEvent_ShouldOnlyReadTheState() =>
+        Assert.Equal(WorkflowStep.ReadState, _decider.Decide(Deleted(null, stateRead: false), Now).Step);
+
+    [Fact]
+    public void Decide_WhenTheFirstClaimWasInserted_ShouldGoOnToTheChecksWithoutClaimingAgain()
+    {
+        var facts = Known() with { Claim = new Claim(true, Record(OnboardingStatus.InProgress, updated: Now), FirstClaim: true) };
+
+        Assert.Equal(WorkflowStep.RunChecks, _decider.Decide(facts, Now).Step);
+    }
+
+    [Theory]
+    [InlineData("gone")]
+    [InlineData("no rule")]
+    [InlineData("skipped")]
+    public void Decide_WhenAFirstClaimEndsWithNothingToRecord_ShouldTakeTheClaimBack(string why)
+    {
+        var claimed = Fresh() with { StateRead = true, Claim = new Claim(true, Record(OnboardingStatus.InProgress, updated: Now), FirstClaim: true) };
+        var facts = why switch
+        {
+            "gone" => claimed with { VmGone = ErrorIds.VmNotFound },
+            "no rule" => claimed with { Vm = Vm(), Rule = NoMatch },
+            _ => claimed with { Vm = Vm(), Rule = SkipMatch },
+        };
+
+        var decision = _decider.Decide(facts, Now).Decision!;
+
+        Assert.Equal((VmEventOutcome.Ignored, Route.Complete, (OnboardingStatus?)null, true), (decision.Outcome, decision.Route, decision.Record, decision.ReleaseClaim));
+    }
+
+    [Fact]
+    public void Decide_WhenAClaimOfARecordThatWasThereEndsWithNothingToRecord_ShouldLeaveTheRecord()
+    {
+        var facts = Known(Record(OnboardingStatus.Failed, 1)) with { Rule = NoMatch, Claim = new Claim(true, Record(OnboardingStatus.InProgress, updated: Now), FirstClaim: false) };
+
+        Assert.False(_decider.Decide(facts, Now).Decision!.ReleaseClaim);
+    }
+
+    [Fact]
+    public void Decide_WhenAFirstClaimIsFollowedByAFailure_ShouldRecordTheFailure_NotTakeTheClaimBack()
+    {
+        var facts = Fresh() with { StateRead = true, Claim = new Claim(true, Record(OnboardingStatus.InProgress, updated: Now), FirstClaim: true), Failure = Transient(), FailedStep = "VmLookup" };
+
+        var decision = _decider.Decide(facts, Now).Decision!;
+
+        Assert.Equal((OnboardingStatus?)OnboardingStatus.Failed, decision.Record);
+        Assert.False(decision.ReleaseClaim);
+    }
 
     [Fact]
     public void Decide_WhenTheStateIsRead_ShouldLookTheVmUp() =>
@@ -266,6 +316,8 @@ public sealed class OnboardingDeciderTests
                 if (next.Decision is { } decision)
                 {
                     Assert.InRange(decision.Attempt, 0, Options.MaxAttempts + 1);
+                    // Only a first claim is ever taken back, and only when nothing is recorded over it.
+                    Assert.True(!decision.ReleaseClaim || (facts.Claim is { FirstClaim: true } && decision.Record is null), "a claim taken back that was not a first claim");
                     Assert.Equal(decision.Route == Route.Retry, decision.Delay is not null);
                     break;
                 }
@@ -273,6 +325,9 @@ public sealed class OnboardingDeciderTests
                 facts = next.Step switch
                 {
                     WorkflowStep.ReadState => facts with { StateRead = true, State = states[random.Next(states.Length)] },
+                    WorkflowStep.ClaimFirst => random.Next(2) == 0
+                        ? facts with { StateRead = true, Claim = new Claim(true, Record(OnboardingStatus.InProgress, updated: Now), FirstClaim: true) }
+                        : facts with { StateRead = true, State = states[random.Next(states.Length)] },
                     WorkflowStep.MatchRule => facts with { Rule = matches[random.Next(matches.Length)] },
                     WorkflowStep.LookupVm => random.Next(10) == 0 ? facts with { VmGone = ErrorIds.VmNotFound } : facts with { Vm = Vm(random.Next(2) == 0 ? TheVm : Guid.NewGuid()) },
                     WorkflowStep.Claim => facts with { Claim = new Claim(random.Next(2) == 0, states[random.Next(states.Length)], false) },

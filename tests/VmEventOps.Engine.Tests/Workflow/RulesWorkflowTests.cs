@@ -148,6 +148,8 @@ public sealed class RulesWorkflowTests(AzuriteFixture azurite) : IAsyncLifetime
         var result = await Process(Processor("""[{ "Name": "windows", "Match": { "OsType": "Windows" } }]"""), Created(vm));
 
         Assert.Equal((VmEventOutcome.Ignored, ReasonCodes.NoRuleMatched), (result.Outcome, result.Reason));
+        // The claim the attempt inserted first is taken back: no record says an onboarding is under way.
+        Assert.Null(await State(vm));
     }
 
     [Fact]
