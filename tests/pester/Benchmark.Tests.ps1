@@ -50,6 +50,11 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
     It 'reports latency percentiles for every paced event, start-up and memory' {
         $script:Results.latency.events | Should -Be 20
         $script:Results.latency.p50Ms | Should -BeLessOrEqual $script:Results.latency.p99Ms
+        # Split into the message's own processing and the wait before it: each no more than the whole.
+        $script:Results.latency.processingP50Ms | Should -BeGreaterThan 0
+        $script:Results.latency.processingP50Ms | Should -BeLessOrEqual $script:Results.latency.maxMs
+        $script:Results.latency.waitingP50Ms | Should -BeLessOrEqual $script:Results.latency.maxMs
+        $script:Results.startup.configurationMedianMs | Should -BeGreaterThan 0
         $script:Results.startup.bareMedianMs | Should -BeGreaterThan 0
         $script:Results.startup.moduleMedianMs | Should -BeGreaterThan 0
         $script:Results.memory.peakAtNMB | Should -BeGreaterThan 0
