@@ -48,7 +48,7 @@ param(
 
     # Bench: fresh VM events per scenario (the memory scenario uses ten times as many).
     [ValidateRange(10, 100000)]
-    [int] $Events = 500,
+    [int] $Events = 300,
 
     # Bench: the worker concurrencies to measure, e.g. 1,8,32 (text, so that it passes through dotnet pwsh -File).
     [ValidatePattern('^\d+(,\d+)*$')]

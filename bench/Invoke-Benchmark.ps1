@@ -268,7 +268,7 @@ if ($Scenario -in 'All', 'Throughput') {
         # The main queue exists before the worker starts polling it.
         $null = Add-Events $settings (Get-VmRange 1) 1
         $first = Get-VmRange $latencyEvents
-        $seeder = Start-Process dotnet -ArgumentList @($Tool, 'seed', '--connection', $azurite.ConnectionString, '--queue', $settings.VMEVENTOPS_QUEUENAME, '--first', "$first", '--count', "$latencyEvents", '--rate', "$pace", '--sent', $sentFile) -PassThru -NoNewWindow -RedirectStandardOutput (Join-Path $work 'seed.out')
+        $seeder = Start-Process dotnet -ArgumentList @($Tool, 'seed', '--connection', $azurite.ConnectionString, '--queue', $settings.VMEVENTOPS_QUEUENAME, '--first', "$first", '--count', "$latencyEvents", '--rate', "$pace", '--sent', $sentFile, '--after-empty', '120') -PassThru -NoNewWindow -RedirectStandardOutput (Join-Path $work 'seed.out')
         $run = Invoke-Worker $settings 8 -StopAfter ($latencyEvents + 1) -CompletionsFile $doneFile -MaxSeconds ([int]($latencyEvents / $pace) + 120)
         $seeder.WaitForExit()
         Reset-Azurite
@@ -276,6 +276,8 @@ if ($Scenario -in 'All', 'Throughput') {
         foreach ($line in Get-Content $sentFile) { $s = $line | ConvertFrom-Json; $sent[$s.vm] = ([DateTimeOffset] $s.sentAt).ToUnixTimeMilliseconds() }
         # Where the time goes: processing (the message's own span, receipt to routing) and the rest (in the queue until a
         # poll found it, in the worker's batch until a slot was free).
+        # Measured on a running worker, as a warm Functions instance runs: the seeder starts once the worker has taken the
+        # warm-up event (--after-empty), so no event waits for the process to start (that is scenario 5's).
         $latencies = [Collections.Generic.List[double]]::new(); $processing = [Collections.Generic.List[double]]::new(); $waiting = [Collections.Generic.List[double]]::new()
         foreach ($line in Get-Content $doneFile) {
             $vm, $at, $elapsed = $line -split "`t"
@@ -514,7 +516,7 @@ if ($c = $results['calls']) {
     $lines.Add("| Storage operations per event | queue **$($c.queueOpsPerEvent)**, table **$($c.tableOpsPerEvent)** | table 2 per new VM |")
 }
 if ($l = $results['latency']) {
-    $lines.Add("| Latency, enqueue to outcome, at $($l.paceEventsPerSecond) events/s | p50 **$($l.p50Ms) ms**, p95 **$($l.p95Ms) ms**, p99 **$($l.p99Ms) ms** | p50 <= 100 ms, p99 <= 500 ms |")
+    $lines.Add("| Latency, enqueue to outcome, at $($l.paceEventsPerSecond) events/s on a running worker | p50 **$($l.p50Ms) ms**, p95 **$($l.p95Ms) ms**, p99 **$($l.p99Ms) ms** | p50 <= 100 ms, p99 <= 500 ms |")
     if ($null -ne $l['processingP50Ms']) { $lines.Add("| Of it, processing (the message's span) / waiting (queue, poll, batch) | p50 **$($l.processingP50Ms) / $($l.waitingP50Ms) ms**, p99 **$($l.processingP99Ms) / $($l.waitingP99Ms) ms** | - |") }
 }
 if ($s = $results['startup']) {

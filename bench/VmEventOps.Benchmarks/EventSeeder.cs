@@ -19,6 +19,12 @@ internal static class EventSeeder
     public static string VmId(int index) =>
         $"/subscriptions/{Subscription}/resourceGroups/rg-load/providers/Microsoft.Compute/virtualMachines/vm-load-{index:0000}";
 
+    private static async Task WaitUntilEmptyAsync(QueueClient queue, TimeSpan patience)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < patience && (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0) await Task.Delay(50);
+    }
+
     public static async Task<int> RunAsync(Arguments args)
     {
         var sample = args.OptionalText("sample") ?? DefaultSample;
@@ -29,6 +35,9 @@ internal static class EventSeeder
         var concurrency = args.Number("concurrency", 16);
         var rate = args.Decimal("rate", 0);
         var sentFile = args.OptionalText("sent");
+        // --after-empty SECONDS: start once the queue is empty (a worker has taken the warm-up message, so it is up), or
+        // after that long at the most: latency is measured on a running worker, not on one still starting.
+        if (args.OptionalText("after-empty") is { } patience) await WaitUntilEmptyAsync(queue, TimeSpan.FromSeconds(double.Parse(patience, System.Globalization.CultureInfo.InvariantCulture)));
         var sent = new (string Vm, DateTimeOffset At)[count];
         var clock = Stopwatch.StartNew();
         var next = -1;
