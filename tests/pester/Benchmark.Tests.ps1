@@ -59,6 +59,9 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
         $script:Results.startup.moduleMedianMs | Should -BeGreaterThan 0
         $script:Results.memory.peakAtNMB | Should -BeGreaterThan 0
         $script:Results.memory.peakAt10NMB | Should -BeGreaterThan 0
+        # What the worker kept on the managed heap after each run, so growth can be told from a leak.
+        $script:Results.memory.retainedAtNMB | Should -BeGreaterThan 0
+        $script:Results.memory.retainedAt10NMB | Should -BeGreaterThan 0
         Get-Content -Raw (Join-Path $script:Out 'results.md') | Should -Match '\| Throughput, concurrency 4 \|'
     }
 }
