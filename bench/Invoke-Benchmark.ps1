@@ -108,8 +108,11 @@ function Reset-Azurite {
     $script:Azurite = Start-TestAzurite -BlobPort $ports.Blob -QueuePort $ports.Queue -TablePort $ports.Table
 }
 
-function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAfter = 0, [string] $CompletionsFile, [int] $MaxSeconds = 3600) {
-    # Start-VmEventWorker in a pwsh of its own; returns its summary and its peak working set.
+function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAfter = 0, [string] $CompletionsFile, [int] $MaxSeconds = 3600, [string] $WarmUpQueue, [int[]] $MarkAt = @()) {
+    # Start-VmEventWorker in a pwsh of its own; returns its summary and its peak working set. -WarmUpQueue: a queue of other
+    # events it works through first, untimed and uncounted (a running worker, as a warm Functions instance is; start-up is
+    # measured on its own).
+    $warm = if ($WarmUpQueue) { "`$env:VMEVENTOPS_QUEUENAME = '$WarmUpQueue'; `$null = Start-VmEventWorker -Concurrency $Concurrency -UntilEmpty; `$env:VMEVENTOPS_QUEUENAME = '$($Settings.VMEVENTOPS_QUEUENAME)'" } else { '' }
     $batch = [math]::Min(32, [math]::Max(16, $Concurrency))
     $record = if ($CompletionsFile) {
         "| Where-Object { `$_.PSObject.TypeNames[0] -like '*VmEventResult' } | ForEach-Object { `$completions.Add(`"`$(`$_.VmName)``t`$([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds())``t`$(`$_.ElapsedMs)`"); `$_ } | Select-Object -First $StopAfter"
@@ -119,17 +122,20 @@ function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAft
     Set-Content $script @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$ModulePath'
+$warm
 `$completions = [Collections.Generic.List[string]]::new()
 `$cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
 `$clock = [Diagnostics.Stopwatch]::StartNew()
 # Streamed, not collected: holding every result would grow the worker's own memory with N and blur the memory figure.
-`$summary = `$null; `$processed = 0; `$succeeded = 0
+`$summary = `$null; `$processed = 0; `$succeeded = 0; `$marks = @{}
 `$sums = [Collections.Generic.List[long]]::new()
 `$byStage = [ordered]@{}
 Start-VmEventWorker -Concurrency $Concurrency -BatchSize $batch $until $record | ForEach-Object {
     if (`$_.PSObject.TypeNames[0] -like '*WorkerSummary') { `$summary = `$_; return }
     if (`$_.PSObject.TypeNames[0] -notlike '*VmEventResult') { return }
     `$processed++
+    # -MarkAt: the process as it stood after so many results, to compare with the end of the same run.
+    if (`$processed -in @($($MarkAt -join ','))) { `$marks["`$processed"] = @{ PeakWorkingSetMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1); GcCommittedMB = [math]::Round([GC]::GetGCMemoryInfo().TotalCommittedBytes / 1MB, 1); Threads = [Diagnostics.Process]::GetCurrentProcess().Threads.Count; JitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$false) } }
     if ("`$(`$_.Outcome)" -eq 'Succeeded') { `$succeeded++ }
     `$stages = `$_.Stages; `$sum = 0
     foreach (`$k in `$stages.Keys) {
@@ -153,6 +159,12 @@ foreach (`$k in `$byStage.Keys) { `$medians[`$k] = Get-Median `$byStage[`$k] }
     PeakWorkingSetMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1)
     # What the run left on the managed heap once the garbage is collected: flat from N to 10 N unless something keeps per event.
     RetainedMB = [math]::Round([GC]::GetTotalMemory(`$true) / 1MB, 1)
+    # Where the rest of the working set is: what the GC holds committed (its heaps and their budgets), the threads, the code
+    # the JIT compiled.
+    GcCommittedMB = [math]::Round([GC]::GetGCMemoryInfo().TotalCommittedBytes / 1MB, 1)
+    Threads = [Diagnostics.Process]::GetCurrentProcess().Threads.Count
+    JitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$false)
+    Marks = `$marks
     # The worker process's CPU (engine, SDK clients and PowerShell) per event processed.
     CpuMsPerEvent = if (`$processed) { [math]::Round(`$cpu.TotalMilliseconds / `$processed, 2) } else { 0 }
     # An event's own critical path: the sum of its stages, median.
@@ -185,7 +197,9 @@ if ($Scenario -in 'All', 'Throughput') {
 if ($Scenario -in 'All', 'Throughput') {
     $counted = [math]::Min($Events, 500)
     $latencyEvents = [math]::Min($Events, 1000)
-    $totalVms = $Events * $Concurrency.Count + $counted + $latencyEvents + 10 * $Events + 10
+    # Each throughput run starts on a running worker and a warm raw mover: this many messages first, untimed.
+    $warmUp = 20
+    $totalVms = ($Events + $warmUp) * $Concurrency.Count + $counted + $latencyEvents + 10 * $Events + 10
 
     Write-Step "Starting Azurite, the emulators ($totalVms VMs) and the counting storage proxy"
     $script:Azurite = Start-TestAzurite
@@ -208,18 +222,26 @@ if ($Scenario -in 'All', 'Throughput') {
         # ---- 1 + 2: raw limit and workflow throughput at each concurrency
         foreach ($c in $Concurrency) {
             Write-Step "Raw move limit, concurrency $c, $Events messages"
-            $raw = Invoke-Tool raw-move --connection $azurite.ConnectionString --source "raw-$c" --target "raw-$c-to" --count $Events --concurrency $c
+            $raw = Invoke-Tool raw-move --connection $azurite.ConnectionString --source "raw-$c" --target "raw-$c-to" --count $Events --concurrency $c --warm $warmUp
+            Reset-Azurite
+            Write-Step "Raw event limit (a new VM's storage calls, no engine), concurrency $c, $Events messages"
+            $rawEvent = Invoke-Tool raw-event --connection $azurite.ConnectionString --source "rawe-$c" --target "rawe-$c-to" --table "rawe$c" --count $Events --concurrency $c --warm $warmUp
             Reset-Azurite
             Write-Step "Workflow, concurrency $c, $Events fresh VM events"
             $settings = New-WorkerSettings "tp-$c"
+            $warmSettings = $settings.Clone(); $warmSettings.VMEVENTOPS_QUEUENAME = "tp-$c-warm"
+            $null = Add-Events $warmSettings (Get-VmRange $warmUp) $warmUp
             $null = Add-Events $settings (Get-VmRange $Events) $Events
-            $run = Invoke-Worker $settings $c
+            $run = Invoke-Worker $settings $c -WarmUpQueue "tp-$c-warm"
             if ($run.Succeeded -ne $Events) { throw "The workflow run at concurrency $c onboarded $($run.Succeeded) of $Events VMs." }
             Reset-Azurite
             $rate = $Events / $run.Seconds
             $results.throughput += [ordered]@{
                 concurrency = $c; rawMovesPerSecond = [math]::Round($raw.rate, 1); workflowEventsPerSecond = [math]::Round($rate, 1)
-                ratio = [math]::Round($rate / $raw.rate, 2); workflowSeconds = [math]::Round($run.Seconds, 1); peakWorkingSetMB = $run.PeakWorkingSetMB; retainedMB = $run.RetainedMB
+                ratio = [math]::Round($rate / $raw.rate, 2)
+                # What the workflow's own storage calls allow (insert, send beside update, delete) without ARM or the engine.
+                rawEventsPerSecond = [math]::Round($rawEvent.rate, 1); ratioToRawEvent = [math]::Round($rate / $rawEvent.rate, 2); workflowSeconds = [math]::Round($run.Seconds, 1); peakWorkingSetMB = $run.PeakWorkingSetMB; retainedMB = $run.RetainedMB
+                gcCommittedMB = $run.GcCommittedMB; threads = $run.Threads; jitMethods = $run.JitMethods
                 cpuMsPerEvent = $run.CpuMsPerEvent; stageMsPerEvent = $run.StageMsPerEvent; stageMedianMs = $run.StageMedians
             }
         }
@@ -308,16 +330,8 @@ if ($Scenario -in 'All', 'Throughput') {
             configurationMedianMs = [math]::Round((Get-Median $withConfiguration), 0); configurationOverheadMs = [math]::Round((Get-Median $withConfiguration) - (Get-Median $bare), 0)
         }
 
-        # ---- 6: memory at N (the concurrency-8 run) and at 10 x N
-        Write-Step "Memory: $(10 * $Events) events at concurrency 8"
-        $atN = ($results.throughput | Where-Object { $_.concurrency -eq 8 } | Select-Object -First 1)
-        if (-not $atN) {
-            $settings = New-WorkerSettings 'mem-n'
-            $null = Add-Events $settings (Get-VmRange $Events) $Events
-            $runN = Invoke-Worker $settings 8
-            $atN = @{ peakWorkingSetMB = $runN.PeakWorkingSetMB; retainedMB = $runN.RetainedMB }
-            Reset-Azurite
-        }
+        # ---- 6: memory after N and after 10 x N events of one running worker (the same process, the same pipeline)
+        Write-Step "Memory: $(10 * $Events) events at concurrency 8, the process marked after $Events"
         # Fed at half the measured rate while the worker runs, as a steady stream of new VMs: Azurite slows down badly
         # with thousands of messages waiting in a queue, and the worker's memory, not Azurite's backlog, is what is measured.
         $settings = New-WorkerSettings 'mem-10n'
@@ -325,12 +339,20 @@ if ($Scenario -in 'All', 'Throughput') {
         $bigFirst = Get-VmRange (10 * $Events)
         $feed = [math]::Round($rate8 / 2, 1)
         $feeder = Start-Process dotnet -ArgumentList @($Tool, 'seed', '--connection', $azurite.ConnectionString, '--queue', $settings.VMEVENTOPS_QUEUENAME, '--first', "$bigFirst", '--count', "$(10 * $Events)", '--rate', "$feed") -PassThru -NoNewWindow -RedirectStandardOutput (Join-Path $work 'feed.out')
-        $big = Invoke-Worker $settings 8 -StopAfter (10 * $Events + 1) -CompletionsFile (Join-Path $work 'done-10n.tsv') -MaxSeconds ([int](10 * $Events / $feed) + 300)
+        $big = Invoke-Worker $settings 8 -StopAfter (10 * $Events + 1) -CompletionsFile (Join-Path $work 'done-10n.tsv') -MaxSeconds ([int](10 * $Events / $feed) + 300) -MarkAt ($Events + 1), (5 * $Events + 1)
         $feeder.WaitForExit()
+        $atN = $big.Marks."$($Events + 1)"
+        $at5N = $big.Marks."$(5 * $Events + 1)"
         $results.memory = [ordered]@{
-            eventsN = $Events; peakAtNMB = $atN.peakWorkingSetMB; peakAt10NMB = $big.PeakWorkingSetMB
-            ratio = [math]::Round($big.PeakWorkingSetMB / $atN.peakWorkingSetMB, 2); fedAtEventsPerSecond = $feed; processedAt10N = $big.Processed
-            retainedAtNMB = $atN.retainedMB; retainedAt10NMB = $big.RetainedMB
+            eventsN = $Events; peakAtNMB = $atN.PeakWorkingSetMB; peakAt10NMB = $big.PeakWorkingSetMB
+            ratio = [math]::Round($big.PeakWorkingSetMB / $atN.PeakWorkingSetMB, 2); fedAtEventsPerSecond = $feed; processedAt10N = $big.Processed
+            # After the whole run, once the garbage is collected: flat with N unless something keeps per event (the
+            # concurrency-8 throughput run of N events, or the first one, is the comparison).
+            retainedAtNMB = @(@($results.throughput | Where-Object { $_.concurrency -eq 8 }) + @($results.throughput))[0].retainedMB; retainedAt10NMB = $big.RetainedMB
+            gcCommittedAtNMB = $atN.GcCommittedMB; gcCommittedAt10NMB = $big.GcCommittedMB; threadsAtN = $atN.Threads; threadsAt10N = $big.Threads
+            jitMethodsAtN = $atN.JitMethods; jitMethodsAt10N = $big.JitMethods
+            # Half way: whether what grows levels off (code compiled once per method) or keeps growing (per event).
+            peakAt5NMB = $at5N.PeakWorkingSetMB; jitMethodsAt5N = $at5N.JitMethods; gcCommittedAt5NMB = $at5N.GcCommittedMB
         }
     }
     finally {
@@ -511,6 +533,7 @@ $lines.Add("| Measure | Result | Target |")
 $lines.Add("| --- | --- | --- |")
 foreach ($t in @($results['throughput'])) {
     if ($t) { $lines.Add("| Throughput, concurrency $($t.concurrency) | $($t.workflowEventsPerSecond) events/s vs raw move $($t.rawMovesPerSecond)/s: **$($t.ratio)x** | >= 0.6x |") }
+    if ($t -and $null -ne $t.rawEventsPerSecond) { $lines.Add("| Of the raw event limit (its storage calls alone), concurrency $($t.concurrency) | $($t.workflowEventsPerSecond) vs $($t.rawEventsPerSecond)/s: **$($t.ratioToRawEvent)x** | - |") }
     if ($t -and $t.concurrency -eq 1 -and $null -ne $t.stageMsPerEvent) { $lines.Add("| Critical path of one event (concurrency 1): its stages / the worker's CPU | $($t.stageMsPerEvent) ms / $($t.cpuMsPerEvent) ms CPU per event | |") }
 }
 if ($i = $results['idle']) { $lines.Add("| Idle worker: storage transactions per minute | $($i.perMinute) ($($i.storageOps) in $($i.seconds) s, start-up included) | no more than before |") }
@@ -530,6 +553,7 @@ if ($s = $results['startup']) {
 if ($m = $results['memory']) {
     $kept = if ($null -ne $m['retainedAt10NMB']) { "; managed heap kept after the run: $($m.retainedAtNMB) vs $($m.retainedAt10NMB) MB" } else { '' }
     $lines.Add("| Peak working set, $($m.eventsN) vs $(10 * $m.eventsN) events | $($m.peakAtNMB) MB vs $($m.peakAt10NMB) MB: **$($m.ratio)x**$kept | <= 1.1x |")
+    if ($null -ne $m['gcCommittedAt10NMB']) { $lines.Add("| Of it, after N / 5 N / 10 N: peak working set / GC committed / JIT-compiled methods; threads after N / 10 N | $($m.peakAtNMB) / $($m.peakAt5NMB) / $($m.peakAt10NMB) MB; $($m.gcCommittedAtNMB) / $($m.gcCommittedAt5NMB) / $($m.gcCommittedAt10NMB) MB; $($m.jitMethodsAtN) / $($m.jitMethodsAt5N) / $($m.jitMethodsAt10N); $($m.threadsAtN) / $($m.threadsAt10N) | - |") }
 }
 if ($u = $results['burst']) {
     $lines.Add("| Burst: $($u.events) VMs at once, $($u.workers) workers, quota $($u.quota) | **$($u.completionSeconds) s** vs floor $($u.floorSeconds) s: **$($u.ratio)x**; jobs **$($u.jobsCreated)**, 429s $($u.throttled429), deferred $($u.deferrals), poisoned **$($u.poisoned)**, lost **$($u.lost)**, highest attempt **$($u.maxAttempt)**, highest dequeue count $($u.maxDequeueCount) | <= 1.15x; 0 poisoned, lost, duplicate; attempt 1 |")

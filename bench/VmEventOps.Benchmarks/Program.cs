@@ -4,13 +4,15 @@ using VmEventOps.Benchmarks;
 // build.ps1 -Task Bench drives this tool (bench/Invoke-Benchmark.ps1); each mode prints one JSON line.
 //   micro [BenchmarkDotNet arguments]   the engine's hot paths, with allocations
 //   seed --connection CS --queue Q --sample FILE --first I --count N [--concurrency C] [--rate R] [--sent FILE] [--after-empty SECONDS]
-//   raw-move --connection CS --source Q --target Q --count N --concurrency C
+//   raw-move --connection CS --source Q --target Q --count N --concurrency C [--warm N]
+//   raw-event --connection CS --source Q --target Q --table T --count N --concurrency C [--warm N]
 //   proxy --queue URL --table URL       counting proxy in front of Azurite, until standard input closes
 return args switch
 {
     ["micro", .. var rest] => RunMicro(rest),
     ["seed", .. var rest] => await EventSeeder.RunAsync(new Arguments(rest)),
-    ["raw-move", .. var rest] => await RawMove.RunAsync(new Arguments(rest)),
+    ["raw-move", .. var rest] => await RawMove.RunMoveAsync(new Arguments(rest)),
+    ["raw-event", .. var rest] => await RawMove.RunEventAsync(new Arguments(rest)),
     ["proxy", .. var rest] => await StorageProxy.RunAsync(new Arguments(rest)),
     _ => Usage(),
 };
@@ -23,6 +25,6 @@ static int RunMicro(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: VmEventOps.Benchmarks micro|seed|raw-move|proxy ... (see Program.cs)");
+    Console.Error.WriteLine("usage: VmEventOps.Benchmarks micro|seed|raw-move|raw-event|proxy ... (see Program.cs)");
     return 2;
 }

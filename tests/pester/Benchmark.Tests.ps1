@@ -21,6 +21,9 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
             $row.rawMovesPerSecond | Should -BeGreaterThan 0
             $row.workflowEventsPerSecond | Should -BeGreaterThan 0
             $row.ratio | Should -BeGreaterThan 0
+            # The limit of the workflow's own storage calls (insert, send beside replace, delete), measured the same way.
+            $row.rawEventsPerSecond | Should -BeGreaterThan 0
+            [math]::Abs($row.ratioToRawEvent - $row.workflowEventsPerSecond / $row.rawEventsPerSecond) | Should -BeLessOrEqual 0.02
             $row.cpuMsPerEvent | Should -BeGreaterThan 0
             $row.stageMsPerEvent | Should -BeGreaterThan 0
             $row.stageMedianMs.PSObject.Properties.Name | Should -Contain 'VmLookup'
@@ -62,6 +65,11 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
         # What the worker kept on the managed heap after each run, so growth can be told from a leak.
         $script:Results.memory.retainedAtNMB | Should -BeGreaterThan 0
         $script:Results.memory.retainedAt10NMB | Should -BeGreaterThan 0
+        # Marked in the same worker after N and 5 N results: peaks only grow, and so does the JIT's count.
+        $script:Results.memory.peakAt5NMB | Should -BeGreaterOrEqual $script:Results.memory.peakAtNMB
+        $script:Results.memory.peakAt10NMB | Should -BeGreaterOrEqual $script:Results.memory.peakAt5NMB
+        $script:Results.memory.jitMethodsAt10N | Should -BeGreaterOrEqual $script:Results.memory.jitMethodsAtN
+        $script:Results.memory.gcCommittedAtNMB | Should -BeGreaterThan 0
         Get-Content -Raw (Join-Path $script:Out 'results.md') | Should -Match '\| Throughput, concurrency 4 \|'
     }
 }

@@ -7,7 +7,8 @@ namespace VmEventOps.Engine.Workflow;
 /// <summary>
 /// A worker's lease on a received message: renewed every third of its length from receipt (while the message waits for a
 /// slot and while it is processed), so a slow step never lets it reappear; settling stops renewal and hands over the
-/// latest pop receipt. <see cref="Deferral"/> is the worker's stop; <see cref="Deadline"/> its run's end.
+/// latest pop receipt. <see cref="Deferral"/> is the worker's stop; <see cref="Deadline"/> its run's end. Settling also
+/// tells the worker (<c>onSettled</c>, once) that only the message's routing is left, so its slot can take the next one.
 /// </summary>
 internal sealed class RenewingLease : MessageLease, IAsyncDisposable
 {
@@ -15,12 +16,14 @@ internal sealed class RenewingLease : MessageLease, IAsyncDisposable
     private readonly Task _renewal;
     private readonly CancellationToken _stopping;
     private readonly DateTimeOffset? _runEnds;
+    private Action? _onSettled;
     private VmEventMessage _current;
     private bool _disposed;
 
-    public RenewingLease(VmEventMessage message, TimeSpan lease, QueueManager queues, IHostLog log, DateTimeOffset? runEnds, CancellationToken stopping)
+    public RenewingLease(VmEventMessage message, TimeSpan lease, QueueManager queues, IHostLog log, DateTimeOffset? runEnds, CancellationToken stopping, Action? onSettled = null)
     {
         _current = message;
+        _onSettled = onSettled;
         _stopping = stopping;
         _runEnds = runEnds;
         // Renewal ends when the lease is disposed (its own token), not when the run stops: a held message stays hidden until settled.
@@ -35,6 +38,7 @@ internal sealed class RenewingLease : MessageLease, IAsyncDisposable
     {
         await _done.CancelAsync().ConfigureAwait(false);
         await _renewal.ConfigureAwait(false);
+        Interlocked.Exchange(ref _onSettled, null)?.Invoke();
         return _current;
     }
 

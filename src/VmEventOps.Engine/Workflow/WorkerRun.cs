@@ -7,9 +7,11 @@ using VmEventOps.Engine.Telemetry;
 namespace VmEventOps.Engine.Workflow;
 
 /// <summary>
-/// One run of a <see cref="QueueWorker"/>: at most Concurrency messages processed at once and up to a batch more waiting
-/// their turn, leased (and renewed), so a slot that frees never waits for a receive; a new receive goes out once half a
-/// batch of room is free. Idle, it polls less often the longer nothing comes, as the Functions listener does.
+/// One run of a <see cref="QueueWorker"/>: at most Concurrency messages in their work (lookups, checks, the job) at once
+/// and up to a batch more waiting their turn or being routed, leased (and renewed), so a slot that frees never waits for
+/// a receive; a new receive goes out once half a batch of room is free. A message whose outcome is decided hands its slot
+/// to the next while its record and destination are written (storage only, which the next message's work does not wait
+/// for). Idle, it polls less often the longer nothing comes, as the Functions listener does.
 /// </summary>
 internal sealed class WorkerRun : IDisposable
 {
@@ -192,10 +194,11 @@ internal sealed class WorkerRun : IDisposable
     // it is processed. A message still waiting when the run stops is given back at once (made visible) and null returned.
     private async Task<VmEventResult?> ProcessWithLeaseAsync(VmEventMessage message)
     {
-        await using var held = new RenewingLease(message, _settings.Lease, _queues, _log, _runEnds, _limit.Token);
+        var slot = new SlotHold(_slots);
+        await using var held = new RenewingLease(message, _settings.Lease, _queues, _log, _runEnds, _limit.Token, slot.Release);
         try
         {
-            await _slots.WaitAsync(_limit.Token).ConfigureAwait(false);
+            await slot.AcquireAsync(_limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -212,7 +215,7 @@ internal sealed class WorkerRun : IDisposable
         }
         finally
         {
-            _slots.Release();
+            slot.Release();
         }
     }
 

@@ -35,7 +35,7 @@ namespace VmEventOps.Commands;
 [OutputType(typeof(VmEventResult), typeof(WorkerSummary))]
 public sealed class StartVmEventWorkerCommand : ConfiguredCmdlet
 {
-    /// <summary><para type="description">Messages processed at once.</para></summary>
+    /// <summary><para type="description">Messages in their work at once (the VM lookup, the checks, the job). A message whose outcome is decided frees its slot while its record and destination are written.</para></summary>
     [Parameter]
     [ValidateRange(1, 256)]
     [PSDefaultValue(Value = 8)]

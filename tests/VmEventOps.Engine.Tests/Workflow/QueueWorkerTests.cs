@@ -106,6 +106,21 @@ public sealed class QueueWorkerTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lease_WhenSettledForRouting_ShouldTellTheWorkerOnceSoItsSlotTakesTheNextMessage()
+    {
+        var message = new VmEventMessage { MessageId = "m-1", PopReceipt = "p-1", Queue = QueueKind.Main, QueueName = "main", Body = "{}" };
+        var told = 0;
+        var lease = new RenewingLease(message, TimeSpan.FromMinutes(1), VmEventEngine.For(_options).Queues(NullHostLog.Instance), NullHostLog.Instance, null, CancellationToken.None, () => told++);
+
+        var settled = await lease.SettleAsync(message);   // the router begins the routing
+        Assert.Equal(1, told);
+        await lease.DisposeAsync();                       // the message ends
+
+        Assert.Equal(1, told);
+        Assert.Equal("p-1", settled.PopReceipt);
+    }
+
+    [Fact]
     public async Task Run_StoppedWhileMessagesWaitTheirTurn_ShouldFinishTheStartedOneAndGiveTheOthersBackAtOnce()
     {
         var vms = Enumerable.Range(0, 4).Select(i => _arm.Model.AddVm(Sub, "rg-app", $"vm-wait-{i}", [$"10.0.2.{i + 10}"])).ToArray();
