@@ -6,16 +6,20 @@
 .DESCRIPTION
     Every rate is also given as a ratio to a limit measured in the same run, because absolute numbers drift on shared
     machines. Scenarios:
-    1. Raw limit: receive 32, send each to another queue, delete it, at each concurrency, with the SDK the engine uses.
+    1. Raw limits: receive 32, send each to another queue, delete it, at each concurrency, with the SDK the engine uses;
+       and the raw event limit: the same loop doing a new VM's storage calls (insert, send beside replace, delete).
+       Each moves 20 messages untimed first.
     2. Workflow: Start-VmEventWorker -UntilEmpty in its own pwsh over N fresh VM events (ARM and identity emulators,
-       SQLite database check) at each concurrency; events/s and the ratio to (1), and beside it an event's critical path
+       SQLite database check) at each concurrency, after 20 events of another queue untimed (a running worker);
+       events/s and the ratios to (1), and beside it an event's critical path
        (the median sum of its stages, the state read and the VM GET overlapping) and the worker's CPU per event.
     3. Calls per event: the same workflow with storage behind a counting proxy; ARM requests per VM by operation,
        token requests, table and queue operations per event; then the same worker idle on the drained queues for
        -IdleSeconds: its storage transactions per minute (what polling costs when nothing arrives).
     4. Latency: events enqueued at half the measured rate (concurrency 8) while a worker runs; enqueue to outcome.
     5. Start-up: median of 5 of Import-Module plus a first call to storage, over the median of 5 bare pwsh starts.
-    6. Memory: the worker's peak working set at N and at 10 x N events (concurrency 8).
+    6. Memory: one worker fed 10 x N events (concurrency 8), its peak working set, GC committed memory, threads and
+       JIT-compiled methods marked after N, 5 N and 10 N results.
     7. Burst (-Scenario Burst, or All): N fresh VM events enqueued at once, -Workers competing worker processes (as
        Functions instances would), an Automation account that accepts -Quota jobs (count/seconds, Automation's 100 per
        30 s scaled in time); completion time against the quota floor (N / count x seconds), jobs, 429s, poison, the
@@ -112,8 +116,8 @@ function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAft
     # Start-VmEventWorker in a pwsh of its own; returns its summary and its peak working set. -WarmUpQueue: a queue of other
     # events it works through first, untimed and uncounted (a running worker, as a warm Functions instance is; start-up is
     # measured on its own).
-    $warm = if ($WarmUpQueue) { "`$env:VMEVENTOPS_QUEUENAME = '$WarmUpQueue'; `$null = Start-VmEventWorker -Concurrency $Concurrency -UntilEmpty; `$env:VMEVENTOPS_QUEUENAME = '$($Settings.VMEVENTOPS_QUEUENAME)'" } else { '' }
     $batch = [math]::Min(32, [math]::Max(16, $Concurrency))
+    $warm = if ($WarmUpQueue) { "`$env:VMEVENTOPS_QUEUENAME = '$WarmUpQueue'; `$null = Start-VmEventWorker -Concurrency $Concurrency -BatchSize $batch -UntilEmpty; `$env:VMEVENTOPS_QUEUENAME = '$($Settings.VMEVENTOPS_QUEUENAME)'" } else { '' }
     $record = if ($CompletionsFile) {
         "| Where-Object { `$_.PSObject.TypeNames[0] -like '*VmEventResult' } | ForEach-Object { `$completions.Add(`"`$(`$_.VmName)``t`$([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds())``t`$(`$_.ElapsedMs)`"); `$_ } | Select-Object -First $StopAfter"
     } else { '' }
@@ -121,6 +125,14 @@ function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAft
     $script = Join-Path $work "worker-$([guid]::NewGuid().ToString('n')).ps1"
     Set-Content $script @"
 `$ErrorActionPreference = 'Stop'
+# Where the working set is: its peak, what the GC holds committed (its heaps and their budgets), the threads, the code the JIT compiled.
+function Measure-Process {
+    `$process = [Diagnostics.Process]::GetCurrentProcess()
+    @{
+        PeakWorkingSetMB = [math]::Round(`$process.PeakWorkingSet64 / 1MB, 1); GcCommittedMB = [math]::Round([GC]::GetGCMemoryInfo().TotalCommittedBytes / 1MB, 1)
+        Threads = `$process.Threads.Count; JitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$false)
+    }
+}
 Import-Module '$ModulePath'
 $warm
 `$completions = [Collections.Generic.List[string]]::new()
@@ -135,7 +147,7 @@ Start-VmEventWorker -Concurrency $Concurrency -BatchSize $batch $until $record |
     if (`$_.PSObject.TypeNames[0] -notlike '*VmEventResult') { return }
     `$processed++
     # -MarkAt: the process as it stood after so many results, to compare with the end of the same run.
-    if (`$processed -in @($($MarkAt -join ','))) { `$marks["`$processed"] = @{ PeakWorkingSetMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1); GcCommittedMB = [math]::Round([GC]::GetGCMemoryInfo().TotalCommittedBytes / 1MB, 1); Threads = [Diagnostics.Process]::GetCurrentProcess().Threads.Count; JitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$false) } }
+    if (`$processed -in @($($MarkAt -join ','))) { `$marks["`$processed"] = Measure-Process }
     if ("`$(`$_.Outcome)" -eq 'Succeeded') { `$succeeded++ }
     `$stages = `$_.Stages; `$sum = 0
     foreach (`$k in `$stages.Keys) {
@@ -152,18 +164,20 @@ if ('$CompletionsFile') { [IO.File]::WriteAllLines('$CompletionsFile', `$complet
 function Get-Median(`$values) { `$sorted = @(`$values | Sort-Object); if (`$sorted.Count) { `$sorted[[int]((`$sorted.Count - 1) / 2)] } else { 0 } }
 `$medians = [ordered]@{}
 foreach (`$k in `$byStage.Keys) { `$medians[`$k] = Get-Median `$byStage[`$k] }
+# The peak before the garbage is collected; the GC's committed memory, threads and code after it.
+`$peak = (Measure-Process).PeakWorkingSetMB
+`$retained = [math]::Round([GC]::GetTotalMemory(`$true) / 1MB, 1)
+`$state = Measure-Process
 [pscustomobject]@{
     Seconds = if (`$summary) { `$summary.Elapsed.TotalSeconds } else { `$clock.Elapsed.TotalSeconds }
     Processed = `$processed
     Succeeded = `$succeeded
-    PeakWorkingSetMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1)
+    PeakWorkingSetMB = `$peak
     # What the run left on the managed heap once the garbage is collected: flat from N to 10 N unless something keeps per event.
-    RetainedMB = [math]::Round([GC]::GetTotalMemory(`$true) / 1MB, 1)
-    # Where the rest of the working set is: what the GC holds committed (its heaps and their budgets), the threads, the code
-    # the JIT compiled.
-    GcCommittedMB = [math]::Round([GC]::GetGCMemoryInfo().TotalCommittedBytes / 1MB, 1)
-    Threads = [Diagnostics.Process]::GetCurrentProcess().Threads.Count
-    JitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$false)
+    RetainedMB = `$retained
+    GcCommittedMB = `$state.GcCommittedMB
+    Threads = `$state.Threads
+    JitMethods = `$state.JitMethods
     Marks = `$marks
     # The worker process's CPU (engine, SDK clients and PowerShell) per event processed.
     CpuMsPerEvent = if (`$processed) { [math]::Round(`$cpu.TotalMilliseconds / `$processed, 2) } else { 0 }

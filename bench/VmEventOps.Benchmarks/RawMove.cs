@@ -63,23 +63,25 @@ internal static class RawMove
             while (Interlocked.Increment(ref next) < count + warm) await source.SendMessageAsync(body);
         }));
 
-        // The warm-up, one at a time and never more than asked: the rest stay for the timed part.
-        for (var warmed = 0; warmed < warm;)
-        {
-            foreach (var message in (await source.ReceiveMessagesAsync(Math.Min(32, warm - warmed), TimeSpan.FromMinutes(5))).Value)
-            {
-                await work(message);
-                warmed++;
-            }
-        }
-
-        var moved = 0;
+        // The warm-up one at a time, never more than asked: the rest stay for the timed part.
+        await MoveAsync(source, warm, 1, work);
         var clock = Stopwatch.StartNew();
+        var moved = await MoveAsync(source, count, concurrency, work);
+        clock.Stop();
+
+        Console.WriteLine(JsonSerializer.Serialize(new { count = moved, concurrency, seconds = clock.Elapsed.TotalSeconds, rate = moved / clock.Elapsed.TotalSeconds }));
+        return 0;
+    }
+
+    // Receives and works through `count` messages in `concurrency` loops; a loop asks for no more than are left.
+    private static async Task<int> MoveAsync(QueueClient source, int count, int concurrency, Func<QueueMessage, Task> work)
+    {
+        var moved = 0;
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             while (Volatile.Read(ref moved) < count)
             {
-                var batch = (await source.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
+                var batch = (await source.ReceiveMessagesAsync(Math.Clamp(count - Volatile.Read(ref moved), 1, 32), TimeSpan.FromMinutes(5))).Value;
                 if (batch.Length == 0)
                 {
                     await Task.Delay(20);
@@ -93,9 +95,6 @@ internal static class RawMove
                 }
             }
         }));
-        clock.Stop();
-
-        Console.WriteLine(JsonSerializer.Serialize(new { count = moved, concurrency, seconds = clock.Elapsed.TotalSeconds, rate = moved / clock.Elapsed.TotalSeconds }));
-        return 0;
+        return moved;
     }
 }
