@@ -17,9 +17,11 @@
        token requests, table and queue operations per event; then the same worker idle on the drained queues for
        -IdleSeconds: its storage transactions per minute (what polling costs when nothing arrives).
     4. Latency: events enqueued at half the measured rate (concurrency 8) while a worker runs; enqueue to outcome.
-    5. Start-up: median of 5 of Import-Module plus a first call to storage, over the median of 5 bare pwsh starts.
+    5. Start-up: median of 5 of Import-Module plus a first call to storage, over the median of 5 bare pwsh starts; the
+       same for a one-cmdlet binary module (bench/VmEventOps.StartupFloor: what PowerShell spends on any binary module);
+       and, timed inside 3 fresh processes, the import and the first call with the JIT's time and methods compiled.
     6. Memory: one worker fed 10 x N events (concurrency 8), its peak working set, GC committed memory, threads and
-       JIT-compiled methods marked after N, 5 N and 10 N results.
+       JIT-compiled methods marked after N, 5 N and 10 N results; then the same with DOTNET_TieredPGO=0.
     7. Burst (-Scenario Burst, or All): N fresh VM events enqueued at once, -Workers competing worker processes (as
        Functions instances would), an Automation account that accepts -Quota jobs (count/seconds, Automation's 100 per
        30 s scaled in time); completion time against the quota floor (N / count x seconds), jobs, 429s, poison, the
@@ -197,6 +199,45 @@ function Add-Events([hashtable] $Settings, [int] $First, [int] $Count, [double] 
     Invoke-Tool @arguments
 }
 
+function Build-StartupFloor {
+    # The one-cmdlet module of bench/VmEventOps.StartupFloor, built into the output folder; returns its manifest.
+    $floor = Join-Path $OutFolder 'floor'
+    $output = & dotnet build (Join-Path $PSScriptRoot 'VmEventOps.StartupFloor/VmEventOps.StartupFloor.csproj') -c Release -o $floor --nologo -v quiet 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "The start-up floor module did not build: $output" }
+    Join-Path $floor 'StartupFloor.psd1'
+}
+
+function Test-ReadyToRun([string] $Path) {
+    # True when the assembly carries precompiled (ReadyToRun) code: its CLI header has a managed native header.
+    $stream = [IO.File]::OpenRead($Path)
+    try {
+        $reader = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+        $header = $reader.PEHeaders.CorHeader
+        $null -ne $header -and $header.ManagedNativeHeaderDirectory.Size -gt 0
+    }
+    finally { $stream.Dispose() }
+}
+
+function Measure-StartupInProcess([string] $Module, [string] $Command, [hashtable] $Environment = @{}) {
+    # Import-Module and the first call timed inside 3 fresh processes, each with the JIT's time and the methods it
+    # compiled (System.Runtime.JitInfo); medians.
+    $script = Join-Path $work "startup-$([guid]::NewGuid().ToString('n')).ps1"
+    Set-Content $script @"
+`$ErrorActionPreference = 'Stop'
+function Get-Jit { [pscustomobject]@{ Ms = [System.Runtime.JitInfo]::GetCompilationTime(`$false).TotalMilliseconds; Methods = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$false) } }
+`$clock = [Diagnostics.Stopwatch]::StartNew(); `$j0 = Get-Jit
+Import-Module '$Module'
+`$importMs = `$clock.Elapsed.TotalMilliseconds; `$j1 = Get-Jit; `$clock.Restart()
+`$null = $Command
+`$callMs = `$clock.Elapsed.TotalMilliseconds; `$j2 = Get-Jit
+@{ importMs = `$importMs; importJitMs = `$j1.Ms - `$j0.Ms; importMethods = `$j1.Methods - `$j0.Methods; callMs = `$callMs; callJitMs = `$j2.Ms - `$j1.Ms; callMethods = `$j2.Methods - `$j1.Methods } | ConvertTo-Json -Compress
+"@
+    $runs = foreach ($i in 1..3) { Invoke-PwshFile -Path $script -Environment $Environment }
+    $medians = [ordered]@{}
+    foreach ($name in 'importMs', 'importJitMs', 'importMethods', 'callMs', 'callJitMs', 'callMethods') { $medians[$name] = [math]::Round((Get-Median @($runs.$name)), 0) }
+    $medians
+}
+
 # A partial run (-Scenario Throughput, Burst or Sweep) replaces its own results in an existing results.json and keeps the rest.
 $resultsFile = Join-Path $OutFolder 'results.json'
 $results = if ($Scenario -ne 'All' -and (Test-Path $resultsFile)) { Get-Content -Raw $resultsFile | ConvertFrom-Json -AsHashtable } else { [ordered]@{} }
@@ -213,7 +254,7 @@ if ($Scenario -in 'All', 'Throughput') {
     $latencyEvents = [math]::Min($Events, 1000)
     # Each throughput run starts on a running worker and a warm raw mover: this many messages first, untimed.
     $warmUp = 20
-    $totalVms = ($Events + $warmUp) * $Concurrency.Count + $counted + $latencyEvents + 10 * $Events + 10
+    $totalVms = ($Events + $warmUp) * $Concurrency.Count + $counted + $latencyEvents + 20 * $Events + 10
 
     Write-Step "Starting Azurite, the emulators ($totalVms VMs) and the counting storage proxy"
     $script:Azurite = Start-TestAzurite
@@ -331,32 +372,60 @@ if ($Scenario -in 'All', 'Throughput') {
         }
 
         # ---- 5: start-up
-        Write-Step 'Start-up: 5 bare pwsh starts and 5 with Import-Module plus a first call'
+        Write-Step 'Start-up: 5 bare pwsh starts, 5 with Import-Module plus a first call, and the floor module'
+        $floorModule = Build-StartupFloor
         $bare = foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command 'exit 0' }).TotalMilliseconds }
         $withModule = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } {
             foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; `$null = Get-VmEventQueueStatus" }).TotalMilliseconds }
         }
         # And a command that needs no Azure SDK at all: what an import costs before any client is built.
         $withConfiguration = foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; `$null = Get-VmEventConfiguration" }).TotalMilliseconds }
+        # The floor: what this PowerShell spends on any binary module, imported and its one cmdlet run.
+        $withFloor = foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$floorModule'; `$null = Get-StartupFloor" }).TotalMilliseconds }
+        $bareMedian = Get-Median $bare
+        $floorOverhead = (Get-Median $withFloor) - $bareMedian
         $results.startup = [ordered]@{
-            bareMedianMs = [math]::Round((Get-Median $bare), 0); moduleMedianMs = [math]::Round((Get-Median $withModule), 0)
-            overheadMs = [math]::Round((Get-Median $withModule) - (Get-Median $bare), 0); firstCall = 'Get-VmEventQueueStatus (Azurite)'
-            configurationMedianMs = [math]::Round((Get-Median $withConfiguration), 0); configurationOverheadMs = [math]::Round((Get-Median $withConfiguration) - (Get-Median $bare), 0)
+            bareMedianMs = [math]::Round($bareMedian, 0); moduleMedianMs = [math]::Round((Get-Median $withModule), 0)
+            overheadMs = [math]::Round((Get-Median $withModule) - $bareMedian, 0); firstCall = 'Get-VmEventQueueStatus (Azurite)'
+            configurationMedianMs = [math]::Round((Get-Median $withConfiguration), 0); configurationOverheadMs = [math]::Round((Get-Median $withConfiguration) - $bareMedian, 0)
+            floorMedianMs = [math]::Round((Get-Median $withFloor), 0); floorOverheadMs = [math]::Round($floorOverhead, 0)
+            overFloorMs = [math]::Round((Get-Median $withModule) - $bareMedian - $floorOverhead, 0)
+            configurationOverFloorMs = [math]::Round((Get-Median $withConfiguration) - $bareMedian - $floorOverhead, 0)
+            # Whether this PowerShell's own code is precompiled: when it is not, every code path an import takes the first
+            # time is compiled by the JIT, in any module's import.
+            powerShellPrecompiled = Test-ReadyToRun (Join-Path $PSHOME 'System.Management.Automation.dll')
+            moduleEnginePrecompiled = Test-ReadyToRun (Join-Path (Split-Path $ModulePath) 'Dependencies/VmEventOps.Engine.dll')
+            # Timed inside the process: the import and the first call, each with the JIT's time and the methods it compiled.
+            inProcess = [ordered]@{
+                floor         = Measure-StartupInProcess $floorModule 'Get-StartupFloor'
+                configuration = Measure-StartupInProcess $ModulePath 'Get-VmEventConfiguration'
+                queue         = Measure-StartupInProcess $ModulePath 'Get-VmEventQueueStatus' @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString }
+            }
         }
 
         # ---- 6: memory after N and after 10 x N events of one running worker (the same process, the same pipeline)
         Write-Step "Memory: $(10 * $Events) events at concurrency 8, the process marked after $Events"
         # Fed at half the measured rate while the worker runs, as a steady stream of new VMs: Azurite slows down badly
         # with thousands of messages waiting in a queue, and the worker's memory, not Azurite's backlog, is what is measured.
-        $settings = New-WorkerSettings 'mem-10n'
-        $null = Add-Events $settings (Get-VmRange 1) 1
-        $bigFirst = Get-VmRange (10 * $Events)
+        function Measure-WorkerMemory([string] $Name, [hashtable] $Runtime = @{}) {
+            $settings = (New-WorkerSettings $Name) + $Runtime
+            $null = Add-Events $settings (Get-VmRange 1) 1
+            $bigFirst = Get-VmRange (10 * $Events)
+            $feeder = Start-Process dotnet -ArgumentList @($Tool, 'seed', '--connection', $azurite.ConnectionString, '--queue', $settings.VMEVENTOPS_QUEUENAME, '--first', "$bigFirst", '--count', "$(10 * $Events)", '--rate', "$feed") -PassThru -NoNewWindow -RedirectStandardOutput (Join-Path $work "feed-$Name.out")
+            $run = Invoke-Worker $settings 8 -StopAfter (10 * $Events + 1) -CompletionsFile (Join-Path $work "done-$Name.tsv") -MaxSeconds ([int](10 * $Events / $feed) + 300) -MarkAt ($Events + 1), (5 * $Events + 1)
+            $feeder.WaitForExit()
+            $run
+        }
         $feed = [math]::Round($rate8 / 2, 1)
-        $feeder = Start-Process dotnet -ArgumentList @($Tool, 'seed', '--connection', $azurite.ConnectionString, '--queue', $settings.VMEVENTOPS_QUEUENAME, '--first', "$bigFirst", '--count', "$(10 * $Events)", '--rate', "$feed") -PassThru -NoNewWindow -RedirectStandardOutput (Join-Path $work 'feed.out')
-        $big = Invoke-Worker $settings 8 -StopAfter (10 * $Events + 1) -CompletionsFile (Join-Path $work 'done-10n.tsv') -MaxSeconds ([int](10 * $Events / $feed) + 300) -MarkAt ($Events + 1), (5 * $Events + 1)
-        $feeder.WaitForExit()
+        $big = Measure-WorkerMemory 'mem-10n'
         $atN = $big.Marks."$($Events + 1)"
         $at5N = $big.Marks."$(5 * $Events + 1)"
+        # The same worker with the runtime's dynamic PGO off (DOTNET_TieredPGO=0, a documented runtime setting): what
+        # grows from N to 10 N is the JIT recompiling hot code, and most of those recompiles are PGO's instrumented tiers.
+        Write-Step "Memory: the same $(10 * $Events) events with DOTNET_TieredPGO=0"
+        Reset-Azurite
+        $noPgo = Measure-WorkerMemory 'mem-10n-nopgo' @{ DOTNET_TieredPGO = '0' }
+        $noPgoAtN = $noPgo.Marks."$($Events + 1)"
         $results.memory = [ordered]@{
             eventsN = $Events; peakAtNMB = $atN.PeakWorkingSetMB; peakAt10NMB = $big.PeakWorkingSetMB
             ratio = [math]::Round($big.PeakWorkingSetMB / $atN.PeakWorkingSetMB, 2); fedAtEventsPerSecond = $feed; processedAt10N = $big.Processed
@@ -367,6 +436,11 @@ if ($Scenario -in 'All', 'Throughput') {
             jitMethodsAtN = $atN.JitMethods; jitMethodsAt10N = $big.JitMethods
             # Half way: whether what grows levels off (code compiled once per method) or keeps growing (per event).
             peakAt5NMB = $at5N.PeakWorkingSetMB; jitMethodsAt5N = $at5N.JitMethods; gcCommittedAt5NMB = $at5N.GcCommittedMB
+            withoutPgo = [ordered]@{
+                peakAtNMB = $noPgoAtN.PeakWorkingSetMB; peakAt10NMB = $noPgo.PeakWorkingSetMB; ratio = [math]::Round($noPgo.PeakWorkingSetMB / $noPgoAtN.PeakWorkingSetMB, 2)
+                jitMethodsAtN = $noPgoAtN.JitMethods; jitMethodsAt10N = $noPgo.JitMethods; processedAt10N = $noPgo.Processed; cpuMsPerEvent = $noPgo.CpuMsPerEvent
+            }
+            cpuMsPerEvent = $big.CpuMsPerEvent
         }
     }
     finally {
@@ -563,10 +637,18 @@ if ($l = $results['latency']) {
 if ($s = $results['startup']) {
     $lines.Add("| Start-up: Import-Module + first call (Get-VmEventQueueStatus) over bare pwsh | **$($s.overheadMs) ms** ($($s.moduleMedianMs) vs $($s.bareMedianMs) ms, medians of 5) | <= 150 ms |")
     if ($null -ne $s['configurationOverheadMs']) { $lines.Add("| Start-up: Import-Module + Get-VmEventConfiguration over bare pwsh | **$($s.configurationOverheadMs) ms** ($($s.configurationMedianMs) vs $($s.bareMedianMs) ms, medians of 5) | <= 150 ms |") }
+    if ($null -ne $s['floorOverheadMs']) {
+        $precompiled = if ($s.powerShellPrecompiled) { 'precompiled' } else { 'not precompiled (IL only)' }
+        $lines.Add("| Start-up floor: a one-cmdlet binary module, Import-Module + its cmdlet, over bare pwsh | **$($s.floorOverheadMs) ms** ($($s.floorMedianMs) vs $($s.bareMedianMs) ms, medians of 5); this PowerShell's own code is $precompiled | - |")
+        $lines.Add("| Start-up over the floor: queue cmdlet / configuration | **$($s.overFloorMs) / $($s.configurationOverFloorMs) ms** | - |")
+        $f = $s.inProcess.floor; $c = $s.inProcess.configuration; $q = $s.inProcess.queue
+        $lines.Add("| Start-up inside the process, ms (JIT ms, methods compiled), medians of 3: import; first call | floor $($f.importMs) ($($f.importJitMs), $($f.importMethods)); $($f.callMs) ($($f.callJitMs), $($f.callMethods)). Configuration $($c.importMs) ($($c.importJitMs), $($c.importMethods)); $($c.callMs) ($($c.callJitMs), $($c.callMethods)). Queue $($q.importMs) ($($q.importJitMs), $($q.importMethods)); $($q.callMs) ($($q.callJitMs), $($q.callMethods)) | - |")
+    }
 }
 if ($m = $results['memory']) {
     $kept = if ($null -ne $m['retainedAt10NMB']) { "; managed heap kept after the run: $($m.retainedAtNMB) vs $($m.retainedAt10NMB) MB" } else { '' }
     $lines.Add("| Peak working set, $($m.eventsN) vs $(10 * $m.eventsN) events | $($m.peakAtNMB) MB vs $($m.peakAt10NMB) MB: **$($m.ratio)x**$kept | <= 1.1x |")
+    if ($w = $m['withoutPgo']) { $lines.Add("| The same with the runtime's dynamic PGO off (DOTNET_TieredPGO=0) | $($w.peakAtNMB) MB vs $($w.peakAt10NMB) MB: **$($w.ratio)x**; JIT-compiled methods $($w.jitMethodsAtN) / $($w.jitMethodsAt10N) (PGO on: $($m.jitMethodsAtN) / $($m.jitMethodsAt10N)); CPU per event $($w.cpuMsPerEvent) vs $($m.cpuMsPerEvent) ms | - |") }
     if ($null -ne $m['gcCommittedAt10NMB']) { $lines.Add("| Of it, after N / 5 N / 10 N: peak working set / GC committed / JIT-compiled methods; threads after N / 10 N | $($m.peakAtNMB) / $($m.peakAt5NMB) / $($m.peakAt10NMB) MB; $($m.gcCommittedAtNMB) / $($m.gcCommittedAt5NMB) / $($m.gcCommittedAt10NMB) MB; $($m.jitMethodsAtN) / $($m.jitMethodsAt5N) / $($m.jitMethodsAt10N); $($m.threadsAtN) / $($m.threadsAt10N) | - |") }
 }
 if ($u = $results['burst']) {

@@ -60,6 +60,18 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
         $script:Results.startup.configurationMedianMs | Should -BeGreaterThan 0
         $script:Results.startup.bareMedianMs | Should -BeGreaterThan 0
         $script:Results.startup.moduleMedianMs | Should -BeGreaterThan 0
+        # The floor (a one-cmdlet binary module) and the same steps timed inside the process, with what the JIT compiled.
+        $script:Results.startup.floorMedianMs | Should -BeGreaterThan 0
+        # Both are over the same bare start, so it cancels (each figure rounded on its own).
+        [math]::Abs($script:Results.startup.overFloorMs - ($script:Results.startup.moduleMedianMs - $script:Results.startup.floorMedianMs)) | Should -BeLessOrEqual 1
+        $script:Results.startup.powerShellPrecompiled | Should -BeOfType [bool]
+        foreach ($case in 'floor', 'configuration', 'queue') {
+            $script:Results.startup.inProcess.$case.importMs | Should -BeGreaterThan 0
+            $script:Results.startup.inProcess.$case.importMethods | Should -BeGreaterThan 0
+            $script:Results.startup.inProcess.$case.callMethods | Should -BeGreaterOrEqual 0
+        }
+        # A first call to storage builds the SDK's clients: more code runs the first time than for the floor's cmdlet.
+        $script:Results.startup.inProcess.queue.callMethods | Should -BeGreaterThan $script:Results.startup.inProcess.floor.callMethods
         $script:Results.memory.peakAtNMB | Should -BeGreaterThan 0
         $script:Results.memory.peakAt10NMB | Should -BeGreaterThan 0
         # What the worker kept on the managed heap after each run, so growth can be told from a leak.
@@ -70,7 +82,11 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
         $script:Results.memory.peakAt10NMB | Should -BeGreaterOrEqual $script:Results.memory.peakAt5NMB
         $script:Results.memory.jitMethodsAt10N | Should -BeGreaterOrEqual $script:Results.memory.jitMethodsAtN
         $script:Results.memory.gcCommittedAtNMB | Should -BeGreaterThan 0
+        # The same worker with dynamic PGO off, fed as many events.
+        $script:Results.memory.withoutPgo.processedAt10N | Should -Be $script:Results.memory.processedAt10N
+        $script:Results.memory.withoutPgo.peakAt10NMB | Should -BeGreaterOrEqual $script:Results.memory.withoutPgo.peakAtNMB
         Get-Content -Raw (Join-Path $script:Out 'results.md') | Should -Match '\| Throughput, concurrency 4 \|'
+        Get-Content -Raw (Join-Path $script:Out 'results.md') | Should -Match '\| Start-up floor: a one-cmdlet binary module'
     }
 }
 
