@@ -218,6 +218,11 @@ function Test-ReadyToRun([string] $Path) {
     finally { $stream.Dispose() }
 }
 
+function Measure-PwshStart([string] $Command) {
+    # The median of 5 whole pwsh processes running the command, in milliseconds.
+    Get-Median @(foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command $Command }).TotalMilliseconds })
+}
+
 function Measure-StartupInProcess([string] $Module, [string] $Command, [hashtable] $Environment = @{}) {
     # Import-Module and the first call timed inside 3 fresh processes, each with the JIT's time and the methods it
     # compiled (System.Runtime.JitInfo); medians.
@@ -374,27 +379,25 @@ if ($Scenario -in 'All', 'Throughput') {
         # ---- 5: start-up
         Write-Step 'Start-up: 5 bare pwsh starts, 5 with Import-Module plus a first call, and the floor module'
         $floorModule = Build-StartupFloor
-        $bare = foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command 'exit 0' }).TotalMilliseconds }
-        $withModule = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } {
-            foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; `$null = Get-VmEventQueueStatus" }).TotalMilliseconds }
+        $bareMedian = Measure-PwshStart 'exit 0'
+        $moduleMedian = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } {
+            Measure-PwshStart "Import-Module '$ModulePath'; `$null = Get-VmEventQueueStatus"
         }
         # And a command that needs no Azure SDK at all: what an import costs before any client is built.
-        $withConfiguration = foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; `$null = Get-VmEventConfiguration" }).TotalMilliseconds }
+        $configurationMedian = Measure-PwshStart "Import-Module '$ModulePath'; `$null = Get-VmEventConfiguration"
         # The floor: what this PowerShell spends on any binary module, imported and its one cmdlet run.
-        $withFloor = foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command "Import-Module '$floorModule'; `$null = Get-StartupFloor" }).TotalMilliseconds }
-        $bareMedian = Get-Median $bare
-        $floorOverhead = (Get-Median $withFloor) - $bareMedian
+        $floorMedian = Measure-PwshStart "Import-Module '$floorModule'; `$null = Get-StartupFloor"
         $results.startup = [ordered]@{
-            bareMedianMs = [math]::Round($bareMedian, 0); moduleMedianMs = [math]::Round((Get-Median $withModule), 0)
-            overheadMs = [math]::Round((Get-Median $withModule) - $bareMedian, 0); firstCall = 'Get-VmEventQueueStatus (Azurite)'
-            configurationMedianMs = [math]::Round((Get-Median $withConfiguration), 0); configurationOverheadMs = [math]::Round((Get-Median $withConfiguration) - $bareMedian, 0)
-            floorMedianMs = [math]::Round((Get-Median $withFloor), 0); floorOverheadMs = [math]::Round($floorOverhead, 0)
-            overFloorMs = [math]::Round((Get-Median $withModule) - $bareMedian - $floorOverhead, 0)
-            configurationOverFloorMs = [math]::Round((Get-Median $withConfiguration) - $bareMedian - $floorOverhead, 0)
+            bareMedianMs = [math]::Round($bareMedian, 0); moduleMedianMs = [math]::Round($moduleMedian, 0)
+            overheadMs = [math]::Round($moduleMedian - $bareMedian, 0); firstCall = 'Get-VmEventQueueStatus (Azurite)'
+            configurationMedianMs = [math]::Round($configurationMedian, 0); configurationOverheadMs = [math]::Round($configurationMedian - $bareMedian, 0)
+            floorMedianMs = [math]::Round($floorMedian, 0); floorOverheadMs = [math]::Round($floorMedian - $bareMedian, 0)
+            # Both over the same bare start: the floor's median is the baseline.
+            overFloorMs = [math]::Round($moduleMedian - $floorMedian, 0)
+            configurationOverFloorMs = [math]::Round($configurationMedian - $floorMedian, 0)
             # Whether this PowerShell's own code is precompiled: when it is not, every code path an import takes the first
             # time is compiled by the JIT, in any module's import.
             powerShellPrecompiled = Test-ReadyToRun (Join-Path $PSHOME 'System.Management.Automation.dll')
-            moduleEnginePrecompiled = Test-ReadyToRun (Join-Path (Split-Path $ModulePath) 'Dependencies/VmEventOps.Engine.dll')
             # Timed inside the process: the import and the first call, each with the JIT's time and the methods it compiled.
             inProcess = [ordered]@{
                 floor         = Measure-StartupInProcess $floorModule 'Get-StartupFloor'
@@ -407,6 +410,7 @@ if ($Scenario -in 'All', 'Throughput') {
         Write-Step "Memory: $(10 * $Events) events at concurrency 8, the process marked after $Events"
         # Fed at half the measured rate while the worker runs, as a steady stream of new VMs: Azurite slows down badly
         # with thousands of messages waiting in a queue, and the worker's memory, not Azurite's backlog, is what is measured.
+        $feed = [math]::Round($rate8 / 2, 1)
         function Measure-WorkerMemory([string] $Name, [hashtable] $Runtime = @{}) {
             $settings = (New-WorkerSettings $Name) + $Runtime
             $null = Add-Events $settings (Get-VmRange 1) 1
@@ -416,7 +420,6 @@ if ($Scenario -in 'All', 'Throughput') {
             $feeder.WaitForExit()
             $run
         }
-        $feed = [math]::Round($rate8 / 2, 1)
         $big = Measure-WorkerMemory 'mem-10n'
         $atN = $big.Marks."$($Events + 1)"
         $at5N = $big.Marks."$(5 * $Events + 1)"
