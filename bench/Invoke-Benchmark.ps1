@@ -8,9 +8,10 @@
     machines. Scenarios:
     1. Raw limits: receive 32, send each to another queue, delete it, at each concurrency, with the SDK the engine uses;
        and the raw event limit: the same loop doing a new VM's storage calls (insert, send beside replace, delete).
-       Each moves 20 messages untimed first.
+       Each first warms up untimed on a second Azurite until the JIT has settled (rounds of -WarmUpRoundSize).
     2. Workflow: Start-VmEventWorker -UntilEmpty in its own pwsh over N fresh VM events (ARM and identity emulators,
-       SQLite database check) at each concurrency, after 20 events of another queue untimed (a running worker);
+       SQLite database check) at each concurrency, after warming up the same way on the second Azurite (a running
+       worker: tiered compilation recompiles the hot code in the background for the first several hundred events);
        events/s and the ratios to (1), and beside it an event's critical path
        (the median sum of its stages, the state read and the VM GET overlapping) and the worker's CPU per event.
     3. Calls per event: the same workflow with storage behind a counting proxy; ARM requests per VM by operation,
@@ -21,7 +22,8 @@
        same for a one-cmdlet binary module (bench/VmEventOps.StartupFloor: what PowerShell spends on any binary module);
        and, timed inside 3 fresh processes, the import and the first call with the JIT's time and methods compiled.
     6. Memory: one worker fed 10 x N events (concurrency 8), its peak working set, GC committed memory, threads and
-       JIT-compiled methods marked after N, 5 N and 10 N results; then the same with DOTNET_TieredPGO=0.
+       JIT-compiled methods marked after N, 5 N and 10 N results; then the same on a worker warmed up first (what grows
+       with the events once the JIT's tiers are done); -MemoryWithoutPgo also with DOTNET_TieredPGO=0.
     7. Burst (-Scenario Burst, or All): N fresh VM events enqueued at once, -Workers competing worker processes (as
        Functions instances would), an Automation account that accepts -Quota jobs (count/seconds, Automation's 100 per
        30 s scaled in time); completion time against the quota floor (N / count x seconds), jobs, 429s, poison, the
@@ -46,6 +48,12 @@ param(
     [int[]] $Concurrency = @(1, 8, 32),
     # Idle: how long a worker polls empty queues while its storage transactions are counted.
     [int] $IdleSeconds = 60,
+    # Warm-ups (the workflow's worker and the raw loops): rounds of this many events, at most this many rounds, until the
+    # JIT has settled (New-WarmUpScript).
+    [int] $WarmUpRounds = 12,
+    [int] $WarmUpRoundSize = 100,
+    # Memory: also run the worker with the runtime's dynamic PGO off (DOTNET_TieredPGO=0).
+    [switch] $MemoryWithoutPgo,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $Tool,
     [Parameter(Mandatory)] [string] $OutFolder,
@@ -114,12 +122,19 @@ function Reset-Azurite {
     $script:Azurite = Start-TestAzurite -BlobPort $ports.Blob -QueuePort $ports.Queue -TablePort $ports.Table
 }
 
-function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAfter = 0, [string] $CompletionsFile, [int] $MaxSeconds = 3600, [string] $WarmUpQueue, [int[]] $MarkAt = @()) {
-    # Start-VmEventWorker in a pwsh of its own; returns its summary and its peak working set. -WarmUpQueue: a queue of other
-    # events it works through first, untimed and uncounted (a running worker, as a warm Functions instance is; start-up is
-    # measured on its own).
+function Reset-WarmAzurite {
+    # The warm-up Azurite too, after each warm-up, for the same reason: the next warm-up would crawl beside the last one's messages.
+    $ports = $script:WarmAzurite.Ports
+    Stop-TestAzurite $script:WarmAzurite
+    $script:WarmAzurite = Start-TestAzurite -BlobPort $ports.Blob -QueuePort $ports.Queue -TablePort $ports.Table
+}
+
+function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAfter = 0, [string] $CompletionsFile, [int] $MaxSeconds = 3600, [switch] $WarmUp, [int[]] $MarkAt = @()) {
+    # Start-VmEventWorker in a pwsh of its own; returns its summary and its peak working set. -WarmUp: it first works
+    # through rounds of other events on the warm-up Azurite, untimed and uncounted, until the JIT has settled (a running
+    # worker, as a warm Functions instance is; start-up is measured on its own).
     $batch = [math]::Min(32, [math]::Max(16, $Concurrency))
-    $warm = if ($WarmUpQueue) { "`$env:VMEVENTOPS_QUEUENAME = '$WarmUpQueue'; `$null = Start-VmEventWorker -Concurrency $Concurrency -BatchSize $batch -UntilEmpty; `$env:VMEVENTOPS_QUEUENAME = '$($Settings.VMEVENTOPS_QUEUENAME)'" } else { '' }
+    $warm = if ($WarmUp) { New-WarmUpScript $Settings $Concurrency $batch } else { '$warmUp = @{ Events = 0; Rounds = 0 }' }
     $record = if ($CompletionsFile) {
         "| Where-Object { `$_.PSObject.TypeNames[0] -like '*VmEventResult' } | ForEach-Object { `$completions.Add(`"`$(`$_.VmName)``t`$([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds())``t`$(`$_.ElapsedMs)`"); `$_ } | Select-Object -First $StopAfter"
     } else { '' }
@@ -180,6 +195,8 @@ foreach (`$k in `$byStage.Keys) { `$medians[`$k] = Get-Median `$byStage[`$k] }
     GcCommittedMB = `$state.GcCommittedMB
     Threads = `$state.Threads
     JitMethods = `$state.JitMethods
+    WarmUpEvents = `$warmUp.Events
+    WarmUpRounds = `$warmUp.Rounds
     Marks = `$marks
     # The worker process's CPU (engine, SDK clients and PowerShell) per event processed.
     CpuMsPerEvent = if (`$processed) { [math]::Round(`$cpu.TotalMilliseconds / `$processed, 2) } else { 0 }
@@ -189,7 +206,31 @@ foreach (`$k in `$byStage.Keys) { `$medians[`$k] = Get-Median `$byStage[`$k] }
     StageMedians = `$medians
 } | ConvertTo-Json -Compress -Depth 4
 "@
-    Invoke-PwshFile -Path $script -Environment $Settings
+    try { Invoke-PwshFile -Path $script -Environment $Settings }
+    finally { if ($WarmUp) { Reset-WarmAzurite } }
+}
+
+function New-WarmUpScript([hashtable] $Settings, [int] $Concurrency, [int] $Batch) {
+    # The worker's warm-up, the raw loops' rule (JitSettling in the bench tool): rounds of -WarmUpRoundSize events on the
+    # warm-up Azurite (the measured one stays fresh: Azurite slows down with every message it has held) until a round and
+    # half a second after it compiled fewer than 300 methods, at most -WarmUpRounds rounds. Tiered compilation recompiles
+    # the hot code in the background for the first several hundred events; a running instance has done that long ago.
+    $queue = "$($Settings.VMEVENTOPS_QUEUENAME)-warm"
+    $null = Invoke-Tool seed --connection $script:WarmAzurite.ConnectionString --queue $queue --first (Get-VmRange ($WarmUpRounds * $WarmUpRoundSize)) --count $WarmUpRoundSize --rounds $WarmUpRounds
+    @"
+`$warmUp = @{ Events = 0; Rounds = 0 }
+`$env:VMEVENTOPS_STORAGECONNECTIONSTRING = '$($script:WarmAzurite.ConnectionString)'
+foreach (`$round in 1..$WarmUpRounds) {
+    `$env:VMEVENTOPS_QUEUENAME = "$queue-`$round"
+    `$jit = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$false)
+    `$warmUp.Events += @(Start-VmEventWorker -Concurrency $Concurrency -BatchSize $Batch -UntilEmpty | Where-Object { `$_.PSObject.TypeNames[0] -like '*VmEventResult' }).Count
+    `$warmUp.Rounds = `$round
+    Start-Sleep -Milliseconds 500
+    if ([System.Runtime.JitInfo]::GetCompiledMethodCount(`$false) - `$jit -lt 300) { break }
+}
+`$env:VMEVENTOPS_STORAGECONNECTIONSTRING = '$($Settings.VMEVENTOPS_STORAGECONNECTIONSTRING)'
+`$env:VMEVENTOPS_QUEUENAME = '$($Settings.VMEVENTOPS_QUEUENAME)'
+"@
 }
 
 function Add-Events([hashtable] $Settings, [int] $First, [int] $Count, [double] $Rate = 0, [string] $SentFile) {
@@ -257,13 +298,17 @@ if ($Scenario -in 'All', 'Throughput') {
 if ($Scenario -in 'All', 'Throughput') {
     $counted = [math]::Min($Events, 500)
     $latencyEvents = [math]::Min($Events, 1000)
-    # Each throughput run starts on a running worker and a warm raw mover: this many messages first, untimed.
-    $warmUp = 20
-    $totalVms = ($Events + $warmUp) * $Concurrency.Count + $counted + $latencyEvents + 20 * $Events + 10
+    # Each throughput run starts on a running worker and a warm raw mover (New-WarmUpScript, JitSettling): at most this
+    # many events first, untimed, on the warm-up Azurite.
+    $warmUp = $WarmUpRounds * $WarmUpRoundSize
+    $totalVms = ($Events + $warmUp) * $Concurrency.Count + $counted + $latencyEvents + 20 * $Events + $warmUp + 10
 
     Write-Step "Starting Azurite, the emulators ($totalVms VMs) and the counting storage proxy"
     $script:Azurite = Start-TestAzurite
     $azurite = $script:Azurite   # its connection string and URIs, which stay the same across Reset-Azurite
+    # Warm-ups run on an Azurite of their own, so the measured one starts fresh.
+    $script:WarmAzurite = Start-TestAzurite
+    $rawWarm = @('--warm', "$warmUp", '--warm-round', "$WarmUpRoundSize", '--warm-connection', $script:WarmAzurite.ConnectionString)
     $emulators = Invoke-WithEnvironment @{ VMEVENTOPSTEST_LOAD_VMS = "$totalVms" } { Start-TestEmulators }
     $proxyStart = [Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in $Tool, 'proxy', '--queue', $azurite.QueueUri.Replace('/devstoreaccount1', ''), '--table', $azurite.TableUri.Replace('/devstoreaccount1', '')) { $proxyStart.ArgumentList.Add($a) }
@@ -282,17 +327,15 @@ if ($Scenario -in 'All', 'Throughput') {
         # ---- 1 + 2: raw limit and workflow throughput at each concurrency
         foreach ($c in $Concurrency) {
             Write-Step "Raw move limit, concurrency $c, $Events messages"
-            $raw = Invoke-Tool raw-move --connection $azurite.ConnectionString --source "raw-$c" --target "raw-$c-to" --count $Events --concurrency $c --warm $warmUp
-            Reset-Azurite
+            $raw = Invoke-Tool raw-move --connection $azurite.ConnectionString --source "raw-$c" --target "raw-$c-to" --count $Events --concurrency $c @rawWarm
+            Reset-Azurite; Reset-WarmAzurite
             Write-Step "Raw event limit (a new VM's storage calls, no engine), concurrency $c, $Events messages"
-            $rawEvent = Invoke-Tool raw-event --connection $azurite.ConnectionString --source "rawe-$c" --target "rawe-$c-to" --table "rawe$c" --count $Events --concurrency $c --warm $warmUp
-            Reset-Azurite
+            $rawEvent = Invoke-Tool raw-event --connection $azurite.ConnectionString --source "rawe-$c" --target "rawe-$c-to" --table "rawe$c" --count $Events --concurrency $c @rawWarm
+            Reset-Azurite; Reset-WarmAzurite
             Write-Step "Workflow, concurrency $c, $Events fresh VM events"
             $settings = New-WorkerSettings "tp-$c"
-            $warmSettings = $settings.Clone(); $warmSettings.VMEVENTOPS_QUEUENAME = "tp-$c-warm"
-            $null = Add-Events $warmSettings (Get-VmRange $warmUp) $warmUp
             $null = Add-Events $settings (Get-VmRange $Events) $Events
-            $run = Invoke-Worker $settings $c -WarmUpQueue "tp-$c-warm"
+            $run = Invoke-Worker $settings $c -WarmUp
             if ($run.Succeeded -ne $Events) { throw "The workflow run at concurrency $c onboarded $($run.Succeeded) of $Events VMs." }
             Reset-Azurite
             $rate = $Events / $run.Seconds
@@ -303,6 +346,8 @@ if ($Scenario -in 'All', 'Throughput') {
                 rawEventsPerSecond = [math]::Round($rawEvent.rate, 1); ratioToRawEvent = [math]::Round($rate / $rawEvent.rate, 2); workflowSeconds = [math]::Round($run.Seconds, 1); peakWorkingSetMB = $run.PeakWorkingSetMB; retainedMB = $run.RetainedMB
                 gcCommittedMB = $run.GcCommittedMB; threads = $run.Threads; jitMethods = $run.JitMethods
                 cpuMsPerEvent = $run.CpuMsPerEvent; stageMsPerEvent = $run.StageMsPerEvent; stageMedianMs = $run.StageMedians
+                # The untimed warm-ups, until the JIT had settled: the worker's events and the raw loops' messages.
+                warmUpEvents = $run.WarmUpEvents; rawWarmUpMessages = $raw.warmUpMessages; rawEventWarmUpMessages = $rawEvent.warmUpMessages
             }
         }
 
@@ -411,24 +456,32 @@ if ($Scenario -in 'All', 'Throughput') {
         # Fed at half the measured rate while the worker runs, as a steady stream of new VMs: Azurite slows down badly
         # with thousands of messages waiting in a queue, and the worker's memory, not Azurite's backlog, is what is measured.
         $feed = [math]::Round($rate8 / 2, 1)
-        function Measure-WorkerMemory([string] $Name, [hashtable] $Runtime = @{}) {
+        function Measure-WorkerMemory([string] $Name, [hashtable] $Runtime = @{}, [switch] $WarmUp) {
             $settings = (New-WorkerSettings $Name) + $Runtime
             $null = Add-Events $settings (Get-VmRange 1) 1
             $bigFirst = Get-VmRange (10 * $Events)
             $feeder = Start-Process dotnet -ArgumentList @($Tool, 'seed', '--connection', $azurite.ConnectionString, '--queue', $settings.VMEVENTOPS_QUEUENAME, '--first', "$bigFirst", '--count', "$(10 * $Events)", '--rate', "$feed") -PassThru -NoNewWindow -RedirectStandardOutput (Join-Path $work "feed-$Name.out")
-            $run = Invoke-Worker $settings 8 -StopAfter (10 * $Events + 1) -CompletionsFile (Join-Path $work "done-$Name.tsv") -MaxSeconds ([int](10 * $Events / $feed) + 300) -MarkAt ($Events + 1), (5 * $Events + 1)
+            $run = Invoke-Worker $settings 8 -StopAfter (10 * $Events + 1) -CompletionsFile (Join-Path $work "done-$Name.tsv") -MaxSeconds ([int](10 * $Events / $feed) + 300) -MarkAt ($Events + 1), (5 * $Events + 1) -WarmUp:$WarmUp
             $feeder.WaitForExit()
             $run
         }
         $big = Measure-WorkerMemory 'mem-10n'
         $atN = $big.Marks."$($Events + 1)"
         $at5N = $big.Marks."$(5 * $Events + 1)"
-        # The same worker with the runtime's dynamic PGO off (DOTNET_TieredPGO=0, a documented runtime setting): what
-        # grows from N to 10 N is the JIT recompiling hot code, and most of those recompiles are PGO's instrumented tiers.
-        Write-Step "Memory: the same $(10 * $Events) events with DOTNET_TieredPGO=0"
+        # The same from a warm worker (-WarmUp, as the throughput runs): the cold run's growth is mostly the JIT's tiers,
+        # compiled once per hot method; from a worker whose JIT has settled, what is left grows with the events.
+        Write-Step "Memory: the same $(10 * $Events) events on a worker warmed up until the JIT settled"
         Reset-Azurite
-        $noPgo = Measure-WorkerMemory 'mem-10n-nopgo' @{ DOTNET_TieredPGO = '0' }
-        $noPgoAtN = $noPgo.Marks."$($Events + 1)"
+        $warmRun = Measure-WorkerMemory 'mem-10n-warm' -WarmUp
+        $warmAtN = $warmRun.Marks."$($Events + 1)"
+        # -MemoryWithoutPgo: once more with the runtime's dynamic PGO off (DOTNET_TieredPGO=0, a documented runtime
+        # setting): most of the cold run's recompiles are PGO's instrumented tiers.
+        if ($MemoryWithoutPgo) {
+            Write-Step "Memory: the same $(10 * $Events) events with DOTNET_TieredPGO=0"
+            Reset-Azurite
+            $noPgo = Measure-WorkerMemory 'mem-10n-nopgo' @{ DOTNET_TieredPGO = '0' }
+            $noPgoAtN = $noPgo.Marks."$($Events + 1)"
+        }
         $results.memory = [ordered]@{
             eventsN = $Events; peakAtNMB = $atN.PeakWorkingSetMB; peakAt10NMB = $big.PeakWorkingSetMB
             ratio = [math]::Round($big.PeakWorkingSetMB / $atN.PeakWorkingSetMB, 2); fedAtEventsPerSecond = $feed; processedAt10N = $big.Processed
@@ -439,9 +492,18 @@ if ($Scenario -in 'All', 'Throughput') {
             jitMethodsAtN = $atN.JitMethods; jitMethodsAt10N = $big.JitMethods
             # Half way: whether what grows levels off (code compiled once per method) or keeps growing (per event).
             peakAt5NMB = $at5N.PeakWorkingSetMB; jitMethodsAt5N = $at5N.JitMethods; gcCommittedAt5NMB = $at5N.GcCommittedMB
-            withoutPgo = [ordered]@{
-                peakAtNMB = $noPgoAtN.PeakWorkingSetMB; peakAt10NMB = $noPgo.PeakWorkingSetMB; ratio = [math]::Round($noPgo.PeakWorkingSetMB / $noPgoAtN.PeakWorkingSetMB, 2)
-                jitMethodsAtN = $noPgoAtN.JitMethods; jitMethodsAt10N = $noPgo.JitMethods; processedAt10N = $noPgo.Processed; cpuMsPerEvent = $noPgo.CpuMsPerEvent
+            warm = [ordered]@{
+                warmUpEvents = $warmRun.WarmUpEvents; warmUpRounds = $warmRun.WarmUpRounds
+                peakAtNMB = $warmAtN.PeakWorkingSetMB; peakAt5NMB = $warmRun.Marks."$(5 * $Events + 1)".PeakWorkingSetMB; peakAt10NMB = $warmRun.PeakWorkingSetMB
+                ratio = [math]::Round($warmRun.PeakWorkingSetMB / $warmAtN.PeakWorkingSetMB, 2)
+                jitMethodsAtN = $warmAtN.JitMethods; jitMethodsAt10N = $warmRun.JitMethods; gcCommittedAtNMB = $warmAtN.GcCommittedMB; gcCommittedAt10NMB = $warmRun.GcCommittedMB
+                retainedAt10NMB = $warmRun.RetainedMB; processedAt10N = $warmRun.Processed; cpuMsPerEvent = $warmRun.CpuMsPerEvent
+            }
+            withoutPgo = if ($MemoryWithoutPgo) {
+                [ordered]@{
+                    peakAtNMB = $noPgoAtN.PeakWorkingSetMB; peakAt10NMB = $noPgo.PeakWorkingSetMB; ratio = [math]::Round($noPgo.PeakWorkingSetMB / $noPgoAtN.PeakWorkingSetMB, 2)
+                    jitMethodsAtN = $noPgoAtN.JitMethods; jitMethodsAt10N = $noPgo.JitMethods; processedAt10N = $noPgo.Processed; cpuMsPerEvent = $noPgo.CpuMsPerEvent
+                }
             }
             cpuMsPerEvent = $big.CpuMsPerEvent
         }
@@ -451,6 +513,7 @@ if ($Scenario -in 'All', 'Throughput') {
         if (-not $proxy.WaitForExit(5000)) { $proxy.Kill($true) }
         Stop-TestEmulators $emulators
         Stop-TestAzurite $script:Azurite
+        if ($script:WarmAzurite) { Stop-TestAzurite $script:WarmAzurite }
     }
 
     # ---- the engine's hot paths (BenchmarkDotNet, in process, short job)
@@ -627,6 +690,10 @@ foreach ($t in @($results['throughput'])) {
     if ($t -and $null -ne $t.rawEventsPerSecond) { $lines.Add("| Of the raw event limit (its storage calls alone), concurrency $($t.concurrency) | $($t.workflowEventsPerSecond) vs $($t.rawEventsPerSecond)/s: **$($t.ratioToRawEvent)x** | - |") }
     if ($t -and $t.concurrency -eq 1 -and $null -ne $t.stageMsPerEvent) { $lines.Add("| Critical path of one event (concurrency 1): its stages / the worker's CPU | $($t.stageMsPerEvent) ms / $($t.cpuMsPerEvent) ms CPU per event | |") }
 }
+$warmed = @(@($results['throughput']) | Where-Object { $_ -and $null -ne $_['warmUpEvents'] })
+if ($warmed) {
+    $lines.Add("| Warm-up before each run, untimed, on its own Azurite until the JIT settled: worker events / raw move / raw event messages, concurrency $(($warmed | ForEach-Object { $_.concurrency }) -join ' / ') | $(($warmed | ForEach-Object { "$($_.warmUpEvents) / $($_.rawWarmUpMessages) / $($_.rawEventWarmUpMessages)" }) -join '; ') | - |")
+}
 if ($i = $results['idle']) { $lines.Add("| Idle worker: storage transactions per minute | $($i.perMinute) ($($i.storageOps) in $($i.seconds) s, start-up included) | no more than before |") }
 if ($c = $results['calls']) {
     $lines.Add("| ARM calls per VM | **$($c.armPerEvent)** ($(($c.armByOperation.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ')) | 3 |")
@@ -650,7 +717,11 @@ if ($s = $results['startup']) {
 }
 if ($m = $results['memory']) {
     $kept = if ($null -ne $m['retainedAt10NMB']) { "; managed heap kept after the run: $($m.retainedAtNMB) vs $($m.retainedAt10NMB) MB" } else { '' }
-    $lines.Add("| Peak working set, $($m.eventsN) vs $(10 * $m.eventsN) events | $($m.peakAtNMB) MB vs $($m.peakAt10NMB) MB: **$($m.ratio)x**$kept | <= 1.1x |")
+    if ($v = $m['warm']) {
+        $lines.Add("| Peak working set, $($m.eventsN) vs $(10 * $m.eventsN) events, a worker warmed up until the JIT settled ($($v.warmUpEvents) events) | $($v.peakAtNMB) MB vs $($v.peakAt10NMB) MB: **$($v.ratio)x** (5 N: $($v.peakAt5NMB) MB); JIT-compiled methods $($v.jitMethodsAtN) / $($v.jitMethodsAt10N); managed heap kept after the run: $($v.retainedAt10NMB) MB | <= 1.1x |")
+        $lines.Add("| The same from a cold worker (the JIT's tiers included) | $($m.peakAtNMB) MB vs $($m.peakAt10NMB) MB: **$($m.ratio)x**$kept | - |")
+    }
+    else { $lines.Add("| Peak working set, $($m.eventsN) vs $(10 * $m.eventsN) events | $($m.peakAtNMB) MB vs $($m.peakAt10NMB) MB: **$($m.ratio)x**$kept | <= 1.1x |") }
     if ($w = $m['withoutPgo']) { $lines.Add("| The same with the runtime's dynamic PGO off (DOTNET_TieredPGO=0) | $($w.peakAtNMB) MB vs $($w.peakAt10NMB) MB: **$($w.ratio)x**; JIT-compiled methods $($w.jitMethodsAtN) / $($w.jitMethodsAt10N) (PGO on: $($m.jitMethodsAtN) / $($m.jitMethodsAt10N)); CPU per event $($w.cpuMsPerEvent) vs $($m.cpuMsPerEvent) ms | - |") }
     if ($null -ne $m['gcCommittedAt10NMB']) { $lines.Add("| Of it, after N / 5 N / 10 N: peak working set / GC committed / JIT-compiled methods; threads after N / 10 N | $($m.peakAtNMB) / $($m.peakAt5NMB) / $($m.peakAt10NMB) MB; $($m.gcCommittedAtNMB) / $($m.gcCommittedAt5NMB) / $($m.gcCommittedAt10NMB) MB; $($m.jitMethodsAtN) / $($m.jitMethodsAt5N) / $($m.jitMethodsAt10N); $($m.threadsAtN) / $($m.threadsAt10N) | - |") }
 }

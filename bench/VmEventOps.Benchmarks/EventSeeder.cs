@@ -27,10 +27,29 @@ internal static class EventSeeder
 
     public static async Task<int> RunAsync(Arguments args)
     {
+        // --rounds R: R queues, QUEUE-1 to QUEUE-R, of --count events each, for VMs from --first on (a worker's warm-up,
+        // worked through a queue at a time until the JIT has settled).
+        if (args.OptionalText("rounds") is not null)
+        {
+            var rounds = args.Number("rounds");
+            var size = args.Number("count");
+            for (var round = 1; round <= rounds; round++)
+            {
+                await SeedAsync(args, $"{args.Text("queue")}-{round}", args.Number("first") + (round - 1) * size);
+            }
+
+            Console.WriteLine(JsonSerializer.Serialize(new { count = rounds * size, rounds }));
+            return 0;
+        }
+
+        return await SeedAsync(args, args.Text("queue"), args.Number("first"));
+    }
+
+    private static async Task<int> SeedAsync(Arguments args, string queueName, int first)
+    {
         var sample = args.OptionalText("sample") ?? DefaultSample;
-        var queue = new QueueClient(args.Text("connection"), args.Text("queue"), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queue = new QueueClient(args.Text("connection"), queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await queue.CreateIfNotExistsAsync();
-        var first = args.Number("first");
         var count = args.Number("count");
         var concurrency = args.Number("concurrency", 16);
         var rate = args.Decimal("rate", 0);
@@ -65,7 +84,7 @@ internal static class EventSeeder
             await File.WriteAllLinesAsync(sentFile, sent.Select(s => JsonSerializer.Serialize(new { vm = s.Vm, sentAt = s.At })));
         }
 
-        Console.WriteLine(JsonSerializer.Serialize(new { count, seconds = clock.Elapsed.TotalSeconds }));
+        if (args.OptionalText("rounds") is null) Console.WriteLine(JsonSerializer.Serialize(new { count, seconds = clock.Elapsed.TotalSeconds }));
         return 0;
     }
 
