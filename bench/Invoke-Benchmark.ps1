@@ -22,8 +22,9 @@
        same for a one-cmdlet binary module (bench/VmEventOps.StartupFloor: what PowerShell spends on any binary module);
        and, timed inside 3 fresh processes, the import and the first call with the JIT's time and methods compiled.
     6. Memory: one worker fed 10 x N events (concurrency 8), its peak working set, GC committed memory, threads and
-       JIT-compiled methods marked after N, 5 N and 10 N results; then the same on a worker warmed up first (what grows
-       with the events once the JIT's tiers are done); -MemoryWithoutPgo also with DOTNET_TieredPGO=0.
+       JIT-compiled methods marked after N, 5 N and 10 N results, on a worker warmed up first as in (2) (what grows with
+       the events once the JIT's tiers are done); -ColdMemory also from a cold worker, -MemoryWithoutPgo from a cold
+       worker with DOTNET_TieredPGO=0.
     7. Burst (-Scenario Burst, or All): N fresh VM events enqueued at once, -Workers competing worker processes (as
        Functions instances would), an Automation account that accepts -Quota jobs (count/seconds, Automation's 100 per
        30 s scaled in time); completion time against the quota floor (N / count x seconds), jobs, 429s, poison, the
@@ -52,7 +53,8 @@ param(
     # JIT has settled (New-WarmUpScript).
     [int] $WarmUpRounds = 12,
     [int] $WarmUpRoundSize = 100,
-    # Memory: also run the worker with the runtime's dynamic PGO off (DOTNET_TieredPGO=0).
+    # Memory: also from a cold worker, and from a cold worker with the runtime's dynamic PGO off (DOTNET_TieredPGO=0).
+    [switch] $ColdMemory,
     [switch] $MemoryWithoutPgo,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $Tool,
@@ -452,7 +454,7 @@ if ($Scenario -in 'All', 'Throughput') {
         }
 
         # ---- 6: memory after N and after 10 x N events of one running worker (the same process, the same pipeline)
-        Write-Step "Memory: $(10 * $Events) events at concurrency 8, the process marked after $Events"
+        Write-Step "Memory: $(10 * $Events) events at concurrency 8 on a worker warmed up until the JIT settled, the process marked after $Events"
         # Fed at half the measured rate while the worker runs, as a steady stream of new VMs: Azurite slows down badly
         # with thousands of messages waiting in a queue, and the worker's memory, not Azurite's backlog, is what is measured.
         $feed = [math]::Round($rate8 / 2, 1)
@@ -465,47 +467,46 @@ if ($Scenario -in 'All', 'Throughput') {
             $feeder.WaitForExit()
             $run
         }
-        $big = Measure-WorkerMemory 'mem-10n'
-        $atN = $big.Marks."$($Events + 1)"
-        $at5N = $big.Marks."$(5 * $Events + 1)"
-        # The same from a warm worker (-WarmUp, as the throughput runs): the cold run's growth is mostly the JIT's tiers,
-        # compiled once per hot method; from a worker whose JIT has settled, what is left grows with the events.
-        Write-Step "Memory: the same $(10 * $Events) events on a worker warmed up until the JIT settled"
-        Reset-Azurite
-        $warmRun = Measure-WorkerMemory 'mem-10n-warm' -WarmUp
-        $warmAtN = $warmRun.Marks."$($Events + 1)"
-        # -MemoryWithoutPgo: once more with the runtime's dynamic PGO off (DOTNET_TieredPGO=0, a documented runtime
-        # setting): most of the cold run's recompiles are PGO's instrumented tiers.
-        if ($MemoryWithoutPgo) {
-            Write-Step "Memory: the same $(10 * $Events) events with DOTNET_TieredPGO=0"
+        # A worker warmed up until the JIT settled (-WarmUp, as the throughput runs): from a cold worker the growth is
+        # mostly the JIT's tiers, compiled once per hot method; from a warm one, what is left grows with the events.
+        $run = Measure-WorkerMemory 'mem-10n-warm' -WarmUp
+        $atN = $run.Marks."$($Events + 1)"
+        $at5N = $run.Marks."$(5 * $Events + 1)"
+        function Get-MemoryFigures($Run) {
+            $first = $Run.Marks."$($Events + 1)"
+            [ordered]@{
+                peakAtNMB = $first.PeakWorkingSetMB; peakAt5NMB = $Run.Marks."$(5 * $Events + 1)".PeakWorkingSetMB; peakAt10NMB = $Run.PeakWorkingSetMB
+                ratio = [math]::Round($Run.PeakWorkingSetMB / $first.PeakWorkingSetMB, 2)
+                jitMethodsAtN = $first.JitMethods; jitMethodsAt10N = $Run.JitMethods; retainedAt10NMB = $Run.RetainedMB
+                processedAt10N = $Run.Processed; cpuMsPerEvent = $Run.CpuMsPerEvent
+            }
+        }
+        # -ColdMemory: the same from a cold worker (the JIT's tiers included); -MemoryWithoutPgo: cold, with the runtime's
+        # dynamic PGO off (DOTNET_TieredPGO=0, a documented runtime setting): most of the cold growth is PGO's tiers.
+        if ($ColdMemory) {
+            Write-Step "Memory: the same $(10 * $Events) events on a cold worker"
             Reset-Azurite
-            $noPgo = Measure-WorkerMemory 'mem-10n-nopgo' @{ DOTNET_TieredPGO = '0' }
-            $noPgoAtN = $noPgo.Marks."$($Events + 1)"
+            $cold = Get-MemoryFigures (Measure-WorkerMemory 'mem-10n-cold')
+        }
+        if ($MemoryWithoutPgo) {
+            Write-Step "Memory: the same $(10 * $Events) events on a cold worker with DOTNET_TieredPGO=0"
+            Reset-Azurite
+            $noPgo = Get-MemoryFigures (Measure-WorkerMemory 'mem-10n-nopgo' @{ DOTNET_TieredPGO = '0' })
         }
         $results.memory = [ordered]@{
-            eventsN = $Events; peakAtNMB = $atN.PeakWorkingSetMB; peakAt10NMB = $big.PeakWorkingSetMB
-            ratio = [math]::Round($big.PeakWorkingSetMB / $atN.PeakWorkingSetMB, 2); fedAtEventsPerSecond = $feed; processedAt10N = $big.Processed
+            eventsN = $Events; warmUpEvents = $run.WarmUpEvents; warmUpRounds = $run.WarmUpRounds
+            peakAtNMB = $atN.PeakWorkingSetMB; peakAt10NMB = $run.PeakWorkingSetMB
+            ratio = [math]::Round($run.PeakWorkingSetMB / $atN.PeakWorkingSetMB, 2); fedAtEventsPerSecond = $feed; processedAt10N = $run.Processed
             # After the whole run, once the garbage is collected: flat with N unless something keeps per event (the
             # concurrency-8 throughput run of N events, or the first one, is the comparison).
-            retainedAtNMB = @(@($results.throughput | Where-Object { $_.concurrency -eq 8 }) + @($results.throughput))[0].retainedMB; retainedAt10NMB = $big.RetainedMB
-            gcCommittedAtNMB = $atN.GcCommittedMB; gcCommittedAt10NMB = $big.GcCommittedMB; threadsAtN = $atN.Threads; threadsAt10N = $big.Threads
-            jitMethodsAtN = $atN.JitMethods; jitMethodsAt10N = $big.JitMethods
+            retainedAtNMB = @(@($results.throughput | Where-Object { $_.concurrency -eq 8 }) + @($results.throughput))[0].retainedMB; retainedAt10NMB = $run.RetainedMB
+            gcCommittedAtNMB = $atN.GcCommittedMB; gcCommittedAt10NMB = $run.GcCommittedMB; threadsAtN = $atN.Threads; threadsAt10N = $run.Threads
+            jitMethodsAtN = $atN.JitMethods; jitMethodsAt10N = $run.JitMethods
             # Half way: whether what grows levels off (code compiled once per method) or keeps growing (per event).
             peakAt5NMB = $at5N.PeakWorkingSetMB; jitMethodsAt5N = $at5N.JitMethods; gcCommittedAt5NMB = $at5N.GcCommittedMB
-            warm = [ordered]@{
-                warmUpEvents = $warmRun.WarmUpEvents; warmUpRounds = $warmRun.WarmUpRounds
-                peakAtNMB = $warmAtN.PeakWorkingSetMB; peakAt5NMB = $warmRun.Marks."$(5 * $Events + 1)".PeakWorkingSetMB; peakAt10NMB = $warmRun.PeakWorkingSetMB
-                ratio = [math]::Round($warmRun.PeakWorkingSetMB / $warmAtN.PeakWorkingSetMB, 2)
-                jitMethodsAtN = $warmAtN.JitMethods; jitMethodsAt10N = $warmRun.JitMethods; gcCommittedAtNMB = $warmAtN.GcCommittedMB; gcCommittedAt10NMB = $warmRun.GcCommittedMB
-                retainedAt10NMB = $warmRun.RetainedMB; processedAt10N = $warmRun.Processed; cpuMsPerEvent = $warmRun.CpuMsPerEvent
-            }
-            withoutPgo = if ($MemoryWithoutPgo) {
-                [ordered]@{
-                    peakAtNMB = $noPgoAtN.PeakWorkingSetMB; peakAt10NMB = $noPgo.PeakWorkingSetMB; ratio = [math]::Round($noPgo.PeakWorkingSetMB / $noPgoAtN.PeakWorkingSetMB, 2)
-                    jitMethodsAtN = $noPgoAtN.JitMethods; jitMethodsAt10N = $noPgo.JitMethods; processedAt10N = $noPgo.Processed; cpuMsPerEvent = $noPgo.CpuMsPerEvent
-                }
-            }
-            cpuMsPerEvent = $big.CpuMsPerEvent
+            cold = $cold
+            withoutPgo = $noPgo
+            cpuMsPerEvent = $run.CpuMsPerEvent
         }
     }
     finally {
@@ -717,13 +718,11 @@ if ($s = $results['startup']) {
 }
 if ($m = $results['memory']) {
     $kept = if ($null -ne $m['retainedAt10NMB']) { "; managed heap kept after the run: $($m.retainedAtNMB) vs $($m.retainedAt10NMB) MB" } else { '' }
-    if ($v = $m['warm']) {
-        $lines.Add("| Peak working set, $($m.eventsN) vs $(10 * $m.eventsN) events, a worker warmed up until the JIT settled ($($v.warmUpEvents) events) | $($v.peakAtNMB) MB vs $($v.peakAt10NMB) MB: **$($v.ratio)x** (5 N: $($v.peakAt5NMB) MB); JIT-compiled methods $($v.jitMethodsAtN) / $($v.jitMethodsAt10N); managed heap kept after the run: $($v.retainedAt10NMB) MB | <= 1.1x |")
-        $lines.Add("| The same from a cold worker (the JIT's tiers included) | $($m.peakAtNMB) MB vs $($m.peakAt10NMB) MB: **$($m.ratio)x**$kept | - |")
-    }
-    else { $lines.Add("| Peak working set, $($m.eventsN) vs $(10 * $m.eventsN) events | $($m.peakAtNMB) MB vs $($m.peakAt10NMB) MB: **$($m.ratio)x**$kept | <= 1.1x |") }
-    if ($w = $m['withoutPgo']) { $lines.Add("| The same with the runtime's dynamic PGO off (DOTNET_TieredPGO=0) | $($w.peakAtNMB) MB vs $($w.peakAt10NMB) MB: **$($w.ratio)x**; JIT-compiled methods $($w.jitMethodsAtN) / $($w.jitMethodsAt10N) (PGO on: $($m.jitMethodsAtN) / $($m.jitMethodsAt10N)); CPU per event $($w.cpuMsPerEvent) vs $($m.cpuMsPerEvent) ms | - |") }
+    $warmed = if ($null -ne $m['warmUpEvents']) { ", a worker warmed up until the JIT settled ($($m.warmUpEvents) events)" } else { '' }
+    $lines.Add("| Peak working set, $($m.eventsN) vs $(10 * $m.eventsN) events$warmed | $($m.peakAtNMB) MB vs $($m.peakAt10NMB) MB: **$($m.ratio)x**$kept | <= 1.1x |")
     if ($null -ne $m['gcCommittedAt10NMB']) { $lines.Add("| Of it, after N / 5 N / 10 N: peak working set / GC committed / JIT-compiled methods; threads after N / 10 N | $($m.peakAtNMB) / $($m.peakAt5NMB) / $($m.peakAt10NMB) MB; $($m.gcCommittedAtNMB) / $($m.gcCommittedAt5NMB) / $($m.gcCommittedAt10NMB) MB; $($m.jitMethodsAtN) / $($m.jitMethodsAt5N) / $($m.jitMethodsAt10N); $($m.threadsAtN) / $($m.threadsAt10N) | - |") }
+    if ($v = $m['cold']) { $lines.Add("| The same from a cold worker (the JIT's tiers included) | $($v.peakAtNMB) MB vs $($v.peakAt10NMB) MB: **$($v.ratio)x** (5 N: $($v.peakAt5NMB) MB); JIT-compiled methods $($v.jitMethodsAtN) / $($v.jitMethodsAt10N); CPU per event $($v.cpuMsPerEvent) ms | - |") }
+    if ($w = $m['withoutPgo']) { $lines.Add("| The same from a cold worker with the runtime's dynamic PGO off (DOTNET_TieredPGO=0) | $($w.peakAtNMB) MB vs $($w.peakAt10NMB) MB: **$($w.ratio)x**; JIT-compiled methods $($w.jitMethodsAtN) / $($w.jitMethodsAt10N); CPU per event $($w.cpuMsPerEvent) ms | - |") }
 }
 if ($u = $results['burst']) {
     $lines.Add("| Burst: $($u.events) VMs at once, $($u.workers) workers, quota $($u.quota) | **$($u.completionSeconds) s** vs floor $($u.floorSeconds) s: **$($u.ratio)x**; jobs **$($u.jobsCreated)**, 429s $($u.throttled429), deferred $($u.deferrals), poisoned **$($u.poisoned)**, lost **$($u.lost)**, highest attempt **$($u.maxAttempt)**, highest dequeue count $($u.maxDequeueCount) | <= 1.15x; 0 poisoned, lost, duplicate; attempt 1 |")
