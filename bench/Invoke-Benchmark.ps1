@@ -483,6 +483,7 @@ if ($Scenario -in 'All', 'Throughput') {
         }
         # -ColdMemory: the same from a cold worker (the JIT's tiers included); -MemoryWithoutPgo: cold, with the runtime's
         # dynamic PGO off (DOTNET_TieredPGO=0, a documented runtime setting): most of the cold growth is PGO's tiers.
+        $cold = $null; $noPgo = $null
         if ($ColdMemory) {
             Write-Step "Memory: the same $(10 * $Events) events on a cold worker"
             Reset-Azurite
