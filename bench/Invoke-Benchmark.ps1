@@ -50,9 +50,12 @@ param(
     # Idle: how long a worker polls empty queues while its storage transactions are counted.
     [int] $IdleSeconds = 60,
     # Warm-ups (the workflow's worker and the raw loops): rounds of this many events, at most this many rounds, until the
-    # JIT has settled (New-WarmUpScript).
+    # JIT has settled: a round and this many milliseconds after it compiled fewer than this many methods
+    # (New-WarmUpScript for the worker, JitSettling in the bench tool for the raw loops).
     [int] $WarmUpRounds = 12,
     [int] $WarmUpRoundSize = 100,
+    [int] $WarmUpSettledBelow = 300,
+    [int] $WarmUpPauseMs = 500,
     # Memory: also from a cold worker, and from a cold worker with the runtime's dynamic PGO off (DOTNET_TieredPGO=0).
     [switch] $ColdMemory,
     [switch] $MemoryWithoutPgo,
@@ -208,30 +211,34 @@ foreach (`$k in `$byStage.Keys) { `$medians[`$k] = Get-Median `$byStage[`$k] }
     StageMedians = `$medians
 } | ConvertTo-Json -Compress -Depth 4
 "@
-    try { Invoke-PwshFile -Path $script -Environment $Settings }
+    # The warm-up's account reaches the worker as the measured settings do, through its environment.
+    $environment = if ($WarmUp) { $Settings + @{ VMEVENTOPSBENCH_WARMCONNECTION = $script:WarmAzurite.ConnectionString } } else { $Settings }
+    try { Invoke-PwshFile -Path $script -Environment $environment }
     finally { if ($WarmUp) { Reset-WarmAzurite } }
 }
 
 function New-WarmUpScript([hashtable] $Settings, [int] $Concurrency, [int] $Batch) {
     # The worker's warm-up, the raw loops' rule (JitSettling in the bench tool): rounds of -WarmUpRoundSize events on the
     # warm-up Azurite (the measured one stays fresh: Azurite slows down with every message it has held) until a round and
-    # half a second after it compiled fewer than 300 methods, at most -WarmUpRounds rounds. Tiered compilation recompiles
-    # the hot code in the background for the first several hundred events; a running instance has done that long ago.
+    # -WarmUpPauseMs after it compiled fewer than -WarmUpSettledBelow methods, at most -WarmUpRounds rounds. Tiered
+    # compilation recompiles the hot code in the background for the first several hundred events; a running instance
+    # has done that long ago. The warm-up account comes from VMEVENTOPSBENCH_WARMCONNECTION (Invoke-Worker).
     $queue = "$($Settings.VMEVENTOPS_QUEUENAME)-warm"
     $null = Invoke-Tool seed --connection $script:WarmAzurite.ConnectionString --queue $queue --first (Get-VmRange ($WarmUpRounds * $WarmUpRoundSize)) --count $WarmUpRoundSize --rounds $WarmUpRounds
     @"
 `$warmUp = @{ Events = 0; Rounds = 0 }
-`$env:VMEVENTOPS_STORAGECONNECTIONSTRING = '$($script:WarmAzurite.ConnectionString)'
+`$measured = @{ Connection = `$env:VMEVENTOPS_STORAGECONNECTIONSTRING; Queue = `$env:VMEVENTOPS_QUEUENAME }
+`$env:VMEVENTOPS_STORAGECONNECTIONSTRING = `$env:VMEVENTOPSBENCH_WARMCONNECTION
 foreach (`$round in 1..$WarmUpRounds) {
     `$env:VMEVENTOPS_QUEUENAME = "$queue-`$round"
     `$jit = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$false)
     `$warmUp.Events += @(Start-VmEventWorker -Concurrency $Concurrency -BatchSize $Batch -UntilEmpty | Where-Object { `$_.PSObject.TypeNames[0] -like '*VmEventResult' }).Count
     `$warmUp.Rounds = `$round
-    Start-Sleep -Milliseconds 500
-    if ([System.Runtime.JitInfo]::GetCompiledMethodCount(`$false) - `$jit -lt 300) { break }
+    Start-Sleep -Milliseconds $WarmUpPauseMs
+    if ([System.Runtime.JitInfo]::GetCompiledMethodCount(`$false) - `$jit -lt $WarmUpSettledBelow) { break }
 }
-`$env:VMEVENTOPS_STORAGECONNECTIONSTRING = '$($Settings.VMEVENTOPS_STORAGECONNECTIONSTRING)'
-`$env:VMEVENTOPS_QUEUENAME = '$($Settings.VMEVENTOPS_QUEUENAME)'
+`$env:VMEVENTOPS_STORAGECONNECTIONSTRING = `$measured.Connection
+`$env:VMEVENTOPS_QUEUENAME = `$measured.Queue
 "@
 }
 
@@ -310,7 +317,7 @@ if ($Scenario -in 'All', 'Throughput') {
     $azurite = $script:Azurite   # its connection string and URIs, which stay the same across Reset-Azurite
     # Warm-ups run on an Azurite of their own, so the measured one starts fresh.
     $script:WarmAzurite = Start-TestAzurite
-    $rawWarm = @('--warm', "$warmUp", '--warm-round', "$WarmUpRoundSize", '--warm-connection', $script:WarmAzurite.ConnectionString)
+    $rawWarm = @('--warm', "$warmUp", '--warm-round', "$WarmUpRoundSize", '--warm-threshold', "$WarmUpSettledBelow", '--warm-pause', "$WarmUpPauseMs", '--warm-connection', $script:WarmAzurite.ConnectionString)
     $emulators = Invoke-WithEnvironment @{ VMEVENTOPSTEST_LOAD_VMS = "$totalVms" } { Start-TestEmulators }
     $proxyStart = [Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in $Tool, 'proxy', '--queue', $azurite.QueueUri.Replace('/devstoreaccount1', ''), '--table', $azurite.TableUri.Replace('/devstoreaccount1', '')) { $proxyStart.ArgumentList.Add($a) }

@@ -15,7 +15,7 @@ namespace VmEventOps.Benchmarks;
 /// message deleted; so the bench shows how far the engine is from what its own storage calls allow. First it warms up
 /// as the workflow's worker does (<see cref="JitSettling"/>): rounds of <c>--warm-round</c> messages, at most
 /// <c>--warm</c> in all, on the account of <c>--warm-connection</c> (a fresh Azurite stays fresh for the timed part),
-/// until the JIT has settled.
+/// until a round and <c>--warm-pause</c> milliseconds after it compiled fewer than <c>--warm-threshold</c> methods.
 /// </summary>
 internal static class RawMove
 {
@@ -42,7 +42,7 @@ internal static class RawMove
         if (warm > 0)
         {
             var mover = await Mover.CreateAsync(warmConnection, args.Text("source") + "-warm", args.Text("target") + "-warm", table is null ? null : table + "warm");
-            var settling = new JitSettling();
+            var settling = new JitSettling(args.Number("warm-threshold", 300), TimeSpan.FromMilliseconds(args.Number("warm-pause", 500)));
             while (warmedUp < warm)
             {
                 var size = Math.Min(round, warm - warmedUp);

@@ -34,6 +34,9 @@ Describe 'build.ps1 -Task Bench (a 20-event run)' {
             }
         }
         Get-Content -Raw (Join-Path $script:Out 'results.md') | Should -Match '\| Warm-up before each run, untimed'
+        # Both accounts reach the workers through their environment: no script the bench writes holds a key.
+        Get-ChildItem (Join-Path $script:Out 'work') -Filter 'worker-*.ps1' | Should -Not -BeNullOrEmpty
+        Get-ChildItem (Join-Path $script:Out 'work') -Filter 'worker-*.ps1' | Select-String -SimpleMatch 'AccountKey=' | Should -BeNullOrEmpty
     }
 
     It 'counts three ARM calls and two table operations per new VM (VM, NIC, job PUT; claim, outcome) and one token request for the run' {
