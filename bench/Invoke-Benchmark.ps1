@@ -20,7 +20,9 @@
     4. Latency: events enqueued at half the measured rate (concurrency 8) while a worker runs; enqueue to outcome.
     5. Start-up: median of 5 of Import-Module plus a first call to storage, over the median of 5 bare pwsh starts; the
        same for a one-cmdlet binary module (bench/VmEventOps.StartupFloor: what PowerShell spends on any binary module);
-       and, timed inside 3 fresh processes, the import and the first call with the JIT's time and methods compiled.
+       and, timed inside 3 fresh processes, the import and the first call with the JIT's time and methods compiled;
+       then the same whole-process medians on a copy of this PowerShell precompiled by crossgen2 (New-PrecompiledPwsh),
+       as PowerShell's release packages, the hosts of Functions and Automation, ship it.
     6. Memory: one worker fed 10 x N events (concurrency 8), its peak working set, GC committed memory, threads and
        JIT-compiled methods marked after N, 5 N and 10 N results, on a worker warmed up first as in (2) (what grows with
        the events once the JIT's tiers are done); -ColdMemory also from a cold worker, -MemoryWithoutPgo from a cold
@@ -268,9 +270,48 @@ function Test-ReadyToRun([string] $Path) {
     finally { $stream.Dispose() }
 }
 
-function Measure-PwshStart([string] $Command) {
+function Measure-PwshStart([string] $Command, [string] $Pwsh = $pwshDll) {
     # The median of 5 whole pwsh processes running the command, in milliseconds.
-    Get-Median @(foreach ($i in 1..5) { (Measure-Command { & dotnet $pwshDll -NoProfile -NonInteractive -Command $Command }).TotalMilliseconds })
+    Get-Median @(foreach ($i in 1..5) { (Measure-Command { & dotnet $Pwsh -NoProfile -NonInteractive -Command $Command }).TotalMilliseconds })
+}
+
+function New-PrecompiledPwsh([string[]] $Commands) {
+    # A copy of this PowerShell whose own assemblies that the commands load are compiled ahead of time (ReadyToRun) by
+    # crossgen2 of the runtime that runs it, as PowerShell's release packages ship them: the PowerShell dotnet tool this
+    # repository runs is IL only. The module stays as it ships (IL). Returns the copy's pwsh.dll and what was compiled.
+    $version = [Environment]::Version.ToString()
+    $rid = [Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    $project = Join-Path $PSScriptRoot 'VmEventOps.Crossgen2/VmEventOps.Crossgen2.csproj'
+    $output = & dotnet restore $project "-p:Crossgen2Version=$version" "-p:Crossgen2Rid=$rid" --nologo -v quiet 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "crossgen2 $version for $rid did not restore: $output" }
+    $crossgen = Join-Path (Get-TestNuGetRoot) "microsoft.netcore.app.crossgen2.$($rid.ToLowerInvariant())/$version/tools/crossgen2$(if ($IsWindows) { '.exe' })"
+    if (-not (Test-Path $crossgen)) { throw "crossgen2 is not at $crossgen after its restore." }
+    $copy = Join-Path $OutFolder 'precompiled-pwsh'
+    if (Test-Path $copy) { Remove-Item $copy -Recurse -Force }
+    Copy-Item $PSHOME $copy -Recurse
+    # Only what the measured commands load: the rest (Roslyn for Add-Type, WCF, ...) plays no part in their start-up.
+    $loaded = foreach ($command in $Commands) {
+        & dotnet $pwshDll -NoProfile -NonInteractive -Command "$command; [AppDomain]::CurrentDomain.GetAssemblies().Location"
+    }
+    $folder = [IO.Path]::TrimEndingDirectorySeparator($PSHOME)
+    $names = @($loaded | Where-Object { $_ -and [IO.Path]::GetDirectoryName($_) -eq $folder } | ForEach-Object { [IO.Path]::GetFileName($_) } | Sort-Object -Unique)
+    $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = "$([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant()
+    $framework = [Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+    $compiled = [Collections.Generic.List[string]]::new()
+    foreach ($name in $names) {
+        $source = Join-Path $PSHOME $name
+        if (Test-ReadyToRun $source) { continue }
+        $image = Join-Path $work "r2r-$name"
+        # A response file: PowerShell would expand the reference wildcards into more input files.
+        $arguments = Join-Path $work "r2r-$name.rsp"
+        Set-Content $arguments $source, '-o', $image, '-r', (Join-Path $framework '*.dll'), '-r', (Join-Path $PSHOME '*.dll'), '--targetos', $os, '--targetarch', $arch, '-O'
+        $log = & $crossgen "@$arguments" 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "crossgen2 failed on ${name}: $log" }
+        Move-Item $image (Join-Path $copy $name) -Force
+        $compiled.Add($name)
+    }
+    [pscustomobject]@{ Pwsh = Join-Path $copy 'pwsh.dll'; Crossgen2 = $version; Compiled = $compiled.ToArray() }
 }
 
 function Measure-StartupInProcess([string] $Module, [string] $Command, [hashtable] $Environment = @{}) {
@@ -431,7 +472,7 @@ if ($Scenario -in 'All', 'Throughput') {
         }
 
         # ---- 5: start-up
-        Write-Step 'Start-up: 5 bare pwsh starts, 5 with Import-Module plus a first call, and the floor module'
+        Write-Step 'Start-up: 5 bare pwsh starts, 5 with Import-Module plus a first call, and the floor module; the same on a precompiled copy of this PowerShell'
         $floorModule = Build-StartupFloor
         $bareMedian = Measure-PwshStart 'exit 0'
         $moduleMedian = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } {
@@ -441,6 +482,15 @@ if ($Scenario -in 'All', 'Throughput') {
         $configurationMedian = Measure-PwshStart "Import-Module '$ModulePath'; `$null = Get-VmEventConfiguration"
         # The floor: what this PowerShell spends on any binary module, imported and its one cmdlet run.
         $floorMedian = Measure-PwshStart "Import-Module '$floorModule'; `$null = Get-StartupFloor"
+        # The same on this PowerShell precompiled as its release packages are: the host a Function app or a runbook runs in.
+        $queueCommand = "Import-Module '$ModulePath'; `$null = Get-VmEventQueueStatus"
+        $precompiled = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } {
+            New-PrecompiledPwsh $queueCommand, "Import-Module '$floorModule'; `$null = Get-StartupFloor"
+        }
+        $precompiledBare = Measure-PwshStart 'exit 0' $precompiled.Pwsh
+        $precompiledQueue = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } { Measure-PwshStart $queueCommand $precompiled.Pwsh }
+        $precompiledConfiguration = Measure-PwshStart "Import-Module '$ModulePath'; `$null = Get-VmEventConfiguration" $precompiled.Pwsh
+        $precompiledFloor = Measure-PwshStart "Import-Module '$floorModule'; `$null = Get-StartupFloor" $precompiled.Pwsh
         $results.startup = [ordered]@{
             bareMedianMs = [math]::Round($bareMedian, 0); moduleMedianMs = [math]::Round($moduleMedian, 0)
             overheadMs = [math]::Round($moduleMedian - $bareMedian, 0); firstCall = 'Get-VmEventQueueStatus (Azurite)'
@@ -452,6 +502,13 @@ if ($Scenario -in 'All', 'Throughput') {
             # Whether this PowerShell's own code is precompiled: when it is not, every code path an import takes the first
             # time is compiled by the JIT, in any module's import.
             powerShellPrecompiled = Test-ReadyToRun (Join-Path $PSHOME 'System.Management.Automation.dll')
+            precompiled = [ordered]@{
+                crossgen2 = $precompiled.Crossgen2; assemblies = $precompiled.Compiled
+                bareMedianMs = [math]::Round($precompiledBare, 0)
+                moduleMedianMs = [math]::Round($precompiledQueue, 0); overheadMs = [math]::Round($precompiledQueue - $precompiledBare, 0)
+                configurationMedianMs = [math]::Round($precompiledConfiguration, 0); configurationOverheadMs = [math]::Round($precompiledConfiguration - $precompiledBare, 0)
+                floorMedianMs = [math]::Round($precompiledFloor, 0); floorOverheadMs = [math]::Round($precompiledFloor - $precompiledBare, 0)
+            }
             # Timed inside the process: the import and the first call, each with the JIT's time and the methods it compiled.
             inProcess = [ordered]@{
                 floor         = Measure-StartupInProcess $floorModule 'Get-StartupFloor'
@@ -720,6 +777,9 @@ if ($s = $results['startup']) {
         $precompiled = if ($s.powerShellPrecompiled) { 'precompiled' } else { 'not precompiled (IL only)' }
         $lines.Add("| Start-up floor: a one-cmdlet binary module, Import-Module + its cmdlet, over bare pwsh | **$($s.floorOverheadMs) ms** ($($s.floorMedianMs) vs $($s.bareMedianMs) ms, medians of 5); this PowerShell's own code is $precompiled | - |")
         $lines.Add("| Start-up over the floor: queue cmdlet / configuration | **$($s.overFloorMs) / $($s.configurationOverFloorMs) ms** | - |")
+        if ($r = $s['precompiled']) {
+            $lines.Add("| Start-up on this PowerShell precompiled as its release packages ship (crossgen2 $($r.crossgen2), the $(@($r.assemblies).Count) of its assemblies these commands load; the module as it ships, IL): Import-Module + Get-VmEventQueueStatus / + Get-VmEventConfiguration / the floor, over bare pwsh | **$($r.overheadMs) / $($r.configurationOverheadMs) ms** / $($r.floorOverheadMs) ms (bare $($r.bareMedianMs) ms, medians of 5) | <= 150 ms |")
+        }
         $f = $s.inProcess.floor; $c = $s.inProcess.configuration; $q = $s.inProcess.queue
         $lines.Add("| Start-up inside the process, ms (JIT ms, methods compiled), medians of 3: import; first call | floor $($f.importMs) ($($f.importJitMs), $($f.importMethods)); $($f.callMs) ($($f.callJitMs), $($f.callMethods)). Configuration $($c.importMs) ($($c.importJitMs), $($c.importMethods)); $($c.callMs) ($($c.callJitMs), $($c.callMethods)). Queue $($q.importMs) ($($q.importJitMs), $($q.importMethods)); $($q.callMs) ($($q.callJitMs), $($q.callMethods)) | - |")
     }

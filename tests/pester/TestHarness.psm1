@@ -194,9 +194,16 @@ function Invoke-DemoWorkflow {
             VMEVENTOPS_TRACEFILE = (Join-Path $WorkFolder 'traces.jsonl')
         }
         foreach ($name in $settings.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $settings[$name]) }
+        # Its standard error is kept as well as shown, so a failure says what the demo's process said last (a runtime
+        # that aborts, exit code 134, writes why only there).
+        $errors = [Collections.Generic.List[string]]::new()
         & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $script:RepoRoot 'demo/Invoke-Demo.ps1') `
-            -ModulePath $ModulePath -DatabaseFolder $databases -VmIds ($emulators.Vms.Id -join ',') -Dashboard:$Dashboard | Out-Host
-        if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+            -ModulePath $ModulePath -DatabaseFolder $databases -VmIds ($emulators.Vms.Id -join ',') -Dashboard:$Dashboard 2>&1 |
+            ForEach-Object { if ($_ -is [Management.Automation.ErrorRecord]) { $errors.Add("$_" -replace '\e\[[0-9;]*m') }; $_ } | Out-Host
+        if ($LASTEXITCODE -ne 0) {
+            $said = if ($errors.Count) { " Its last standard error: $(($errors | Select-Object -Last 30) -join [Environment]::NewLine)" } else { ' It wrote nothing to standard error.' }
+            throw "The demo failed (exit code $LASTEXITCODE).$said"
+        }
     }
     finally {
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
