@@ -15,7 +15,8 @@
        events/s and the ratios to (1), and beside it an event's critical path
        (the median sum of its stages, the state read and the VM GET overlapping) and the worker's CPU per event.
     3. Calls per event: the same workflow with storage behind a counting proxy; ARM requests per VM by operation,
-       token requests, table and queue operations per event; then the same worker idle on the drained queues for
+       token requests, table and queue operations per event; and, from just before it, in the background while the
+       scenarios after it run, a worker idle on empty queues of an Azurite and a counting proxy of its own for
        -IdleSeconds: its storage transactions per minute (what polling costs when nothing arrives).
     4. Latency: events enqueued at half the measured rate (concurrency 8) while a worker runs; enqueue to outcome.
     5. Start-up: median of 5 of Import-Module plus a first call to storage, over the median of 5 bare pwsh starts; the
@@ -136,10 +137,41 @@ function Reset-WarmAzurite {
     $script:WarmAzurite = Start-TestAzurite -BlobPort $ports.Blob -QueuePort $ports.Queue -TablePort $ports.Table
 }
 
+function Start-CountingProxy($Azurite) {
+    # The bench tool's counting proxy in front of an Azurite's queues and tables, until its standard input closes; its
+    # process, its URLs (counts at <queue URL>/_counts) and a connection string through it.
+    $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in $Tool, 'proxy', '--queue', $Azurite.QueueUri.Replace('/devstoreaccount1', ''), '--table', $Azurite.TableUri.Replace('/devstoreaccount1', '')) { $start.ArgumentList.Add($a) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardInput = $true
+    $start.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($start)
+    $urls = $process.StandardOutput.ReadLine() | ConvertFrom-Json
+    $account = 'devstoreaccount1'
+    @{
+        Process = $process; Urls = $urls
+        Connection = "DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$($Azurite.AccountKey);QueueEndpoint=$($urls.queue)/$account;TableEndpoint=$($urls.table)/$account"
+    }
+}
+
+function Stop-CountingProxy($Proxy) {
+    $Proxy.Process.StandardInput.Close()
+    if (-not $Proxy.Process.WaitForExit(5000)) { $Proxy.Process.Kill($true) }
+}
+
 function Invoke-Worker([hashtable] $Settings, [int] $Concurrency, [int] $StopAfter = 0, [string] $CompletionsFile, [int] $MaxSeconds = 3600, [switch] $WarmUp, [int[]] $MarkAt = @()) {
     # Start-VmEventWorker in a pwsh of its own; returns its summary and its peak working set. -WarmUp: it first works
     # through rounds of other events on the warm-up Azurite, untimed and uncounted, until the JIT has settled (a running
     # worker, as a warm Functions instance is; start-up is measured on its own).
+    $script = New-WorkerScript @PSBoundParameters
+    # The warm-up's account reaches the worker as the measured settings do, through its environment.
+    $environment = if ($WarmUp) { $Settings + @{ VMEVENTOPSBENCH_WARMCONNECTION = $script:WarmAzurite.ConnectionString } } else { $Settings }
+    try { Invoke-PwshFile -Path $script -Environment $environment }
+    finally { if ($WarmUp) { Reset-WarmAzurite } }
+}
+
+function New-WorkerScript([hashtable] $Settings, [int] $Concurrency, [int] $StopAfter = 0, [string] $CompletionsFile, [int] $MaxSeconds = 3600, [switch] $WarmUp, [int[]] $MarkAt = @()) {
+    # The worker's script for Invoke-Worker (or a worker in the background): its path.
     $batch = [math]::Min(32, [math]::Max(16, $Concurrency))
     $warm = if ($WarmUp) { New-WarmUpScript $Settings $Concurrency $batch } else { '$warmUp = @{ Events = 0; Rounds = 0 }' }
     $record = if ($CompletionsFile) {
@@ -213,10 +245,40 @@ foreach (`$k in `$byStage.Keys) { `$medians[`$k] = Get-Median `$byStage[`$k] }
     StageMedians = `$medians
 } | ConvertTo-Json -Compress -Depth 4
 "@
-    # The warm-up's account reaches the worker as the measured settings do, through its environment.
-    $environment = if ($WarmUp) { $Settings + @{ VMEVENTOPSBENCH_WARMCONNECTION = $script:WarmAzurite.ConnectionString } } else { $Settings }
-    try { Invoke-PwshFile -Path $script -Environment $environment }
-    finally { if ($WarmUp) { Reset-WarmAzurite } }
+    $script
+}
+
+function Start-IdleWorker {
+    # What an idle worker costs: a worker on empty queues for -IdleSeconds, its storage transactions counted by a proxy
+    # of its own in front of an Azurite of its own, in the background while the scenarios after it run (it waits, and
+    # its queues are apart from theirs). Stop-IdleWorker collects it.
+    $idleAzurite = Start-TestAzurite
+    $idleProxy = Start-CountingProxy $idleAzurite
+    $settings = New-WorkerSettings 'idle' -Connection $idleProxy.Connection
+    # Empty queues as a drained deployment has them (created straight on its Azurite: not counted).
+    foreach ($queue in $settings.VMEVENTOPS_QUEUENAME, $settings.VMEVENTOPS_RETRYQUEUENAME, $settings.VMEVENTOPS_SUCCEEDEDQUEUENAME, $settings.VMEVENTOPS_POISONQUEUENAME) {
+        $null = Invoke-Tool seed --connection $idleAzurite.ConnectionString --queue $queue --first 1 --count 0
+    }
+    $null = Invoke-RestMethod -Method Post "$($idleProxy.Urls.queue)/_counts/reset"
+    $script = New-WorkerScript $settings 1 -StopAfter 1 -MaxSeconds $IdleSeconds
+    $process = Start-Process dotnet -ArgumentList $pwshDll, '-NoProfile', '-NonInteractive', '-File', $script -Environment $settings -PassThru -NoNewWindow `
+        -RedirectStandardOutput (Join-Path $work 'idle.out') -RedirectStandardError (Join-Path $work 'idle.err')
+    @{ Process = $process; Proxy = $idleProxy; Azurite = $idleAzurite }
+}
+
+function Stop-IdleWorker($Idle) {
+    # Waits for the idle worker to end (its -IdleSeconds), then returns the storage transactions it made; stops its
+    # proxy and Azurite.
+    try {
+        if (-not $Idle.Process.WaitForExit(($IdleSeconds + 120) * 1000)) { $Idle.Process.Kill($true); throw "The idle worker did not stop after $IdleSeconds s." }
+        if ($Idle.Process.ExitCode -ne 0) { throw "The idle worker exited with $($Idle.Process.ExitCode): $(Get-Content -Raw (Join-Path $work 'idle.err'))" }
+        $counts = Invoke-RestMethod "$($Idle.Proxy.Urls.queue)/_counts"
+        ($counts.PSObject.Properties | Measure-Object Value -Sum).Sum
+    }
+    finally {
+        Stop-CountingProxy $Idle.Proxy
+        Stop-TestAzurite $Idle.Azurite
+    }
 }
 
 function New-WarmUpScript([hashtable] $Settings, [int] $Concurrency, [int] $Batch) {
@@ -360,18 +422,13 @@ if ($Scenario -in 'All', 'Throughput') {
     $script:WarmAzurite = Start-TestAzurite
     $rawWarm = @('--warm', "$warmUp", '--warm-round', "$WarmUpRoundSize", '--warm-threshold', "$WarmUpSettledBelow", '--warm-pause', "$WarmUpPauseMs", '--warm-connection', $script:WarmAzurite.ConnectionString)
     $emulators = Invoke-WithEnvironment @{ VMEVENTOPSTEST_LOAD_VMS = "$totalVms" } { Start-TestEmulators }
-    $proxyStart = [Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in $Tool, 'proxy', '--queue', $azurite.QueueUri.Replace('/devstoreaccount1', ''), '--table', $azurite.TableUri.Replace('/devstoreaccount1', '')) { $proxyStart.ArgumentList.Add($a) }
-    $proxyStart.RedirectStandardOutput = $true
-    $proxyStart.RedirectStandardInput = $true
-    $proxyStart.UseShellExecute = $false
-    $proxy = [Diagnostics.Process]::Start($proxyStart)
-    $proxyUrls = $proxy.StandardOutput.ReadLine() | ConvertFrom-Json
-    $account = 'devstoreaccount1'
-    $proxiedConnection = "DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$($azurite.AccountKey);QueueEndpoint=$($proxyUrls.queue)/$account;TableEndpoint=$($proxyUrls.table)/$account"
+    $counting = Start-CountingProxy $azurite
+    $proxy = $counting.Process
+    $proxyUrls = $counting.Urls
+    $proxiedConnection = $counting.Connection
     $armBase = $emulators.ArmEndpoint.TrimEnd('/')
     $identityBase = ([uri] $emulators.IdentityEndpoint).GetLeftPart('Authority')
-
+    $idle = $null
 
     try {
         # ---- 1 + 2: raw limit and workflow throughput at each concurrency
@@ -401,6 +458,10 @@ if ($Scenario -in 'All', 'Throughput') {
             }
         }
 
+        # ---- 3b, started now and collected after the memory scenario: an idle worker, in the background
+        Write-Step "Idle: a worker on empty queues for $IdleSeconds s, through a counting proxy and an Azurite of its own, in the background"
+        $idle = Start-IdleWorker
+
         # ---- 3: calls per event, storage behind the counting proxy
         Write-Step "Calls per event: $counted events through the counting proxy"
         $settings = New-WorkerSettings 'calls' -Connection $proxiedConnection
@@ -411,13 +472,6 @@ if ($Scenario -in 'All', 'Throughput') {
         $after = Get-EmulatorCounts
         $storage = Invoke-RestMethod "$($proxyUrls.queue)/_counts"
 
-        # ---- 3b: what an idle worker costs: its storage transactions on the drained queues, per minute
-        Write-Step "Idle: a worker on empty queues for $IdleSeconds s through the counting proxy"
-        $null = Invoke-RestMethod -Method Post "$($proxyUrls.queue)/_counts/reset"
-        $null = Invoke-Worker $settings 1 -StopAfter 1 -MaxSeconds $IdleSeconds
-        $idleCounts = Invoke-RestMethod "$($proxyUrls.queue)/_counts"
-        $idleOps = ($idleCounts.PSObject.Properties | Measure-Object Value -Sum).Sum
-        $results.idle = [ordered]@{ seconds = $IdleSeconds; storageOps = $idleOps; perMinute = [math]::Round($idleOps / ($IdleSeconds / 60), 1) }
         Reset-Azurite
         $armByRoute = [ordered]@{}
         foreach ($p in $after.Arm.PSObject.Properties) {
@@ -573,10 +627,15 @@ if ($Scenario -in 'All', 'Throughput') {
             withoutPgo = $noPgo
             cpuMsPerEvent = $run.CpuMsPerEvent
         }
+
+        # ---- 3b, collected: the idle worker's storage transactions, per minute
+        $idleOps = Stop-IdleWorker $idle
+        $idle = $null
+        $results.idle = [ordered]@{ seconds = $IdleSeconds; storageOps = $idleOps; perMinute = [math]::Round($idleOps / ($IdleSeconds / 60), 1) }
     }
     finally {
-        $proxy.StandardInput.Close()
-        if (-not $proxy.WaitForExit(5000)) { $proxy.Kill($true) }
+        if ($idle) { try { $idle.Process.Kill($true) } catch { Write-Verbose "The idle worker had ended: $_" }; Stop-CountingProxy $idle.Proxy; Stop-TestAzurite $idle.Azurite }
+        Stop-CountingProxy $counting
         Stop-TestEmulators $emulators
         Stop-TestAzurite $script:Azurite
         if ($script:WarmAzurite) { Stop-TestAzurite $script:WarmAzurite }
