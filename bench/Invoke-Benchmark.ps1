@@ -629,8 +629,7 @@ if ($Scenario -in 'All', 'Throughput') {
         }
 
         # ---- 3b, collected: the idle worker's storage transactions, per minute
-        $idleOps = Stop-IdleWorker $idle
-        $idle = $null
+        try { $idleOps = Stop-IdleWorker $idle } finally { $idle = $null }
         $results.idle = [ordered]@{ seconds = $IdleSeconds; storageOps = $idleOps; perMinute = [math]::Round($idleOps / ($IdleSeconds / 60), 1) }
     }
     finally {
