@@ -4,8 +4,8 @@ using VmEventOps.Benchmarks;
 // build.ps1 -Task Bench drives this tool (bench/Invoke-Benchmark.ps1); each mode prints one JSON line.
 //   micro [BenchmarkDotNet arguments]   the engine's hot paths, with allocations
 //   seed --connection CS --queue Q --sample FILE --first I --count N [--concurrency C] [--rate R] [--sent FILE] [--after-empty SECONDS] [--rounds R]
-//   raw-move --connection CS --source Q --target Q --count N --concurrency C [--warm N] [--warm-round N] [--warm-connection CS] [--warm-threshold N] [--warm-pause MS]
-//   raw-event --connection CS --source Q --target Q --table T --count N --concurrency C [--warm N] [--warm-round N] [--warm-connection CS] [--warm-threshold N] [--warm-pause MS]
+//   raw-move --connection CS --source Q --target Q --count N --concurrency C [--warm N --warm-round N --warm-threshold N --warm-pause MS] [--warm-connection CS]
+//   raw-event --connection CS --source Q --target Q --table T --count N --concurrency C [--warm N --warm-round N --warm-threshold N --warm-pause MS] [--warm-connection CS]
 //   proxy --queue URL --table URL       counting proxy in front of Azurite, until standard input closes
 return args switch
 {

@@ -32,7 +32,6 @@ internal static class RawMove
         var count = args.Number("count");
         var concurrency = args.Number("concurrency");
         var warm = args.Number("warm", 0);
-        var round = Math.Max(1, args.Number("warm-round", 100));
         var warmConnection = args.OptionalText("warm-connection") ?? connection;
 
         // The messages to move: the size of a real event (not timed).
@@ -42,7 +41,9 @@ internal static class RawMove
         if (warm > 0)
         {
             var mover = await Mover.CreateAsync(warmConnection, args.Text("source") + "-warm", args.Text("target") + "-warm", table is null ? null : table + "warm");
-            var settling = new JitSettling(args.Number("warm-threshold", 300), TimeSpan.FromMilliseconds(args.Number("warm-pause", 500)));
+            // No defaults here: the rule is Invoke-Benchmark.ps1's, which warms the workflow's worker by the same numbers.
+            var round = Math.Max(1, args.Number("warm-round"));
+            var settling = new JitSettling(args.Number("warm-threshold"), TimeSpan.FromMilliseconds(args.Number("warm-pause")));
             while (warmedUp < warm)
             {
                 var size = Math.Min(round, warm - warmedUp);
