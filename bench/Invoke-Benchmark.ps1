@@ -268,18 +268,21 @@ function Start-IdleWorker {
 }
 
 function Stop-IdleWorker($Idle) {
-    # Waits for the idle worker to end (its -IdleSeconds), then returns the storage transactions it made; stops its
-    # proxy and Azurite.
+    # Waits for the idle worker to end (its -IdleSeconds), then returns the storage transactions it made; removes it.
     try {
-        if (-not $Idle.Process.WaitForExit(($IdleSeconds + 120) * 1000)) { $Idle.Process.Kill($true); throw "The idle worker did not stop after $IdleSeconds s." }
+        if (-not $Idle.Process.WaitForExit(($IdleSeconds + 120) * 1000)) { throw "The idle worker did not stop after $IdleSeconds s." }
         if ($Idle.Process.ExitCode -ne 0) { throw "The idle worker exited with $($Idle.Process.ExitCode): $(Get-Content -Raw (Join-Path $work 'idle.err'))" }
         $counts = Invoke-RestMethod "$($Idle.Proxy.Urls.queue)/_counts"
         ($counts.PSObject.Properties | Measure-Object Value -Sum).Sum
     }
-    finally {
-        Stop-CountingProxy $Idle.Proxy
-        Stop-TestAzurite $Idle.Azurite
-    }
+    finally { Remove-IdleWorker $Idle }
+}
+
+function Remove-IdleWorker($Idle) {
+    # The idle worker ended (or killed, when a scenario failed first), then its proxy and its Azurite.
+    if (-not $Idle.Process.HasExited) { $Idle.Process.Kill($true) }
+    Stop-CountingProxy $Idle.Proxy
+    Stop-TestAzurite $Idle.Azurite
 }
 
 function New-WarmUpScript([hashtable] $Settings, [int] $Concurrency, [int] $Batch) {
@@ -336,6 +339,18 @@ function Test-ReadyToRun([string] $Path) {
 function Measure-PwshStart([string] $Command, [string] $Pwsh = $pwshDll) {
     # The median of 5 whole pwsh processes running the command, in milliseconds.
     Get-Median @(foreach ($i in 1..5) { (Measure-Command { & dotnet $Pwsh -NoProfile -NonInteractive -Command $Command }).TotalMilliseconds })
+}
+
+function Measure-PwshStarts([string] $Pwsh, [hashtable] $Commands) {
+    # The start-up set on one pwsh: bare, then each command (queue: with Azurite's connection string set), medians of 5.
+    [ordered]@{
+        Bare          = Measure-PwshStart 'exit 0' $Pwsh
+        Queue         = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } { Measure-PwshStart $Commands.Queue $Pwsh }
+        # And a command that needs no Azure SDK at all: what an import costs before any client is built.
+        Configuration = Measure-PwshStart $Commands.Configuration $Pwsh
+        # The floor: what this PowerShell spends on any binary module, imported and its one cmdlet run.
+        Floor         = Measure-PwshStart $Commands.Floor $Pwsh
+    }
 }
 
 function New-PrecompiledPwsh([string[]] $Commands) {
@@ -532,23 +547,18 @@ if ($Scenario -in 'All', 'Throughput') {
         # ---- 5: start-up
         Write-Step 'Start-up: 5 bare pwsh starts, 5 with Import-Module plus a first call, and the floor module; the same on a precompiled copy of this PowerShell'
         $floorModule = Build-StartupFloor
-        $bareMedian = Measure-PwshStart 'exit 0'
-        $moduleMedian = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } {
-            Measure-PwshStart "Import-Module '$ModulePath'; `$null = Get-VmEventQueueStatus"
+        $startCommands = @{
+            Queue         = "Import-Module '$ModulePath'; `$null = Get-VmEventQueueStatus"
+            Configuration = "Import-Module '$ModulePath'; `$null = Get-VmEventConfiguration"
+            Floor         = "Import-Module '$floorModule'; `$null = Get-StartupFloor"
         }
-        # And a command that needs no Azure SDK at all: what an import costs before any client is built.
-        $configurationMedian = Measure-PwshStart "Import-Module '$ModulePath'; `$null = Get-VmEventConfiguration"
-        # The floor: what this PowerShell spends on any binary module, imported and its one cmdlet run.
-        $floorMedian = Measure-PwshStart "Import-Module '$floorModule'; `$null = Get-StartupFloor"
+        $starts = Measure-PwshStarts $pwshDll $startCommands
+        $bareMedian = $starts.Bare; $moduleMedian = $starts.Queue; $configurationMedian = $starts.Configuration; $floorMedian = $starts.Floor
         # The same on this PowerShell precompiled as its release packages are: the host a Function app or a runbook runs in.
-        $queueCommand = "Import-Module '$ModulePath'; `$null = Get-VmEventQueueStatus"
         $precompiled = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } {
-            New-PrecompiledPwsh $queueCommand, "Import-Module '$floorModule'; `$null = Get-StartupFloor"
+            New-PrecompiledPwsh $startCommands.Queue, $startCommands.Floor
         }
-        $precompiledBare = Measure-PwshStart 'exit 0' $precompiled.Pwsh
-        $precompiledQueue = Invoke-WithEnvironment @{ VMEVENTOPS_STORAGECONNECTIONSTRING = $azurite.ConnectionString } { Measure-PwshStart $queueCommand $precompiled.Pwsh }
-        $precompiledConfiguration = Measure-PwshStart "Import-Module '$ModulePath'; `$null = Get-VmEventConfiguration" $precompiled.Pwsh
-        $precompiledFloor = Measure-PwshStart "Import-Module '$floorModule'; `$null = Get-StartupFloor" $precompiled.Pwsh
+        $precompiledStarts = Measure-PwshStarts $precompiled.Pwsh $startCommands
         $results.startup = [ordered]@{
             bareMedianMs = [math]::Round($bareMedian, 0); moduleMedianMs = [math]::Round($moduleMedian, 0)
             overheadMs = [math]::Round($moduleMedian - $bareMedian, 0); firstCall = 'Get-VmEventQueueStatus (Azurite)'
@@ -562,10 +572,10 @@ if ($Scenario -in 'All', 'Throughput') {
             powerShellPrecompiled = Test-ReadyToRun (Join-Path $PSHOME 'System.Management.Automation.dll')
             precompiled = [ordered]@{
                 crossgen2 = $precompiled.Crossgen2; assemblies = $precompiled.Compiled
-                bareMedianMs = [math]::Round($precompiledBare, 0)
-                moduleMedianMs = [math]::Round($precompiledQueue, 0); overheadMs = [math]::Round($precompiledQueue - $precompiledBare, 0)
-                configurationMedianMs = [math]::Round($precompiledConfiguration, 0); configurationOverheadMs = [math]::Round($precompiledConfiguration - $precompiledBare, 0)
-                floorMedianMs = [math]::Round($precompiledFloor, 0); floorOverheadMs = [math]::Round($precompiledFloor - $precompiledBare, 0)
+                bareMedianMs = [math]::Round($precompiledStarts.Bare, 0)
+                moduleMedianMs = [math]::Round($precompiledStarts.Queue, 0); overheadMs = [math]::Round($precompiledStarts.Queue - $precompiledStarts.Bare, 0)
+                configurationMedianMs = [math]::Round($precompiledStarts.Configuration, 0); configurationOverheadMs = [math]::Round($precompiledStarts.Configuration - $precompiledStarts.Bare, 0)
+                floorMedianMs = [math]::Round($precompiledStarts.Floor, 0); floorOverheadMs = [math]::Round($precompiledStarts.Floor - $precompiledStarts.Bare, 0)
             }
             # Timed inside the process: the import and the first call, each with the JIT's time and the methods it compiled.
             inProcess = [ordered]@{
@@ -637,7 +647,7 @@ if ($Scenario -in 'All', 'Throughput') {
         $results.idle = [ordered]@{ seconds = $IdleSeconds; storageOps = $idleOps; perMinute = [math]::Round($idleOps / ($IdleSeconds / 60), 1) }
     }
     finally {
-        if ($idle) { try { $idle.Process.Kill($true) } catch { Write-Verbose "The idle worker had ended: $_" }; Stop-CountingProxy $idle.Proxy; Stop-TestAzurite $idle.Azurite }
+        if ($idle) { Remove-IdleWorker $idle }
         Stop-CountingProxy $counting
         Stop-TestEmulators $emulators
         Stop-TestAzurite $script:Azurite
