@@ -155,6 +155,14 @@ $Command
         @($loaded | Where-Object { $_ -in $script:Optional }) | Should -BeNullOrEmpty
     }
 
+    It 'loads no Azure SDK for Get-VmEventConfiguration with a storage connection string set' {
+        # The setting is checked by the storage SDK's rules, not by building its clients (StorageConnectionStringFormat).
+        $loaded = & $script:LoadedBy "`$env:VMEVENTOPS_STORAGECONNECTIONSTRING = '$($script:Azurite.ConnectionString)'; `$null = Get-VmEventConfiguration"
+        $loaded | Should -Contain 'VmEventOps.Engine'
+        $loaded | Should -Not -Contain 'Azure.Core'
+        @($loaded | Where-Object { $_ -like 'Azure.*' }) | Should -BeNullOrEmpty
+    }
+
     It 'loads the queue SDK, and no Key Vault, blob, identity, telemetry or database driver, for a queue cmdlet with a connection string' {
         # Nothing listens on port 9: the call fails after the SDK's retries, which is all this needs.
         $loaded = & $script:LoadedBy "try { `$null = Get-VmEventQueueStatus -ConnectionString 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1' } catch { }"

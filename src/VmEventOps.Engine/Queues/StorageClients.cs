@@ -1,5 +1,4 @@
 using Azure.Core;
-using System.Data.Common;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -21,7 +20,7 @@ internal static class StorageClients
     {
         if (!string.IsNullOrWhiteSpace(options.Storage.StorageConnectionString))
         {
-            return new QueueServiceClient(options.Storage.StorageConnectionString, QueueOptions());
+            return FromConnectionString("queue", () => new QueueServiceClient(options.Storage.StorageConnectionString, QueueOptions()));
         }
 
         var uri = options.Storage.QueueServiceUri ?? AccountUri(options, "queue");
@@ -35,7 +34,7 @@ internal static class StorageClients
     {
         if (!string.IsNullOrWhiteSpace(options.Storage.StorageConnectionString))
         {
-            return new TableServiceClient(options.Storage.StorageConnectionString, TableOptions());
+            return FromConnectionString("table", () => new TableServiceClient(options.Storage.StorageConnectionString, TableOptions()));
         }
 
         var uri = options.Storage.TableServiceUri ?? AccountUri(options, "table");
@@ -54,8 +53,8 @@ internal static class StorageClients
         if (!string.IsNullOrWhiteSpace(options.Storage.StorageConnectionString))
         {
             var connectionString = options.Storage.StorageConnectionString;
-            if (!NamesBlobEndpoint(connectionString)) return null;
-            return new BlobServiceClient(connectionString, BlobOptions());
+            if (!StorageConnectionStringFormat.NamesBlobEndpoint(connectionString)) return null;
+            return FromConnectionString("blob", () => new BlobServiceClient(connectionString, BlobOptions()));
         }
 
         var uri = options.Storage.BlobServiceUri;
@@ -70,23 +69,22 @@ internal static class StorageClients
         return new BlobServiceClient(uri, tokenCredential, BlobOptions());
     }
 
-    // The blob endpoint is known when the string names it, when it is the emulator shorthand, or when it names no
-    // endpoint at all (account, key and suffix: the SDK derives every endpoint the same way).
-    private static bool NamesBlobEndpoint(string connectionString)
+    // The loader checked the string by the SDKs' rules (StorageConnectionStringFormat); should a client still refuse it,
+    // the setting is named and its exception, which may quote the string, stays here.
+    private static T FromConnectionString<T>(string service, Func<T> create)
     {
-        DbConnectionStringBuilder parts;
         try
         {
-            parts = new DbConnectionStringBuilder { ConnectionString = connectionString };
+            return create();
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or UriFormatException)
         {
-            return false;
+            throw new VmEventOpsException(
+                ErrorIds.InvalidSettingValue,
+                VmErrorCategory.InvalidArgument,
+                $"StorageConnectionString is not a connection string the Azure Storage {service} client reads: expected AccountName and AccountKey, a SharedAccessSignature with the {service} endpoint, or UseDevelopmentStorage=true (in lower case).",
+                nameof(VmEventOptions.StorageConnectionString));
         }
-
-        if (parts.ContainsKey("BlobEndpoint")) return true;
-        if (parts.TryGetValue("UseDevelopmentStorage", out var development) && string.Equals(development as string, "true", StringComparison.OrdinalIgnoreCase)) return true;
-        return !parts.ContainsKey("QueueEndpoint") && !parts.ContainsKey("TableEndpoint") && !parts.ContainsKey("FileEndpoint");
     }
 
     // Azure.Core retries transient failures (429, 5xx, connection errors, Retry-After honoured); the
