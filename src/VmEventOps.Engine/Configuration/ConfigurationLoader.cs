@@ -132,8 +132,9 @@ public sealed class ConfigurationLoader
                 // Read from the vault later (KeyVaultReferenceResolver), with the credential the other settings describe.
                 references.Add(new KeyVaultSettingReference(definition, reference, value.Origin));
             }
-            else if (value is not null)
+            else if (value is not null && layer != ConfigurationLayer.Default)
             {
+                // A built-in default is what a new VmEventOptions holds already: only the other layers are set.
                 definition.Property.SetValue(options, value.Value);
             }
 
