@@ -354,17 +354,38 @@ function Measure-PwshStarts([string] $Pwsh, [hashtable] $Commands) {
     }
 }
 
+function Get-Crossgen2([string] $Version) {
+    # crossgen2 of a runtime version for this platform, restored from NuGet (bench/VmEventOps.Crossgen2): a ReadyToRun
+    # image is used only by the runtime major version that made it.
+    $rid = [Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    $project = Join-Path $PSScriptRoot 'VmEventOps.Crossgen2/VmEventOps.Crossgen2.csproj'
+    $output = & dotnet restore $project "-p:Crossgen2Version=$Version" "-p:Crossgen2Rid=$rid" --nologo -v quiet 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "crossgen2 $Version for $rid did not restore: $output" }
+    $crossgen = Join-Path (Get-TestNuGetRoot) "microsoft.netcore.app.crossgen2.$($rid.ToLowerInvariant())/$Version/tools/crossgen2$(if ($IsWindows) { '.exe' })"
+    if (-not (Test-Path $crossgen)) { throw "crossgen2 is not at $crossgen after its restore." }
+    $crossgen
+}
+
+function Invoke-Crossgen2([string] $Crossgen, [string] $Source, [string] $Target, [string[]] $References) {
+    # One assembly compiled for this platform; a response file, because PowerShell would expand the references'
+    # wildcards into more input files.
+    $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = "$([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant()
+    $image = Join-Path $work "r2r-$([guid]::NewGuid().ToString('n')).dll"
+    $arguments = "$image.rsp"
+    Set-Content $arguments (@($Source, '-o', $image) + @($References | ForEach-Object { '-r', $_ }) + @('--targetos', $os, '--targetarch', $arch, '-O'))
+    $log = & $Crossgen "@$arguments" 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "crossgen2 failed on ${Source}: $log" }
+    Move-Item $image $Target -Force
+    Remove-Item $arguments
+}
+
 function New-PrecompiledPwsh([string[]] $Commands) {
     # A copy of this PowerShell whose own assemblies that the commands load are compiled ahead of time (ReadyToRun) by
     # crossgen2 of the runtime that runs it, as PowerShell's release packages ship them: the PowerShell dotnet tool this
     # repository runs is IL only. The module stays as it ships (IL). Returns the copy's pwsh.dll and what was compiled.
     $version = [Environment]::Version.ToString()
-    $rid = [Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
-    $project = Join-Path $PSScriptRoot 'VmEventOps.Crossgen2/VmEventOps.Crossgen2.csproj'
-    $output = & dotnet restore $project "-p:Crossgen2Version=$version" "-p:Crossgen2Rid=$rid" --nologo -v quiet 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "crossgen2 $version for $rid did not restore: $output" }
-    $crossgen = Join-Path (Get-TestNuGetRoot) "microsoft.netcore.app.crossgen2.$($rid.ToLowerInvariant())/$version/tools/crossgen2$(if ($IsWindows) { '.exe' })"
-    if (-not (Test-Path $crossgen)) { throw "crossgen2 is not at $crossgen after its restore." }
+    $crossgen = Get-Crossgen2 $version
     $copy = Join-Path $OutFolder 'precompiled-pwsh'
     if (Test-Path $copy) { Remove-Item $copy -Recurse -Force }
     Copy-Item $PSHOME $copy -Recurse
@@ -374,23 +395,57 @@ function New-PrecompiledPwsh([string[]] $Commands) {
     }
     $folder = [IO.Path]::TrimEndingDirectorySeparator($PSHOME)
     $names = @($loaded | Where-Object { $_ -and [IO.Path]::GetDirectoryName($_) -eq $folder } | ForEach-Object { [IO.Path]::GetFileName($_) } | Sort-Object -Unique)
-    $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
-    $arch = "$([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant()
     $framework = [Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
     $compiled = [Collections.Generic.List[string]]::new()
     foreach ($name in $names) {
         $source = Join-Path $PSHOME $name
         if (Test-ReadyToRun $source) { continue }
-        $image = Join-Path $work "r2r-$name"
-        # A response file: PowerShell would expand the reference wildcards into more input files.
-        $arguments = Join-Path $work "r2r-$name.rsp"
-        Set-Content $arguments $source, '-o', $image, '-r', (Join-Path $framework '*.dll'), '-r', (Join-Path $PSHOME '*.dll'), '--targetos', $os, '--targetarch', $arch, '-O'
-        $log = & $crossgen "@$arguments" 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "crossgen2 failed on ${name}: $log" }
-        Move-Item $image (Join-Path $copy $name) -Force
+        Invoke-Crossgen2 $crossgen $source (Join-Path $copy $name) (Join-Path $framework '*.dll'), (Join-Path $PSHOME '*.dll')
         $compiled.Add($name)
     }
     [pscustomobject]@{ Pwsh = Join-Path $copy 'pwsh.dll'; Crossgen2 = $version; Compiled = $compiled.ToArray() }
+}
+
+function Measure-Net8Startup([string] $ConnectionString) {
+    # PowerShell 7.4 (Azure Functions, Automation) runs on .NET 8, which is not installed here: a self-contained .NET 8
+    # process (tests/VmEventOps.Net8Host) loads the module folder as the import does and times the engine's first queue
+    # status, once for the module as it ships (IL) and once for a copy of it compiled by crossgen2 8 for this platform:
+    # whether precompiling would pay on the runtime that runs the module in Azure. Medians of 5 each, taken in turn.
+    $hostExe = if ($env:VMEVENTOPSTEST_NET8HOST -and (Test-Path $env:VMEVENTOPSTEST_NET8HOST)) { $env:VMEVENTOPSTEST_NET8HOST } else {
+        $published = Join-Path $work 'net8host'
+        $output = & dotnet publish (Join-Path $PSScriptRoot '../tests/VmEventOps.Net8Host/VmEventOps.Net8Host.csproj') -c Release -o $published --nologo -v quiet 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "The .NET 8 host did not build: $output" }
+        Join-Path $published 'VmEventOps.Net8Host'
+    }
+    $moduleFolder = [IO.Path]::GetFullPath((Split-Path $ModulePath))
+    function Invoke-FirstStatus([string] $Folder) {
+        $line = & $hostExe time-status $Folder $ConnectionString
+        if ($LASTEXITCODE -ne 0) { throw "The .NET 8 host failed on ${Folder}: $line" }
+        $line | ConvertFrom-Json
+    }
+    $runtime = (Invoke-FirstStatus $moduleFolder).Runtime
+    $crossgen = Get-Crossgen2 $runtime
+    $copy = [IO.Path]::GetFullPath((Join-Path $OutFolder 'module-readytorun'))
+    if (Test-Path $copy) { Remove-Item $copy -Recurse -Force }
+    Copy-Item $moduleFolder $copy -Recurse
+    $references = (Join-Path (Split-Path $hostExe) '*.dll'), (Join-Path $moduleFolder '*.dll'), (Join-Path $moduleFolder 'Dependencies/*.dll')
+    $compiled = 0
+    # The managed assemblies (native libraries, under runtimes/, stay as they are).
+    foreach ($file in Get-ChildItem $copy -Recurse -Filter *.dll | Where-Object { $_.FullName -notmatch '[\\/]runtimes[\\/]' }) {
+        try { $null = [Reflection.AssemblyName]::GetAssemblyName($file.FullName) } catch [BadImageFormatException] { continue }
+        Invoke-Crossgen2 $crossgen ($file.FullName.Replace($copy, $moduleFolder)) $file.FullName $references
+        $compiled++
+    }
+    $il = [Collections.Generic.List[object]]::new(); $precompiled = [Collections.Generic.List[object]]::new()
+    foreach ($i in 1..5) { $il.Add((Invoke-FirstStatus $moduleFolder)); $precompiled.Add((Invoke-FirstStatus $copy)) }
+    $size = { param($folder) [math]::Round((Get-ChildItem $folder -Recurse -File | Measure-Object Length -Sum).Sum / 1MB, 0) }
+    $medians = { param($runs, $folder) [ordered]@{
+        firstStatusMs = [math]::Round((Get-Median @($runs.FirstStatusMs)), 0); jitMs = [math]::Round((Get-Median @($runs.JitMs)), 0)
+        jitMethods = [int](Get-Median @($runs.JitMethods)); sizeMB = & $size $folder } }
+    [ordered]@{
+        runtime = $runtime; crossgen2 = $runtime; platform = [Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier; assemblies = $compiled
+        il = & $medians $il $moduleFolder; readyToRun = & $medians $precompiled $copy
+    }
 }
 
 function Measure-StartupInProcess([string] $Module, [string] $Command, [hashtable] $Environment = @{}) {
@@ -546,7 +601,7 @@ if ($Scenario -in 'All', 'Throughput') {
         }
 
         # ---- 5: start-up
-        Write-Step 'Start-up: 5 bare pwsh starts, 5 with Import-Module plus a first call, and the floor module; the same on a precompiled copy of this PowerShell'
+        Write-Step 'Start-up: 5 bare pwsh starts, 5 with Import-Module plus a first call, and the floor module; the same on a precompiled copy of this PowerShell; the engine on .NET 8, IL and precompiled'
         $floorModule = Build-StartupFloor
         $startCommands = @{
             Queue         = "Import-Module '$ModulePath'; `$null = Get-VmEventQueueStatus"
@@ -578,6 +633,8 @@ if ($Scenario -in 'All', 'Throughput') {
                 configurationMedianMs = [math]::Round($precompiledStarts.Configuration, 0); configurationOverheadMs = [math]::Round($precompiledStarts.Configuration - $precompiledStarts.Bare, 0)
                 floorMedianMs = [math]::Round($precompiledStarts.Floor, 0); floorOverheadMs = [math]::Round($precompiledStarts.Floor - $precompiledStarts.Bare, 0)
             }
+            # On .NET 8 (PowerShell 7.4's runtime): the engine's first queue status, the module as it ships and precompiled.
+            net8 = Measure-Net8Startup $azurite.ConnectionString
             # Timed inside the process: the import and the first call, each with the JIT's time and the methods it compiled.
             inProcess = [ordered]@{
                 floor         = Measure-StartupInProcess $floorModule 'Get-StartupFloor'
@@ -853,6 +910,9 @@ if ($s = $results['startup']) {
         $lines.Add("| Start-up over the floor: queue cmdlet / configuration | **$($s.overFloorMs) / $($s.configurationOverFloorMs) ms** | - |")
         if ($r = $s['precompiled']) {
             $lines.Add("| Start-up on this PowerShell precompiled as its release packages ship (crossgen2 $($r.crossgen2), the $(@($r.assemblies).Count) of its assemblies these commands load; the module as it ships, IL): Import-Module + Get-VmEventQueueStatus / + Get-VmEventConfiguration / the floor, over bare pwsh | **$($r.overheadMs) / $($r.configurationOverheadMs) ms** / $($r.floorOverheadMs) ms (bare $($r.bareMedianMs) ms, medians of 5) | <= 150 ms |")
+        }
+        if ($n = $s['net8']) {
+            $lines.Add("| Start-up on .NET $($n.runtime) (PowerShell 7.4's runtime; a .NET 8 process, no PowerShell): the engine's first queue status, the module as it ships (IL) / its $($n.assemblies) assemblies compiled by crossgen2 $($n.crossgen2) for $($n.platform) (not shipped) | **$($n.il.firstStatusMs) / $($n.readyToRun.firstStatusMs) ms** (JIT $($n.il.jitMs) / $($n.readyToRun.jitMs) ms, $($n.il.jitMethods) / $($n.readyToRun.jitMethods) methods; module $($n.il.sizeMB) / $($n.readyToRun.sizeMB) MB), medians of 5 | - |")
         }
         $f = $s.inProcess.floor; $c = $s.inProcess.configuration; $q = $s.inProcess.queue
         $lines.Add("| Start-up inside the process, ms (JIT ms, methods compiled), medians of 3: import; first call | floor $($f.importMs) ($($f.importJitMs), $($f.importMethods)); $($f.callMs) ($($f.callJitMs), $($f.callMethods)). Configuration $($c.importMs) ($($c.importJitMs), $($c.importMethods)); $($c.callMs) ($($c.callJitMs), $($c.callMethods)). Queue $($q.importMs) ($($q.importJitMs), $($q.importMethods)); $($q.callMs) ($($q.callJitMs), $($q.callMethods)) | - |")
