@@ -6,9 +6,9 @@ namespace VmEventOps.Engine.Configuration;
 /// not load and compile the SDK's HTTP pipelines for a command that never calls storage (Get-VmEventConfiguration). The
 /// rules: name=value pairs split at ';' (names ignore case, none twice); then either the development storage shorthand,
 /// or an account name with exactly one credential (a base64 key or a shared access signature) whose endpoints may be
-/// derived, or explicit endpoints with an account and its key, a signature or no credential; every name known and every
-/// value valid. <c>StorageConnectionStringFormatTests</c> holds this to the queue client itself. The clients, built on
-/// first use, stay the final word (<c>StorageClients</c> turns a refusal into the same setting error): the table client
+/// derived, or explicit endpoints with a signature or no credential; every name known and every value valid.
+/// <c>StorageConnectionStringFormatTests</c> holds this to the queue client itself. The clients, built on first use, stay
+/// the final word (<c>StorageClients</c> turns a refusal into the same setting error): the table client
 /// has a parser of its own, laxer in most things and stricter in a few (UseDevelopmentStorage only in lower case).
 /// </summary>
 internal static class StorageConnectionStringFormat
@@ -114,21 +114,15 @@ internal static class StorageConnectionStringFormat
             || (account.Length > 0 && IsDerivedUri(scheme, $"{account}.{service.ToLowerInvariant()}.{suffix}") && IsDerivedUri(scheme, $"{account}-secondary.{service.ToLowerInvariant()}.{suffix}")));
     }
 
-    // Otherwise explicit endpoints (the queue's among them) with an account and its key, a signature (the account name
-    // optional) or no credential at all; no protocol or suffix to derive with.
+    // Otherwise explicit endpoints (the queue's among them) with a signature or no credential at all: an account name, or
+    // a key, makes the shape above or none (the parser's explicit shape takes them only as that one would); no protocol
+    // or suffix to derive with.
     private static bool HasExplicitEndpoints(Dictionary<string, string> parts)
     {
         if (parts.ContainsKey(Protocol) || parts.ContainsKey(Suffix)) return false;
         // The queue client is built from every connection string: where its service is must be known.
         if (!parts.ContainsKey("QueueEndpoint")) return false;
-        var hasName = parts.ContainsKey(AccountName);
-        var hasKey = parts.ContainsKey(AccountKey);
-        var hasKeyName = parts.ContainsKey(AccountKeyName);
-        var hasSignature = parts.ContainsKey(SharedAccessSignature);
-        var accountAndKey = hasName && hasKey && !hasSignature;
-        var signature = hasSignature && !hasKey && !hasKeyName;
-        var anonymous = !hasName && !hasKey && !hasKeyName && !hasSignature;
-        return accountAndKey || signature || anonymous;
+        return !parts.ContainsKey(AccountName) && !parts.ContainsKey(AccountKey) && !parts.ContainsKey(AccountKeyName);
     }
 
     private static bool IsDerivedUri(string scheme, string host)

@@ -77,7 +77,7 @@ internal static class StorageClients
         {
             return create();
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or UriFormatException)
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {
             throw new VmEventOpsException(
                 ErrorIds.InvalidSettingValue,
