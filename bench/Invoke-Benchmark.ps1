@@ -429,6 +429,7 @@ function Measure-Net8Startup([string] $ConnectionString) {
         if ($LASTEXITCODE -ne 0) { throw "The .NET 8 host failed on ${Folder}: $line" }
         $line | ConvertFrom-Json
     }
+    # crossgen2 of the host's own runtime version.
     $runtime = (Invoke-FirstStatus $moduleFolder).Runtime
     $crossgen = Get-Crossgen2 $runtime
     $copy = [IO.Path]::GetFullPath((Join-Path $OutFolder 'module-readytorun'))
@@ -449,7 +450,7 @@ function Measure-Net8Startup([string] $ConnectionString) {
         firstStatusMs = [math]::Round((Get-Median @($runs.FirstStatusMs)), 0); jitMs = [math]::Round((Get-Median @($runs.JitMs)), 0)
         jitMethods = [int](Get-Median @($runs.JitMethods)); sizeMB = & $size $folder } }
     [ordered]@{
-        runtime = $runtime; crossgen2 = $runtime; platform = $rid; assemblies = $compiled
+        runtime = $runtime; platform = $rid; assemblies = $compiled
         il = & $medians $il $moduleFolder; readyToRun = & $medians $precompiled $copy
     }
 }
@@ -918,7 +919,7 @@ if ($s = $results['startup']) {
             $lines.Add("| Start-up on this PowerShell precompiled as its release packages ship (crossgen2 $($r.crossgen2), the $(@($r.assemblies).Count) of its assemblies these commands load; the module as it ships, IL): Import-Module + Get-VmEventQueueStatus / + Get-VmEventConfiguration / the floor, over bare pwsh | **$($r.overheadMs) / $($r.configurationOverheadMs) ms** / $($r.floorOverheadMs) ms (bare $($r.bareMedianMs) ms, medians of 5) | <= 150 ms |")
         }
         if ($n = $s['net8']) {
-            $lines.Add("| Start-up on .NET $($n.runtime) (PowerShell 7.4's runtime; a .NET 8 process, no PowerShell): the engine's first queue status, the module as it ships (IL) / its $($n.assemblies) assemblies compiled by crossgen2 $($n.crossgen2) for $($n.platform) (not shipped) | **$($n.il.firstStatusMs) / $($n.readyToRun.firstStatusMs) ms** (JIT $($n.il.jitMs) / $($n.readyToRun.jitMs) ms, $($n.il.jitMethods) / $($n.readyToRun.jitMethods) methods; module $($n.il.sizeMB) / $($n.readyToRun.sizeMB) MB), medians of 5 | - |")
+            $lines.Add("| Start-up on .NET $($n.runtime) (PowerShell 7.4's runtime; a .NET 8 process, no PowerShell): the engine's first queue status, the module as it ships (IL) / its $($n.assemblies) assemblies compiled by crossgen2 $($n.runtime) for $($n.platform) (not shipped) | **$($n.il.firstStatusMs) / $($n.readyToRun.firstStatusMs) ms** (JIT $($n.il.jitMs) / $($n.readyToRun.jitMs) ms, $($n.il.jitMethods) / $($n.readyToRun.jitMethods) methods; module $($n.il.sizeMB) / $($n.readyToRun.sizeMB) MB), medians of 5 | - |")
         }
         $f = $s.inProcess.floor; $c = $s.inProcess.configuration; $q = $s.inProcess.queue
         $lines.Add("| Start-up inside the process, ms (JIT ms, methods compiled), medians of 3: import; first call | floor $($f.importMs) ($($f.importJitMs), $($f.importMethods)); $($f.callMs) ($($f.callJitMs), $($f.callMethods)). Configuration $($c.importMs) ($($c.importJitMs), $($c.importMethods)); $($c.callMs) ($($c.callJitMs), $($c.callMethods)). Queue $($q.importMs) ($($q.importJitMs), $($q.importMethods)); $($q.callMs) ($($q.callJitMs), $($q.callMethods)) | - |")

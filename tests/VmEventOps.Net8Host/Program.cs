@@ -22,15 +22,14 @@ if (args.Length != 3)
 
 // Loaded as the import loads it; the engine resolved by the hook into the module's own context, like a cmdlet's first call.
 var module = ModuleEngine.Load(Path.GetFullPath(args[0]));
-var engine = module.Assembly;
 var options = module.Options(args[1], Path.GetFullPath(args[2]));
 var log = module.Log();
 
 // The OpenTelemetry SDK loads beside DiagnosticSource 10 in the module's context, and a span of the engine's source is exported.
-var root = engine.GetType("VmEventOps.Engine.Hosting.VmEventEngine", throwOnError: true)!;
+var root = module.Type("VmEventOps.Engine.Hosting.VmEventEngine");
 root.GetMethod("ExportTelemetry")!.Invoke(null, [options, log]);
-var export = engine.GetType("VmEventOps.Engine.Telemetry.TelemetryExport", throwOnError: true)!;
-var source = engine.GetType("VmEventOps.Engine.Telemetry.VmEventTelemetry", throwOnError: true)!.GetField("Source")!.GetValue(null)!;
+var export = module.Type("VmEventOps.Engine.Telemetry.TelemetryExport");
+var source = module.Type("VmEventOps.Engine.Telemetry.VmEventTelemetry").GetField("Source")!.GetValue(null)!;
 var startActivity = source.GetType().GetMethod("StartActivity", [typeof(string), source.GetType().Assembly.GetType("System.Diagnostics.ActivityKind")!])!;
 var activityKind = Enum.ToObject(source.GetType().Assembly.GetType("System.Diagnostics.ActivityKind", throwOnError: true)!, 0);
 ((IDisposable?)startActivity.Invoke(source, ["Net8Host.Probe", activityKind]))?.Dispose();
@@ -39,7 +38,7 @@ var rows = await module.QueueStatusAsync(options, log);
 
 // The Key Vault SDK loads in the module's context too: the options the module reads a listed (loopback) vault with,
 // one outside the cloud's vault domain (vaultOfCloud: false), whose challenge the guarded credential answers.
-var clientOptions = engine.GetType("VmEventOps.Engine.KeyVault.KeyVaultSecretReader", throwOnError: true)!
+var clientOptions = module.Type("VmEventOps.Engine.KeyVault.KeyVaultSecretReader")
     .GetMethod("ClientOptions", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [false])!;
 var loopbackChallengeUnchecked = (bool)clientOptions.GetType().GetProperty("DisableChallengeResourceVerification")!.GetValue(clientOptions)!;
 
